@@ -1,0 +1,243 @@
+"""Check a document in our catalog JSON format field by field.
+
+The format is described in `scpstudio.engine.catalog_json`. Every error names
+the field by its path (`services[0].actions[3].access_level`), and a document
+with any error is not imported at all.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from catalog.importers import Anomaly, ImportData
+from catalog.models import AccessLevel, HttpMethod, KeyType
+from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
+
+PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ACTION_RE = re.compile(r"^[A-Za-z0-9][\w-]*:[A-Za-z0-9*][\w*-]*:[A-Za-z0-9*][\w*-]*$")
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.anomalies: list[Anomaly] = []
+
+    def error(self, where: str, message: str) -> None:
+        self.anomalies.append(Anomaly("error", message, field=where))
+
+    def warn(self, where: str, message: str) -> None:
+        self.anomalies.append(Anomaly("warning", message, field=where))
+
+    def obj(self, value: Any, where: str) -> dict[str, Any] | None:
+        if not isinstance(value, dict):
+            self.error(where, f"must be an object, not {_kind(value)}")
+            return None
+        return value
+
+    def items(self, parent: dict[str, Any], name: str, where: str) -> list[Any]:
+        value = parent.get(name, [])
+        if not isinstance(value, list):
+            self.error(f"{where}.{name}" if where else name, f"must be a list, not {_kind(value)}")
+            return []
+        return value
+
+    def string(
+        self, parent: dict[str, Any], name: str, where: str, *, required: bool = True
+    ) -> str:
+        value = parent.get(name)
+        path = f"{where}.{name}"
+        if value is None:
+            if required:
+                self.error(path, "is required")
+            return ""
+        if not isinstance(value, str):
+            self.error(path, f"must be a string, not {_kind(value)}")
+            return ""
+        return value
+
+    def boolean(self, parent: dict[str, Any], name: str, where: str, default: bool) -> bool:
+        value = parent.get(name, default)
+        if not isinstance(value, bool):
+            self.error(f"{where}.{name}", f"must be true or false, not {_kind(value)}")
+            return default
+        return value
+
+    def choice(self, parent: dict[str, Any], name: str, where: str, allowed: list[str]) -> str:
+        value = self.string(parent, name, where)
+        if value and value not in allowed:
+            self.error(f"{where}.{name}", f"{value!r} is not one of {', '.join(allowed)}")
+        return value
+
+    def names(self, parent: dict[str, Any], name: str, where: str) -> list[str]:
+        out = []
+        for i, value in enumerate(self.items(parent, name, where)):
+            if not isinstance(value, str) or not value:
+                self.error(f"{where}.{name}[{i}]", f"must be a non-empty string, not {_kind(value)}")
+            else:
+                out.append(value)
+        return out
+
+    # -- the document ---------------------------------------------------------------
+
+    def document(self, value: Any) -> dict[str, Any]:
+        doc = self.obj(value, "(document)")
+        if doc is None:
+            return {}
+        if doc.get("format") != FORMAT_NAME:
+            self.error("format", f"must be {FORMAT_NAME!r}: is this an SCP Studio catalog file?")
+        if doc.get("version") != FORMAT_VERSION:
+            self.error("version", f"must be {FORMAT_VERSION}, not {doc.get('version')!r}")
+        unknown = set(doc) - {"format", "version", "services", "global_condition_keys"}
+        for name in sorted(unknown):
+            self.error(name, "is not a field of the catalog format")
+        keys = [
+            self.global_key(k, f"global_condition_keys[{i}]")
+            for i, k in enumerate(self.items(doc, "global_condition_keys", ""))
+        ]
+        services = [
+            self.service(s, f"services[{i}]") for i, s in enumerate(self.items(doc, "services", ""))
+        ]
+        prefixes = [s.get("prefix") for s in services]
+        for p in {p for p in prefixes if prefixes.count(p) > 1}:
+            self.error("services", f"service {p!r} appears more than once")
+        out: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+        if "global_condition_keys" in doc:
+            out["global_condition_keys"] = keys
+        if "services" in doc:
+            out["services"] = services
+        if "global_condition_keys" not in doc and "services" not in doc:
+            self.error("(document)", "holds neither services nor global_condition_keys")
+        return out
+
+    def global_key(self, value: Any, where: str) -> dict[str, Any]:
+        k = self.obj(value, where) or {}
+        name = self.string(k, "name", where)
+        if name and not name.startswith("g:"):
+            self.error(f"{where}.name", f"global keys start with 'g:', {name!r} does not")
+        return {
+            "name": name,
+            "type": self.choice(k, "type", where, KeyType.values),
+            "multivalued": self.boolean(k, "multivalued", where, False),
+            "request_wide": self.boolean(k, "request_wide", where, True),
+            "confirmed": self.boolean(k, "confirmed", where, True),
+            "description": self.string(k, "description", where, required=False),
+        }
+
+    def service(self, value: Any, where: str) -> dict[str, Any]:
+        s = self.obj(value, where) or {}
+        prefix = self.string(s, "prefix", where)
+        if prefix and not PREFIX_RE.match(prefix):
+            self.error(f"{where}.prefix", f"{prefix!r} is not a service prefix (a-z, 0-9, -)")
+        updated_on = s.get("updated_on")
+        if updated_on is not None:
+            try:
+                date.fromisoformat(str(updated_on)) if isinstance(updated_on, str) else _raise()
+            except (ValueError, TypeError):
+                self.error(f"{where}.updated_on", f"must be a date YYYY-MM-DD, not {updated_on!r}")
+                updated_on = None
+        out = {
+            "prefix": prefix,
+            "name": self.string(s, "name", where) or prefix,
+            "source": self.string(s, "source", where, required=False),
+            "updated_on": updated_on,
+            "resource_types": [],
+            "condition_keys": [],
+            "actions": [],
+            "apis": [],
+        }
+        for i, r in enumerate(self.items(s, "resource_types", where)):
+            w = f"{where}.resource_types[{i}]"
+            r = self.obj(r, w) or {}
+            out["resource_types"].append(
+                {"name": self.string(r, "name", w), "urn_pattern": self.string(r, "urn_pattern", w)}
+            )
+        for i, k in enumerate(self.items(s, "condition_keys", where)):
+            w = f"{where}.condition_keys[{i}]"
+            k = self.obj(k, w) or {}
+            name = self.string(k, "name", w)
+            if name and prefix and not name.lower().startswith(prefix.lower() + ":"):
+                self.error(f"{w}.name", f"{name!r} does not start with the service prefix {prefix}:")
+            out["condition_keys"].append(
+                {
+                    "name": name,
+                    "type": self.choice(k, "type", w, KeyType.values),
+                    "multivalued": self.boolean(k, "multivalued", w, False),
+                    "description": self.string(k, "description", w, required=False),
+                }
+            )
+        for i, a in enumerate(self.items(s, "actions", where)):
+            out["actions"].append(self.action(a, f"{where}.actions[{i}]", prefix))
+        for i, api in enumerate(self.items(s, "apis", where)):
+            out["apis"].append(self.api(api, f"{where}.apis[{i}]"))
+        self.duplicates(out["actions"], "name", f"{where}.actions")
+        self.duplicates(out["resource_types"], "name", f"{where}.resource_types")
+        self.duplicates(out["condition_keys"], "name", f"{where}.condition_keys")
+        return out
+
+    def action(self, value: Any, where: str, prefix: str) -> dict[str, Any]:
+        a = self.obj(value, where) or {}
+        name = self.string(a, "name", where)
+        if name and not ACTION_RE.match(name):
+            self.error(f"{where}.name", f"{name!r} is not service:resource-type:operation")
+        elif name and prefix and name.split(":")[0].lower() != prefix.lower():
+            self.error(f"{where}.name", f"{name!r} does not belong to service {prefix!r}")
+        refs = []
+        for i, r in enumerate(self.items(a, "resource_types", where)):
+            w = f"{where}.resource_types[{i}]"
+            r = self.obj(r, w) or {}
+            refs.append(
+                {"name": self.string(r, "name", w), "required": self.boolean(r, "required", w, False)}
+            )
+        return {
+            "name": name,
+            "description": self.string(a, "description", where, required=False),
+            "access_level": self.choice(a, "access_level", where, AccessLevel.values),
+            "resource_types": refs,
+            "condition_keys": self.names(a, "condition_keys", where),
+            "dependencies": self.names(a, "dependencies", where),
+        }
+
+    def api(self, value: Any, where: str) -> dict[str, Any]:
+        api = self.obj(value, where) or {}
+        path = self.string(api, "path", where)
+        if path and not path.startswith("/"):
+            self.error(f"{where}.path", f"{path!r} must start with /")
+        links = []
+        for i, link in enumerate(self.items(api, "actions", where)):
+            w = f"{where}.actions[{i}]"
+            link = self.obj(link, w) or {}
+            links.append(
+                {
+                    "action": self.string(link, "action", w),
+                    "note": self.string(link, "note", w, required=False),
+                    "conditional": self.boolean(link, "conditional", w, False),
+                }
+            )
+        return {"method": self.choice(api, "method", where, HttpMethod.values), "path": path,
+                "actions": links}
+
+    def duplicates(self, rows: list[dict[str, Any]], key: str, where: str) -> None:
+        seen: set[str] = set()
+        for row in rows:
+            value = str(row.get(key, "")).lower()
+            if value and value in seen:
+                self.error(where, f"{row[key]!r} appears more than once")
+            seen.add(value)
+
+
+def _raise() -> None:
+    raise TypeError
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+
+
+def read_json_catalog(value: Any) -> ImportData:
+    checker = _Checker()
+    document = checker.document(value)
+    return ImportData(document, checker.anomalies, "json")

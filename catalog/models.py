@@ -1,0 +1,247 @@
+"""The catalog of what a policy can name: services and their actions, resource
+types, condition keys, APIs and dependencies, as Huawei's SCP reference pages
+describe them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class AccessLevel(models.TextChoices):
+    LIST = "list", "List"
+    READ = "read", "Read"
+    WRITE = "write", "Write"
+    PERMISSION_MANAGEMENT = "permission_management", "Permission management"
+    TAGGING = "tagging", "Tagging"
+
+
+class KeyType(models.TextChoices):
+    STRING = "string", "String"
+    NUMBER = "number", "Number"
+    BOOLEAN = "boolean", "Boolean"
+    DATE = "date", "Date"
+    IP = "ip", "IP address"
+
+
+class HttpMethod(models.TextChoices):
+    GET = "GET"
+    POST = "POST"
+    PUT = "PUT"
+    PATCH = "PATCH"
+    DELETE = "DELETE"
+    HEAD = "HEAD"
+    OPTIONS = "OPTIONS"
+
+
+class Service(models.Model):
+    prefix = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    source = models.CharField(max_length=500, blank=True, help_text="Where the data came from.")
+    updated_on = models.DateField(null=True, blank=True, help_text="The page's 'Updated on' date.")
+
+    class Meta:
+        ordering = ["prefix"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:service", args=[self.prefix])
+
+
+class ResourceType(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="resource_types")
+    name = models.CharField(max_length=100)
+    urn_pattern = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["service__prefix", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "name"], name="resource_type_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.prefix}:{self.name}"
+
+
+class ConditionKey(models.Model):
+    """A key for the Condition element; `service` is empty for global (`g:`) keys."""
+
+    name = models.CharField(max_length=200, unique=True)
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="condition_keys"
+    )
+    value_type = models.CharField(max_length=16, choices=KeyType.choices)
+    multivalued = models.BooleanField(default=False)
+    request_wide = models.BooleanField(
+        default=False,
+        help_text="Present in every request (most global keys), not only for the actions "
+        "that list it.",
+    )
+    confirmed = models.BooleanField(default=True, help_text="Confirmed by Huawei's documentation.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_type__in=KeyType.values), name="condition_key_valid_type"
+            ),
+            models.CheckConstraint(
+                condition=Q(service__isnull=False) | Q(name__startswith="g:"),
+                name="condition_key_global_prefix",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_global(self) -> bool:
+        return self.service_id is None
+
+    @property
+    def templated(self) -> bool:
+        return "<" in self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:condition-keys") + f"#key-{self.pk}"
+
+
+class Action(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="actions")
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    access_level = models.CharField(max_length=32, choices=AccessLevel.choices)
+    resource_types = models.ManyToManyField(
+        ResourceType, through="ActionResourceType", related_name="actions", blank=True
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(access_level__in=AccessLevel.values), name="action_valid_access_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:action", args=[self.name])
+
+
+class ActionResourceType(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="resource_links")
+    resource_type = models.ForeignKey(ResourceType, on_delete=models.CASCADE)
+    required = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["action__name", "resource_type__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "resource_type"], name="action_resource_type_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} -> {self.resource_type.name}{' *' if self.required else ''}"
+
+
+class ActionConditionKey(models.Model):
+    """An action lists a key; `key` is empty when no catalog key has that name yet."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="key_links")
+    key_name = models.CharField(max_length=200)
+    key = models.ForeignKey(
+        ConditionKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_links"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["action__name", "position", "key_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "key_name"], name="action_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} -> {self.key_name}"
+
+
+class Dependency(models.Model):
+    """An action needs another; the target may be outside the catalog (another service)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="dependencies")
+    target_name = models.CharField(max_length=200)
+    target = models.ForeignKey(
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="dependents"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["action__name", "position", "target_name"]
+        verbose_name_plural = "dependencies"
+        constraints = [
+            models.UniqueConstraint(fields=["action", "target_name"], name="dependency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} needs {self.target_name}"
+
+
+class Api(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="apis")
+    method = models.CharField(max_length=8, choices=HttpMethod.choices)
+    path = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["service__prefix", "path", "method"]
+        verbose_name = "API"
+        constraints = [
+            models.UniqueConstraint(fields=["service", "method", "path"], name="api_unique"),
+            models.CheckConstraint(condition=Q(method__in=HttpMethod.values), name="api_method"),
+            models.CheckConstraint(condition=Q(path__startswith="/"), name="api_path_absolute"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:apis") + f"#api-{self.pk}"
+
+
+class ApiAction(models.Model):
+    """An API needs an action; a conditional link holds only in the situation its note names."""
+
+    api = models.ForeignKey(Api, on_delete=models.CASCADE, related_name="action_links")
+    action_name = models.CharField(max_length=200)
+    action = models.ForeignKey(
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="api_links"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    conditional = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["api__path", "action_name"]
+        verbose_name = "API action link"
+        constraints = [
+            models.UniqueConstraint(fields=["api", "action_name"], name="api_action_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.api} -> {self.action_name}"
+
+
+class CatalogRevision(models.Model):
+    """One row counting catalog changes, so every worker can tell its snapshot is stale."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "catalog revision"
+
+    def __str__(self) -> str:
+        return f"catalog revision {self.number}"

@@ -1,0 +1,239 @@
+"""The catalog as the engine sees it: immutable, in memory, no database.
+
+`catalog` (the Django app) builds a `Catalog` from its models once per catalog
+revision; every lookup the engine makes on a keystroke is a dictionary access
+here, never a query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+
+from scpstudio.engine.wildcard import has_wildcard, wildcard_match
+
+ACCESS_LEVELS: tuple[str, ...] = ("list", "read", "write", "permission_management", "tagging")
+KEY_TYPES: tuple[str, ...] = ("string", "number", "boolean", "date", "ip")
+
+_TEMPLATE_PART = re.compile(r"<[^<>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceTypeRef:
+    """A resource type an action accepts; `required` is the catalog's `*` mark."""
+
+    name: str
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceType:
+    service: str
+    name: str
+    urn_pattern: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionKey:
+    """A condition key with what validation needs: type and multiplicity.
+
+    `request_wide` keys (most global keys) are present in every request;
+    the others only for the actions that list them.
+    """
+
+    name: str
+    value_type: str
+    multivalued: bool
+    is_global: bool
+    request_wide: bool
+    description: str = ""
+
+    @property
+    def templated(self) -> bool:
+        return bool(_TEMPLATE_PART.search(self.name))
+
+    def matches(self, key: str) -> bool:
+        """Whether a concrete key (`g:RequestTag/owner`) is this key or an instance of it."""
+        if not self.templated:
+            return key.casefold() == self.name.casefold()
+        pattern = _TEMPLATE_PART.sub("\0", self.name)
+        prefix, _, suffix = pattern.partition("\0")
+        k = key.casefold()
+        return (
+            k.startswith(prefix.casefold())
+            and k.endswith(suffix.casefold())
+            and len(k) > len(prefix) + len(suffix)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    name: str
+    service: str
+    description: str
+    access_level: str
+    resource_types: tuple[ResourceTypeRef, ...] = ()
+    condition_keys: tuple[str, ...] = ()
+    dependencies: tuple[str, ...] = ()
+
+    @property
+    def supports_resources(self) -> bool:
+        """False for `-` in the catalog: only `"*"` applies to this action."""
+        return bool(self.resource_types)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiLink:
+    """One (API, action) link; `conditional` links hold only in the situation `note` names."""
+
+    action: str
+    note: str = ""
+    conditional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    service: str
+    method: str
+    path: str
+    links: tuple[ApiLink, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    prefix: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything the engine knows about services; build with `Catalog.build`."""
+
+    revision: int
+    services: Mapping[str, Service]
+    actions: Mapping[str, Action]
+    resource_types: Mapping[tuple[str, str], ResourceType]
+    condition_keys: Mapping[str, ConditionKey]
+    apis: tuple[Api, ...]
+    _match_cache: dict[str, tuple[Action, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        revision: int = 0,
+        services: Iterable[Service] = (),
+        actions: Iterable[Action] = (),
+        resource_types: Iterable[ResourceType] = (),
+        condition_keys: Iterable[ConditionKey] = (),
+        apis: Iterable[Api] = (),
+    ) -> Catalog:
+        return cls(
+            revision=revision,
+            services=MappingProxyType({s.prefix.casefold(): s for s in services}),
+            actions=MappingProxyType({a.name.casefold(): a for a in actions}),
+            resource_types=MappingProxyType(
+                {(r.service.casefold(), r.name.casefold()): r for r in resource_types}
+            ),
+            condition_keys=MappingProxyType({k.name.casefold(): k for k in condition_keys}),
+            apis=tuple(apis),
+        )
+
+    # -- lookups -----------------------------------------------------------------
+
+    def service(self, prefix: str) -> Service | None:
+        return self.services.get(prefix.casefold())
+
+    def action(self, name: str) -> Action | None:
+        """The action of that name, compared case-insensitively."""
+        return self.actions.get(name.casefold())
+
+    def actions_of_service(self, prefix: str) -> tuple[Action, ...]:
+        return self._by_service.get(prefix.casefold(), ())
+
+    def resource_type(self, service: str, name: str) -> ResourceType | None:
+        return self.resource_types.get((service.casefold(), name.casefold()))
+
+    def resource_types_of_service(self, prefix: str) -> tuple[ResourceType, ...]:
+        p = prefix.casefold()
+        return tuple(r for (s, _), r in self.resource_types.items() if s == p)
+
+    def match_actions(self, pattern: str) -> tuple[Action, ...]:
+        """Every catalog action the pattern names (case-insensitive, `*` and `?`)."""
+        key = pattern.casefold()
+        hit = self._match_cache.get(key)
+        if hit is not None:
+            return hit
+        if not has_wildcard(key):
+            found = self.actions.get(key)
+            result: tuple[Action, ...] = (found,) if found else ()
+        else:
+            service_part = key.split(":", 1)[0]
+            if has_wildcard(service_part):
+                pool: Iterable[Action] = self.actions.values()
+            else:
+                pool = self.actions_of_service(service_part)
+            result = tuple(a for a in pool if wildcard_match(key, a.name.casefold()))
+        if len(self._match_cache) < 20_000:
+            self._match_cache[key] = result
+        return result
+
+    def condition_key(self, key: str) -> ConditionKey | None:
+        """The catalog key a concrete key is, templated keys included."""
+        found = self.condition_keys.get(key.casefold())
+        if found is not None:
+            return found
+        for candidate in self._templated_keys:
+            if candidate.matches(key):
+                return candidate
+        return None
+
+    def keys_for_action(self, name: str) -> tuple[ConditionKey, ...]:
+        """The keys a request for this action can carry: its listed keys and request-wide ones."""
+        action = self.action(name)
+        listed: list[ConditionKey] = []
+        if action is not None:
+            for key_name in action.condition_keys:
+                key = self.condition_key(key_name)
+                if key is not None:
+                    listed.append(key)
+        return tuple(listed) + self.request_wide_keys
+
+    def apis_for_action(self, name: str) -> tuple[Api, ...]:
+        return self._apis_by_action.get(name.casefold(), ())
+
+    # -- derived indexes, built once per snapshot --------------------------------
+
+    @cached_property
+    def request_wide_keys(self) -> tuple[ConditionKey, ...]:
+        return tuple(k for k in self.condition_keys.values() if k.request_wide)
+
+    @cached_property
+    def _templated_keys(self) -> tuple[ConditionKey, ...]:
+        return tuple(k for k in self.condition_keys.values() if k.templated)
+
+    @cached_property
+    def _by_service(self) -> Mapping[str, tuple[Action, ...]]:
+        grouped: dict[str, list[Action]] = {}
+        for action in self.actions.values():
+            grouped.setdefault(action.service.casefold(), []).append(action)
+        return MappingProxyType({s: tuple(a) for s, a in grouped.items()})
+
+    @cached_property
+    def _apis_by_action(self) -> Mapping[str, tuple[Api, ...]]:
+        grouped: dict[str, list[Api]] = {}
+        for api in self.apis:
+            for link in api.links:
+                bucket = grouped.setdefault(link.action.casefold(), [])
+                if api not in bucket:
+                    bucket.append(api)
+        return MappingProxyType({a: tuple(v) for a, v in grouped.items()})
