@@ -1,0 +1,88 @@
+"""Read-only browse pages. Each page works without JavaScript; with htmx, typing in
+the search box swaps only the results partial of the same template."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from catalog import browse
+from catalog.models import AccessLevel, Service
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+MAX_QUERY = 200
+
+
+def _query(request: HtmxHttpRequest, name: str) -> str:
+    return request.GET.get(name, "").strip()[:MAX_QUERY]
+
+
+def _page(request: HtmxHttpRequest, template: str, partial: str, context: dict) -> HttpResponse:
+    if request.htmx and not request.htmx.boosted:
+        return render(request, f"{template}#{partial}", context)
+    return render(request, template, context)
+
+
+@require_GET
+def service_list(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "catalog/services.html", {"services": browse.services_with_counts(), "nav": "services"})
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def action_list(request: HtmxHttpRequest, prefix: str | None = None) -> HttpResponse:
+    service = get_object_or_404(Service, prefix=prefix) if prefix else None
+    q, level = _query(request, "q"), _query(request, "level")
+    if level and level not in AccessLevel.values:
+        level = ""
+    actions = browse.actions_search(service=service, q=q, level=level)
+    context = {
+        "nav": "actions",
+        "service": service,
+        "services": Service.objects.all(),
+        "q": q,
+        "level": level,
+        "levels": AccessLevel.choices,
+        "groups": browse.actions_by_level(actions),
+        "total": sum(1 for _ in actions),
+    }
+    return _page(request, "catalog/actions.html", "results", context)
+
+
+@require_GET
+def action_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
+    action = browse.action_detail(name)
+    if action is None:
+        raise Http404(f"No action named {name!r} in the catalog.")
+    apis = sorted({link.api for link in action.api_links.all()}, key=lambda a: (a.path, a.method))
+    notes = {link.api_id: link for link in action.api_links.all()}
+    return render(
+        request,
+        "catalog/action.html",
+        {"action": action, "api_rows": [(api, notes[api.pk]) for api in apis]},
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def condition_key_list(request: HtmxHttpRequest) -> HttpResponse:
+    q, scope = _query(request, "q"), _query(request, "scope")
+    keys = browse.condition_keys_search(q=q, scope=scope)
+    return _page(
+        request, "catalog/condition_keys.html", "results", {"keys": keys, "q": q, "scope": scope, "nav": "keys"}
+    )
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def api_list(request: HtmxHttpRequest) -> HttpResponse:
+    q, service = _query(request, "q"), _query(request, "service")
+    apis = browse.apis_search(q=q, service=service)
+    return _page(request, "catalog/apis.html", "results", {"apis": apis, "q": q, "nav": "apis"})

@@ -1,0 +1,388 @@
+"""JSON text to a tree that remembers where every element was written, and back.
+
+Python's `json` module forgets positions and silently keeps the last of two
+duplicate keys; the editor needs both. The C decoder still does the first pass
+(it is fast and its error messages are good); a small recursive-descent pass
+then builds the positioned tree, decoding strings with the same C scanner.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from json.decoder import scanstring
+from typing import Any
+
+from scpstudio.engine.findings import Code, Finding, Position, Span
+
+MAX_DEPTH = 64
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+
+Scalar = str | int | float | bool | None
+
+
+class JsonNode:
+    """A JSON value with its source offsets (`start`, `end` are -1 for decoded input)."""
+
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start = start
+        self.end = end
+
+    def to_python(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def type_name(self) -> str:
+        raise NotImplementedError
+
+
+class JsonScalar(JsonNode):
+    __slots__ = ("value",)
+
+    def __init__(self, value: Scalar, start: int = -1, end: int = -1) -> None:
+        super().__init__(start, end)
+        self.value = value
+
+    def to_python(self) -> Any:
+        return self.value
+
+    @property
+    def type_name(self) -> str:
+        v = self.value
+        if v is None:
+            return "null"
+        if isinstance(v, bool):
+            return "boolean"
+        if isinstance(v, str):
+            return "string"
+        return "number"
+
+
+class JsonArray(JsonNode):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[JsonNode], start: int = -1, end: int = -1) -> None:
+        super().__init__(start, end)
+        self.items = items
+
+    def to_python(self) -> Any:
+        return [item.to_python() for item in self.items]
+
+    @property
+    def type_name(self) -> str:
+        return "array"
+
+
+class Member:
+    """One `"key": value` pair of an object."""
+
+    __slots__ = ("key", "start", "end", "value")
+
+    def __init__(self, key: str, value: JsonNode, start: int = -1, end: int = -1) -> None:
+        self.key = key
+        self.value = value
+        self.start = start
+        self.end = end
+
+
+class JsonObject(JsonNode):
+    __slots__ = ("members", "_index")
+
+    def __init__(self, members: list[Member], start: int = -1, end: int = -1) -> None:
+        super().__init__(start, end)
+        self.members = members
+        self._index: dict[str, Member] = {m.key: m for m in members}
+
+    def get(self, key: str) -> Member | None:
+        """The member of that exact name; the last one when the key is duplicated."""
+        return self._index.get(key)
+
+    def duplicates(self) -> Iterator[Member]:
+        """Every member whose key an earlier member already used."""
+        if len(self._index) == len(self.members):
+            return
+        seen: set[str] = set()
+        for m in self.members:
+            if m.key in seen:
+                yield m
+            seen.add(m.key)
+
+    def to_python(self) -> Any:
+        return {m.key: m.value.to_python() for m in self.members}
+
+    @property
+    def type_name(self) -> str:
+        return "object"
+
+
+class _SyntaxError(Exception):
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+class _Parser:
+    __slots__ = ("text", "duplicates")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.duplicates = False
+
+    def document(self) -> JsonNode:
+        node, pos = self.value(_WHITESPACE.match(self.text, 0).end(), 0)  # type: ignore[union-attr]
+        pos = _WHITESPACE.match(self.text, pos).end()  # type: ignore[union-attr]
+        if pos != len(self.text):
+            raise _SyntaxError("Extra data after the JSON value", pos)
+        return node
+
+    def value(self, pos: int, depth: int) -> tuple[JsonNode, int]:
+        text = self.text
+        if pos >= len(text):
+            raise _SyntaxError("Expecting a value", pos)
+        c = text[pos]
+        if c == '"':
+            s, end = scanstring(text, pos + 1, True)
+            return JsonScalar(s, pos, end), end
+        if c == "{":
+            return self.object(pos, depth + 1)
+        if c == "[":
+            return self.array(pos, depth + 1)
+        if c == "t" and text.startswith("true", pos):
+            return JsonScalar(True, pos, pos + 4), pos + 4
+        if c == "f" and text.startswith("false", pos):
+            return JsonScalar(False, pos, pos + 5), pos + 5
+        if c == "n" and text.startswith("null", pos):
+            return JsonScalar(None, pos, pos + 4), pos + 4
+        m = _NUMBER.match(text, pos)
+        if m is not None and m.end() > pos:
+            raw = m.group()
+            number: int | float = float(raw) if m.group(1) or m.group(2) else int(raw)
+            return JsonScalar(number, pos, m.end()), m.end()
+        raise _SyntaxError("Expecting a value", pos)
+
+    def _skip(self, pos: int) -> int:
+        return _WHITESPACE.match(self.text, pos).end()  # type: ignore[union-attr]
+
+    def object(self, start: int, depth: int) -> tuple[JsonNode, int]:
+        if depth > MAX_DEPTH:
+            raise _SyntaxError(f"Nested deeper than {MAX_DEPTH} levels", start)
+        text = self.text
+        members: list[Member] = []
+        pos = self._skip(start + 1)
+        if text.startswith("}", pos):
+            return JsonObject(members, start, pos + 1), pos + 1
+        while True:
+            if not text.startswith('"', pos):
+                raise _SyntaxError("Expecting a property name in double quotes", pos)
+            key, key_end = scanstring(text, pos + 1, True)
+            colon = self._skip(key_end)
+            if not text.startswith(":", colon):
+                raise _SyntaxError("Expecting ':' delimiter", colon)
+            node, end = self.value(self._skip(colon + 1), depth)
+            members.append(Member(key, node, pos, key_end))
+            pos = self._skip(end)
+            if text.startswith(",", pos):
+                pos = self._skip(pos + 1)
+                continue
+            if text.startswith("}", pos):
+                obj = JsonObject(members, start, pos + 1)
+                if len(obj._index) != len(members):
+                    self.duplicates = True
+                return obj, pos + 1
+            raise _SyntaxError("Expecting ',' delimiter", pos)
+
+    def array(self, start: int, depth: int) -> tuple[JsonNode, int]:
+        if depth > MAX_DEPTH:
+            raise _SyntaxError(f"Nested deeper than {MAX_DEPTH} levels", start)
+        text = self.text
+        items: list[JsonNode] = []
+        pos = self._skip(start + 1)
+        if text.startswith("]", pos):
+            return JsonArray(items, start, pos + 1), pos + 1
+        while True:
+            node, end = self.value(pos, depth)
+            items.append(node)
+            pos = self._skip(end)
+            if text.startswith(",", pos):
+                pos = self._skip(pos + 1)
+                continue
+            if text.startswith("]", pos):
+                return JsonArray(items, start, pos + 1), pos + 1
+            raise _SyntaxError("Expecting ',' delimiter", pos)
+
+
+class ParseResult:
+    """A parsed policy document: the tree (or the syntax error) and the source text."""
+
+    __slots__ = ("root", "text", "error", "has_duplicates", "_line_starts", "_python")
+
+    def __init__(
+        self,
+        root: JsonNode | None,
+        text: str | None,
+        error: Finding | None = None,
+        has_duplicates: bool = False,
+    ) -> None:
+        self.root = root
+        self.text = text
+        self.error = error
+        self.has_duplicates = has_duplicates
+        self._line_starts: list[int] | None = None
+        self._python: Any = _UNSET
+
+    @property
+    def ok(self) -> bool:
+        return self.root is not None
+
+    def value(self) -> Any:
+        """The decoded value (the last duplicate wins, as with `json.loads`)."""
+        if self._python is _UNSET:
+            self._python = self.root.to_python() if self.root is not None else None
+        return self._python
+
+    def position(self, offset: int) -> Position:
+        if self._line_starts is None:
+            text = self.text or ""
+            starts = [0]
+            find = text.find
+            i = find("\n")
+            while i != -1:
+                starts.append(i + 1)
+                i = find("\n", i + 1)
+            self._line_starts = starts
+        line = bisect_right(self._line_starts, offset)
+        return Position(line, offset - self._line_starts[line - 1] + 1, offset)
+
+    def span(self, start: int, end: int) -> Span | None:
+        if self.text is None or start < 0:
+            return None
+        return Span(self.position(start), self.position(end))
+
+    def span_of(self, node: JsonNode | Member | None) -> Span | None:
+        if node is None:
+            return None
+        return self.span(node.start, node.end)
+
+
+_UNSET: Any = object()
+
+
+def parse_policy(source: Any) -> ParseResult:
+    """Parse JSON text, or wrap an already-decoded value; never raises."""
+    if isinstance(source, bytes | bytearray):
+        source = bytes(source).decode("utf-8", errors="replace")
+    if not isinstance(source, str):
+        return _from_value(source)
+    text = source
+    try:
+        json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        return _syntax_error(text, exc.msg, exc.pos)
+    except (ValueError, RecursionError):
+        pass  # NaN/Infinity or deep nesting: the positioned pass below says where
+    parser = _Parser(text)
+    try:
+        root = parser.document()
+    except _SyntaxError as exc:
+        return _syntax_error(text, exc.message, exc.offset)
+    except json.JSONDecodeError as exc:
+        return _syntax_error(text, exc.msg, exc.pos)
+    return ParseResult(root, text, None, parser.duplicates)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)
+
+
+def _syntax_error(text: str, message: str, offset: int) -> ParseResult:
+    result = ParseResult(None, text)
+    offset = max(0, min(offset, len(text)))
+    pos = result.position(offset)
+    result.error = Finding(
+        Code.JSON_SYNTAX_ERROR,
+        f"The policy is not valid JSON: {message} at line {pos.line}, column {pos.column}.",
+        "",
+        Span(pos, result.position(min(offset + 1, len(text)))),
+    )
+    return result
+
+
+def _from_value(value: Any) -> ParseResult:
+    state = {"duplicates": False}
+
+    def build(v: Any, depth: int) -> JsonNode:
+        if v is None or isinstance(v, bool | int | float | str):
+            return JsonScalar(v)
+        if depth >= MAX_DEPTH:
+            raise _SyntaxError(f"Nested deeper than {MAX_DEPTH} levels", -1)
+        if isinstance(v, dict):
+            members = [Member(str(k), build(item, depth + 1)) for k, item in v.items()]
+            obj = JsonObject(members)
+            if len(obj._index) != len(members):
+                state["duplicates"] = True
+            return obj
+        if isinstance(v, list | tuple):
+            return JsonArray([build(item, depth + 1) for item in v])
+        raise _SyntaxError(f"A {type(v).__name__} is not a JSON value", -1)
+
+    try:
+        root = build(value, 0)
+    except _SyntaxError as exc:
+        result = ParseResult(None, None)
+        result.error = Finding(Code.JSON_SYNTAX_ERROR, f"The policy is not JSON: {exc.message}.", "")
+        return result
+    return ParseResult(root, None, None, state["duplicates"])
+
+
+# -- serializer ---------------------------------------------------------------------
+
+_TOP_ORDER = ("Version", "Statement")
+_STATEMENT_ORDER = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+
+
+def _ordered(obj: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    out = {k: obj[k] for k in order if k in obj}
+    out.update((k, v) for k, v in obj.items() if k not in out)
+    return out
+
+
+def canonical(value: Any) -> Any:
+    """The policy with its elements in the conventional order; other values unchanged."""
+    if not isinstance(value, dict):
+        return value
+    top = _ordered(value, _TOP_ORDER)
+    statements = top.get("Statement")
+    if isinstance(statements, dict):
+        top["Statement"] = _ordered(statements, _STATEMENT_ORDER)
+    elif isinstance(statements, list):
+        top["Statement"] = [
+            _ordered(s, _STATEMENT_ORDER) if isinstance(s, dict) else s for s in statements
+        ]
+    return top
+
+
+def to_pretty(value: Any) -> str:
+    """Canonical pretty JSON: two-space indent, elements in the conventional order."""
+    return json.dumps(canonical(value), indent=2, ensure_ascii=False)
+
+
+def to_minified(value: Any) -> str:
+    """Canonical JSON without insignificant whitespace: what the size quota counts."""
+    return json.dumps(canonical(value), separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,291 @@
+"""Condition operators of the 5.0 language: names, families, and how values compare.
+
+Validation and evaluation read the same table, so an operator the validator accepts
+is one the evaluator can decide, and vice versa.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from scpstudio.engine.wildcard import wildcard_match
+
+FOR_ANY = "ForAnyValue"
+FOR_ALL = "ForAllValues"
+IF_EXISTS = "IfExists"
+
+# family -> the catalog key type it compares (None: any type)
+FAMILY_KEY_TYPE: dict[str, str | None] = {
+    "string": "string",
+    "number": "number",
+    "date": "date",
+    "boolean": "boolean",
+    "ip": "ip",
+    "null": None,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorSpec:
+    name: str
+    family: str
+    negated: bool = False
+
+
+OPERATORS: dict[str, OperatorSpec] = {
+    spec.name: spec
+    for spec in (
+        OperatorSpec("StringEquals", "string"),
+        OperatorSpec("StringNotEquals", "string", True),
+        OperatorSpec("StringEqualsIgnoreCase", "string"),
+        OperatorSpec("StringNotEqualsIgnoreCase", "string", True),
+        OperatorSpec("StringMatch", "string"),
+        OperatorSpec("StringNotMatch", "string", True),
+        OperatorSpec("NumberEquals", "number"),
+        OperatorSpec("NumberNotEquals", "number", True),
+        OperatorSpec("NumberLessThan", "number"),
+        OperatorSpec("NumberLessThanEquals", "number"),
+        OperatorSpec("NumberGreaterThan", "number"),
+        OperatorSpec("NumberGreaterThanEquals", "number"),
+        OperatorSpec("DateLessThan", "date"),
+        OperatorSpec("DateLessThanEquals", "date"),
+        OperatorSpec("DateGreaterThan", "date"),
+        OperatorSpec("DateGreaterThanEquals", "date"),
+        OperatorSpec("Bool", "boolean"),
+        OperatorSpec("IpAddress", "ip"),
+        OperatorSpec("NotIpAddress", "ip", True),
+        OperatorSpec("Null", "null"),
+    )
+}
+_BY_FOLDED = {name.casefold(): name for name in OPERATORS}
+
+# Names from AWS IAM and Huawei's 1.1 language: (hint, certain 5.0 replacement or "")
+FOREIGN_OPERATORS: dict[str, tuple[str, str]] = {
+    "StringLike": ("AWS's StringLike is StringMatch in version 5.0", "StringMatch"),
+    "StringNotLike": ("AWS's StringNotLike is StringNotMatch in version 5.0", "StringNotMatch"),
+    "DateEquals": (
+        "AWS's DateEquals has no 5.0 equivalent; combine DateGreaterThanEquals and "
+        "DateLessThanEquals",
+        "",
+    ),
+    "DateNotEquals": ("AWS's DateNotEquals has no 5.0 equivalent", ""),
+    "ArnEquals": ("AWS's Arn operators do not exist in 5.0; compare URNs with StringMatch", ""),
+    "ArnLike": ("AWS's Arn operators do not exist in 5.0; compare URNs with StringMatch", ""),
+    "ArnNotEquals": ("AWS's Arn operators do not exist in 5.0; use StringNotMatch", ""),
+    "ArnNotLike": ("AWS's Arn operators do not exist in 5.0; use StringNotMatch", ""),
+    "BinaryEquals": ("AWS's BinaryEquals has no 5.0 equivalent", ""),
+    "StringStartWith": (
+        'Huawei 1.1\'s StringStartWith is StringMatch with "prefix*" in 5.0',
+        "",
+    ),
+    "StringEndWith": ('Huawei 1.1\'s StringEndWith is StringMatch with "*suffix" in 5.0', ""),
+    "StringNotStartWith": (
+        'Huawei 1.1\'s StringNotStartWith is StringNotMatch with "prefix*" in 5.0',
+        "",
+    ),
+    "StringNotEndWith": (
+        'Huawei 1.1\'s StringNotEndWith is StringNotMatch with "*suffix" in 5.0',
+        "",
+    ),
+    "StringEqualsAnyOf": (
+        "Huawei 1.1's StringEqualsAnyOf is StringEquals with a list in 5.0",
+        "StringEquals",
+    ),
+    "StringNotEqualsAnyOf": (
+        "Huawei 1.1's StringNotEqualsAnyOf is StringNotEquals with a list in 5.0",
+        "StringNotEquals",
+    ),
+    "StringEqualsIgnoreCaseAnyOf": (
+        "Huawei 1.1's StringEqualsIgnoreCaseAnyOf is StringEqualsIgnoreCase with a list in 5.0",
+        "StringEqualsIgnoreCase",
+    ),
+    "StringStartWithAnyOf": (
+        'Huawei 1.1\'s StringStartWithAnyOf is StringMatch with "prefix*" values in 5.0',
+        "",
+    ),
+    "StringEndWithAnyOf": (
+        'Huawei 1.1\'s StringEndWithAnyOf is StringMatch with "*suffix" values in 5.0',
+        "",
+    ),
+    "NumberEqualsAnyOf": (
+        "Huawei 1.1's NumberEqualsAnyOf is NumberEquals with a list in 5.0",
+        "NumberEquals",
+    ),
+    "IsNullOrEmpty": ("Huawei 1.1's IsNullOrEmpty is Null in 5.0", ""),
+    "NotNullOrEmpty": ('Huawei 1.1\'s NotNullOrEmpty is Null with "false" in 5.0', ""),
+    "BooleanEquals": ("Huawei 1.1's BooleanEquals is Bool in 5.0", "Bool"),
+    "IpAddressAnyOf": ("Huawei 1.1's IpAddressAnyOf is IpAddress with a list in 5.0", "IpAddress"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedOperator:
+    """`ForAllValues:StringNotEqualsIfExists` as its parts."""
+
+    written: str
+    qualifier: str | None
+    if_exists: bool
+    spec: OperatorSpec
+
+    @property
+    def negated(self) -> bool:
+        return self.spec.negated
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorProblem:
+    """Why an operator name is not valid, with a certain replacement name when there is one."""
+
+    message: str
+    replacement: str = ""
+
+
+def parse_operator(written: str) -> ParsedOperator | OperatorProblem:
+    qualifier: str | None = None
+    base = written
+    if ":" in written:
+        qualifier, _, base = written.partition(":")
+        if qualifier not in (FOR_ANY, FOR_ALL):
+            fixed = _fold_qualifier(qualifier)
+            hint = f"; did you mean {fixed}?" if fixed else ""
+            return OperatorProblem(
+                f'"{qualifier}" in "{written}" is not a qualifier: use ForAnyValue or '
+                f"ForAllValues{hint}",
+                f"{fixed}:{base}" if fixed and _known_base(base) else "",
+            )
+    if_exists = base.endswith(IF_EXISTS) and base != IF_EXISTS
+    name = base[: -len(IF_EXISTS)] if if_exists else base
+    spec = OPERATORS.get(name)
+    if spec is not None:
+        return ParsedOperator(written, qualifier, if_exists, spec)
+    prefix = f"{qualifier}:" if qualifier else ""
+    suffix = IF_EXISTS if if_exists else ""
+    foreign = FOREIGN_OPERATORS.get(name)
+    if foreign is not None:
+        hint, replacement = foreign
+        return OperatorProblem(
+            f'"{written}" is not a version 5.0 operator: {hint}.',
+            f"{prefix}{replacement}{suffix}" if replacement else "",
+        )
+    cased = _BY_FOLDED.get(name.casefold())
+    if cased is not None:
+        return OperatorProblem(
+            f'"{written}" is not an operator; operator names are case-sensitive: '
+            f"{prefix}{cased}{suffix}.",
+            f"{prefix}{cased}{suffix}",
+        )
+    return OperatorProblem(f'"{written}" is not a version 5.0 condition operator.')
+
+
+def _fold_qualifier(q: str) -> str:
+    folded = q.casefold()
+    for known in (FOR_ANY, FOR_ALL):
+        if folded == known.casefold():
+            return known
+    return ""
+
+
+def _known_base(base: str) -> bool:
+    name = base[: -len(IF_EXISTS)] if base.endswith(IF_EXISTS) else base
+    return name in OPERATORS
+
+
+# -- values ------------------------------------------------------------------------
+
+
+class Invalid:
+    """A value that does not fit its operator; it never matches anything."""
+
+    __slots__ = ()
+
+
+INVALID = Invalid()
+
+
+def prepare_value(family: str, value: Any) -> Any:
+    """A policy or request value in the form its family compares, or `INVALID`."""
+    if family == "string":
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, int | float):
+            return str(value)
+        return INVALID
+    if family in ("boolean", "null"):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.casefold() in ("true", "false"):
+            return value.casefold() == "true"
+        return INVALID
+    if family == "number":
+        if isinstance(value, bool):
+            return INVALID
+        if isinstance(value, int | float):
+            return float(value)
+        if isinstance(value, str):
+            try:
+                number = float(value.strip())
+            except ValueError:
+                return INVALID
+            return number if number == number and abs(number) != float("inf") else INVALID
+        return INVALID
+    if family == "date":
+        return parse_date(value) if isinstance(value, str) else INVALID
+    if family == "ip":
+        if not isinstance(value, str):
+            return INVALID
+        try:
+            return ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            return INVALID
+    return INVALID
+
+
+def parse_date(text: str) -> datetime | Invalid:
+    """An ISO 8601 date or date-time; naive times are taken as UTC."""
+    t = text.strip()
+    if len(t) < 10 or not t[:4].isdigit() or t[4] != "-":
+        return INVALID
+    try:
+        moment = datetime.fromisoformat(t)
+    except ValueError:
+        return INVALID
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def compare(spec: OperatorSpec, request: Any, policy: Any) -> bool:
+    """Whether one request value matches one policy value, ignoring negation.
+
+    Both are prepared values; `INVALID` on either side never matches.
+    """
+    if request is INVALID or policy is INVALID:
+        return False
+    name = spec.name
+    family = spec.family
+    if family == "string":
+        if name in ("StringEquals", "StringNotEquals"):
+            return bool(request == policy)
+        if name in ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"):
+            return bool(request.casefold() == policy.casefold())
+        return wildcard_match(policy, request)
+    if family in ("number", "date"):
+        if name.endswith("Equals") and "Than" not in name:
+            return bool(request == policy)
+        if name.endswith("LessThan"):
+            return bool(request < policy)
+        if name.endswith("LessThanEquals"):
+            return bool(request <= policy)
+        if name.endswith("GreaterThan"):
+            return bool(request > policy)
+        return bool(request >= policy)
+    if family == "boolean":
+        return bool(request == policy)
+    if family == "ip":
+        if request.version != policy.version:
+            return False
+        return bool(request.subnet_of(policy))
+    return False

@@ -1,0 +1,268 @@
+"""A parsed document compiled into statements the evaluator can run quickly.
+
+Compilation is lenient: whatever part of a statement is malformed is left out
+(validation reports it), so the preview keeps working while the user types.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.document import JsonArray, JsonNode, JsonObject, JsonScalar, Member
+from scpstudio.engine.document import ParseResult, parse_policy
+from scpstudio.engine.findings import pointer
+from scpstudio.engine.operators import (
+    INVALID,
+    OperatorProblem,
+    ParsedOperator,
+    parse_operator,
+    prepare_value,
+)
+from scpstudio.engine.wildcard import has_wildcard, wildcard_match
+
+EFFECTS = ("Allow", "Deny")
+FULL_ACCESS_NAME = "FullAccess"
+
+
+@dataclass(slots=True, eq=False)
+class Clause:
+    """One key under one operator: `"Bool": {"ims:Encrypted": "false"}`."""
+
+    operator: str
+    parsed: ParsedOperator | None
+    problem: OperatorProblem | None
+    key: str
+    values: tuple[Any, ...]
+    prepared: tuple[Any, ...]
+    path: str
+    member: Member | None = None
+    value_node: JsonNode | None = None
+
+    @property
+    def folded_key(self) -> str:
+        return self.key.casefold()
+
+
+@dataclass(slots=True, eq=False)
+class Statement:
+    index: int
+    sid: str | None
+    effect: str | None
+    action_element: str | None  # "Action", "NotAction" or None
+    actions: tuple[str, ...]
+    resource_element: str | None  # "Resource", "NotResource" or None (absent: "*")
+    resources: tuple[str, ...]
+    clauses: tuple[Clause, ...]
+    node: JsonObject | None = None
+    usable: bool = True
+    matched: frozenset[str] = frozenset()
+    any_action: bool = False
+    folded_actions: tuple[str, ...] = ()
+    resource_patterns: tuple[tuple[str, ...] | None, ...] = ()
+    any_resource: bool = False
+    action_nodes: tuple[JsonNode, ...] = ()
+    resource_nodes: tuple[JsonNode, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f'"{self.sid}"' if self.sid else f"#{self.index}"
+
+    @property
+    def not_action(self) -> bool:
+        return self.action_element == "NotAction"
+
+    @property
+    def not_resource(self) -> bool:
+        return self.resource_element == "NotResource"
+
+    def names_action(self, name: str) -> bool:
+        """Whether Action (or NotAction) lists a pattern matching this action name."""
+        folded = name.casefold()
+        if self.any_action or folded in self.matched:
+            return True
+        return any(wildcard_match(p, folded) for p in self.folded_actions)
+
+    def matches_action(self, name: str, in_catalog: bool) -> bool:
+        """Whether the action part applies, catalog names looked up in the precomputed set."""
+        folded = name.casefold()
+        if self.any_action:
+            named = True
+        elif in_catalog:
+            named = folded in self.matched
+        else:
+            named = any(wildcard_match(p, folded) for p in self.folded_actions)
+        return named != self.not_action
+
+
+@dataclass(slots=True, eq=False)
+class Policy:
+    """A compiled policy: its statements, bound to the catalog it was compiled with."""
+
+    name: str
+    statements: tuple[Statement, ...]
+    catalog: Catalog
+    parse: ParseResult | None = None
+    is_full_access: bool = False
+    services: frozenset[str] = field(default_factory=frozenset)
+    touches_every_service: bool = False
+
+
+def compile_policy(source: Any, catalog: Catalog, *, name: str = "") -> Policy:
+    """Compile JSON text, a decoded value or a `ParseResult` against a catalog."""
+    parsed = source if isinstance(source, ParseResult) else parse_policy(source)
+    statements: list[Statement] = []
+    root = parsed.root
+    if isinstance(root, JsonObject):
+        member = root.get("Statement")
+        if member is not None:
+            value = member.value
+            items = value.items if isinstance(value, JsonArray) else [value]
+            for index, item in enumerate(items):
+                if isinstance(item, JsonObject):
+                    statements.append(_statement(item, index, catalog))
+    policy = Policy(name=name, statements=tuple(statements), catalog=catalog, parse=parsed)
+    _note_services(policy)
+    return policy
+
+
+def full_access(catalog: Catalog) -> Policy:
+    """The system policy attached to every node when SCPs are enabled."""
+    statement = Statement(
+        index=0,
+        sid=None,
+        effect="Allow",
+        action_element="Action",
+        actions=("*",),
+        resource_element="Resource",
+        resources=("*",),
+        clauses=(),
+        any_action=True,
+        any_resource=True,
+        folded_actions=("*",),
+        resource_patterns=(None,),
+    )
+    return Policy(FULL_ACCESS_NAME, (statement,), catalog, is_full_access=True)
+
+
+def _strings(node: JsonNode) -> tuple[list[str], list[JsonNode]]:
+    nodes = node.items if isinstance(node, JsonArray) else [node]
+    kept = [n for n in nodes if isinstance(n, JsonScalar) and isinstance(n.value, str)]
+    return [str(n.value) for n in kept], list(kept)
+
+
+def _statement(node: JsonObject, index: int, catalog: Catalog) -> Statement:
+    sid_m = node.get("Sid")
+    sid = sid_m.value.value if sid_m and isinstance(sid_m.value, JsonScalar) else None
+    effect_m = node.get("Effect")
+    effect = effect_m.value.value if effect_m and isinstance(effect_m.value, JsonScalar) else None
+    usable = effect in EFFECTS
+    action_m, not_action_m = node.get("Action"), node.get("NotAction")
+    if action_m is not None and not_action_m is not None:
+        usable = False
+    element_m = action_m or not_action_m
+    actions: list[str] = []
+    action_nodes: list[JsonNode] = []
+    if element_m is None:
+        usable = False
+    else:
+        actions, action_nodes = _strings(element_m.value)
+    resource_m, not_resource_m = node.get("Resource"), node.get("NotResource")
+    if resource_m is not None and not_resource_m is not None:
+        usable = False
+    res_m = resource_m or not_resource_m
+    if res_m is None:
+        resources, resource_nodes = ["*"], []
+    else:
+        resources, resource_nodes = _strings(res_m.value)
+    statement = Statement(
+        index=index,
+        sid=sid if isinstance(sid, str) else None,
+        effect=effect if isinstance(effect, str) else None,
+        action_element=None if element_m is None else element_m.key,
+        actions=tuple(actions),
+        resource_element=None if res_m is None else res_m.key,
+        resources=tuple(resources),
+        clauses=tuple(_clauses(node.get("Condition"), index)),
+        node=node,
+        usable=usable,
+        action_nodes=tuple(action_nodes),
+        resource_nodes=tuple(resource_nodes),
+    )
+    _prepare(statement, catalog)
+    return statement
+
+
+def _clauses(member: Member | None, index: int) -> list[Clause]:
+    if member is None or not isinstance(member.value, JsonObject):
+        return []
+    clauses: list[Clause] = []
+    for op_member in member.value.members:
+        if not isinstance(op_member.value, JsonObject):
+            continue
+        parsed = parse_operator(op_member.key)
+        spec = parsed if isinstance(parsed, ParsedOperator) else None
+        problem = parsed if isinstance(parsed, OperatorProblem) else None
+        for key_member in op_member.value.members:
+            raw = key_member.value
+            scalars = raw.items if isinstance(raw, JsonArray) else [raw]
+            values = tuple(s.value if isinstance(s, JsonScalar) else INVALID for s in scalars)
+            family = spec.spec.family if spec else ""
+            prepared = tuple(
+                prepare_value(family, v) if v is not INVALID and spec else INVALID for v in values
+            )
+            clauses.append(
+                Clause(
+                    operator=op_member.key,
+                    parsed=spec,
+                    problem=problem,
+                    key=key_member.key,
+                    values=values,
+                    prepared=prepared,
+                    path=pointer("Statement", index, "Condition", op_member.key, key_member.key),
+                    member=key_member,
+                    value_node=raw,
+                )
+            )
+    return clauses
+
+
+def _prepare(statement: Statement, catalog: Catalog) -> None:
+    folded = tuple(a.casefold() for a in statement.actions)
+    statement.folded_actions = folded
+    statement.any_action = any(a in ("*", "*:*:*") for a in folded)
+    matched: set[str] = set()
+    if not statement.any_action:
+        for pattern in folded:
+            for action in catalog.match_actions(pattern):
+                matched.add(action.name.casefold())
+    statement.matched = frozenset(matched)
+    patterns: list[tuple[str, ...] | None] = []
+    for r in statement.resources:
+        if r == "*":
+            statement.any_resource = True
+            patterns.append(None)
+            continue
+        parts = r.split(":", 4)
+        patterns.append(tuple(parts) if len(parts) == 5 else ("",))
+    statement.resource_patterns = tuple(patterns)
+
+
+def _note_services(policy: Policy) -> None:
+    services: set[str] = set()
+    every = False
+    for s in policy.statements:
+        if not s.usable:
+            continue
+        if s.not_action or s.any_action:
+            every = True
+            continue
+        for pattern in s.folded_actions:
+            prefix = pattern.split(":", 1)[0]
+            if has_wildcard(prefix):
+                every = True
+            else:
+                services.add(prefix)
+    policy.services = frozenset(services)
+    policy.touches_every_service = every
