@@ -101,7 +101,9 @@ class ActionAdmin(admin.ModelAdmin):
     @admin.display(description="resource types")
     def resource_type_list(self, obj: Action) -> str:
         links = obj.resource_links.all()
-        return ", ".join(f"{x.resource_type.name}{' *' if x.required else ''}" for x in links) or "-"
+        return (
+            ", ".join(f"{x.resource_type.name}{' *' if x.required else ''}" for x in links) or "-"
+        )
 
 
 class ScopeFilter(admin.SimpleListFilter):

@@ -1,1 +1,17 @@
-urlpatterns: list = []
+"""Routes of the read-only catalog API, included at `api/v1/catalog/`."""
+
+from django.urls import path
+
+from catalog import api
+
+app_name = "catalog-api"
+
+urlpatterns = [
+    path("services/", api.ServiceListApi.as_view(), name="services"),
+    path("services/<slug:prefix>/", api.ServiceDetailApi.as_view(), name="service"),
+    path("actions/", api.ActionListApi.as_view(), name="actions"),
+    path("actions/<str:name>/", api.ActionDetailApi.as_view(), name="action"),
+    path("resource-types/", api.ResourceTypeListApi.as_view(), name="resource-types"),
+    path("condition-keys/", api.ConditionKeyListApi.as_view(), name="condition-keys"),
+    path("apis/", api.ApiListApi.as_view(), name="apis"),
+]

@@ -98,6 +98,9 @@ class ConditionKey(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:condition-keys") + f"#key-{self.pk}"
+
     @property
     def is_global(self) -> bool:
         return self.service_id is None
@@ -105,9 +108,6 @@ class ConditionKey(models.Model):
     @property
     def templated(self) -> bool:
         return "<" in self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("catalog:condition-keys") + f"#key-{self.pk}"
 
 
 class Action(models.Model):

@@ -32,7 +32,11 @@ def _page(request: HtmxHttpRequest, template: str, partial: str, context: dict) 
 
 @require_GET
 def service_list(request: HtmxHttpRequest) -> HttpResponse:
-    return render(request, "catalog/services.html", {"services": browse.services_with_counts(), "nav": "services"})
+    return render(
+        request,
+        "catalog/services.html",
+        {"services": browse.services_with_counts(), "nav": "services"},
+    )
 
 
 @require_GET
@@ -76,7 +80,10 @@ def condition_key_list(request: HtmxHttpRequest) -> HttpResponse:
     q, scope = _query(request, "q"), _query(request, "scope")
     keys = browse.condition_keys_search(q=q, scope=scope)
     return _page(
-        request, "catalog/condition_keys.html", "results", {"keys": keys, "q": q, "scope": scope, "nav": "keys"}
+        request,
+        "catalog/condition_keys.html",
+        "results",
+        {"keys": keys, "q": q, "scope": scope, "nav": "keys"},
     )
 
 

@@ -87,7 +87,10 @@ TEMPLATES = [
                     ],
                 )
             ],
-            "builtins": ["template_partials.templatetags.partials", "django_htmx.templatetags.django_htmx"],
+            "builtins": [
+                "template_partials.templatetags.partials",
+                "django_htmx.templatetags.django_htmx",
+            ],
         },
     }
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -237,3 +238,54 @@ class Catalog:
                 if api not in bucket:
                     bucket.append(api)
         return MappingProxyType({a: tuple(v) for a, v in grouped.items()})
+
+    # -- additions for the validator, evaluator and preview ----------------------
+
+    @cached_property
+    def derived(self) -> dict[str, Any]:
+        """A memo for indexes other engine modules derive once per snapshot."""
+        return {}
+
+    @cached_property
+    def _presence(self) -> dict[tuple[str, str], bool | None]:
+        return {}
+
+    def action_carries_key(self, action_name: str, key: str) -> bool | None:
+        """Whether a request for this action can carry the key (policy-language.md §4).
+
+        True for request-wide keys, unknown keys and the keys the action lists; False
+        for catalog keys the action does not list; None when the action is not in the
+        catalog and the key could belong to it (another service's dependency).
+        """
+        memo_key = (action_name.casefold(), key.casefold())
+        memo = self._presence
+        if memo_key in memo:
+            return memo[memo_key]
+        found = self.condition_key(key)
+        answer: bool | None
+        if found is None or found.request_wide:
+            answer = True
+        else:
+            action = self.action(action_name)
+            if action is not None:
+                answer = any(
+                    found.matches(listed) or listed.casefold() == found.name.casefold()
+                    for listed in action.condition_keys
+                )
+            elif found.is_global:
+                answer = None
+            else:
+                prefix = action_name.split(":", 1)[0].casefold()
+                answer = None if key.split(":", 1)[0].casefold() == prefix else False
+        if len(memo) < 100_000:
+            memo[memo_key] = answer
+        return answer
+
+    @cached_property
+    def dependents(self) -> Mapping[str, tuple[Action, ...]]:
+        """Dependency name (case-folded) -> the actions that depend on it."""
+        grouped: dict[str, list[Action]] = {}
+        for action in self.actions.values():
+            for dep in action.dependencies:
+                grouped.setdefault(dep.casefold(), []).append(action)
+        return MappingProxyType({d: tuple(a) for d, a in grouped.items()})

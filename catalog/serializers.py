@@ -1,0 +1,266 @@
+"""The catalog API's shapes: query filters in, JSON out. Reads happen in the views' selectors;
+these classes only validate query parameters and rename fields."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.models import (
+    AccessLevel,
+    Action,
+    ActionConditionKey,
+    ActionResourceType,
+    Api,
+    ApiAction,
+    ConditionKey,
+    Dependency,
+    ResourceType,
+    Service,
+)
+
+SCOPES = ("global", "service")
+
+
+def _choice(choices: list[str] | tuple[str, ...], what: str) -> serializers.ChoiceField:
+    """An optional enumerated filter whose error names every value it accepts."""
+    return serializers.ChoiceField(
+        choices=choices,
+        required=False,
+        allow_blank=True,
+        error_messages={
+            "invalid_choice": f'"{{input}}" is not {what}; use one of: {", ".join(choices)}.'
+        },
+    )
+
+
+def _name(help_text: str) -> serializers.CharField:
+    return serializers.CharField(required=False, allow_blank=True, help_text=help_text)
+
+
+# -- filters (query parameters) -------------------------------------------------------------
+
+
+class ServiceFilterSerializer(serializers.Serializer):
+    service = _name("Service prefix, e.g. `ims`.")
+
+
+class ActionFilterSerializer(ServiceFilterSerializer):
+    access_level = _choice(AccessLevel.values, "an access level")
+    resource_type = _name("Resource type name, e.g. `image`.")
+    condition_key = _name("Condition key name, case-insensitive, e.g. `g:TagKeys`.")
+    q = _name("Text in the action's name or description, case-insensitive.")
+
+
+class ConditionKeyFilterSerializer(ServiceFilterSerializer):
+    scope = _choice(SCOPES, "a key scope")
+
+
+class ApiFilterSerializer(ServiceFilterSerializer):
+    action = _name("Action name: only the APIs that need it, e.g. `ims:images:get`.")
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+class ScopeField(serializers.ChoiceField):
+    """`global` for `g:` keys, `service` for a service's own keys."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(choices=SCOPES, read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value: ConditionKey | ActionConditionKey) -> str:
+        if isinstance(value, ActionConditionKey):
+            if value.key is None:  # not in the catalog: only its name tells
+                return "global" if value.key_name.startswith("g:") else "service"
+            value = value.key
+        return "global" if value.is_global else "service"
+
+
+class ServiceSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(
+        view_name="catalog-api:service", lookup_field="prefix"
+    )
+    action_count = serializers.IntegerField(read_only=True)
+    api_count = serializers.IntegerField(read_only=True)
+    resource_type_count = serializers.IntegerField(read_only=True)
+    condition_key_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Service
+        fields = [
+            "prefix",
+            "name",
+            "url",
+            "source",
+            "updated_on",
+            "action_count",
+            "api_count",
+            "resource_type_count",
+            "condition_key_count",
+        ]
+
+
+class ServiceResourceTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResourceType
+        fields = ["name", "urn_pattern"]
+
+
+class ServiceConditionKeySerializer(serializers.ModelSerializer):
+    type = serializers.CharField(source="value_type")
+
+    class Meta:
+        model = ConditionKey
+        fields = ["name", "type", "multivalued", "description"]
+
+
+class ServiceDetailSerializer(ServiceSerializer):
+    resource_types = ServiceResourceTypeSerializer(many=True, read_only=True)
+    condition_keys = ServiceConditionKeySerializer(many=True, read_only=True)
+
+    class Meta(ServiceSerializer.Meta):
+        fields = [*ServiceSerializer.Meta.fields, "resource_types", "condition_keys"]
+
+
+class ActionResourceTypeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="resource_type.name")
+    urn_pattern = serializers.CharField(source="resource_type.urn_pattern")
+
+    class Meta:
+        model = ActionResourceType
+        fields = ["name", "required", "urn_pattern"]
+
+
+class ActionConditionKeySerializer(serializers.ModelSerializer):
+    """A key an action lists; type and multivalued are null when the catalog lacks the key."""
+
+    name = serializers.CharField(source="key_name")
+    type = serializers.CharField(source="key.value_type", allow_null=True)
+    multivalued = serializers.BooleanField(source="key.multivalued", allow_null=True)
+    scope = ScopeField()
+    defined = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionConditionKey
+        fields = ["name", "type", "multivalued", "scope", "defined"]
+
+    def get_defined(self, link: ActionConditionKey) -> bool:
+        return link.key_id is not None
+
+
+class DependencySerializer(serializers.ModelSerializer):
+    """An action another one needs; `defined` is false when it is not in the catalog."""
+
+    name = serializers.CharField(source="target_name")
+    defined = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Dependency
+        fields = ["name", "defined"]
+
+    def get_defined(self, dependency: Dependency) -> bool:
+        return dependency.target_id is not None
+
+
+class ActionApiSerializer(serializers.ModelSerializer):
+    method = serializers.CharField(source="api.method")
+    path = serializers.CharField(source="api.path")
+
+    class Meta:
+        model = ApiAction
+        fields = ["method", "path", "note", "conditional"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="catalog-api:action", lookup_field="name")
+    service = serializers.CharField(source="service.prefix")
+    resource_types = ActionResourceTypeSerializer(source="resource_links", many=True)
+    condition_keys = ActionConditionKeySerializer(source="key_links", many=True)
+    dependencies = DependencySerializer(many=True)
+    apis = ActionApiSerializer(source="api_links", many=True)
+
+    class Meta:
+        model = Action
+        fields = [
+            "name",
+            "url",
+            "service",
+            "access_level",
+            "description",
+            "resource_types",
+            "condition_keys",
+            "dependencies",
+            "apis",
+        ]
+
+
+class ResourceTypeActionSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="action.name")
+
+    class Meta:
+        model = ActionResourceType
+        fields = ["name", "required"]
+
+
+class ResourceTypeSerializer(serializers.ModelSerializer):
+    service = serializers.CharField(source="service.prefix")
+    actions = ResourceTypeActionSerializer(source="actionresourcetype_set", many=True)
+
+    class Meta:
+        model = ResourceType
+        fields = ["name", "service", "urn_pattern", "actions"]
+
+
+class ConditionKeySerializer(serializers.ModelSerializer):
+    service = serializers.CharField(source="service.prefix", allow_null=True)
+    scope = ScopeField()
+    type = serializers.CharField(source="value_type")
+    templated = serializers.BooleanField(read_only=True)
+    action_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ConditionKey
+        fields = [
+            "name",
+            "service",
+            "scope",
+            "type",
+            "multivalued",
+            "request_wide",
+            "confirmed",
+            "templated",
+            "description",
+            "action_count",
+        ]
+
+
+class ApiActionSerializer(serializers.ModelSerializer):
+    """One action an API needs; `conditional` links hold only in the situation `note` names."""
+
+    name = serializers.CharField(source="action_name")
+    defined = serializers.SerializerMethodField()
+    dependencies = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApiAction
+        fields = ["name", "defined", "note", "conditional", "dependencies"]
+
+    def get_defined(self, link: ApiAction) -> bool:
+        return link.action_id is not None
+
+    @extend_schema_field(DependencySerializer(many=True))
+    def get_dependencies(self, link: ApiAction) -> list[object]:
+        if link.action is None:
+            return []
+        return DependencySerializer(link.action.dependencies.all(), many=True).data
+
+
+class ApiSerializer(serializers.ModelSerializer):
+    service = serializers.CharField(source="service.prefix")
+    actions = ApiActionSerializer(source="action_links", many=True)
+
+    class Meta:
+        model = Api
+        fields = ["method", "path", "service", "actions"]
+

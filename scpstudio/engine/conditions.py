@@ -1,0 +1,107 @@
+"""One condition clause, decided in three values, and said in words.
+
+`None` stands for *unknown*: the request context did not say the key's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from scpstudio.engine.operators import FOR_ALL, FOR_ANY, compare, prepare_value
+from scpstudio.engine.policy import Clause
+
+Tri = bool | None
+
+
+def holds_when_absent(clause: Clause) -> bool:
+    """The clause's value when the request does not carry its key (§4, missing keys)."""
+    parsed = clause.parsed
+    if parsed is None:
+        return False
+    if parsed.spec.family == "null":
+        return any(p is True for p in clause.prepared)
+    if parsed.if_exists or parsed.qualifier == FOR_ALL:
+        return True
+    if parsed.qualifier == FOR_ANY:
+        return False
+    return parsed.spec.negated
+
+
+def evaluate_clause(clause: Clause, values: Sequence[Any] | None) -> Tri:
+    """`values` is None when unknown, empty when the key is absent."""
+    parsed = clause.parsed
+    if parsed is None or values is None:
+        return None
+    if not values:
+        return holds_when_absent(clause)
+    spec = parsed.spec
+    if spec.family == "null":
+        return any(p is False for p in clause.prepared)
+    policy_values = clause.prepared
+    requested = [prepare_value(spec.family, v) for v in values]
+    matches = [any(compare(spec, r, p) for p in policy_values) for r in requested]
+    if parsed.qualifier == FOR_ALL:
+        return all(not m for m in matches) if spec.negated else all(matches)
+    if parsed.qualifier == FOR_ANY:
+        return any(not m for m in matches) if spec.negated else any(matches)
+    hit = any(matches)
+    return not hit if spec.negated else hit
+
+
+_VERBS = {
+    "StringEquals": "is",
+    "StringNotEquals": "is not",
+    "StringEqualsIgnoreCase": "is (ignoring case)",
+    "StringNotEqualsIgnoreCase": "is not (ignoring case)",
+    "StringMatch": "matches",
+    "StringNotMatch": "does not match",
+    "NumberEquals": "equals",
+    "NumberNotEquals": "does not equal",
+    "NumberLessThan": "is less than",
+    "NumberLessThanEquals": "is at most",
+    "NumberGreaterThan": "is greater than",
+    "NumberGreaterThanEquals": "is at least",
+    "DateLessThan": "is before",
+    "DateLessThanEquals": "is at or before",
+    "DateGreaterThan": "is after",
+    "DateGreaterThanEquals": "is at or after",
+    "Bool": "is",
+    "IpAddress": "is in",
+    "NotIpAddress": "is not in",
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def describe_clause(clause: Clause) -> str:
+    """The clause as a phrase: `ims:Encrypted is false`, `g:TagKeys has every value in a, b`."""
+    parsed = clause.parsed
+    shown = [_show(v) for v in clause.values]
+    if parsed is None:
+        return f"{clause.operator} {clause.key} {', '.join(shown)} (operator not recognised)"
+    name = parsed.spec.name
+    if name == "Null":
+        absent = any(p is True for p in clause.prepared)
+        return f"{clause.key} is {'absent' if absent else 'present'}"
+    negated = parsed.spec.negated
+    joined = shown[0] if len(shown) == 1 else ("none of " if negated else "one of ") + ", ".join(
+        shown
+    )
+    verb = _VERBS[name]
+    if len(shown) > 1 and negated:
+        verb = verb.replace(" not", "").replace("does match", "matches")
+        verb = verb.replace("does equal", "equals")
+    if parsed.qualifier == FOR_ANY:
+        text = f"some value of {clause.key} {verb} {joined}"
+    elif parsed.qualifier == FOR_ALL:
+        text = f"every value of {clause.key} {verb} {joined}"
+    else:
+        text = f"{clause.key} {verb} {joined}"
+    if parsed.if_exists:
+        text += f" (or {clause.key} is absent)"
+    return text

@@ -1,0 +1,472 @@
+"""Requests against policies, in three values (policy-language.md §5).
+
+A statement applies when its action part, resource part and every condition hold;
+each of those is true, false or unknown (`None`). Unknown never becomes a guess:
+the outcome is then CONDITIONAL, with the set of outcomes still possible and the
+conditions that decide between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from scpstudio.engine.catalog import Action, Catalog
+from scpstudio.engine.conditions import Tri, describe_clause, evaluate_clause
+from scpstudio.engine.policy import Policy, Statement, compile_policy, full_access
+from scpstudio.engine.wildcard import wildcard_match
+
+
+class Outcome(StrEnum):
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    NOT_ALLOWED = "not_allowed"
+    CONDITIONAL = "conditional"
+
+
+ALLOWED, DENIED, NOT_ALLOWED, CONDITIONAL = (
+    Outcome.ALLOWED,
+    Outcome.DENIED,
+    Outcome.NOT_ALLOWED,
+    Outcome.CONDITIONAL,
+)
+_ORDER = (DENIED, NOT_ALLOWED, ALLOWED)
+NO_RESOURCE = "*"  # the request of an action without resource-level permissions
+
+
+def tri_json(value: Tri) -> str:
+    return "unknown" if value is None else ("true" if value else "false")
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """A resource URN whose segments may be unknown (None)."""
+
+    service: str | None = None
+    region: str | None = None
+    account: str | None = None
+    type: str | None = None
+    id: str | None = None
+
+    @classmethod
+    def parse(cls, urn: str) -> ResourceRef:
+        """`ims:cn-north-4:0a1b:image:abc`; a segment written `{?}` is unknown."""
+        parts: list[str | None] = [None if p == "{?}" else p for p in urn.split(":", 4)]
+        parts += [None] * (5 - len(parts))
+        return cls(*parts)
+
+    @property
+    def parts(self) -> tuple[str | None, ...]:
+        return (self.service, self.region, self.account, self.type, self.id)
+
+    def __str__(self) -> str:
+        return ":".join("{?}" if p is None else p for p in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """An action on a resource with a context: key -> values.
+
+    In the context a key given with an empty list is absent; a key not given is unknown.
+    `resource` None means "this action's resource, id unknown"; `"*"` means no resource.
+    """
+
+    action: str
+    resource: ResourceRef | str | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+def normalize_context(context: Mapping[str, Any] | None) -> dict[str, tuple[Any, ...]]:
+    out: dict[str, tuple[Any, ...]] = {}
+    for key, values in (context or {}).items():
+        if isinstance(values, list | tuple | set | frozenset):
+            out[str(key).casefold()] = tuple(values)
+        else:
+            out[str(key).casefold()] = (values,)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedBy:
+    action: str
+    policy: str | None = None
+    statement: int | None = None
+    sid: str | None = None
+    level: str | None = None
+    effect: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "policy": self.policy,
+            "statement": self.statement,
+            "sid": self.sid,
+            "level": self.level,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionTrace:
+    operator: str
+    key: str
+    values: tuple[Any, ...]
+    result: Tri
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "operator": self.operator,
+            "key": self.key,
+            "values": [v if isinstance(v, str | int | float | bool) else None for v in self.values],
+            "result": tri_json(self.result),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StatementTrace:
+    """Why one statement applied or not."""
+
+    level: str | None
+    policy: str
+    statement: int
+    sid: str | None
+    effect: str | None
+    applies: Tri
+    action: bool
+    action_reason: str
+    resource: Tri
+    resource_reason: str
+    conditions: tuple[ConditionTrace, ...]
+
+    @property
+    def unknown_parts(self) -> list[str]:
+        parts = [self.resource_reason] if self.resource is None else []
+        return parts + [c.text for c in self.conditions if c.result is None]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "policy": self.policy,
+            "statement": self.statement,
+            "sid": self.sid,
+            "effect": self.effect,
+            "applies": tri_json(self.applies),
+            "action": {"result": tri_json(self.action), "reason": self.action_reason},
+            "resource": {"result": tri_json(self.resource), "reason": self.resource_reason},
+            "conditions": [c.to_json() for c in self.conditions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    outcome: Outcome
+    possible: frozenset[Outcome]
+    decided_by: DecidedBy | None = None
+    conditions: tuple[str, ...] = ()
+    statements: tuple[StatementTrace, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome.value,
+            "possible": [o.value for o in _ORDER if o in self.possible],
+            "decided_by": self.decided_by.to_json() if self.decided_by else None,
+            "conditions": list(self.conditions),
+            "statements": [s.to_json() for s in self.statements],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One node of an organization path: the policies attached to it."""
+
+    name: str
+    policies: Sequence[Policy]
+    full_access: bool = True
+
+
+# -- one statement --------------------------------------------------------------------
+
+
+def _match_urn(pattern: tuple[str, ...], ref: ResourceRef) -> Tri:
+    if len(pattern) != 5:
+        return False
+    unknown = False
+    for i, (p, r) in enumerate(zip(pattern, ref.parts, strict=True)):
+        if r is None:
+            if not p or p.strip("*"):
+                unknown = True
+        elif not wildcard_match(p, r, ignore_case=i in (0, 3)):
+            return False
+    return None if unknown else True
+
+
+def resource_part(statement: Statement, resource: ResourceRef | str) -> Tri:
+    if isinstance(resource, str):  # NO_RESOURCE: only "*" applies
+        return statement.any_resource != statement.not_resource
+    if statement.any_resource:
+        return not statement.not_resource
+    result: Tri = False
+    for pattern in statement.resource_patterns:
+        if pattern is None:
+            continue
+        hit = _match_urn(pattern, resource)
+        if hit:
+            result = True
+            break
+        if hit is None:
+            result = None
+    if statement.not_resource and result is not None:
+        return not result
+    return result
+
+
+class _Subject:
+    """A request prepared once: the action, its resource, and its key lookup."""
+
+    __slots__ = ("name", "action", "resource", "context", "catalog")
+
+    def __init__(self, request: Request, catalog: Catalog, context: dict[str, tuple[Any, ...]]):
+        self.name = request.action
+        self.action: Action | None = catalog.action(request.action)
+        self.catalog = catalog
+        self.context = context
+        resource = request.resource
+        if isinstance(resource, str) and resource != NO_RESOURCE:
+            resource = ResourceRef.parse(resource)
+        if self.action is not None and not self.action.supports_resources:
+            resource = NO_RESOURCE
+        elif resource is None:
+            resource = default_resource(request.action, self.action)
+        self.resource: ResourceRef | str = resource
+
+    def values(self, key: str) -> tuple[Any, ...] | None:
+        if self.catalog.action_carries_key(self.name, key) is False:
+            return ()
+        return self.context.get(key.casefold())
+
+
+def default_resource(
+    name: str,
+    action: Action | None,
+    region: str | None = None,
+    account: str | None = None,
+    ids: Mapping[str, str] | None = None,
+) -> ResourceRef:
+    """The resource a request for this action acts on, with what the context knows."""
+    service = action.service if action else name.split(":", 1)[0]
+    rtype: str | None = None
+    if action is not None and action.resource_types:
+        required = [r.name for r in action.resource_types if r.required]
+        names = required or [r.name for r in action.resource_types]
+        rtype = names[0] if len(names) == 1 else None
+    rid = (ids or {}).get(rtype) if rtype else None
+    return ResourceRef(service, region, account, rtype, rid)
+
+
+def _applies(statement: Statement, subject: _Subject) -> Tri:
+    if not statement.usable:
+        return False
+    if not statement.matches_action(subject.name, subject.action is not None):
+        return False
+    result: Tri = resource_part(statement, subject.resource)
+    if result is False:
+        return False
+    for clause in statement.clauses:
+        value = evaluate_clause(clause, subject.values(clause.key))
+        if value is False:
+            return False
+        if value is None:
+            result = None
+    return result
+
+
+def _trace(statement: Statement, subject: _Subject, policy: str, level: str | None) -> StatementTrace:
+    usable = statement.usable
+    action = usable and statement.matches_action(subject.name, subject.action is not None)
+    element = statement.action_element or "Action"
+    if not usable:
+        action_reason = "the statement is not valid and is ignored"
+    elif action:
+        action_reason = f"{element} {'does not list' if statement.not_action else 'lists'} {subject.name}"
+    else:
+        action_reason = f"{element} {'lists' if statement.not_action else 'does not list'} {subject.name}"
+    resource = resource_part(statement, subject.resource) if action else False
+    resource_reason = _resource_reason(statement, subject.resource, resource)
+    traces = []
+    for clause in statement.clauses:
+        values = subject.values(clause.key)
+        result = evaluate_clause(clause, values)
+        text = describe_clause(clause)
+        traces.append(ConditionTrace(clause.operator, clause.key, clause.values, result, text))
+    applies = _applies(statement, subject)
+    return StatementTrace(
+        level,
+        policy,
+        statement.index,
+        statement.sid,
+        statement.effect,
+        applies,
+        action,
+        action_reason,
+        resource,
+        resource_reason,
+        tuple(traces),
+    )
+
+
+def _resource_reason(statement: Statement, resource: ResourceRef | str, result: Tri) -> str:
+    element = statement.resource_element or "Resource"
+    listed = ", ".join(statement.resources) or "nothing"
+    if isinstance(resource, str):
+        return f'{element} is {listed}; this action takes only "*"'
+    if result is None:
+        return f"the resource {resource} matches {listed}" + (
+            " (negated by NotResource)" if statement.not_resource else ""
+        )
+    verb = "matches" if result != statement.not_resource else "does not match"
+    return f"the resource {resource} {verb} {element} {listed}"
+
+
+# -- one node, then a path --------------------------------------------------------------
+
+
+def _statement_ref(subject: _Subject, policy: Policy, s: Statement, level: str | None) -> DecidedBy:
+    return DecidedBy(subject.name, policy.name, s.index, s.sid, level, s.effect)
+
+
+def _decide_level(
+    subject: _Subject, policies: Sequence[Policy], level: str | None, explain: bool
+) -> Decision:
+    deny_true: tuple[Policy, Statement] | None = None
+    allow_true: tuple[Policy, Statement] | None = None
+    deny_unknown: list[tuple[Policy, Statement]] = []
+    allow_unknown: list[tuple[Policy, Statement]] = []
+    for policy in policies:
+        for s in policy.statements:
+            applies = _applies(s, subject)
+            if applies is False:
+                continue
+            deny = s.effect == "Deny"
+            if applies:
+                if deny and deny_true is None:
+                    deny_true = (policy, s)
+                elif not deny and allow_true is None:
+                    allow_true = (policy, s)
+            else:
+                (deny_unknown if deny else allow_unknown).append((policy, s))
+    traces: tuple[StatementTrace, ...] = ()
+    if explain:
+        traces = tuple(
+            _trace(s, subject, p.name, level) for p in policies for s in p.statements
+        )
+    if deny_true is not None:
+        ref = _statement_ref(subject, *deny_true, level)
+        return Decision(DENIED, frozenset({DENIED}), ref, (), traces)
+    if not deny_unknown and allow_true is not None:
+        ref = _statement_ref(subject, *allow_true, level)
+        return Decision(ALLOWED, frozenset({ALLOWED}), ref, (), traces)
+    if not deny_unknown and not allow_unknown:
+        ref = DecidedBy(subject.name, None, None, None, level)
+        return Decision(NOT_ALLOWED, frozenset({NOT_ALLOWED}), ref, (), traces)
+    possible = {DENIED} if deny_unknown else set()
+    possible.add(ALLOWED if allow_true or allow_unknown else NOT_ALLOWED)
+    if not allow_true:
+        possible.add(NOT_ALLOWED)
+    deciding = deny_unknown + ([] if allow_true else allow_unknown)
+    conditions = []
+    for policy, s in deciding:
+        trace = _trace(s, subject, policy.name, level)
+        verb = "denied" if s.effect == "Deny" else "allowed"
+        where = f"statement {s.label}" + (f" of {policy.name}" if policy.name else "")
+        conditions.append(f"{verb} when {' and '.join(trace.unknown_parts)} ({where})")
+    ref = _statement_ref(subject, *deciding[0], level)
+    return Decision(CONDITIONAL, frozenset(possible), ref, tuple(conditions), traces)
+
+
+def combine(decisions: Sequence[Decision]) -> tuple[Outcome, frozenset[Outcome], Decision | None]:
+    """Every part must allow; a deny anywhere wins. Returns the outcome, what is still
+    possible, and the part that decided (None when there are no parts)."""
+    if not decisions:
+        return NOT_ALLOWED, frozenset({NOT_ALLOWED}), None
+    sets = [d.possible for d in decisions]
+    possible: set[Outcome] = set()
+    if any(DENIED in s for s in sets):
+        possible.add(DENIED)
+    if all(ALLOWED in s for s in sets):
+        possible.add(ALLOWED)
+    if all(s - {DENIED} for s in sets) and any(NOT_ALLOWED in s for s in sets):
+        possible.add(NOT_ALLOWED)
+    outcome = next(iter(possible)) if len(possible) == 1 else CONDITIONAL
+    deciding = decisions[0]
+    if outcome is not ALLOWED:
+        same = [d for d in decisions if d.outcome is outcome]
+        deciding = same[0] if same else next(d for d in decisions if d.outcome is not ALLOWED)
+    return outcome, frozenset(possible), deciding
+
+
+def evaluate_path(
+    request: Request, levels: Sequence[Level], catalog: Catalog, *, explain: bool = True
+) -> Decision:
+    """Along an organization path every level must allow; a deny at any level wins."""
+    subject = _Subject(request, catalog, normalize_context(request.context))
+    return _evaluate_subject(subject, levels, catalog, explain)
+
+
+def _evaluate_subject(
+    subject: _Subject, levels: Sequence[Level], catalog: Catalog, explain: bool
+) -> Decision:
+    decisions = []
+    for level in levels:
+        policies = list(level.policies)
+        if level.full_access:
+            policies.append(full_access_policy(catalog))
+        decisions.append(_decide_level(subject, policies, level.name or None, explain))
+    if len(decisions) == 1:
+        return decisions[0]
+    outcome, possible, deciding = combine(decisions)
+    conditions = tuple(c for d in decisions for c in d.conditions)
+    traces = tuple(t for d in decisions for t in d.statements)
+    decided_by = deciding.decided_by if deciding else None
+    return Decision(outcome, possible, decided_by, conditions, traces)
+
+
+def evaluate(
+    request: Request,
+    policies: Sequence[Policy | Any],
+    catalog: Catalog,
+    *,
+    full_access: bool = False,
+    explain: bool = True,
+) -> Decision:
+    """The outcome of one request against the policies attached to one node.
+
+    `policies` may hold compiled `Policy` objects, JSON text or decoded values.
+    With `full_access`, the built-in FullAccess policy is attached too (an SCP node).
+    """
+    compiled = [p if isinstance(p, Policy) else compile_policy(p, catalog) for p in policies]
+    return evaluate_path(request, [Level("", compiled, full_access)], catalog, explain=explain)
+
+
+def full_access_policy(catalog: Catalog) -> Policy:
+    cached = catalog.derived.get("full_access")
+    if not isinstance(cached, Policy):
+        cached = full_access(catalog)
+        catalog.derived["full_access"] = cached
+    return cached
+
+
+def evaluate_subjects(
+    requests: Iterable[Request],
+    levels: Sequence[Level],
+    catalog: Catalog,
+    context: dict[str, tuple[Any, ...]],
+) -> dict[str, Decision]:
+    """Many requests sharing one normalized context, without explanations (the preview)."""
+    out: dict[str, Decision] = {}
+    for request in requests:
+        subject = _Subject(request, catalog, context)
+        out[request.action.casefold()] = _evaluate_subject(subject, levels, catalog, False)
+    return out
