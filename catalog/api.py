@@ -135,9 +135,7 @@ def resource_type_list(*, filters: Filters) -> QuerySet[ResourceType]:
 
 
 def condition_key_list(*, filters: Filters) -> QuerySet[ConditionKey]:
-    qs = ConditionKey.objects.select_related("service").annotate(
-        action_count=Count("action_links")
-    )
+    qs = ConditionKey.objects.select_related("service").annotate(action_count=Count("action_links"))
     if filters.get("service"):
         qs = qs.filter(service__prefix=filters["service"])
     if filters.get("scope"):

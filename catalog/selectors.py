@@ -20,7 +20,9 @@ from catalog.models import (
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 
 
-def catalog_export(*, services: list[str] | None = None, global_keys: bool = True) -> dict[str, Any]:
+def catalog_export(
+    *, services: list[str] | None = None, global_keys: bool = True
+) -> dict[str, Any]:
     """The catalog in our JSON format, sorted so that two exports compare equal."""
     doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
     if global_keys:

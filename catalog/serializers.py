@@ -263,4 +263,3 @@ class ApiSerializer(serializers.ModelSerializer):
     class Meta:
         model = Api
         fields = ["method", "path", "service", "actions"]
-

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextvars
 import json
-from datetime import date
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.db import connections, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F
 
 from catalog.importers import Anomaly, ImportData
@@ -88,10 +89,13 @@ def _records(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         for k in s["condition_keys"]:
             out[("condition key", k["name"])] = {n: v for n, v in k.items() if n != "name"}
         for a in s["actions"]:
-            out[("action", a["name"])] = {n: v for n, v in a.items() if n != "name"}
+            record = {n: v for n, v in a.items() if n != "name"}
+            # stored and exported by name, so the source's order is no change
+            record["resource_types"] = sorted(a["resource_types"], key=lambda r: r["name"])
+            out[("action", a["name"])] = record
         for api in s["apis"]:
             links = sorted(api["actions"], key=lambda link: link["action"])
-            out[("API", f"{api['method']} {api['path']}")] = {"actions": links}
+            out[("API", f"{api['method']} {api['path']} ({p})")] = {"actions": links}
     return out
 
 
@@ -164,12 +168,18 @@ def catalog_import(data: ImportData, *, dry_run: bool = False) -> ImportResult:
     if data.errors:
         return ImportResult([], data.anomalies, False, {})
     doc = data.document
-    with transaction.atomic():
-        changes = _compare(_current_for(doc), doc)
-        applied = bool(changes) and not dry_run
-        if applied:
-            with _one_revision():
-                _apply(doc)
+    try:
+        with transaction.atomic():
+            changes = _compare(_current_for(doc), doc)
+            applied = bool(changes) and not dry_run
+            if applied:
+                with _one_revision():
+                    _apply(doc)
+    except DatabaseError as exc:
+        refused = Anomaly(
+            "error", f"the database refused the import, so nothing was written: {exc}"
+        )
+        return ImportResult([], [*data.anomalies, refused], False, {})
     return ImportResult(changes, data.anomalies, applied, _summary(doc))
 
 
@@ -239,9 +249,10 @@ def _apply_service(s: dict[str, Any]) -> None:
         action.key_links.all().delete()
         action.dependencies.all().delete()
         ActionResourceType.objects.bulk_create(
-            ActionResourceType(action=action, resource_type=types[r["name"]], required=r["required"])
+            ActionResourceType(
+                action=action, resource_type=types[r["name"]], required=r["required"]
+            )
             for r in a["resource_types"]
-            if r["name"] in types
         )
         ActionConditionKey.objects.bulk_create(
             ActionConditionKey(action=action, key_name=name, position=i)
@@ -306,23 +317,38 @@ def shipped_files() -> list[Path]:
 
 
 def catalog_ensure_shipped(*, using: str = "default") -> list[str]:
-    """Load each shipped part the database does not have yet; never overwrite a maintainer's edits."""
+    """Load each shipped part the database does not have yet; never overwrite a maintainer's edits.
+
+    A shipped file with errors is a bug in the repository, so it stops `migrate` loudly.
+    """
     from catalog.importers.json_format import read_json_catalog
 
-    if using != "default" or "catalog_service" not in connections[using].introspection.table_names():
+    if (
+        using != "default"
+        or "catalog_service" not in connections[using].introspection.table_names()
+    ):
         return []
     loaded = []
     for path in shipped_files():
         data = read_json_catalog(json.loads(path.read_text(encoding="utf-8")))
+        if data.errors:
+            problems = "; ".join(str(e) for e in data.errors)
+            raise ImproperlyConfigured(f"shipped catalog file {path.name} is invalid: {problems}")
         doc = data.document
-        if "global_condition_keys" in doc and ConditionKey.objects.filter(
-            service__isnull=True
-        ).exists():
+        if (
+            "global_condition_keys" in doc
+            and ConditionKey.objects.filter(service__isnull=True).exists()
+        ):
             doc.pop("global_condition_keys")
         doc["services"] = [
-            s for s in doc.get("services", []) if not Service.objects.filter(prefix=s["prefix"]).exists()
+            s
+            for s in doc.get("services", [])
+            if not Service.objects.filter(prefix=s["prefix"]).exists()
         ]
         if doc.get("services") or doc.get("global_condition_keys"):
-            catalog_import(data)
+            result = catalog_import(data)
+            if result.errors:
+                problems = "; ".join(str(e) for e in result.errors)
+                raise ImproperlyConfigured(f"cannot load {path.name}: {problems}")
             loaded.append(path.name)
     return loaded

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "template_partials.apps.SimpleAppConfig",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "catalog",
     "scpstudio.policies",
 ]
@@ -149,6 +150,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Catalog, validation and preview of Huawei Cloud service control policies.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the sidecar package, served by whitenoise: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

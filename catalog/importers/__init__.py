@@ -42,14 +42,35 @@ def read_source(text: str, *, source_name: str = "") -> ImportData:
     from catalog.importers.page import read_huawei_page
 
     stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped:
+        return ImportData({}, [Anomaly("error", "the source is empty: nothing to import", 1)])
+    if stripped.startswith("<"):
+        line = text[: len(text) - len(stripped)].count("\n") + 1
+        return ImportData(
+            {},
+            [
+                Anomaly(
+                    "error",
+                    "this is HTML (or XML), not a catalog source: save Huawei's page as plain "
+                    "text, or give an SCP Studio catalog JSON file",
+                    line,
+                )
+            ],
+            "huawei-page",
+        )
     if stripped.startswith("{") or stripped.startswith("["):
         try:
             value = json.loads(stripped)
         except json.JSONDecodeError as exc:
             return ImportData(
                 document={},
-                anomalies=[Anomaly("error", f"not valid JSON: {exc.msg} (column {exc.colno})",
-                                   line=exc.lineno)],
+                anomalies=[
+                    Anomaly(
+                        "error",
+                        f"not valid JSON: {exc.msg} (column {exc.colno})",
+                        line=exc.lineno + text[: len(text) - len(stripped)].count("\n"),
+                    )
+                ],
                 source_kind="json",
             )
         return read_json_catalog(value)

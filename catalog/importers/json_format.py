@@ -16,6 +16,36 @@ from catalog.models import AccessLevel, HttpMethod, KeyType
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 
 PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+GLOBAL_PREFIX = "g"
+
+# The fields each object of the format may hold; anything else is a typo to report.
+FIELDS = {
+    "document": {"format", "version", "services", "global_condition_keys"},
+    "global key": {"name", "type", "multivalued", "request_wide", "confirmed", "description"},
+    "service": {
+        "prefix",
+        "name",
+        "source",
+        "updated_on",
+        "resource_types",
+        "condition_keys",
+        "actions",
+        "apis",
+    },
+    "resource type": {"name", "urn_pattern"},
+    "condition key": {"name", "type", "multivalued", "description"},
+    "action": {
+        "name",
+        "description",
+        "access_level",
+        "resource_types",
+        "condition_keys",
+        "dependencies",
+    },
+    "resource type link": {"name", "required"},
+    "API": {"method", "path", "actions"},
+    "API link": {"action", "note", "conditional"},
+}
 ACTION_RE = re.compile(r"^[A-Za-z0-9][\w-]*:[A-Za-z0-9*][\w*-]*:[A-Za-z0-9*][\w*-]*$")
 
 
@@ -29,15 +59,20 @@ class _Checker:
     def warn(self, where: str, message: str) -> None:
         self.anomalies.append(Anomaly("warning", message, field=where))
 
-    def obj(self, value: Any, where: str) -> dict[str, Any] | None:
+    def obj(self, value: Any, where: str, kind: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.error(where, f"must be an object, not {_kind(value)}")
             return None
+        for name in sorted(set(value) - FIELDS[kind]):
+            self.error(
+                f"{where}.{name}" if where else name,
+                f"is not a field of a {kind} in the catalog format",
+            )
         return value
 
     def items(self, parent: dict[str, Any], name: str, where: str) -> list[Any]:
         value = parent.get(name, [])
-        if not isinstance(value, list):
+        if value is None or not isinstance(value, list):
             self.error(f"{where}.{name}" if where else name, f"must be a list, not {_kind(value)}")
             return []
         return value
@@ -70,10 +105,14 @@ class _Checker:
         return value
 
     def names(self, parent: dict[str, Any], name: str, where: str) -> list[str]:
-        out = []
+        out: list[str] = []
         for i, value in enumerate(self.items(parent, name, where)):
             if not isinstance(value, str) or not value:
-                self.error(f"{where}.{name}[{i}]", f"must be a non-empty string, not {_kind(value)}")
+                self.error(
+                    f"{where}.{name}[{i}]", f"must be a non-empty string, not {_kind(value)}"
+                )
+            elif value in out:
+                self.error(f"{where}.{name}[{i}]", f"{value!r} appears more than once")
             else:
                 out.append(value)
         return out
@@ -81,16 +120,15 @@ class _Checker:
     # -- the document ---------------------------------------------------------------
 
     def document(self, value: Any) -> dict[str, Any]:
-        doc = self.obj(value, "(document)")
-        if doc is None:
+        if not isinstance(value, dict):
+            self.error("(document)", f"must be an object, not {_kind(value)}")
             return {}
-        if doc.get("format") != FORMAT_NAME:
+        if value.get("format") != FORMAT_NAME:
             self.error("format", f"must be {FORMAT_NAME!r}: is this an SCP Studio catalog file?")
-        if doc.get("version") != FORMAT_VERSION:
-            self.error("version", f"must be {FORMAT_VERSION}, not {doc.get('version')!r}")
-        unknown = set(doc) - {"format", "version", "services", "global_condition_keys"}
-        for name in sorted(unknown):
-            self.error(name, "is not a field of the catalog format")
+        version = value.get("version")
+        if type(version) is not int or version != FORMAT_VERSION:
+            self.error("version", f"must be {FORMAT_VERSION}, not {version!r}")
+        doc = self.obj(value, "", "document") or {}
         keys = [
             self.global_key(k, f"global_condition_keys[{i}]")
             for i, k in enumerate(self.items(doc, "global_condition_keys", ""))
@@ -111,7 +149,7 @@ class _Checker:
         return out
 
     def global_key(self, value: Any, where: str) -> dict[str, Any]:
-        k = self.obj(value, where) or {}
+        k = self.obj(value, where, "global key") or {}
         name = self.string(k, "name", where)
         if name and not name.startswith("g:"):
             self.error(f"{where}.name", f"global keys start with 'g:', {name!r} does not")
@@ -125,10 +163,12 @@ class _Checker:
         }
 
     def service(self, value: Any, where: str) -> dict[str, Any]:
-        s = self.obj(value, where) or {}
+        s = self.obj(value, where, "service") or {}
         prefix = self.string(s, "prefix", where)
         if prefix and not PREFIX_RE.match(prefix):
             self.error(f"{where}.prefix", f"{prefix!r} is not a service prefix (a-z, 0-9, -)")
+        elif prefix == GLOBAL_PREFIX:
+            self.error(f"{where}.prefix", "'g' is the prefix of global condition keys")
         updated_on = s.get("updated_on")
         if updated_on is not None:
             try:
@@ -148,16 +188,18 @@ class _Checker:
         }
         for i, r in enumerate(self.items(s, "resource_types", where)):
             w = f"{where}.resource_types[{i}]"
-            r = self.obj(r, w) or {}
+            r = self.obj(r, w, "resource type") or {}
             out["resource_types"].append(
                 {"name": self.string(r, "name", w), "urn_pattern": self.string(r, "urn_pattern", w)}
             )
         for i, k in enumerate(self.items(s, "condition_keys", where)):
             w = f"{where}.condition_keys[{i}]"
-            k = self.obj(k, w) or {}
+            k = self.obj(k, w, "condition key") or {}
             name = self.string(k, "name", w)
             if name and prefix and not name.lower().startswith(prefix.lower() + ":"):
-                self.error(f"{w}.name", f"{name!r} does not start with the service prefix {prefix}:")
+                self.error(
+                    f"{w}.name", f"{name!r} does not start with the service prefix {prefix}:"
+                )
             out["condition_keys"].append(
                 {
                     "name": name,
@@ -173,10 +215,41 @@ class _Checker:
         self.duplicates(out["actions"], "name", f"{where}.actions")
         self.duplicates(out["resource_types"], "name", f"{where}.resource_types")
         self.duplicates(out["condition_keys"], "name", f"{where}.condition_keys")
+        apis = [(api["method"], api["path"]) for api in out["apis"]]
+        for i, api in enumerate(apis):
+            if api in apis[:i]:
+                self.error(f"{where}.apis[{i}]", f"{api[0]} {api[1]} appears more than once")
+        self.references(out, where)
         return out
 
+    def references(self, s: dict[str, Any], where: str) -> None:
+        """Names a service uses: an undefined resource type is an error, the rest warnings."""
+        prefix = s["prefix"].lower()
+        types = {r["name"] for r in s["resource_types"]}
+        actions = {a["name"].lower() for a in s["actions"]}
+        keys = {k["name"].lower() for k in s["condition_keys"]}
+        used: set[str] = set()
+        for i, a in enumerate(s["actions"]):
+            w = f"{where}.actions[{i}]"
+            for j, ref in enumerate(a["resource_types"]):
+                if ref["name"] and ref["name"] not in types:
+                    self.error(
+                        f"{w}.resource_types[{j}].name",
+                        f"{ref['name']!r} is not one of the service's resource_types",
+                    )
+            for key in a["condition_keys"]:
+                used.add(key.lower())
+                if not key.lower().startswith("g:") and key.lower() not in keys:
+                    self.warn(f"{w}.condition_keys", f"{key} is not defined by the service")
+            for dep in a["dependencies"]:
+                if dep.split(":")[0].lower() == prefix and dep.lower() not in actions:
+                    self.warn(f"{w}.dependencies", f"{dep} is not defined by the service")
+        for i, k in enumerate(s["condition_keys"]):
+            if k["name"] and k["name"].lower() not in used:
+                self.warn(f"{where}.condition_keys[{i}]", f"{k['name']} is used by no action")
+
     def action(self, value: Any, where: str, prefix: str) -> dict[str, Any]:
-        a = self.obj(value, where) or {}
+        a = self.obj(value, where, "action") or {}
         name = self.string(a, "name", where)
         if name and not ACTION_RE.match(name):
             self.error(f"{where}.name", f"{name!r} is not service:resource-type:operation")
@@ -185,10 +258,15 @@ class _Checker:
         refs = []
         for i, r in enumerate(self.items(a, "resource_types", where)):
             w = f"{where}.resource_types[{i}]"
-            r = self.obj(r, w) or {}
-            refs.append(
-                {"name": self.string(r, "name", w), "required": self.boolean(r, "required", w, False)}
-            )
+            r = self.obj(r, w, "resource type link") or {}
+            ref = {
+                "name": self.string(r, "name", w),
+                "required": self.boolean(r, "required", w, False),
+            }
+            if ref["name"] and any(other["name"] == ref["name"] for other in refs):
+                self.error(f"{w}.name", f"{ref['name']!r} appears more than once")
+            else:
+                refs.append(ref)
         return {
             "name": name,
             "description": self.string(a, "description", where, required=False),
@@ -199,23 +277,30 @@ class _Checker:
         }
 
     def api(self, value: Any, where: str) -> dict[str, Any]:
-        api = self.obj(value, where) or {}
+        api = self.obj(value, where, "API") or {}
         path = self.string(api, "path", where)
         if path and not path.startswith("/"):
             self.error(f"{where}.path", f"{path!r} must start with /")
         links = []
         for i, link in enumerate(self.items(api, "actions", where)):
             w = f"{where}.actions[{i}]"
-            link = self.obj(link, w) or {}
+            link = self.obj(link, w, "API link") or {}
+            action = self.string(link, "action", w)
+            if action and any(other["action"] == action for other in links):
+                self.error(f"{w}.action", f"{action!r} appears more than once")
+                continue
             links.append(
                 {
-                    "action": self.string(link, "action", w),
+                    "action": action,
                     "note": self.string(link, "note", w, required=False),
                     "conditional": self.boolean(link, "conditional", w, False),
                 }
             )
-        return {"method": self.choice(api, "method", where, HttpMethod.values), "path": path,
-                "actions": links}
+        return {
+            "method": self.choice(api, "method", where, HttpMethod.values),
+            "path": path,
+            "actions": links,
+        }
 
     def duplicates(self, rows: list[dict[str, Any]], key: str, where: str) -> None:
         seen: set[str] = set()
@@ -233,8 +318,14 @@ def _raise() -> None:
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
 
 
 def read_json_catalog(value: Any) -> ImportData:

@@ -5,6 +5,7 @@ layout, not IMS: four tables found by their captions, cells one per line,
 bullet lists running together. Cells are told apart by their shape (an action
 is `svc:type:op`, an API is `METHOD /path`, a key has one colon), and whatever
 does not fit is reported as an anomaly with its line number instead of guessed.
+Checks across tables (undefined names, unused keys) live in `page_checks`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from datetime import date
 from typing import Any
 
 from catalog.importers import Anomaly, ImportData
+from catalog.importers.page_checks import cross_check
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 
 ACTION_RE = re.compile(r"^[A-Za-z0-9][\w-]*:[A-Za-z0-9*][\w*-]*:[A-Za-z0-9*][\w*-]*$")
 KEY_RE = re.compile(r"^[A-Za-z0-9][\w-]*:[^\s:]+$")
 API_RE = re.compile(r"^([A-Za-z]+)\s+(/\S*)\s*(?:\((.+)\))?$")
 URN_RE = re.compile(r"^[a-z0-9-]+:[^\s:]*:[^\s:]*:[^\s:]+:\S+$")
+TYPE_NAME_RE = re.compile(r"^[A-Za-z][\w.-]*$")
 UPDATED_RE = re.compile(r"Updated on (\d{4}-\d{2}-\d{2})")
 CAPTION_RE = re.compile(r"^Table \d+\s+(.*)$")
 PREFIX_IN_TITLE = re.compile(r"\(([A-Za-z0-9-]+)\)\s*$")
@@ -80,6 +83,7 @@ class _PageReader:
         self.lines = _lines(text)
         self.source_name = source_name
         self.anomalies: list[Anomaly] = []
+        self.dependencies: dict[str, list[tuple[str, int]]] = {}
 
     def error(self, message: str, line: int | None = None) -> None:
         self.anomalies.append(Anomaly("error", message, line))
@@ -87,12 +91,24 @@ class _PageReader:
     def warn(self, message: str, line: int | None = None) -> None:
         self.anomalies.append(Anomaly("warning", message, line))
 
+    @property
+    def last_line(self) -> int | None:
+        return self.lines[-1].number if self.lines else None
+
     def caption_index(self, words: str) -> int | None:
         for i, line in enumerate(self.lines):
             m = CAPTION_RE.match(line.text)
             if m and m.group(1).lower().startswith(words.lower()):
                 return i
         return None
+
+    def table_end(self, start: int) -> int:
+        """Index of the next caption or section heading after `start`, or the end."""
+        for i in range(start, len(self.lines)):
+            text = self.lines[i].text
+            if text in SECTION_HEADINGS or CAPTION_RE.match(text):
+                return i
+        return len(self.lines)
 
     def skip_header(self, start: int, cells: tuple[str, ...]) -> int:
         """Index after the table's header cells; headers are matched by their first word."""
@@ -108,9 +124,11 @@ class _PageReader:
         service = self.read_title()
         t1 = self.caption_index("Supported Actions")
         if t1 is None:
+            first = self.lines[0] if self.lines else None
             self.error(
                 "this is not a Huawei SCP catalog page: no 'Table N Supported Actions' caption "
-                "was found"
+                + (f"(the text starts with {first.text[:60]!r})" if first else "(no text)"),
+                first.number if first else 1,
             )
             return ImportData({}, self.anomalies, "huawei-page")
         actions = self.read_actions(t1)
@@ -118,14 +136,23 @@ class _PageReader:
             self.error("the 'Supported Actions' table holds no action rows", self.lines[t1].number)
         prefixes = {a["name"].split(":")[0] for a in actions}
         if len(prefixes) > 1:
-            self.error(f"actions of several services on one page: {', '.join(sorted(prefixes))}")
-        prefix = next(iter(prefixes)) if prefixes else service["prefix"]
-        service["prefix"] = prefix
+            self.error(
+                f"actions of several services on one page: {', '.join(sorted(prefixes))}",
+                self.lines[t1].number,
+            )
+        if prefixes:
+            service["prefix"] = sorted(prefixes)[0]
+        if not service["name"]:
+            service["name"] = service["prefix"]
 
         t2 = self.caption_index("Actions and dependencies")
-        apis = self.read_apis(t2) if t2 is not None else []
         if t2 is None:
-            self.error("the page has no 'Actions and dependencies' table (is it truncated?)")
+            self.error(
+                "the page has no 'Actions and dependencies' table (Table 2) after the actions: "
+                "is it truncated?",
+                self.last_line,
+            )
+        apis = self.read_apis(t2) if t2 is not None else []
         t3 = self.caption_index("Resource types")
         resource_types = self.read_resource_types(t3) if t3 is not None else []
         t4 = self.caption_index("Service-specific condition keys")
@@ -134,7 +161,7 @@ class _PageReader:
         service.update(
             resource_types=resource_types, condition_keys=keys, actions=actions, apis=apis
         )
-        self.cross_check(service)
+        self.anomalies.extend(cross_check(service, self.dependencies))
         document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "services": [service]}
         return ImportData(document, self.anomalies, "huawei-page")
 
@@ -152,7 +179,7 @@ class _PageReader:
                     name = self.lines[i + 1].text
                 break
         if not updated_on:
-            self.warn("no 'Updated on' date at the top of the page")
+            self.warn("no 'Updated on' date at the top of the page", 1)
         m = PREFIX_IN_TITLE.search(name)
         return {
             "prefix": (m.group(1).lower() if m else ""),
@@ -181,16 +208,11 @@ class _PageReader:
             level = ACCESS_LEVELS.get(level_line.text.strip().lower())
             i += 3
             resource_types, i = self.read_resource_cell(i, name)
-            keys, i, complete = self.read_key_cell(i)
-            if not complete:
-                self.error(
-                    f"the row of {name} has no condition key cell: the page looks truncated",
-                    start.number,
-                )
+            keys, i = self.read_key_cell(i, name)
             if level is None:
                 self.error(
-                    f"unknown access level {level_line.text!r} for {name} (known: list, read, "
-                    "write, permission_management, tagging)",
+                    f"unknown access level {level_line.text!r} for {name} (known: List, Read, "
+                    "Write, Permission management, Tagging)",
                     level_line.number,
                 )
                 continue
@@ -209,47 +231,81 @@ class _PageReader:
                     "_line": start.number,
                 }
             )
+        self.check_table_end(i, "Supported Actions", lambda line: bool(ACTION_RE.match(line.text)))
         return actions
+
+    def check_table_end(self, i: int, table: str, is_row: Any) -> None:
+        """Where a table stopped being read, the page must go on with prose or the next table.
+
+        Ending at the end of the text means the page was cut; rows further down that
+        were never reached mean a line the reader does not understand. Both are errors,
+        so that a partly read table is never imported as if it were whole.
+        """
+        lines = self.lines
+        if i >= len(lines):
+            self.error(
+                f"the page ends inside the '{table}' table: it looks truncated", self.last_line
+            )
+            return
+        unread = [line for line in lines[i : self.table_end(i)] if is_row(line)]
+        if unread:
+            self.error(
+                f"cannot read the '{table}' table from here on ({lines[i].text[:60]!r} does not "
+                f"fit the layout); {len(unread)} more row(s) follow, first at line "
+                f"{unread[0].number}",
+                lines[i].number,
+            )
 
     def read_resource_cell(self, i: int, action: str) -> tuple[list[dict[str, Any]], int]:
         lines = self.lines
         if i < len(lines) and lines[i].text == "-":
             return [], i + 1
         found: list[dict[str, Any]] = []
-        while (
-            i < len(lines)
-            and ":" not in lines[i].text
-            and lines[i].text != "-"
-            and not ACTION_RE.match(lines[i].text)
-        ):
+        while i < len(lines) and ":" not in lines[i].text and lines[i].text != "-":
             text = lines[i].text
             required = text.endswith("*")
             name = text.rstrip("*").strip()
-            if not re.fullmatch(r"[A-Za-z][\w.-]*", name):
+            if not TYPE_NAME_RE.match(name):
                 break
-            found.append({"name": name, "required": required})
+            if any(r["name"] == name for r in found):
+                self.warn(f"{action} lists resource type {name!r} twice", lines[i].number)
+            else:
+                found.append({"name": name, "required": required})
             i += 1
         if not found:
-            where = lines[i].number if i < len(lines) else None
+            where = lines[i].number if i < len(lines) else self.last_line
             self.error(f"the resource type cell of {action} is missing or malformed", where)
         return found, i
 
-    def read_key_cell(self, i: int) -> tuple[list[str], int, bool]:
+    def read_key_cell(self, i: int, action: str) -> tuple[list[str], int]:
         lines = self.lines
         if i >= len(lines):
-            return [], i, False
+            self.error(
+                f"the row of {action} has no condition key cell: the page looks truncated",
+                self.last_line,
+            )
+            return [], i
         if lines[i].text == "-":
-            return [], i + 1, True
+            return [], i + 1
         keys: list[str] = []
         first = lines[i]
         if first.bullet:
             while i < len(lines) and lines[i].bullet and KEY_RE.match(lines[i].text):
-                keys.append(lines[i].text)
+                if lines[i].text in keys:
+                    self.warn(f"{action} lists {lines[i].text} twice", lines[i].number)
+                else:
+                    keys.append(lines[i].text)
                 i += 1
         elif KEY_RE.match(first.text) and not ACTION_RE.match(first.text):
             keys.append(first.text)
             i += 1
-        return keys, i, bool(keys)
+        if not keys:
+            self.error(
+                f"the condition key cell of {action} is missing or malformed: expected '-' or "
+                f"keys, found {first.text[:60]!r}",
+                first.number,
+            )
+        return keys, i
 
     # -- Table 2 ------------------------------------------------------------------
 
@@ -258,12 +314,14 @@ class _PageReader:
         if not m:
             return None
         method, path, note = m.group(1), m.group(2), (m.group(3) or "").strip()
+        if method.upper() in HTTP_METHODS and method not in HTTP_METHODS:
+            self.warn(f"HTTP method {method!r} read as {method.upper()}", line.number)
+            method = method.upper()
         if method not in HTTP_METHODS:
             candidates = [known for known in HTTP_METHODS if known.endswith(method.upper())]
             if len(candidates) == 1:
                 self.warn(
-                    f"truncated HTTP method {method!r} in {line.text!r}: read as "
-                    f"{candidates[0]}",
+                    f"truncated HTTP method {method!r} in {line.text!r}: read as {candidates[0]}",
                     line.number,
                 )
                 method = candidates[0]
@@ -281,57 +339,68 @@ class _PageReader:
         i = self.skip_header(caption, ("API", "Action", "Dependencies"))
         lines = self.lines
         by_key: dict[tuple[str, str], dict[str, Any]] = {}
-        pending: list[dict[str, Any]] = []
-        pending_line: int | None = None
-        current: dict[str, Any] | None = None  # the action row whose dependencies may follow
-        self._dependencies: dict[str, list[tuple[str, int]]] = {}
+        pending: list[tuple[dict[str, Any], int]] = []
+        current: str | None = None  # the action whose dependencies may follow
         while i < len(lines):
             line = lines[i]
             if line.text in SECTION_HEADINGS or CAPTION_RE.match(line.text):
                 break
-            api = self.parse_api(line) if API_RE.match(line.text) else None
-            if api is not None:
-                pending.append(api)
-                pending_line = pending_line or line.number
+            if API_RE.match(line.text):
+                api = self.parse_api(line)
+                if api is not None:
+                    pending.append((api, line.number))
                 current = None
             elif ACTION_RE.match(line.text):
                 if pending:
-                    current = {"action": line.text, "line": line.number}
-                    for entry in pending:
-                        key = (entry["method"], entry["path"])
-                        target = by_key.setdefault(
-                            key, {"method": key[0], "path": key[1], "actions": []}
-                        )
-                        target["actions"].append(
-                            {
-                                "action": line.text,
-                                "note": entry["note"],
-                                "conditional": entry["conditional"],
-                            }
-                        )
+                    current = line.text
+                    for api, number in pending:
+                        self.link(by_key, api, line.text, number)
                     pending = []
-                    pending_line = None
                 elif current is not None:
-                    self._dependencies.setdefault(current["action"], []).append(
-                        (line.text, line.number)
-                    )
+                    deps = self.dependencies.setdefault(current, [])
+                    if any(dep == line.text for dep, _ in deps):
+                        self.warn(f"{current} lists dependency {line.text} twice", line.number)
+                    else:
+                        deps.append((line.text, line.number))
                 else:
                     self.warn(f"action {line.text!r} outside any API row", line.number)
             elif line.text == "-":
                 if current is None and pending:
                     self.error("a '-' where an action was expected", line.number)
-            elif API_RE.match(line.text):
-                pass  # an API whose method could not be read: already reported
             else:
-                break  # prose after the table
+                break  # prose after the table, or a line that fits no cell
             i += 1
         if pending:
             self.error(
                 "APIs at the end of the dependencies table have no action: the page looks "
                 "truncated",
-                pending_line,
+                pending[0][1],
+            )
+        elif i >= len(lines):
+            self.error(
+                "the page ends inside the 'Actions and dependencies' table; the Resources "
+                "and Conditions sections are missing: it looks truncated",
+                self.last_line,
+            )
+        else:
+            self.check_table_end(
+                i,
+                "Actions and dependencies",
+                lambda line: bool(ACTION_RE.match(line.text) or API_RE.match(line.text)),
             )
         return list(by_key.values())
+
+    def link(
+        self, by_key: dict[Any, dict[str, Any]], api: dict[str, Any], action: str, number: int
+    ) -> None:
+        key = (api["method"], api["path"])
+        target = by_key.setdefault(key, {"method": key[0], "path": key[1], "actions": []})
+        if any(link["action"] == action for link in target["actions"]):
+            self.warn(f"{key[0]} {key[1]} is linked to {action} twice", number)
+            return
+        target["actions"].append(
+            {"action": action, "note": api["note"], "conditional": api["conditional"]}
+        )
 
     # -- Tables 3 and 4 -------------------------------------------------------------
 
@@ -339,41 +408,46 @@ class _PageReader:
         i = self.skip_header(caption, ("Resource Type", "URN"))
         lines = self.lines
         found: list[dict[str, Any]] = []
-        while i + 1 < len(lines):
+        while i < len(lines):
             line = lines[i]
-            if line.text in SECTION_HEADINGS or CAPTION_RE.match(line.text):
+            if line.bullet or not TYPE_NAME_RE.match(line.text):
+                break  # the notes under the table, or the prose after it
+            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            if nxt is None or not URN_RE.match(nxt.text):
+                self.error(
+                    f"resource type {line.text!r} has no URN pattern"
+                    + (f" (found {nxt.text[:60]!r})" if nxt else ": the page looks truncated"),
+                    (nxt or line).number,
+                )
                 break
-            nxt = lines[i + 1]
-            if not line.bullet and re.fullmatch(r"[A-Za-z][\w.-]*", line.text) and URN_RE.match(
-                nxt.text
-            ):
+            if any(r["name"] == line.text for r in found):
+                self.error(f"resource type {line.text!r} appears twice", line.number)
+            else:
                 found.append({"name": line.text, "urn_pattern": nxt.text})
-                i += 2
-                continue
-            i += 1
+            i += 2
         return found
 
     def read_keys(self, caption: int) -> list[dict[str, Any]]:
-        i = self.skip_header(
-            caption, ("Service-specific", "Type", "Single-valued", "Description")
-        )
+        i = self.skip_header(caption, ("Service-specific", "Type", "Single-valued", "Description"))
         lines = self.lines
         found: list[dict[str, Any]] = []
         while i < len(lines):
             line = lines[i]
             if not KEY_RE.match(line.text) or ACTION_RE.match(line.text):
                 break
-            if i + 3 >= len(lines) + 0 and i + 2 >= len(lines):
-                self.error(f"the row of key {line.text} ends early", line.number)
+            if i + 3 >= len(lines):
+                self.error(
+                    f"the row of key {line.text} ends early: the page looks truncated",
+                    line.number,
+                )
                 break
-            type_line = lines[i + 1]
-            multi_line = lines[i + 2]
-            description = lines[i + 3].text if i + 3 < len(lines) else ""
+            type_line, multi_line, description = lines[i + 1], lines[i + 2], lines[i + 3].text
             value_type = KEY_TYPES.get(type_line.text.strip().lower())
             multi = multi_line.text.strip().lower().replace("-", " ")
             if value_type is None:
                 self.error(
-                    f"unknown type {type_line.text!r} for condition key {line.text}",
+                    f"unknown type {type_line.text!r} for condition key {line.text} (known: "
+                    "string, numeric, boolean, date, ip address)",
                     type_line.number,
                 )
             elif multi not in {"single valued", "multivalued", "multi valued"}:
@@ -382,6 +456,8 @@ class _PageReader:
                     f"got {multi_line.text!r}",
                     multi_line.number,
                 )
+            elif any(k["name"].lower() == line.text.lower() for k in found):
+                self.error(f"condition key {line.text} appears twice", line.number)
             else:
                 found.append(
                     {
@@ -394,63 +470,6 @@ class _PageReader:
                 )
             i += 4
         return found
-
-    # -- consistency ------------------------------------------------------------------
-
-    def cross_check(self, service: dict[str, Any]) -> None:
-        prefix = service["prefix"]
-        action_names = {a["name"].lower(): a for a in service["actions"]}
-        type_names = {r["name"] for r in service["resource_types"]}
-        for name, deps in getattr(self, "_dependencies", {}).items():
-            action = action_names.get(name.lower())
-            for dep, line in deps:
-                if action is not None and dep not in action["dependencies"]:
-                    action["dependencies"].append(dep)
-                if dep.split(":")[0].lower() == prefix.lower() and dep.lower() not in action_names:
-                    self.warn(
-                        f"{name} depends on {dep}, which this page does not define", line
-                    )
-        for api in service["apis"]:
-            for link in api["actions"]:
-                if link["action"].lower() not in action_names:
-                    self.warn(
-                        f"{api['method']} {api['path']} needs {link['action']}, which the "
-                        "actions table does not define"
-                    )
-        used_keys: set[str] = set()
-        for action in service["actions"]:
-            line = action.pop("_line")
-            for ref in action["resource_types"]:
-                if ref["name"] not in type_names:
-                    self.error(
-                        f"{action['name']} names resource type {ref['name']!r}, which the "
-                        "resource types table does not define (is the page truncated?)",
-                        line,
-                    )
-            used_keys.update(k.lower() for k in action["condition_keys"])
-            if not action_names_has_api(service, action["name"]):
-                self.warn(f"{action['name']} has no API in the dependencies table", line)
-        defined = set()
-        for key in service["condition_keys"]:
-            line = key.pop("_line")
-            defined.add(key["name"].lower())
-            if key["name"].lower() not in used_keys:
-                self.warn(f"condition key {key['name']} is defined but no action uses it", line)
-        for action in service["actions"]:
-            for key_name in action["condition_keys"]:
-                if not key_name.lower().startswith("g:") and key_name.lower() not in defined:
-                    self.warn(
-                        f"{action['name']} lists condition key {key_name}, which the page "
-                        "does not define"
-                    )
-
-
-def action_names_has_api(service: dict[str, Any], action: str) -> bool:
-    return any(
-        link["action"].lower() == action.lower()
-        for api in service["apis"]
-        for link in api["actions"]
-    )
 
 
 def read_huawei_page(text: str, *, source_name: str = "") -> ImportData:

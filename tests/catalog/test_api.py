@@ -446,11 +446,6 @@ def test_docs_page_answers_200(client):
     assert response.status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SpectacularSwaggerView loads Swagger UI from cdn.jsdelivr.net until settings "
-    "serve it locally (drf-spectacular-sidecar, SWAGGER_UI_DIST='SIDECAR').",
-)
 def test_docs_page_loads_nothing_from_a_cdn(client):
     response = client.get(reverse("api-docs"))
 

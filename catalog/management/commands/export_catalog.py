@@ -29,9 +29,7 @@ class Command(BaseCommand):
             )
             if missing:
                 raise CommandError(f"no such service: {', '.join(sorted(missing))}")
-        doc = catalog_export(
-            services=services, global_keys=not options["no_global_keys"]
-        )
+        doc = catalog_export(services=services, global_keys=not options["no_global_keys"])
         text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as fh:

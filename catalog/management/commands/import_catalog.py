@@ -43,7 +43,8 @@ class Command(BaseCommand):
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"cannot read {path}: {exc}") from exc
-        result = catalog_import(read_source(text, source_name=path.name), dry_run=options["dry_run"])
+        data = read_source(text, source_name=path.name)
+        result = catalog_import(data, dry_run=options["dry_run"])
         for line in format_result(result, dry_run=options["dry_run"]):
             self.stdout.write(line)
         if result.errors:

@@ -1,0 +1,91 @@
+"""Checks across the tables of one page: names one table uses and another never defines.
+
+The tables are read one by one; only together do they show a dependency on an
+action the page never defines, a key no action uses, or an action no API needs.
+Most of these are legitimate on Huawei's pages, so they are warnings: reported,
+kept as references, never repaired by guessing. A resource type no table defines
+is an error, because the catalog cannot link an action to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from catalog.importers import Anomaly
+
+
+def cross_check(
+    service: dict[str, Any], dependencies: dict[str, list[tuple[str, int]]]
+) -> list[Anomaly]:
+    """Attach the dependencies to their actions and report what does not add up.
+
+    Removes the private `_line` entries the readers left on actions and keys.
+    """
+    found: list[Anomaly] = []
+    prefix = service["prefix"].lower()
+    actions = {a["name"].lower(): a for a in service["actions"]}
+    type_names = {r["name"] for r in service["resource_types"]}
+    linked = {link["action"].lower() for api in service["apis"] for link in api["actions"]}
+
+    for name, deps in dependencies.items():
+        action = actions.get(name.lower())
+        for dep, line in deps:
+            if action is not None:
+                action["dependencies"].append(dep)
+            if dep.split(":")[0].lower() == prefix and dep.lower() not in actions:
+                found.append(
+                    Anomaly(
+                        "warning", f"{name} depends on {dep}, which this page does not define", line
+                    )
+                )
+    for api in service["apis"]:
+        for link in api["actions"]:
+            if link["action"].lower() not in actions:
+                found.append(
+                    Anomaly(
+                        "warning",
+                        f"{api['method']} {api['path']} needs {link['action']}, which the "
+                        "actions table does not define",
+                    )
+                )
+
+    used_keys: set[str] = set()
+    for action in service["actions"]:
+        line = action.pop("_line")
+        for ref in action["resource_types"]:
+            if ref["name"] not in type_names:
+                found.append(
+                    Anomaly(
+                        "error",
+                        f"{action['name']} names resource type {ref['name']!r}, which the "
+                        "resource types table does not define (is the page truncated?)",
+                        line,
+                    )
+                )
+        used_keys.update(k.lower() for k in action["condition_keys"])
+        if action["name"].lower() not in linked:
+            found.append(
+                Anomaly("warning", f"{action['name']} has no API in the dependencies table", line)
+            )
+
+    defined: set[str] = set()
+    for key in service["condition_keys"]:
+        line = key.pop("_line")
+        defined.add(key["name"].lower())
+        if key["name"].lower() not in used_keys:
+            found.append(
+                Anomaly(
+                    "warning", f"condition key {key['name']} is defined but no action uses it", line
+                )
+            )
+    for action in service["actions"]:
+        for key_name in action["condition_keys"]:
+            if not key_name.lower().startswith("g:") and key_name.lower() not in defined:
+                found.append(
+                    Anomaly(
+                        "warning",
+                        f"{action['name']} lists condition key {key_name}, which the page "
+                        "does not define",
+                    )
+                )
+    return found

@@ -1,0 +1,336 @@
+"""Per-API preview (policy-language.md §6): what happens to every API of the catalog.
+
+An API is usable when every action it needs is allowed: the actions its links name
+and, transitively, their dependencies (which may belong to a service the catalog
+does not hold; those are evaluated by pattern). Links that hold only in a situation
+the catalog names ("required only ...") are reported apart, with their own outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.evaluate import (
+    ALLOWED,
+    CONDITIONAL,
+    DENIED,
+    NOT_ALLOWED,
+    Decision,
+    DecidedBy,
+    Level,
+    Outcome,
+    Request,
+    combine,
+    default_resource,
+    evaluate_subjects,
+    normalize_context,
+)
+from scpstudio.engine.policy import Policy, compile_policy
+from scpstudio.engine.profiles import Profile, get_profile
+
+_OUTCOME_ORDER = (DENIED, NOT_ALLOWED, ALLOWED)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewContext:
+    """What the user told the preview; everything else stays unknown."""
+
+    region: str | None = None
+    account_id: str | None = None
+    resource_ids: Mapping[str, str] = field(default_factory=dict)
+    keys: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Any) -> PreviewContext:
+        """Read `{"region", "account_id", "resource_ids": {type: id}, "keys": {key: [v]}}`.
+
+        Raises ValueError with a sentence naming what is wrong.
+        """
+        if data is None:
+            return cls()
+        if not isinstance(data, dict):
+            raise ValueError("The context must be a JSON object.")
+        unknown = set(data) - {"region", "account_id", "resource_ids", "keys"}
+        if unknown:
+            raise ValueError(f"Unknown context field(s): {', '.join(sorted(unknown))}.")
+        region, account = data.get("region"), data.get("account_id")
+        for name, value in (("region", region), ("account_id", account)):
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"The context's {name} must be a string.")
+        ids = data.get("resource_ids") or {}
+        if not isinstance(ids, dict) or not all(isinstance(v, str) for v in ids.values()):
+            raise ValueError("The context's resource_ids must map resource types to ids.")
+        keys = data.get("keys") or {}
+        if not isinstance(keys, dict):
+            raise ValueError("The context's keys must map condition keys to lists of values.")
+        return cls(region, account, dict(ids), dict(keys))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "account_id": self.account_id,
+            "resource_ids": dict(self.resource_ids),
+            "keys": {k: list(v) if isinstance(v, list | tuple) else v for k, v in self.keys.items()},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Need:
+    action: str
+    dependency_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionalNeed:
+    action: str
+    note: str
+    needs: tuple[Need, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiPlan:
+    """One distinct `METHOD /path` with every action it needs, from every catalog link."""
+
+    method: str
+    path: str
+    service: str
+    needs: tuple[Need, ...]
+    conditional: tuple[ConditionalNeed, ...]
+    services: frozenset[str]
+
+
+def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
+    """The APIs of the catalog grouped by `METHOD /path`, computed once per snapshot."""
+    cached = catalog.derived.get("api_plans")
+    if isinstance(cached, tuple):
+        return cached
+    grouped: dict[tuple[str, str], list[Any]] = {}
+    for api in catalog.apis:
+        key = (api.method.upper(), api.path)
+        grouped.setdefault(key, [api.service, [], []])
+        entry = grouped[key]
+        for link in api.links:
+            (entry[2] if link.conditional else entry[1]).append(link)
+    plans = []
+    for (method, path), (service, plain, conditional) in grouped.items():
+        needs = _needs(catalog, [link.action for link in plain])
+        plain_names = {n.action.casefold() for n in needs}
+        cond: list[ConditionalNeed] = []
+        for link in conditional:
+            if link.action.casefold() in plain_names:
+                continue
+            cond.append(ConditionalNeed(link.action, link.note, _needs(catalog, [link.action])))
+        services = frozenset(
+            n.action.split(":", 1)[0].casefold() for n in needs + [x for c in cond for x in c.needs]
+        )
+        plans.append(ApiPlan(method, path, service, tuple(needs), tuple(cond), services))
+    result = tuple(plans)
+    catalog.derived["api_plans"] = result
+    return result
+
+
+def _needs(catalog: Catalog, names: Iterable[str]) -> list[Need]:
+    out: list[Need] = []
+    seen: set[str] = set()
+    queue: list[Need] = [Need(n) for n in names]
+    while queue:
+        need = queue.pop(0)
+        folded = need.action.casefold()
+        if folded in seen:
+            continue
+        seen.add(folded)
+        out.append(need)
+        action = catalog.action(need.action)
+        if action is not None:
+            queue.extend(Need(dep, action.name) for dep in action.dependencies)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    action: str
+    dependency_of: str | None
+    decision: Decision
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "dependency_of": self.dependency_of,
+            **_decision_json(self.decision.outcome, self.decision.possible, self.decision),
+        }
+
+
+def _decision_json(
+    outcome: Outcome, possible: frozenset[Outcome], deciding: Decision | None
+) -> dict[str, Any]:
+    decided_by: DecidedBy | None = deciding.decided_by if deciding else None
+    return {
+        "outcome": outcome.value,
+        "possible": [o.value for o in _OUTCOME_ORDER if o in possible],
+        "decided_by": decided_by.to_json() if decided_by else None,
+        "conditions": list(deciding.conditions) if deciding and outcome is CONDITIONAL else [],
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPreview:
+    """A "required only ..." link, with the outcome of its own action and dependencies."""
+
+    action: str
+    note: str
+    outcome: Outcome
+    possible: frozenset[Outcome]
+    deciding: Decision | None
+    actions: tuple[ActionOutcome, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "note": self.note,
+            **_decision_json(self.outcome, self.possible, self.deciding),
+            "actions": [a.to_json() for a in self.actions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ApiPreview:
+    method: str
+    path: str
+    service: str
+    outcome: Outcome
+    possible: frozenset[Outcome]
+    deciding: Decision | None
+    actions: tuple[ActionOutcome, ...]
+    conditional_links: tuple[LinkPreview, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def decided_by(self) -> DecidedBy | None:
+        return self.deciding.decided_by if self.deciding else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "path": self.path,
+            "service": self.service,
+            **_decision_json(self.outcome, self.possible, self.deciding),
+            "actions": [a.to_json() for a in self.actions],
+            "conditional_links": [c.to_json() for c in self.conditional_links],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    apis: tuple[ApiPreview, ...]
+    actions: Mapping[str, ActionOutcome]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"apis": len(self.apis)}
+        for outcome in (ALLOWED, DENIED, NOT_ALLOWED, CONDITIONAL):
+            counts[outcome.value] = sum(1 for a in self.apis if a.outcome is outcome)
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        return {"apis": [a.to_json() for a in self.apis], "summary": self.summary}
+
+
+def _services_of(policies: Iterable[Policy]) -> frozenset[str] | None:
+    services: set[str] = set()
+    for p in policies:
+        if p.touches_every_service:
+            return None
+        services |= p.services
+    return frozenset(services) or None
+
+
+def preview_levels(
+    levels: Sequence[Level],
+    catalog: Catalog,
+    context: PreviewContext | None = None,
+    *,
+    services: Iterable[str] | None = None,
+) -> Preview:
+    """The outcome of every API along an organization path (one level: one node).
+
+    `services` limits the rows to APIs needing an action of those services; by default,
+    the services the policies name (every API when they name every service, or none).
+    """
+    ctx = context or PreviewContext()
+    if services is None:
+        wanted = _services_of(p for lv in levels for p in lv.policies)
+    else:
+        wanted = frozenset(s.casefold() for s in services)
+    plans = [p for p in api_plans(catalog) if wanted is None or p.services & wanted]
+    names: dict[str, str] = {}
+    for plan in plans:
+        for need in plan.needs + tuple(n for c in plan.conditional for n in c.needs):
+            names.setdefault(need.action.casefold(), need.action)
+    requests = []
+    for name in names.values():
+        action = catalog.action(name)
+        resource = default_resource(name, action, ctx.region, ctx.account_id, ctx.resource_ids)
+        requests.append(Request(name, resource))
+    decisions = evaluate_subjects(requests, levels, catalog, normalize_context(ctx.keys))
+    rows = []
+    for plan in plans:
+        actions = tuple(
+            ActionOutcome(n.action, n.dependency_of, decisions[n.action.casefold()])
+            for n in plan.needs
+        )
+        outcome, possible, deciding = combine([a.decision for a in actions])
+        links = []
+        for cond in plan.conditional:
+            link_actions = tuple(
+                ActionOutcome(n.action, n.dependency_of, decisions[n.action.casefold()])
+                for n in cond.needs
+            )
+            l_outcome, l_possible, l_deciding = combine([a.decision for a in link_actions])
+            links.append(
+                LinkPreview(cond.action, cond.note, l_outcome, l_possible, l_deciding, link_actions)
+            )
+        rows.append(
+            ApiPreview(
+                plan.method,
+                plan.path,
+                plan.service,
+                outcome,
+                possible,
+                deciding,
+                actions,
+                tuple(links),
+            )
+        )
+    by_action = {
+        a.action.casefold(): a for row in rows for a in row.actions + _link_actions(row)
+    }
+    return Preview(tuple(rows), by_action)
+
+
+def _link_actions(row: ApiPreview) -> tuple[ActionOutcome, ...]:
+    return tuple(a for link in row.conditional_links for a in link.actions)
+
+
+def preview_policy(
+    document: Any,
+    catalog: Catalog,
+    profile: str | Profile = "scp",
+    context: PreviewContext | Mapping[str, Any] | None = None,
+    *,
+    full_access: bool = True,
+    services: Iterable[str] | None = None,
+) -> Preview:
+    """Preview one policy: an SCP next to FullAccess (unless `full_access` is off), an
+    identity policy alone. `document` is text, a decoded value, a ParseResult or a Policy."""
+    policy = document if isinstance(document, Policy) else compile_policy(document, catalog)
+    prof = get_profile(profile)
+    if context is not None and not isinstance(context, PreviewContext):
+        context = PreviewContext.from_json(context)
+    level = Level("", [policy], full_access and prof.is_scp)
+    return preview_levels([level], catalog, context, services=services)

@@ -1,0 +1,49 @@
+"""The findings of one validation run, collected with their spans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.document import JsonNode, Member, ParseResult
+from scpstudio.engine.findings import Code, Finding, Fix
+from scpstudio.engine.profiles import Profile
+
+
+class Report:
+    """Shared by the checks of one run: where to add a finding, and what they all read."""
+
+    __slots__ = ("parse", "catalog", "profile", "findings")
+
+    def __init__(self, parse: ParseResult, catalog: Catalog, profile: Profile) -> None:
+        self.parse = parse
+        self.catalog = catalog
+        self.profile = profile
+        self.findings: list[Finding] = []
+
+    def add(
+        self,
+        code: Code,
+        message: str,
+        path: str,
+        at: JsonNode | Member | None = None,
+        *,
+        fix: Fix | None = None,
+        suggestions: tuple[str, ...] = (),
+    ) -> None:
+        self.findings.append(
+            Finding(code, message, path, self.parse.span_of(at), fix, suggestions)
+        )
+
+
+def quote(value: Any) -> str:
+    """A value as it would be written in the policy, shortened for a message."""
+    if isinstance(value, str):
+        text = '"' + value + '"'
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif value is None:
+        text = "null"
+    else:
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,187 @@
+"""Checks of Action / NotAction: shape, profile rules, and names against the catalog."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from scpstudio.engine.document import JsonArray, JsonNode, JsonScalar, Member
+from scpstudio.engine.findings import Code, Fix, pointer
+from scpstudio.engine.policy import Statement
+from scpstudio.engine.report import Report, quote
+from scpstudio.engine.wildcard import has_wildcard
+
+_SEGMENT = re.compile(r"[A-Za-z0-9_\-.*?]+")
+FULL_WILDCARDS = ("*", "*:*:*")
+
+
+def element_items(
+    report: Report, statement: Statement, member: Member, what: str
+) -> list[tuple[str, JsonNode, str]]:
+    """The strings of an Action-like element with their nodes and paths; reports wrong types."""
+    i = statement.index
+    base = pointer("Statement", i, member.key)
+    value = member.value
+    if isinstance(value, JsonScalar) and isinstance(value.value, str):
+        return [(value.value, value, base)]
+    if not isinstance(value, JsonArray):
+        report.add(
+            Code.INVALID_POLICY_ELEMENT,
+            f"{member.key} must be a string or an array of {what} strings, not a "
+            f"{value.type_name}.",
+            base,
+            value,
+        )
+        return []
+    items = []
+    for j, item in enumerate(value.items):
+        if isinstance(item, JsonScalar) and isinstance(item.value, str):
+            items.append((item.value, item, base + pointer(j)))
+        else:
+            report.add(
+                Code.INVALID_POLICY_ELEMENT,
+                f"Each entry of {member.key} must be a string, not a {item.type_name}.",
+                base + pointer(j),
+                item,
+            )
+    return items
+
+
+def check_actions(report: Report, statement: Statement) -> None:
+    node = statement.node
+    assert node is not None
+    i = statement.index
+    action, not_action = node.get("Action"), node.get("NotAction")
+    if action is None and not_action is None:
+        report.add(
+            Code.MISSING_ACTION,
+            f"Statement {i} has neither Action nor NotAction.",
+            pointer("Statement", i, "Action"),
+            node,
+        )
+        return
+    if action is not None and not_action is not None:
+        report.add(
+            Code.UNSUPPORTED_ELEMENT_COMBINATION,
+            "A statement cannot have both Action and NotAction.",
+            pointer("Statement", i, "NotAction"),
+            not_action,
+        )
+    for member in (action, not_action):
+        if member is None:
+            continue
+        if isinstance(member.value, JsonArray) and not member.value.items:
+            report.add(
+                Code.EMPTY_ARRAY_ACTION,
+                f"{member.key} is an empty array, so this statement "
+                + ("applies to no action." if member.key == "Action" else "excludes nothing."),
+                pointer("Statement", i, member.key),
+                member.value,
+            )
+        for text, item, path in element_items(report, statement, member, "action"):
+            check_action(report, text, item, path)
+
+
+def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
+    profile = report.profile
+    catalog = report.catalog
+    folded = text.casefold()
+    if folded in FULL_WILDCARDS:
+        if profile.is_scp:
+            report.add(
+                Code.SCP_ACTION_WILDCARD,
+                f"{quote(text)} names every action of every service, which SCPs do not "
+                "accept; name the service, e.g. \"ims:*:*\".",
+                path,
+                node,
+            )
+        return
+    parts = text.split(":")
+    if len(parts) != 3 or not all(_SEGMENT.fullmatch(p) for p in parts):
+        report.add(
+            Code.INVALID_ACTION_FORMAT,
+            f"The action {quote(text)} is not of the form service:resourceType:operation "
+            "(letters, digits, _, -, and the wildcards * and ?).",
+            path,
+            node,
+        )
+        return
+    service = parts[0]
+    if has_wildcard(service):
+        if profile.is_scp:
+            report.add(
+                Code.SCP_ACTION_WILDCARD,
+                f"The action {quote(text)} has a wildcard in its service part, which SCPs do "
+                "not accept.",
+                path,
+                node,
+            )
+        else:
+            report.add(
+                Code.WILDCARD_IN_SERVICE_NAME,
+                f"The action {quote(text)} has a wildcard in its service part: it reaches "
+                "services you may not mean, including future ones.",
+                path,
+                node,
+            )
+        return
+    if not profile.segment_wildcards and any(has_wildcard(p.rstrip("*?")) for p in parts):
+        report.add(
+            Code.INVALID_ACTION_FORMAT,
+            f"The action {quote(text)} has a wildcard inside a segment; the {profile.name} "
+            "rules accept * and ? only alone or at the end of a segment.",
+            path,
+            node,
+        )
+    if catalog.service(service) is None:
+        report.add(
+            Code.INVALID_SERVICE,
+            f"The catalog does not hold the service {quote(service)}, so {quote(text)} cannot "
+            "be checked.",
+            path,
+            node,
+        )
+        return
+    if has_wildcard(text):
+        if not catalog.match_actions(text):
+            report.add(
+                Code.ACTION_WILDCARD_MATCHES_NOTHING,
+                f"The pattern {quote(text)} matches no action of {service}.",
+                path,
+                node,
+            )
+        return
+    found = catalog.action(text)
+    if found is None:
+        suggestions = closest_actions(report, text)
+        hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
+        report.add(
+            Code.INVALID_ACTION,
+            f"{service} has no action {quote(text)}.{hint}",
+            path,
+            node,
+            suggestions=tuple(suggestions),
+        )
+    elif found.name != text:
+        report.add(
+            Code.ACTION_CASE,
+            f"{quote(text)} matches {quote(found.name)} (actions are case-insensitive); write "
+            "it as the catalog does.",
+            path,
+            node,
+            fix=Fix("replace", path, found.name),
+        )
+
+
+def closest_actions(report: Report, text: str) -> list[str]:
+    """Names of the same service close to `text`: by spelling, or the same operation."""
+    service, _, rest = text.partition(":")
+    actions = report.catalog.actions_of_service(service)
+    by_folded = {a.name.casefold(): a.name for a in actions}
+    close = difflib.get_close_matches(text.casefold(), list(by_folded), n=3, cutoff=0.75)
+    names = [by_folded[c] for c in close]
+    operation = rest.rpartition(":")[2].casefold()
+    for a in actions:
+        if a.name.rpartition(":")[2].casefold() == operation and a.name not in names:
+            names.append(a.name)
+    return names[:5]

@@ -1,0 +1,181 @@
+"""Checks of Resource / NotResource: URN shape, services and types, and applicability.
+
+A statement needs, for each of its actions, at least one resource that can apply
+to it; it is fine that some resources do not apply to some actions (§3).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from scpstudio.engine.catalog import Action
+from scpstudio.engine.document import JsonArray, JsonNode
+from scpstudio.engine.findings import Code, pointer
+from scpstudio.engine.policy import Statement
+from scpstudio.engine.report import Report, quote
+from scpstudio.engine.validate_actions import element_items
+from scpstudio.engine.wildcard import has_wildcard, wildcard_match
+
+URN_SHAPE = "service:region:account-id:resource-type:resource-path"
+
+
+def check_resources(report: Report, statement: Statement) -> None:
+    node = statement.node
+    assert node is not None
+    i = statement.index
+    resource, not_resource = node.get("Resource"), node.get("NotResource")
+    if resource is not None and not_resource is not None:
+        report.add(
+            Code.UNSUPPORTED_ELEMENT_COMBINATION,
+            "A statement cannot have both Resource and NotResource.",
+            pointer("Statement", i, "NotResource"),
+            not_resource,
+        )
+    services = _action_services(statement)
+    for member in (resource, not_resource):
+        if member is None:
+            continue
+        if isinstance(member.value, JsonArray) and not member.value.items:
+            report.add(
+                Code.EMPTY_ARRAY_RESOURCE,
+                f"{member.key} is an empty array, so this statement "
+                + ("applies to no resource." if member.key == "Resource" else "excludes nothing."),
+                pointer("Statement", i, member.key),
+                member.value,
+            )
+        well_formed = []
+        for text, item, path in element_items(report, statement, member, "URN"):
+            parts = check_urn(report, text, item, path, services)
+            if parts is not None:
+                well_formed.append(parts)
+        if member is resource and resource is not None and not_resource is None:
+            all_good = len(well_formed) == len(statement.resources)
+            if all_good and well_formed and "*" not in statement.resources:
+                _check_applicability(report, statement, well_formed)
+
+
+def _action_services(statement: Statement) -> set[str] | None:
+    """Services of the statement's actions; None when any service could be meant."""
+    if statement.action_element != "Action" or statement.any_action:
+        return None
+    services = set()
+    for pattern in statement.folded_actions:
+        service = pattern.split(":", 1)[0]
+        if has_wildcard(service):
+            return None
+        services.add(service)
+    return services
+
+
+def check_urn(
+    report: Report, text: str, node: JsonNode, path: str, services: set[str] | None
+) -> tuple[str, ...] | None:
+    """Report a malformed URN; return its five parts when it is well formed."""
+    if text == "*":
+        return ("*",)
+    parts = text.split(":", 4)
+    if len(parts) != 5:
+        report.add(
+            Code.INVALID_URN,
+            f"The resource {quote(text)} is not a URN of the form {URN_SHAPE} (or \"*\").",
+            path,
+            node,
+        )
+        return None
+    service, _region, account, rtype, rpath = parts
+    empty = [
+        name
+        for name, value in (
+            ("service", service),
+            ("account-id", account),
+            ("resource-type", rtype),
+            ("resource-path", rpath),
+        )
+        if not value
+    ]
+    if empty:
+        report.add(
+            Code.INVALID_URN,
+            f"The URN {quote(text)} has an empty {' and '.join(empty)}; only the region may "
+            "be empty (global services). Use * to mean any.",
+            path,
+            node,
+        )
+        return None
+    if services and not has_wildcard(service) and service.casefold() not in services:
+        report.add(
+            Code.URN_SERVICE_MISMATCH,
+            f"The URN {quote(text)} belongs to {quote(service)}, but the statement's actions "
+            f"belong to {', '.join(sorted(services))}, so it can never match.",
+            path,
+            node,
+        )
+    catalog = report.catalog
+    if catalog.service(service) is not None and not has_wildcard(rtype):
+        if catalog.resource_type(service, rtype) is None:
+            names = [r.name for r in catalog.resource_types_of_service(service)]
+            close = difflib.get_close_matches(rtype, names, n=3, cutoff=0.5)
+            known = ", ".join(names) if names else "none"
+            report.add(
+                Code.INVALID_RESOURCE_TYPE,
+                f"{service} defines no resource type {quote(rtype)} (it defines: {known}).",
+                path,
+                node,
+                suggestions=tuple(close),
+            )
+    return tuple(parts)
+
+
+def resource_applies(action: Action, parts: tuple[str, ...]) -> bool:
+    """Whether a (pattern) URN can name a resource this action acts on."""
+    if parts == ("*",):
+        return True
+    if not action.supports_resources:
+        return False
+    if not wildcard_match(parts[0], action.service, ignore_case=True):
+        return False
+    return any(wildcard_match(parts[3], r.name, ignore_case=True) for r in action.resource_types)
+
+
+def _check_applicability(
+    report: Report, statement: Statement, resources: list[tuple[str, ...]]
+) -> None:
+    if statement.action_element != "Action":
+        return
+    catalog = report.catalog
+    for text, node, path in zip(
+        statement.actions, statement.action_nodes, _action_paths(statement), strict=False
+    ):
+        actions = catalog.match_actions(text)
+        if not actions:
+            continue
+        if any(resource_applies(a, r) for a in actions for r in resources):
+            continue
+        if all(not a.supports_resources for a in actions):
+            report.add(
+                Code.UNSUPPORTED_RESOURCE_URN,
+                f"{quote(text)} has no resource-level permissions: only \"*\" applies to it, so "
+                "with these URNs the statement never matches it. Add \"*\" or move it to a "
+                "statement with Resource \"*\".",
+                path,
+                node,
+            )
+        else:
+            types = sorted({r.name for a in actions for r in a.resource_types})
+            report.add(
+                Code.NO_APPLICABLE_RESOURCE,
+                f"No resource of this statement applies to {quote(text)}, which acts on "
+                f"{', '.join(types)} resources, so the statement never matches it.",
+                path,
+                node,
+            )
+
+
+def _action_paths(statement: Statement) -> list[str]:
+    node = statement.node
+    assert node is not None
+    member = node.get("Action")
+    base = pointer("Statement", statement.index, "Action")
+    if member is None or not isinstance(member.value, JsonArray):
+        return [base]
+    return [base + pointer(j) for j, item in enumerate(member.value.items) if item in statement.action_nodes]

@@ -1,0 +1,264 @@
+"""What the editor form holds, and its two-way mapping to a policy document.
+
+The form is one way of writing a document; the JSON is the other. Every form
+field maps to exactly one place in the document, so a document the form can
+show goes form -> document -> form unchanged. A document with anything else in
+it (an unknown element, a number where a list belongs, ...) cannot be shown by
+the form: `state_from_document` says why, and the JSON stays authoritative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+PROFILES = ("scp", "scp-2024", "identity")
+MAX_STATEMENTS = 50
+MAX_CONDITIONS = 20
+MAX_ITEMS = 200
+STATEMENT_KEYS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
+
+
+class MultiValueMapping(Protocol):
+    def get(self, key: str, default: Any = ...) -> Any: ...
+    def getlist(self, key: str) -> list[Any]: ...
+
+
+@dataclass
+class ConditionRow:
+    """One key under one operator: qualifier, operator, IfExists, key and its values."""
+
+    qualifier: str = ""  # "", "ForAnyValue", "ForAllValues"
+    operator: str = "StringEquals"
+    if_exists: bool = False
+    key: str = ""
+    values: list[str] = field(default_factory=list)
+
+    @property
+    def written_operator(self) -> str:
+        text = self.operator + ("IfExists" if self.if_exists else "")
+        return f"{self.qualifier}:{text}" if self.qualifier else text
+
+
+@dataclass
+class StatementForm:
+    sid: str = ""
+    effect: str = "Deny"
+    action_element: str = "Action"  # or "NotAction"
+    actions: list[str] = field(default_factory=list)
+    resource_element: str = "Resource"  # or "NotResource"
+    all_resources: bool = True
+    resources: list[str] = field(default_factory=list)
+    conditions: list[ConditionRow] = field(default_factory=list)
+    service: str = "ims"
+
+
+@dataclass
+class EditorState:
+    name: str = ""
+    description: str = ""
+    profile: str = "scp"
+    statements: list[StatementForm] = field(default_factory=lambda: [StatementForm()])
+
+
+# -- form data -> state ----------------------------------------------------------------------
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()][:MAX_ITEMS]
+
+
+def _int(value: Any, default: int, upper: int) -> int:
+    try:
+        return max(0, min(int(value), upper))
+    except (TypeError, ValueError):
+        return default
+
+
+def state_from_form(data: MultiValueMapping) -> EditorState:
+    """Read the editor's POSTed fields; whatever is odd is kept as text for validation."""
+    profile = data.get("profile", "scp")
+    state = EditorState(
+        name=str(data.get("name", ""))[:200],
+        description=str(data.get("description", ""))[:2000],
+        profile=profile if profile in PROFILES else "scp",
+        statements=[],
+    )
+    count = _int(data.get("statement_count"), 1, MAX_STATEMENTS)
+    for i in range(count):
+        p = f"s{i}-"
+        chosen = [str(a) for a in data.getlist(p + "actions")]
+        typed = _lines(str(data.get(p + "patterns", "")))
+        statement = StatementForm(
+            sid=str(data.get(p + "sid", "")).strip()[:200],
+            effect=str(data.get(p + "effect", "Deny")),
+            action_element="NotAction" if data.get(p + "not_action") else "Action",
+            actions=list(dict.fromkeys(chosen + typed))[:MAX_ITEMS],
+            resource_element="NotResource" if data.get(p + "not_resource") else "Resource",
+            all_resources=data.get(p + "resource_mode", "all") == "all",
+            resources=_lines(str(data.get(p + "resources", ""))),
+            service=str(data.get(p + "service", "ims"))[:32],
+        )
+        ccount = _int(data.get(p + "condition_count"), 0, MAX_CONDITIONS)
+        for j in range(ccount):
+            c = f"{p}c{j}-"
+            key = str(data.get(c + "key", "")).strip()
+            tag = str(data.get(c + "tag", "")).strip()
+            if "<" in key and tag:
+                key = key[: key.index("<")] + tag
+            statement.conditions.append(
+                ConditionRow(
+                    qualifier=str(data.get(c + "qualifier", "")),
+                    operator=str(data.get(c + "operator", "StringEquals")).strip()
+                    or "StringEquals",
+                    if_exists=bool(data.get(c + "if_exists")),
+                    key=key[:300],
+                    values=_lines(str(data.get(c + "values", ""))),
+                )
+            )
+        state.statements.append(statement)
+    return state
+
+
+# -- state -> document ---------------------------------------------------------------------------
+
+
+def _condition_value(row: ConditionRow) -> Any:
+    values = list(row.values)
+    return values[0] if len(values) == 1 else values
+
+
+def state_to_document(state: EditorState) -> dict[str, Any]:
+    statements = []
+    for s in state.statements:
+        out: dict[str, Any] = {}
+        if s.sid:
+            out["Sid"] = s.sid
+        out["Effect"] = s.effect
+        out[s.action_element] = list(s.actions)
+        if not s.all_resources:
+            out[s.resource_element] = list(s.resources)
+        elif s.resource_element == "Resource":
+            out["Resource"] = ["*"]
+        if s.conditions:
+            condition: dict[str, dict[str, Any]] = {}
+            for row in s.conditions:
+                condition.setdefault(row.written_operator, {})[row.key] = _condition_value(row)
+            out["Condition"] = condition
+        statements.append(out)
+    return {"Version": "5.0", "Statement": statements}
+
+
+# -- document -> state -----------------------------------------------------------------------------
+
+
+class NotRepresentable(Exception):
+    """The document holds something the form cannot show; the message says what and where."""
+
+
+def _string_list(value: Any, where: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise NotRepresentable(f"{where} must be a string or a list of strings for the form to show it")
+
+
+def _split_operator(written: str) -> tuple[str, str, bool]:
+    qualifier, _, rest = written.rpartition(":")
+    if_exists = rest.endswith("IfExists") and rest != "IfExists"
+    operator = rest[: -len("IfExists")] if if_exists else rest
+    return qualifier, operator, if_exists
+
+
+def _condition_rows(value: Any, where: str) -> list[ConditionRow]:
+    if not isinstance(value, dict):
+        raise NotRepresentable(f"{where} must be an object for the form to show it")
+    rows = []
+    for written, keys in value.items():
+        if not isinstance(keys, dict):
+            raise NotRepresentable(f"{where}/{written} must be an object of keys")
+        qualifier, operator, if_exists = _split_operator(written)
+        for key, raw in keys.items():
+            items = raw if isinstance(raw, list) else [raw]
+            if not all(isinstance(v, (str, bool, int, float)) for v in items):
+                raise NotRepresentable(f"{where}/{written}/{key} holds a value the form cannot show")
+            rows.append(
+                ConditionRow(
+                    qualifier=qualifier,
+                    operator=operator,
+                    if_exists=if_exists,
+                    key=key,
+                    values=[_text(v) for v in items],
+                )
+            )
+    return rows
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def state_from_document(
+    document: Any, *, name: str = "", description: str = "", profile: str = "scp"
+) -> EditorState:
+    """The form for a decoded document, or `NotRepresentable` saying why not."""
+    if not isinstance(document, Mapping):
+        raise NotRepresentable("the policy must be a JSON object")
+    extra = set(document) - {"Version", "Statement"}
+    if extra:
+        raise NotRepresentable(f"the element {sorted(extra)[0]!r} has no place in the form")
+    raw = document.get("Statement", [])
+    items = [raw] if isinstance(raw, dict) else raw
+    if not isinstance(items, list) or not all(isinstance(s, dict) for s in items):
+        raise NotRepresentable("Statement must be an object or a list of objects")
+    if len(items) > MAX_STATEMENTS:
+        raise NotRepresentable(f"the form shows at most {MAX_STATEMENTS} statements")
+    state = EditorState(name=name, description=description, profile=profile, statements=[])
+    for i, s in enumerate(items):
+        where = f"/Statement/{i}"
+        extra = set(s) - STATEMENT_KEYS
+        if extra:
+            raise NotRepresentable(f"{where} has {sorted(extra)[0]!r}, which the form cannot show")
+        if "Action" in s and "NotAction" in s or "Resource" in s and "NotResource" in s:
+            raise NotRepresentable(f"{where} has both an element and its Not- form")
+        effect = s.get("Effect", "")
+        if not isinstance(effect, str):
+            raise NotRepresentable(f"{where}/Effect must be a string")
+        sid = s.get("Sid", "")
+        if not isinstance(sid, str):
+            raise NotRepresentable(f"{where}/Sid must be a string")
+        action_element = "NotAction" if "NotAction" in s else "Action"
+        resource_element = "NotResource" if "NotResource" in s else "Resource"
+        resources = (
+            _string_list(s[resource_element], f"{where}/{resource_element}")
+            if resource_element in s
+            else ["*"]
+        )
+        state.statements.append(
+            StatementForm(
+                sid=sid,
+                effect=effect,
+                action_element=action_element,
+                actions=_string_list(s.get(action_element, []), f"{where}/{action_element}"),
+                resource_element=resource_element,
+                all_resources=resource_element == "Resource" and resources == ["*"],
+                resources=[] if resources == ["*"] and resource_element == "Resource" else resources,
+                conditions=_condition_rows(s["Condition"], f"{where}/Condition")
+                if "Condition" in s
+                else [],
+                service=_service_of(s.get(action_element, [])),
+            )
+        )
+    return state
+
+
+def _service_of(actions: Any) -> str:
+    names = [actions] if isinstance(actions, str) else actions
+    for name in names:
+        if isinstance(name, str) and ":" in name and not name.startswith("*"):
+            return name.split(":", 1)[0].lower()
+    return "ims"
