@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
+from scpstudio.policies import views_docs
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="catalog:services", permanent=False), name="home"),
+    path("", RedirectView.as_view(pattern_name="policies:editor", permanent=False), name="home"),
+    path("editor/", include("scpstudio.policies.urls")),
+    path("checks/", views_docs.checks, name="checks"),
     path("catalog/", include("catalog.urls")),
     path("api/v1/catalog/", include("catalog.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

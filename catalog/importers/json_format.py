@@ -66,7 +66,7 @@ class _Checker:
         for name in sorted(set(value) - FIELDS[kind]):
             self.error(
                 f"{where}.{name}" if where else name,
-                f"is not a field of a {kind} in the catalog format",
+                f"is not a field of {kind} objects (they hold {', '.join(sorted(FIELDS[kind]))})",
             )
         return value
 

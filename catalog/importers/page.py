@@ -10,77 +10,32 @@ Checks across tables (undefined names, unused keys) live in `page_checks`.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from catalog.importers import Anomaly, ImportData
 from catalog.importers.page_checks import cross_check
+from catalog.importers.page_layout import (
+    ACCESS_LEVELS,
+    ACTION_RE,
+    API_RE,
+    CAPTION_RE,
+    KEY_RE,
+    KEY_TYPES,
+    PREFIX_IN_TITLE,
+    SECTION_HEADINGS,
+    TYPE_NAME_RE,
+    UPDATED_RE,
+    URN_RE,
+    read_api_cell,
+    read_lines,
+)
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
-
-ACTION_RE = re.compile(r"^[A-Za-z0-9][\w-]*:[A-Za-z0-9*][\w*-]*:[A-Za-z0-9*][\w*-]*$")
-KEY_RE = re.compile(r"^[A-Za-z0-9][\w-]*:[^\s:]+$")
-API_RE = re.compile(r"^([A-Za-z]+)\s+(/\S*)\s*(?:\((.+)\))?$")
-URN_RE = re.compile(r"^[a-z0-9-]+:[^\s:]*:[^\s:]*:[^\s:]+:\S+$")
-TYPE_NAME_RE = re.compile(r"^[A-Za-z][\w.-]*$")
-UPDATED_RE = re.compile(r"Updated on (\d{4}-\d{2}-\d{2})")
-CAPTION_RE = re.compile(r"^Table \d+\s+(.*)$")
-PREFIX_IN_TITLE = re.compile(r"\(([A-Za-z0-9-]+)\)\s*$")
-
-HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-ACCESS_LEVELS = {
-    "list": "list",
-    "read": "read",
-    "write": "write",
-    "permission_management": "permission_management",
-    "permission management": "permission_management",
-    "permissions management": "permission_management",
-    "tagging": "tagging",
-}
-KEY_TYPES = {
-    "string": "string",
-    "boolean": "boolean",
-    "bool": "boolean",
-    "number": "number",
-    "numeric": "number",
-    "integer": "number",
-    "long": "number",
-    "float": "number",
-    "date": "date",
-    "datetime": "date",
-    "date-time": "date",
-    "ip": "ip",
-    "ipaddress": "ip",
-    "ip address": "ip",
-}
-BULLET = "\u2022"
-SECTION_HEADINGS = {"Actions", "Resources", "Conditions"}
-
-
-@dataclass(frozen=True)
-class Line:
-    number: int
-    text: str
-    bullet: bool
-
-
-def _lines(text: str) -> list[Line]:
-    out = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        s = raw.strip()
-        if not s:
-            continue
-        bullet = s.startswith(BULLET)
-        if bullet:
-            s = s.lstrip(BULLET).strip()
-        out.append(Line(number, s, bullet))
-    return out
 
 
 class _PageReader:
     def __init__(self, text: str, source_name: str) -> None:
-        self.lines = _lines(text)
+        self.lines = read_lines(text)
         self.source_name = source_name
         self.anomalies: list[Anomaly] = []
         self.dependencies: dict[str, list[tuple[str, int]]] = {}
@@ -155,13 +110,40 @@ class _PageReader:
         apis = self.read_apis(t2) if t2 is not None else []
         t3 = self.caption_index("Resource types")
         resource_types = self.read_resource_types(t3) if t3 is not None else []
+        typed = [a["name"] for a in actions if a["resource_types"]]
+        if t3 is None and typed:
+            self.error(
+                f"the page has no 'Resource types' table (Table 3), yet {len(typed)} actions name "
+                "resource types: is it truncated?",
+                self.last_line,
+            )
         t4 = self.caption_index("Service-specific condition keys")
         keys = self.read_keys(t4) if t4 is not None else []
+        keyed = [
+            a
+            for a in actions
+            if any(":" in k and not k.startswith("g:") for k in a["condition_keys"])
+        ]
+        if t4 is None and keyed:
+            self.error(
+                f"the page has no 'Service-specific condition keys' table (Table 4), yet "
+                f"{len(keyed)} actions use service-specific keys: is it truncated?",
+                self.last_line,
+            )
+        for heading in ("Resources", "Conditions"):
+            if not any(line.text == heading for line in self.lines[t1:]):
+                self.error(
+                    f"the page has no '{heading}' section after the actions: it looks truncated",
+                    self.last_line,
+                )
+                break
 
         service.update(
             resource_types=resource_types, condition_keys=keys, actions=actions, apis=apis
         )
-        self.anomalies.extend(cross_check(service, self.dependencies))
+        self.anomalies.extend(
+            cross_check(service, self.dependencies, check_types=bool(resource_types))
+        )
         document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "services": [service]}
         return ImportData(document, self.anomalies, "huawei-page")
 
@@ -309,32 +291,6 @@ class _PageReader:
 
     # -- Table 2 ------------------------------------------------------------------
 
-    def parse_api(self, line: Line) -> dict[str, Any] | None:
-        m = API_RE.match(line.text)
-        if not m:
-            return None
-        method, path, note = m.group(1), m.group(2), (m.group(3) or "").strip()
-        if method.upper() in HTTP_METHODS and method not in HTTP_METHODS:
-            self.warn(f"HTTP method {method!r} read as {method.upper()}", line.number)
-            method = method.upper()
-        if method not in HTTP_METHODS:
-            candidates = [known for known in HTTP_METHODS if known.endswith(method.upper())]
-            if len(candidates) == 1:
-                self.warn(
-                    f"truncated HTTP method {method!r} in {line.text!r}: read as {candidates[0]}",
-                    line.number,
-                )
-                method = candidates[0]
-            else:
-                self.error(f"unknown HTTP method {method!r} in {line.text!r}", line.number)
-                return None
-        return {
-            "method": method,
-            "path": path,
-            "note": note,
-            "conditional": note.lower().startswith("required only"),
-        }
-
     def read_apis(self, caption: int) -> list[dict[str, Any]]:
         i = self.skip_header(caption, ("API", "Action", "Dependencies"))
         lines = self.lines
@@ -346,7 +302,9 @@ class _PageReader:
             if line.text in SECTION_HEADINGS or CAPTION_RE.match(line.text):
                 break
             if API_RE.match(line.text):
-                api = self.parse_api(line)
+                api, anomaly = read_api_cell(line)
+                if anomaly is not None:
+                    self.anomalies.append(anomaly)
                 if api is not None:
                     pending.append((api, line.number))
                 current = None
@@ -425,11 +383,17 @@ class _PageReader:
             else:
                 found.append({"name": line.text, "urn_pattern": nxt.text})
             i += 2
+        if not found:
+            self.error(
+                "the 'Resource types' table holds no rows (is the page truncated?)",
+                lines[caption].number,
+            )
         return found
 
     def read_keys(self, caption: int) -> list[dict[str, Any]]:
         i = self.skip_header(caption, ("Service-specific", "Type", "Single-valued", "Description"))
         lines = self.lines
+        reported = len(self.anomalies)
         found: list[dict[str, Any]] = []
         while i < len(lines):
             line = lines[i]
@@ -469,6 +433,12 @@ class _PageReader:
                     }
                 )
             i += 4
+        if not found and len(self.anomalies) == reported:
+            self.error(
+                "the 'Service-specific condition keys' table holds no rows (is the page "
+                "truncated?)",
+                lines[caption].number,
+            )
         return found
 
 

@@ -15,11 +15,16 @@ from catalog.importers import Anomaly
 
 
 def cross_check(
-    service: dict[str, Any], dependencies: dict[str, list[tuple[str, int]]]
+    service: dict[str, Any],
+    dependencies: dict[str, list[tuple[str, int]]],
+    *,
+    check_types: bool = True,
 ) -> list[Anomaly]:
     """Attach the dependencies to their actions and report what does not add up.
 
     Removes the private `_line` entries the readers left on actions and keys.
+    `check_types` is off when the page has no resource types table at all: that is
+    reported once by the reader, not once per action.
     """
     found: list[Anomaly] = []
     prefix = service["prefix"].lower()
@@ -52,7 +57,7 @@ def cross_check(
     used_keys: set[str] = set()
     for action in service["actions"]:
         line = action.pop("_line")
-        for ref in action["resource_types"]:
+        for ref in action["resource_types"] if check_types else []:
             if ref["name"] not in type_names:
                 found.append(
                     Anomaly(
@@ -72,6 +77,15 @@ def cross_check(
     for key in service["condition_keys"]:
         line = key.pop("_line")
         defined.add(key["name"].lower())
+        if not key["name"].lower().startswith(prefix + ":"):
+            found.append(
+                Anomaly(
+                    "error",
+                    f"{key['name']} is in the service-specific keys table but does not start "
+                    f"with {service['prefix']}:",
+                    line,
+                )
+            )
         if key["name"].lower() not in used_keys:
             found.append(
                 Anomaly(

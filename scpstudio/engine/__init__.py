@@ -3,3 +3,61 @@
 Nothing in this package imports Django or any other part of the project: the web
 views, the REST API and the command line are thin faces over these functions.
 """
+
+from scpstudio.engine.analysis import Analysis, analyze_policy
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.catalog_json import catalog_from_json
+from scpstudio.engine.diff import PolicyDiff, diff_policies
+from scpstudio.engine.document import ParseResult, parse_policy, to_minified, to_pretty
+from scpstudio.engine.evaluate import (
+    Decision,
+    Level,
+    Outcome,
+    Request,
+    ResourceRef,
+    evaluate,
+    evaluate_path,
+)
+from scpstudio.engine.findings import Code, Finding, Severity
+from scpstudio.engine.plain_text import findings_text, preview_text
+from scpstudio.engine.policy import Policy, compile_policy
+from scpstudio.engine.preview import Preview, PreviewContext, preview_levels, preview_policy
+from scpstudio.engine.profiles import PROFILES, get_profile
+from scpstudio.engine.sarif import findings_to_sarif
+from scpstudio.engine.validate import ValidationResult, validate_policy
+
+__all__ = [
+    "PROFILES",
+    "Analysis",
+    "Catalog",
+    "Code",
+    "Decision",
+    "Finding",
+    "Level",
+    "Outcome",
+    "ParseResult",
+    "Policy",
+    "PolicyDiff",
+    "Preview",
+    "PreviewContext",
+    "Request",
+    "ResourceRef",
+    "Severity",
+    "ValidationResult",
+    "analyze_policy",
+    "catalog_from_json",
+    "compile_policy",
+    "diff_policies",
+    "evaluate",
+    "evaluate_path",
+    "findings_text",
+    "findings_to_sarif",
+    "get_profile",
+    "parse_policy",
+    "preview_levels",
+    "preview_policy",
+    "preview_text",
+    "to_minified",
+    "to_pretty",
+    "validate_policy",
+]

@@ -89,8 +89,8 @@ def describe_clause(clause: Clause) -> str:
         absent = any(p is True for p in clause.prepared)
         return f"{clause.key} is {'absent' if absent else 'present'}"
     negated = parsed.spec.negated
-    joined = shown[0] if len(shown) == 1 else ("none of " if negated else "one of ") + ", ".join(
-        shown
+    joined = (
+        shown[0] if len(shown) == 1 else ("none of " if negated else "one of ") + ", ".join(shown)
     )
     verb = _VERBS[name]
     if len(shown) > 1 and negated:

@@ -12,7 +12,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from scpstudio.engine.findings import Code, Finding, Position, Span
@@ -336,7 +336,9 @@ def _from_value(value: Any) -> ParseResult:
         root = build(value, 0)
     except _SyntaxError as exc:
         result = ParseResult(None, None)
-        result.error = Finding(Code.JSON_SYNTAX_ERROR, f"The policy is not JSON: {exc.message}.", "")
+        result.error = Finding(
+            Code.JSON_SYNTAX_ERROR, f"The policy is not JSON: {exc.message}.", ""
+        )
         return result
     return ParseResult(root, None, None, state["duplicates"])
 

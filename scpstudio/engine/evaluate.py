@@ -15,7 +15,7 @@ from typing import Any
 
 from scpstudio.engine.catalog import Action, Catalog
 from scpstudio.engine.conditions import Tri, describe_clause, evaluate_clause
-from scpstudio.engine.policy import Policy, Statement, compile_policy, full_access
+from scpstudio.engine.policy import Clause, Policy, Statement, compile_policy, full_access
 from scpstudio.engine.wildcard import wildcard_match
 
 
@@ -195,9 +195,14 @@ def _match_urn(pattern: tuple[str, ...], ref: ResourceRef) -> Tri:
         return False
     unknown = False
     for i, (p, r) in enumerate(zip(pattern, ref.parts, strict=True)):
+        if p == "*":
+            continue
         if r is None:
             if not p or p.strip("*"):
                 unknown = True
+        elif "*" not in p and "?" not in p:
+            if (p.casefold() != r.casefold()) if i in (0, 3) else (p != r):
+                return False
         elif not wildcard_match(p, r, ignore_case=i in (0, 3)):
             return False
     return None if unknown else True
@@ -283,23 +288,29 @@ def _applies(statement: Statement, subject: _Subject) -> Tri:
     return result
 
 
-def _trace(statement: Statement, subject: _Subject, policy: str, level: str | None) -> StatementTrace:
+def _trace(
+    statement: Statement, subject: _Subject, policy: str, level: str | None
+) -> StatementTrace:
     usable = statement.usable
     action = usable and statement.matches_action(subject.name, subject.action is not None)
     element = statement.action_element or "Action"
     if not usable:
         action_reason = "the statement is not valid and is ignored"
     elif action:
-        action_reason = f"{element} {'does not list' if statement.not_action else 'lists'} {subject.name}"
+        action_reason = (
+            f"{element} {'does not list' if statement.not_action else 'lists'} {subject.name}"
+        )
     else:
-        action_reason = f"{element} {'lists' if statement.not_action else 'does not list'} {subject.name}"
+        action_reason = (
+            f"{element} {'lists' if statement.not_action else 'does not list'} {subject.name}"
+        )
     resource = resource_part(statement, subject.resource) if action else False
     resource_reason = _resource_reason(statement, subject.resource, resource)
     traces = []
     for clause in statement.clauses:
         values = subject.values(clause.key)
         result = evaluate_clause(clause, values)
-        text = describe_clause(clause)
+        text = clause_text(clause)
         traces.append(ConditionTrace(clause.operator, clause.key, clause.values, result, text))
     applies = _applies(statement, subject)
     return StatementTrace(
@@ -315,6 +326,24 @@ def _trace(statement: Statement, subject: _Subject, policy: str, level: str | No
         resource_reason,
         tuple(traces),
     )
+
+
+def _unknown_parts(statement: Statement, subject: _Subject) -> list[str]:
+    """What the context would have to say for this (unknown) statement to apply."""
+    parts = []
+    if resource_part(statement, subject.resource) is None:
+        parts.append(_resource_reason(statement, subject.resource, None))
+    for clause in statement.clauses:
+        if evaluate_clause(clause, subject.values(clause.key)) is None:
+            parts.append(clause_text(clause))
+    return parts
+
+
+def clause_text(clause: Clause) -> str:
+    """`describe_clause`, computed once per clause."""
+    if not clause.text:
+        clause.text = describe_clause(clause)
+    return clause.text
 
 
 def _resource_reason(statement: Statement, resource: ResourceRef | str, result: Tri) -> str:
@@ -334,7 +363,7 @@ def _resource_reason(statement: Statement, resource: ResourceRef | str, result: 
 
 
 def _statement_ref(subject: _Subject, policy: Policy, s: Statement, level: str | None) -> DecidedBy:
-    return DecidedBy(subject.name, policy.name, s.index, s.sid, level, s.effect)
+    return DecidedBy(subject.name, policy.name or None, s.index, s.sid, level, s.effect)
 
 
 def _decide_level(
@@ -359,9 +388,7 @@ def _decide_level(
                 (deny_unknown if deny else allow_unknown).append((policy, s))
     traces: tuple[StatementTrace, ...] = ()
     if explain:
-        traces = tuple(
-            _trace(s, subject, p.name, level) for p in policies for s in p.statements
-        )
+        traces = tuple(_trace(s, subject, p.name, level) for p in policies for s in p.statements)
     if deny_true is not None:
         ref = _statement_ref(subject, *deny_true, level)
         return Decision(DENIED, frozenset({DENIED}), ref, (), traces)
@@ -378,10 +405,10 @@ def _decide_level(
     deciding = deny_unknown + ([] if allow_true else allow_unknown)
     conditions = []
     for policy, s in deciding:
-        trace = _trace(s, subject, policy.name, level)
         verb = "denied" if s.effect == "Deny" else "allowed"
         where = f"statement {s.label}" + (f" of {policy.name}" if policy.name else "")
-        conditions.append(f"{verb} when {' and '.join(trace.unknown_parts)} ({where})")
+        parts = " and ".join(_unknown_parts(s, subject))
+        conditions.append(f"{verb} when {parts} ({where})")
     ref = _statement_ref(subject, *deciding[0], level)
     return Decision(CONDITIONAL, frozenset(possible), ref, tuple(conditions), traces)
 

@@ -90,7 +90,7 @@ class Code(StrEnum):
         return SEVERITY[self]
 
     @property
-    def title(self) -> str:
+    def summary(self) -> str:
         return TITLE[self]
 
 
@@ -113,7 +113,10 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.MISSING_EFFECT: (_E, "A statement has no Effect"),
     Code.INVALID_EFFECT: (_E, 'Effect is neither "Allow" nor "Deny"'),
     Code.MISSING_ACTION: (_E, "A statement has neither Action nor NotAction"),
-    Code.UNSUPPORTED_ELEMENT_COMBINATION: (_E, "Action with NotAction, or Resource with NotResource"),
+    Code.UNSUPPORTED_ELEMENT_COMBINATION: (
+        _E,
+        "Action with NotAction, or Resource with NotResource",
+    ),
     Code.INVALID_ACTION_FORMAT: (_E, "An action is not service:resourceType:operation"),
     Code.INVALID_ACTION: (_E, "The catalog's service has no such action"),
     Code.ACTION_WILDCARD_MATCHES_NOTHING: (_E, "An action wildcard matches no action"),
@@ -126,7 +129,10 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.INVALID_URN: (_E, "A resource is not a well-formed URN"),
     Code.URN_SERVICE_MISMATCH: (_E, "A URN names a service none of the actions belongs to"),
     Code.INVALID_RESOURCE_TYPE: (_E, "The service defines no such resource type"),
-    Code.UNSUPPORTED_RESOURCE_URN: (_E, "A specific URN for an action without resource-level permissions"),
+    Code.UNSUPPORTED_RESOURCE_URN: (
+        _E,
+        "A specific URN for an action without resource-level permissions",
+    ),
     Code.NO_APPLICABLE_RESOURCE: (_E, "No resource of the statement applies to an action"),
     Code.INVALID_CONDITION_OPERATOR: (_E, "Unknown condition operator"),
     Code.NULL_WITH_IF_EXISTS: (_E, "Null cannot take IfExists"),
@@ -138,7 +144,10 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.FORALLVALUES_WITH_ABSENT_KEY: (_S, "ForAllValues holds when the key is absent"),
     Code.ALLOW_WITH_NOTACTION: (_S, "Allow with NotAction grants every other action"),
     Code.INVALID_SERVICE: (_W, "The catalog does not hold this service"),
-    Code.CONDITION_KEY_NOT_SUPPORTED_BY_ACTION: (_W, "A condition key is never present for an action"),
+    Code.CONDITION_KEY_NOT_SUPPORTED_BY_ACTION: (
+        _W,
+        "A condition key is never present for an action",
+    ),
     Code.MISSING_QUALIFIER: (_W, "A multivalued key without ForAnyValue or ForAllValues"),
     Code.POLICY_SIZE_NEEDS_MINIFYING: (_W, "The policy fits the quota only minified"),
     Code.DUPLICATE_SID: (_W, "Two statements share a Sid"),
@@ -229,6 +238,9 @@ class Finding:
 
 def pointer(*parts: str | int) -> str:
     """A JSON pointer from path parts, escaping `~` and `/` as RFC 6901 says."""
+    texts = [str(p) for p in parts]
+    if not any("~" in t or "/" in t for t in texts):
+        return "/" + "/".join(texts) if texts else ""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 

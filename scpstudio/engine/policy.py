@@ -10,8 +10,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.document import JsonArray, JsonNode, JsonObject, JsonScalar, Member
-from scpstudio.engine.document import ParseResult, parse_policy
+from scpstudio.engine.document import (
+    JsonArray,
+    JsonNode,
+    JsonObject,
+    JsonScalar,
+    Member,
+    ParseResult,
+    parse_policy,
+)
 from scpstudio.engine.findings import pointer
 from scpstudio.engine.operators import (
     INVALID,
@@ -39,6 +46,7 @@ class Clause:
     path: str
     member: Member | None = None
     value_node: JsonNode | None = None
+    text: str = ""  # the clause in words, filled in when first needed
 
     @property
     def folded_key(self) -> str:
@@ -63,7 +71,11 @@ class Statement:
     resource_patterns: tuple[tuple[str, ...] | None, ...] = ()
     any_resource: bool = False
     action_nodes: tuple[JsonNode, ...] = ()
+    action_paths: tuple[str, ...] = ()
+    # patterns grouped by their (literal) service part, for names outside the catalog
+    by_service: dict[str, tuple[str, ...]] = field(default_factory=dict)
     resource_nodes: tuple[JsonNode, ...] = ()
+    resource_paths: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -82,7 +94,12 @@ class Statement:
         folded = name.casefold()
         if self.any_action or folded in self.matched:
             return True
-        return any(wildcard_match(p, folded) for p in self.folded_actions)
+        return self._names_foreign(folded)
+
+    def _names_foreign(self, folded: str) -> bool:
+        candidates = self.by_service.get(folded.split(":", 1)[0], ())
+        wild = self.by_service.get("*", ())
+        return any(wildcard_match(p, folded) for p in candidates + wild)
 
     def matches_action(self, name: str, in_catalog: bool) -> bool:
         """Whether the action part applies, catalog names looked up in the precomputed set."""
@@ -92,7 +109,7 @@ class Statement:
         elif in_catalog:
             named = folded in self.matched
         else:
-            named = any(wildcard_match(p, folded) for p in self.folded_actions)
+            named = self._names_foreign(folded)
         return named != self.not_action
 
 
@@ -146,10 +163,14 @@ def full_access(catalog: Catalog) -> Policy:
     return Policy(FULL_ACCESS_NAME, (statement,), catalog, is_full_access=True)
 
 
-def _strings(node: JsonNode) -> tuple[list[str], list[JsonNode]]:
-    nodes = node.items if isinstance(node, JsonArray) else [node]
-    kept = [n for n in nodes if isinstance(n, JsonScalar) and isinstance(n.value, str)]
-    return [str(n.value) for n in kept], list(kept)
+def _strings(node: JsonNode, base: str) -> tuple[list[str], list[JsonNode], list[str]]:
+    """The string entries of a string-or-array element, with their nodes and paths."""
+    if isinstance(node, JsonArray):
+        pairs = [(n, base + pointer(j)) for j, n in enumerate(node.items)]
+    else:
+        pairs = [(node, base)]
+    kept = [(n, p) for n, p in pairs if isinstance(n, JsonScalar) and isinstance(n.value, str)]
+    return [str(n.value) for n, _ in kept], [n for n, _ in kept], [p for _, p in kept]
 
 
 def _statement(node: JsonObject, index: int, catalog: Catalog) -> Statement:
@@ -164,18 +185,23 @@ def _statement(node: JsonObject, index: int, catalog: Catalog) -> Statement:
     element_m = action_m or not_action_m
     actions: list[str] = []
     action_nodes: list[JsonNode] = []
+    action_paths: list[str] = []
     if element_m is None:
         usable = False
     else:
-        actions, action_nodes = _strings(element_m.value)
+        base = pointer("Statement", index, element_m.key)
+        actions, action_nodes, action_paths = _strings(element_m.value, base)
     resource_m, not_resource_m = node.get("Resource"), node.get("NotResource")
     if resource_m is not None and not_resource_m is not None:
         usable = False
     res_m = resource_m or not_resource_m
+    resource_nodes: list[JsonNode] = []
+    resource_paths: list[str] = []
     if res_m is None:
-        resources, resource_nodes = ["*"], []
+        resources = ["*"]
     else:
-        resources, resource_nodes = _strings(res_m.value)
+        base = pointer("Statement", index, res_m.key)
+        resources, resource_nodes, resource_paths = _strings(res_m.value, base)
     statement = Statement(
         index=index,
         sid=sid if isinstance(sid, str) else None,
@@ -188,7 +214,9 @@ def _statement(node: JsonObject, index: int, catalog: Catalog) -> Statement:
         node=node,
         usable=usable,
         action_nodes=tuple(action_nodes),
+        action_paths=tuple(action_paths),
         resource_nodes=tuple(resource_nodes),
+        resource_paths=tuple(resource_paths),
     )
     _prepare(statement, catalog)
     return statement
@@ -238,6 +266,11 @@ def _prepare(statement: Statement, catalog: Catalog) -> None:
             for action in catalog.match_actions(pattern):
                 matched.add(action.name.casefold())
     statement.matched = frozenset(matched)
+    grouped: dict[str, list[str]] = {}
+    for pattern in folded:
+        service = pattern.split(":", 1)[0]
+        grouped.setdefault("*" if has_wildcard(service) else service, []).append(pattern)
+    statement.by_service = {s: tuple(p) for s, p in grouped.items()}
     patterns: list[tuple[str, ...] | None] = []
     for r in statement.resources:
         if r == "*":

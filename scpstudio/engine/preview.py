@@ -18,8 +18,8 @@ from scpstudio.engine.evaluate import (
     CONDITIONAL,
     DENIED,
     NOT_ALLOWED,
-    Decision,
     DecidedBy,
+    Decision,
     Level,
     Outcome,
     Request,
@@ -73,7 +73,9 @@ class PreviewContext:
             "region": self.region,
             "account_id": self.account_id,
             "resource_ids": dict(self.resource_ids),
-            "keys": {k: list(v) if isinstance(v, list | tuple) else v for k, v in self.keys.items()},
+            "keys": {
+                k: list(v) if isinstance(v, list | tuple) else v for k, v in self.keys.items()
+            },
         }
 
 
@@ -122,7 +124,9 @@ def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
         for link in conditional:
             if link.action.casefold() in plain_names:
                 continue
-            cond.append(ConditionalNeed(link.action, link.note, _needs(catalog, [link.action])))
+            cond.append(
+                ConditionalNeed(link.action, link.note, tuple(_needs(catalog, [link.action])))
+            )
         services = frozenset(
             n.action.split(":", 1)[0].casefold() for n in needs + [x for c in cond for x in c.needs]
         )
@@ -241,7 +245,7 @@ class Preview:
         return {"apis": [a.to_json() for a in self.apis], "summary": self.summary}
 
 
-def _services_of(policies: Iterable[Policy]) -> frozenset[str] | None:
+def services_of(policies: Iterable[Policy]) -> frozenset[str] | None:
     services: set[str] = set()
     for p in policies:
         if p.touches_every_service:
@@ -264,7 +268,7 @@ def preview_levels(
     """
     ctx = context or PreviewContext()
     if services is None:
-        wanted = _services_of(p for lv in levels for p in lv.policies)
+        wanted = services_of(p for lv in levels for p in lv.policies)
     else:
         wanted = frozenset(s.casefold() for s in services)
     plans = [p for p in api_plans(catalog) if wanted is None or p.services & wanted]
@@ -307,9 +311,7 @@ def preview_levels(
                 tuple(links),
             )
         )
-    by_action = {
-        a.action.casefold(): a for row in rows for a in row.actions + _link_actions(row)
-    }
+    by_action = {a.action.casefold(): a for row in rows for a in row.actions + _link_actions(row)}
     return Preview(tuple(rows), by_action)
 
 

@@ -31,9 +31,7 @@ class Report:
         fix: Fix | None = None,
         suggestions: tuple[str, ...] = (),
     ) -> None:
-        self.findings.append(
-            Finding(code, message, path, self.parse.span_of(at), fix, suggestions)
-        )
+        self.findings.append(Finding(code, message, path, self.parse.span_of(at), fix, suggestions))
 
 
 def quote(value: Any) -> str:

@@ -31,7 +31,15 @@ from scpstudio.engine.validate_resources import check_resources
 from scpstudio.engine.validate_semantics import check_semantics
 
 TOP_ELEMENTS = ("Version", "Statement")
-STATEMENT_ELEMENTS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
+STATEMENT_ELEMENTS = (
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
 PRINCIPALS = ("Principal", "NotPrincipal")
 VERSION = "5.0"
 _SID = re.compile(r"[A-Za-z0-9]+")
@@ -75,7 +83,9 @@ class ValidationResult:
         }
 
 
-def validate_policy(source: Any, catalog: Catalog, profile: str | Profile = "scp") -> ValidationResult:
+def validate_policy(
+    source: Any, catalog: Catalog, profile: str | Profile = "scp"
+) -> ValidationResult:
     """Validate JSON text, a decoded JSON value or a `ParseResult`; never raises."""
     prof = get_profile(profile)
     parsed = source if isinstance(source, ParseResult) else parse_policy(source)
@@ -181,11 +191,12 @@ def _check_top(report: Report, root: JsonObject) -> None:
             fix=None if _has_key_case(root, "Version") else Fix("add", "/Version", VERSION),
         )
     elif not (isinstance(version.value, JsonScalar) and version.value.value == VERSION):
-        value = version.value.value if isinstance(version.value, JsonScalar) else None
-        certain = value in (5, 5.0, "5", "5.0 ")
+        written = version.value.value if isinstance(version.value, JsonScalar) else None
+        certain = written in (5, 5.0, "5", "5.0 ")
+        shown = quote(written) if isinstance(version.value, JsonScalar) else _a(version.value)
         report.add(
             Code.INVALID_VERSION,
-            f'Version is {quote(value) if isinstance(version.value, JsonScalar) else _a(version.value)}'
+            f"Version is {shown}"
             ', but it must be "5.0"; "1.1" is a different, older policy language with its own '
             "grammar, which SCPs do not accept.",
             "/Version",
@@ -199,9 +210,7 @@ def _check_top(report: Report, root: JsonObject) -> None:
     value = statement.value
     if isinstance(value, JsonArray):
         if not value.items:
-            report.add(
-                Code.MISSING_STATEMENT, "Statement is an empty array.", "/Statement", value
-            )
+            report.add(Code.MISSING_STATEMENT, "Statement is an empty array.", "/Statement", value)
         for i, item in enumerate(value.items):
             if not isinstance(item, JsonObject):
                 report.add(
@@ -276,7 +285,9 @@ def _check_elements(report: Report, statement: Statement, node: JsonObject) -> N
             f'"{m.key}" is not a statement element{hint}.',
             pointer("Statement", i, m.key),
             m,
-            fix=Fix("move", pointer("Statement", i, fixed), from_path=pointer("Statement", i, m.key))
+            fix=Fix(
+                "move", pointer("Statement", i, fixed), from_path=pointer("Statement", i, m.key)
+            )
             if fixed and node.get(fixed) is None
             else None,
         )
@@ -322,15 +333,22 @@ def _check_elements(report: Report, statement: Statement, node: JsonObject) -> N
         )
     elif written_allow(statement):
         _check_allow(report, statement, node)
-    if profile.is_scp and statement.not_action:
-        if profile.notaction == "error" or statement.effect == "Allow":
-            report.add(
-                Code.SCP_NOTACTION_NOT_SUPPORTED,
-                "NotAction is not accepted by the "
-                + (f"{profile.name} rules." if profile.notaction == "error" else f"{profile.name} rules with Allow; use it only with Deny."),
-                pointer("Statement", i, "NotAction"),
-                node.get("NotAction"),
-            )
+    if (
+        profile.is_scp
+        and statement.not_action
+        and (profile.notaction == "error" or statement.effect == "Allow")
+    ):
+        report.add(
+            Code.SCP_NOTACTION_NOT_SUPPORTED,
+            "NotAction is not accepted by the "
+            + (
+                f"{profile.name} rules."
+                if profile.notaction == "error"
+                else f"{profile.name} rules with Allow; use it only with Deny."
+            ),
+            pointer("Statement", i, "NotAction"),
+            node.get("NotAction"),
+        )
     if statement.not_action and statement.effect == "Allow":
         report.add(
             Code.ALLOW_WITH_NOTACTION,

@@ -33,7 +33,7 @@ def element_items(
             value,
         )
         return []
-    items = []
+    items: list[tuple[str, JsonNode, str]] = []
     for j, item in enumerate(value.items):
         if isinstance(item, JsonScalar) and isinstance(item.value, str):
             items.append((item.value, item, base + pointer(j)))
@@ -91,7 +91,7 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
             report.add(
                 Code.SCP_ACTION_WILDCARD,
                 f"{quote(text)} names every action of every service, which SCPs do not "
-                "accept; name the service, e.g. \"ims:*:*\".",
+                'accept; name the service, e.g. "ims:*:*".',
                 path,
                 node,
             )

@@ -77,7 +77,7 @@ def check_urn(
     if len(parts) != 5:
         report.add(
             Code.INVALID_URN,
-            f"The resource {quote(text)} is not a URN of the form {URN_SHAPE} (or \"*\").",
+            f'The resource {quote(text)} is not a URN of the form {URN_SHAPE} (or "*").',
             path,
             node,
         )
@@ -110,19 +110,24 @@ def check_urn(
             path,
             node,
         )
+        return None
     catalog = report.catalog
-    if catalog.service(service) is not None and not has_wildcard(rtype):
-        if catalog.resource_type(service, rtype) is None:
-            names = [r.name for r in catalog.resource_types_of_service(service)]
-            close = difflib.get_close_matches(rtype, names, n=3, cutoff=0.5)
-            known = ", ".join(names) if names else "none"
-            report.add(
-                Code.INVALID_RESOURCE_TYPE,
-                f"{service} defines no resource type {quote(rtype)} (it defines: {known}).",
-                path,
-                node,
-                suggestions=tuple(close),
-            )
+    if (
+        catalog.service(service) is not None
+        and not has_wildcard(rtype)
+        and catalog.resource_type(service, rtype) is None
+    ):
+        names = [r.name for r in catalog.resource_types_of_service(service)]
+        close = difflib.get_close_matches(rtype, names, n=3, cutoff=0.5)
+        known = ", ".join(names) if names else "none"
+        report.add(
+            Code.INVALID_RESOURCE_TYPE,
+            f"{service} defines no resource type {quote(rtype)} (it defines: {known}).",
+            path,
+            node,
+            suggestions=tuple(close),
+        )
+        return None
     return tuple(parts)
 
 
@@ -144,7 +149,7 @@ def _check_applicability(
         return
     catalog = report.catalog
     for text, node, path in zip(
-        statement.actions, statement.action_nodes, _action_paths(statement), strict=False
+        statement.actions, statement.action_nodes, statement.action_paths, strict=True
     ):
         actions = catalog.match_actions(text)
         if not actions:
@@ -154,9 +159,9 @@ def _check_applicability(
         if all(not a.supports_resources for a in actions):
             report.add(
                 Code.UNSUPPORTED_RESOURCE_URN,
-                f"{quote(text)} has no resource-level permissions: only \"*\" applies to it, so "
-                "with these URNs the statement never matches it. Add \"*\" or move it to a "
-                "statement with Resource \"*\".",
+                f'{quote(text)} has no resource-level permissions: only "*" applies to it, so '
+                'with these URNs the statement never matches it. Add "*" or move it to a '
+                'statement with Resource "*".',
                 path,
                 node,
             )
@@ -169,13 +174,3 @@ def _check_applicability(
                 path,
                 node,
             )
-
-
-def _action_paths(statement: Statement) -> list[str]:
-    node = statement.node
-    assert node is not None
-    member = node.get("Action")
-    base = pointer("Statement", statement.index, "Action")
-    if member is None or not isinstance(member.value, JsonArray):
-        return [base]
-    return [base + pointer(j) for j, item in enumerate(member.value.items) if item in statement.action_nodes]

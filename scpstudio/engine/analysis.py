@@ -1,0 +1,35 @@
+"""Validate and preview in one call, sharing the parse: what the editor runs per keystroke."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.preview import Preview, PreviewContext, preview_policy
+from scpstudio.engine.profiles import Profile
+from scpstudio.engine.validate import ValidationResult, validate_policy
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    validation: ValidationResult
+    preview: Preview
+
+    def to_json(self) -> dict[str, Any]:
+        return {"validation": self.validation.to_json(), "preview": self.preview.to_json()}
+
+
+def analyze_policy(
+    source: Any,
+    catalog: Catalog,
+    profile: str | Profile = "scp",
+    context: PreviewContext | Mapping[str, Any] | None = None,
+    *,
+    full_access: bool = True,
+) -> Analysis:
+    """`validate_policy` then `preview_policy` on the same compiled policy."""
+    validation = validate_policy(source, catalog, profile)
+    preview = preview_policy(validation.policy, catalog, profile, context, full_access=full_access)
+    return Analysis(validation, preview)

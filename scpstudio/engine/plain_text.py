@@ -1,0 +1,51 @@
+"""Findings and previews as plain text, for the terminal."""
+
+from __future__ import annotations
+
+from scpstudio.engine.evaluate import DecidedBy
+from scpstudio.engine.preview import Preview
+from scpstudio.engine.validate import ValidationResult
+
+
+def findings_text(name: str, result: ValidationResult) -> str:
+    """`file:line:column: severity CODE message [path]`, one line per finding, then the size."""
+    lines = []
+    for f in result.findings:
+        where = f"{f.span.start.line}:{f.span.start.column}" if f.span else "1:1"
+        lines.append(
+            f"{name}:{where}: {f.severity.value} {f.code.value} {f.message} [{f.path or '/'}]"
+        )
+    size = result.size
+    minified = "?" if size.minified_characters is None else str(size.minified_characters)
+    lines.append(
+        f"{name}: {len(result.findings)} finding(s); {size.characters} characters as written, "
+        f"{minified} minified, limit {size.limit} ({result.profile})"
+    )
+    return "\n".join(lines)
+
+
+def _by(decided: DecidedBy | None) -> str:
+    if decided is None:
+        return ""
+    if decided.statement is None:
+        return f"{decided.action}: no statement allows it"
+    who = f'"{decided.sid}"' if decided.sid else f"#{decided.statement}"
+    policy = f" of {decided.policy}" if decided.policy else ""
+    level = f" at {decided.level}" if decided.level else ""
+    return f"{decided.action}: statement {who}{policy}{level}"
+
+
+def preview_text(preview: Preview) -> str:
+    """One line per API with its outcome and what decided it, "required only" links below."""
+    width = max((len(row.label) for row in preview.apis), default=0)
+    lines = []
+    for row in preview.apis:
+        lines.append(f"{row.label:<{width}}  {row.outcome.value:<11}  {_by(row.decided_by)}")
+        if row.deciding is not None and row.outcome.value == "conditional":
+            lines.extend(f"{'':<{width}}  {'':<11}  {c}" for c in row.deciding.conditions)
+        for link in row.conditional_links:
+            by = _by(link.deciding.decided_by if link.deciding else None)
+            lines.append(f"{'':<{width}}  {link.outcome.value:<11}  only {link.note}: {by}")
+    summary = preview.summary
+    lines.append(", ".join(f"{k}: {v}" for k, v in summary.items()))
+    return "\n".join(lines)

@@ -1,0 +1,260 @@
+"""Checks across entries and statements: redundancy and dependencies between actions."""
+
+from __future__ import annotations
+
+import json
+
+from scpstudio.engine.catalog import Api
+from scpstudio.engine.document import JsonArray
+from scpstudio.engine.findings import Code, Fix, pointer
+from scpstudio.engine.policy import Policy, Statement
+from scpstudio.engine.report import Report, quote
+from scpstudio.engine.wildcard import has_wildcard, wildcard_match
+
+_MAX_LISTED = 5
+
+
+def covers(general: str, specific: str, *, ignore_case: bool) -> bool:
+    """Whether every name `specific` matches is matched by `general` too (syntactically)."""
+    if ignore_case:
+        general, specific = general.casefold(), specific.casefold()
+    if general == specific:
+        return True
+    if "?" in general and has_wildcard(specific):
+        return False  # `?` cannot stand for a `*` of the other pattern
+    return wildcard_match(general, specific)
+
+
+def check_semantics(report: Report, policy: Policy) -> None:
+    for statement in policy.statements:
+        if statement.action_element is not None:
+            _redundant_entries(
+                report,
+                statement,
+                statement.actions,
+                statement.action_nodes,
+                statement.action_paths,
+                Code.REDUNDANT_ACTION,
+                ignore_case=True,
+            )
+        if statement.resource_element is not None:
+            _redundant_entries(
+                report,
+                statement,
+                statement.resources,
+                statement.resource_nodes,
+                statement.resource_paths,
+                Code.REDUNDANT_RESOURCE,
+                ignore_case=False,
+            )
+    _redundant_statements(report, policy)
+    for statement in policy.statements:
+        if not statement.usable or statement.action_element != "Action":
+            continue
+        if statement.effect == "Deny":
+            _deny_breaks(report, statement)
+        else:
+            _missing_dependencies(report, policy, statement)
+
+
+def _redundant_entries(
+    report: Report,
+    statement: Statement,
+    texts: tuple[str, ...],
+    nodes: tuple[object, ...],
+    paths: tuple[str, ...],
+    code: Code,
+    *,
+    ignore_case: bool,
+) -> None:
+    if len(texts) < 2:
+        return
+    node = statement.node
+    element = paths[0].rsplit("/", 1)[0] if paths else ""
+    member = node.get(element.rsplit("/", 1)[-1]) if node is not None else None
+    is_array = member is not None and isinstance(member.value, JsonArray)
+    kind = "action" if code is Code.REDUNDANT_ACTION else "resource"
+    patterns = [(k, t) for k, t in enumerate(texts) if has_wildcard(t)]
+    first: dict[str, int] = {}
+    for j, text in enumerate(texts):
+        norm = text.casefold() if ignore_case else text
+        earlier = first.setdefault(norm, j)
+        other: str | None = texts[earlier] if earlier != j else None
+        reason = "repeats"
+        if other is None:
+            for k, pattern in patterns:
+                if (
+                    k != j
+                    and covers(pattern, text, ignore_case=ignore_case)
+                    and not (covers(text, pattern, ignore_case=ignore_case) and k > j)
+                ):
+                    other, reason = pattern, "is already covered by"
+                    break
+        if other is None:
+            continue
+        remaining = [t for m, t in enumerate(texts) if m != j]
+        report.add(
+            code,
+            f"The {kind} {quote(text)} {reason} {quote(other)}; remove it.",
+            paths[j],
+            nodes[j],  # type: ignore[arg-type]
+            fix=Fix("replace", element, remaining) if is_array else None,
+        )
+
+
+def _normal_conditions(statement: Statement) -> str:
+    node = statement.node
+    member = node.get("Condition") if node is not None else None
+    if member is None:
+        return ""
+    return json.dumps(member.value.to_python(), sort_keys=True)
+
+
+def _action_covered(a: Statement, name: str, in_catalog: bool) -> bool:
+    if in_catalog and not has_wildcard(name):
+        return a.any_action or name.casefold() in a.matched
+    return any(covers(x, name, ignore_case=True) for x in a.actions)
+
+
+def _statement_covers(a: Statement, b: Statement, report: Report, conds: dict[int, str]) -> bool:
+    """Whether `a` applies to every request `b` applies to, with the same effect."""
+    if a.effect != b.effect or not a.usable or not b.usable:
+        return False
+    if a.action_element != "Action" or b.action_element != "Action":
+        return False
+    if a.resource_element == "NotResource" or b.resource_element == "NotResource":
+        return False
+    if not b.actions or not b.resources:
+        return False
+    a_cond = conds[a.index]
+    if a_cond and a_cond != conds[b.index]:
+        return False
+    catalog = report.catalog
+    for y in b.actions:
+        if not _action_covered(a, y, catalog.action(y) is not None):
+            return False
+    if a.any_resource:
+        return True
+    return all(any(covers(x, y, ignore_case=False) for x in a.resources) for y in b.resources)
+
+
+def _redundant_statements(report: Report, policy: Policy) -> None:
+    statements = [s for s in policy.statements if s.usable and s.action_element == "Action"]
+    if len(statements) < 2:
+        return
+    conds = {s.index: _normal_conditions(s) for s in statements}
+    for b in statements:
+        for a in statements:
+            if a is b or not _statement_covers(a, b, report, conds):
+                continue
+            if a.index > b.index and _statement_covers(b, a, report, conds):
+                continue  # equivalent statements: report the later one only
+            report.add(
+                Code.REDUNDANT_STATEMENT,
+                f"Statement {b.label} adds nothing: statement {a.label} already "
+                f"{'denies' if b.effect == 'Deny' else 'allows'} everything it does.",
+                pointer("Statement", b.index),
+                b.node,
+            )
+            break
+
+
+def _dependency_index(report: Report) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Service prefix -> (dependency name, dependent action names), once per catalog."""
+    catalog = report.catalog
+    cached = catalog.derived.get("dependency_index")
+    if isinstance(cached, dict):
+        return cached
+    index: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for dep, acts in catalog.dependents.items():
+        index.setdefault(dep.split(":", 1)[0], []).append((dep, tuple(a.name for a in acts)))
+    catalog.derived["dependency_index"] = index
+    return index
+
+
+def _dependent_apis(report: Report, pattern: str) -> tuple[tuple[str, str], ...]:
+    """(dependent action, API label) for every API needing an action this pattern names
+    only as a dependency; memoized per catalog since the editor asks on every keystroke."""
+    catalog = report.catalog
+    memo = catalog.derived.setdefault("dependent_apis", {})
+    folded = pattern.casefold()
+    hit = memo.get(folded)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    index = _dependency_index(report)
+    service = folded.split(":", 1)[0]
+    if has_wildcard(service):
+        pool = [entry for entries in index.values() for entry in entries]
+    else:
+        pool = index.get(service, [])
+    found: list[tuple[str, str]] = []
+    for dep, dependents in pool:
+        if not wildcard_match(folded, dep):
+            continue
+        for name in dependents:
+            for api in catalog.apis_for_action(name):
+                if _plain_link(api, name) and (name, api.label) not in found:
+                    found.append((name, api.label))
+    result = tuple(found)
+    if len(memo) < 20_000:
+        memo[folded] = result
+    return result
+
+
+def _deny_breaks(report: Report, statement: Statement) -> None:
+    for text, node, path in zip(
+        statement.actions, statement.action_nodes, statement.action_paths, strict=True
+    ):
+        broken = [
+            f"{label} (through {name})"
+            for name, label in _dependent_apis(report, text)
+            if not statement.names_action(name)  # denied directly anyway
+        ]
+        if broken:
+            shown = "; ".join(broken[:_MAX_LISTED]) + (" ..." if len(broken) > _MAX_LISTED else "")
+            report.add(
+                Code.DENY_BREAKS_DEPENDENT_APIS,
+                f"Denying {quote(text)} also blocks, whenever the Deny applies, {len(broken)} "
+                f"API(s) that depend on it: {shown}.",
+                path,
+                node,
+            )
+
+
+def _plain_link(api: Api, action: str) -> bool:
+    folded = action.casefold()
+    return any(link.action.casefold() == folded and not link.conditional for link in api.links)
+
+
+def _missing_dependencies(report: Report, policy: Policy, statement: Statement) -> None:
+    catalog = report.catalog
+    allows = [s for s in policy.statements if s.usable and s.effect == "Allow"]
+    for text, node, path in zip(
+        statement.actions, statement.action_nodes, statement.action_paths, strict=True
+    ):
+        missing: list[tuple[str, str]] = []
+        for action in catalog.match_actions(text):
+            for dep in action.dependencies:
+                if any(s.names_action(dep) != s.not_action for s in allows):
+                    continue
+                if all(dep != m for m, _ in missing):
+                    missing.append((dep, action.name))
+        if not missing:
+            continue
+        shown = ", ".join(f"{dep} (needed by {name})" for dep, name in missing[:_MAX_LISTED])
+        fix = None
+        if len(missing) == 1:
+            element = pointer("Statement", statement.index, "Action")
+            member = statement.node.get("Action") if statement.node else None
+            if member is not None and isinstance(member.value, JsonArray):
+                fix = Fix("add", element + "/-", missing[0][0])
+            else:
+                fix = Fix("replace", element, [*statement.actions, missing[0][0]])
+        report.add(
+            Code.MISSING_DEPENDENCY,
+            f"{quote(text)} is allowed, but its APIs also need {shown}, which no Allow in this "
+            "policy grants.",
+            path,
+            node,
+            fix=fix,
+        )

@@ -1,0 +1,254 @@
+"""What the editor template needs beyond the form state: pickers, key choices,
+findings placed beside their fields, and the preview rows to show."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from scpstudio.engine.catalog import ACCESS_LEVELS, Action, Catalog, ConditionKey
+from scpstudio.engine.findings import Finding
+from scpstudio.engine.operators import OPERATORS
+from scpstudio.engine.profiles import get_profile
+from scpstudio.policies.analysis import Analysis
+from scpstudio.policies.editor_state import ConditionRow, EditorState, StatementForm
+
+LEVEL_LABELS = {
+    "list": "List",
+    "read": "Read",
+    "write": "Write",
+    "permission_management": "Permission management",
+    "tagging": "Tagging",
+}
+OPERATORS_BY_TYPE: dict[str, list[str]] = {}
+for _spec in OPERATORS.values():
+    if _spec.family != "null":
+        OPERATORS_BY_TYPE.setdefault(_spec.family, []).append(_spec.name)
+FILTERS = {
+    "all": "All APIs",
+    "denied": "Denied",
+    "conditional": "Conditional",
+    "not_allowed": "Not allowed",
+    "allowed": "Allowed",
+}
+_STATEMENT_PATH = re.compile(r"^/Statement/(\d+)(?:/([^/]+))?(?:/([^/]+))?(?:/([^/]+))?")
+
+
+@dataclass
+class LevelPicker:
+    level: str
+    label: str
+    actions: list[tuple[Action, bool]]
+
+    @property
+    def chosen_count(self) -> int:
+        return sum(1 for _, chosen in self.actions if chosen)
+
+
+@dataclass
+class ConditionView:
+    row: ConditionRow
+    key: ConditionKey | None
+    key_choices: list[ConditionKey]
+    operators: list[str]
+    slot: str
+
+    @property
+    def key_template(self) -> str:
+        """The catalog key when the row's key is an instance of a templated one."""
+        return self.key.name if self.key is not None and self.key.templated else ""
+
+    @property
+    def tag(self) -> str:
+        if not self.key_template:
+            return ""
+        prefix = self.key_template.split("<", 1)[0]
+        return self.row.key[len(prefix) :] if self.row.key.lower().startswith(prefix.lower()) else ""
+
+    @property
+    def value_kind(self) -> str:
+        return self.key.value_type if self.key else "string"
+
+
+@dataclass
+class StatementView:
+    index: int
+    form: StatementForm
+    pickers: list[LevelPicker]
+    patterns: list[str]
+    resource_types: list[Any]
+    resources_supported: bool
+    conditions: list[ConditionView]
+    services: list[str]
+
+    @property
+    def slot(self) -> str:
+        return f"f-s{self.index}"
+
+    @property
+    def sid_slot(self) -> str:
+        return f"f-s{self.index}-sid"
+
+    @property
+    def effect_slot(self) -> str:
+        return f"f-s{self.index}-effect"
+
+    @property
+    def actions_slot(self) -> str:
+        return f"f-s{self.index}-actions"
+
+    @property
+    def resources_slot(self) -> str:
+        return f"f-s{self.index}-resources"
+
+    @property
+    def conditions_slot(self) -> str:
+        return f"f-s{self.index}-conditions"
+
+    @property
+    def match_id(self) -> str:
+        return f"m-s{self.index}"
+
+    @property
+    def prefix(self) -> str:
+        return f"s{self.index}-"
+
+
+def statement_views(state: EditorState, catalog: Catalog) -> list[StatementView]:
+    services = sorted(s.prefix for s in catalog.services.values())
+    return [_statement_view(i, s, catalog, services) for i, s in enumerate(state.statements)]
+
+
+def _statement_view(i: int, s: StatementForm, catalog: Catalog, services: list[str]) -> StatementView:
+    service_actions = catalog.actions_of_service(s.service)
+    names = {a.name.casefold(): a for a in service_actions}
+    chosen = {a.casefold() for a in s.actions}
+    pickers = []
+    for level in ACCESS_LEVELS:
+        actions = [(a, a.name.casefold() in chosen) for a in sorted(service_actions, key=lambda a: a.name) if a.access_level == level]
+        if actions:
+            pickers.append(LevelPicker(level, LEVEL_LABELS[level], actions))
+    patterns = [a for a in s.actions if a.casefold() not in names]
+    matched: dict[str, Action] = {}
+    for a in s.actions:
+        for m in catalog.match_actions(a):
+            matched[m.name] = m
+    supported = any(m.supports_resources for m in matched.values())
+    key_choices = _key_choices(catalog, list(matched.values()))
+    conditions = []
+    for j, row in enumerate(s.conditions):
+        key = catalog.condition_key(row.key) if row.key else None
+        ops = OPERATORS_BY_TYPE.get(key.value_type, []) if key else sorted(OPERATORS)
+        conditions.append(
+            ConditionView(row, key, key_choices, [*ops, "Null"], f"f-s{i}-c{j}")
+        )
+    return StatementView(
+        index=i,
+        form=s,
+        pickers=pickers,
+        patterns=patterns,
+        resource_types=list(catalog.resource_types_of_service(s.service)),
+        resources_supported=supported,
+        conditions=conditions,
+        services=services,
+    )
+
+
+def _key_choices(catalog: Catalog, actions: list[Action]) -> list[ConditionKey]:
+    """Keys that apply to the chosen actions, then the request-wide global keys."""
+    seen: dict[str, ConditionKey] = {}
+    for action in actions:
+        for key in catalog.keys_for_action(action.name):
+            seen.setdefault(key.name, key)
+    for key in catalog.request_wide_keys:
+        seen.setdefault(key.name, key)
+    return sorted(seen.values(), key=lambda k: (k.is_global, k.name.lower()))
+
+
+# -- findings beside their fields -----------------------------------------------------------------
+
+
+def finding_slot(finding: Finding, state: EditorState | None) -> str:
+    """The id of the place in the form a finding is shown beside."""
+    m = _STATEMENT_PATH.match(finding.path)
+    if not m:
+        return "f-policy"
+    i = int(m.group(1))
+    element = m.group(2) or ""
+    if element in ("Action", "NotAction"):
+        return f"f-s{i}-actions"
+    if element in ("Resource", "NotResource"):
+        return f"f-s{i}-resources"
+    if element == "Effect":
+        return f"f-s{i}-effect"
+    if element == "Sid":
+        return f"f-s{i}-sid"
+    if element == "Condition" and state is not None and i < len(state.statements):
+        operator = _unescape(m.group(3) or "")
+        key = _unescape(m.group(4) or "")
+        for j, row in enumerate(state.statements[i].conditions):
+            if row.written_operator == operator and (not key or row.key == key):
+                return f"f-s{i}-c{j}"
+        return f"f-s{i}-conditions"
+    return f"f-s{i}"
+
+
+def _unescape(part: str) -> str:
+    return part.replace("~1", "/").replace("~0", "~")
+
+
+def slot_ids(state: EditorState) -> list[str]:
+    ids = ["f-policy"]
+    for i, s in enumerate(state.statements):
+        ids += [f"f-s{i}", f"f-s{i}-sid", f"f-s{i}-effect", f"f-s{i}-actions"]
+        ids += [f"f-s{i}-resources", f"f-s{i}-conditions"]
+        ids += [f"f-s{i}-c{j}" for j in range(len(s.conditions))]
+    return ids
+
+
+def findings_by_slot(analysis: Analysis, state: EditorState | None) -> dict[str, list[tuple[int, Finding]]]:
+    slots: dict[str, list[tuple[int, Finding]]] = {}
+    for k, f in enumerate(analysis.findings):
+        slots.setdefault(finding_slot(f, state), []).append((k, f))
+    return slots
+
+
+def match_feedback(state: EditorState, catalog: Catalog) -> dict[str, str]:
+    """'matches 14 actions' for the typed patterns of each statement."""
+    out = {}
+    for i, s in enumerate(state.statements):
+        names = {a.name.casefold() for a in catalog.actions_of_service(s.service)}
+        typed = [a for a in s.actions if a.casefold() not in names]
+        if not typed:
+            out[f"m-s{i}"] = ""
+            continue
+        parts = []
+        for pattern in typed:
+            n = len(catalog.match_actions(pattern))
+            parts.append(f"{pattern} matches {n} action{'s' if n != 1 else ''}")
+        out[f"m-s{i}"] = "; ".join(parts)
+    return out
+
+
+def profile_rules(profile: str) -> dict[str, Any]:
+    p = get_profile(profile)
+    allow_note = {
+        "error": "This profile allows only Deny: custom SCPs may not grant (Allow is refused).",
+        "restricted": "Allow is accepted in this profile only with Resource \"*\" and no Condition.",
+        "allowed": "",
+    }[p.allow_effect]
+    return {
+        "label": p.label,
+        "allow_note": allow_note,
+        "notaction": p.notaction != "error",
+        "notresource": p.notresource_allowed,
+        "limit": p.max_size,
+    }
+
+
+def preview_rows(analysis: Analysis, wanted: str) -> list[Any]:
+    rows = list(analysis.preview.apis)
+    if wanted in FILTERS and wanted != "all":
+        rows = [r for r in rows if r.outcome.value == wanted]
+    return rows

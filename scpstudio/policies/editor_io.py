@@ -1,0 +1,139 @@
+"""Reading the editor's request into a document and a preview context, and writing
+the exports (JSON, Terraform). No view logic, no templates."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from scpstudio.engine.document import parse_policy, to_minified, to_pretty
+from scpstudio.engine.preview import PreviewContext
+from scpstudio.policies.editor_state import (
+    EditorState,
+    MultiValueMapping,
+    NotRepresentable,
+    state_from_document,
+    state_from_form,
+    state_to_document,
+)
+
+MAX_JSON_CHARS = 100_000
+MAX_CONTEXT_LINES = 50
+
+
+@dataclass
+class EditorInput:
+    """What one editor request holds: the form state, and the JSON when it leads."""
+
+    state: EditorState
+    source: str  # "form" or "json"
+    json_text: str
+    form_problem: str = ""  # why the form cannot show the JSON, when it cannot
+
+    @property
+    def document_source(self) -> Any:
+        """What the engine reads: the JSON text as typed, or the form's document."""
+        return self.json_text
+
+
+def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
+    state = state_from_form(data)
+    json_text = str(data.get("json", ""))[: MAX_JSON_CHARS + 1]
+    if op == "json" or data.get("source") == "json":
+        return from_json_text(json_text, state)
+    return EditorInput(state, "form", to_pretty(state_to_document(state)))
+
+
+def from_json_text(text: str, meta: EditorState) -> EditorInput:
+    """Take the JSON as the policy; fill the form from it when the form can show it."""
+    if len(text) > MAX_JSON_CHARS:
+        return EditorInput(
+            meta, "json", text[:MAX_JSON_CHARS],
+            f"The JSON is longer than {MAX_JSON_CHARS:,} characters; the editor does not read it.",
+        )
+    parsed = parse_policy(text)
+    if not parsed.ok:
+        where = ""
+        if parsed.error is not None and parsed.error.span is not None:
+            start = parsed.error.span.start
+            where = f" at line {start.line}, column {start.column}"
+        message = parsed.error.message if parsed.error is not None else "invalid JSON"
+        return EditorInput(meta, "json", text, f"The JSON has a syntax error{where}: {message}")
+    if parsed.has_duplicates:
+        return EditorInput(
+            meta, "json", text, "The JSON repeats a key in one object; the form would drop one."
+        )
+    try:
+        state = state_from_document(
+            parsed.value(), name=meta.name, description=meta.description, profile=meta.profile
+        )
+    except NotRepresentable as exc:
+        return EditorInput(meta, "json", text, f"The form cannot show this policy: {exc}.")
+    return EditorInput(state, "form", text)
+
+
+def read_context(data: MultiValueMapping, resource_types: list[str]) -> tuple[PreviewContext, list[str]]:
+    """The preview context from the panel's fields, and sentences about lines it skipped."""
+    problems = []
+    keys: dict[str, list[str]] = {}
+    lines = str(data.get("ctx_keys", "")).splitlines()[:MAX_CONTEXT_LINES]
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        key, sep, values = line.partition("=")
+        if not sep or not key.strip():
+            problems.append(f"Context line {number} is not key=value: {line.strip()[:80]!r}.")
+            continue
+        keys[key.strip()] = [v.strip() for v in values.split(",") if v.strip()]
+    ids = {}
+    for name in resource_types:
+        value = str(data.get(f"ctx_rid_{name}", "")).strip()
+        if value:
+            ids[name] = value[:200]
+    context = PreviewContext(
+        region=str(data.get("ctx_region", "")).strip()[:64] or None,
+        account_id=str(data.get("ctx_account", "")).strip()[:64] or None,
+        resource_ids=ids,
+        keys=keys,
+    )
+    return context, problems
+
+
+# -- exports -------------------------------------------------------------------------------------
+
+
+def export_text(value: Any, *, minified: bool) -> str:
+    return to_minified(value) if minified else to_pretty(value) + "\n"
+
+
+def slug(name: str) -> str:
+    text = re.sub(r"[^A-Za-z0-9_-]+", "_", name.strip()).strip("_").lower()
+    return text[:64] or "scp"
+
+
+def _hcl_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{")
+
+
+def terraform_snippet(value: Any, *, name: str, description: str) -> str:
+    """A `huaweicloud_organizations_policy` resource whose content is the policy."""
+    body = to_pretty(value).replace("${", "$${").replace("%{", "%%{")
+    body = "\n".join("  " + line if i else line for i, line in enumerate(body.splitlines()))
+    return (
+        f'resource "huaweicloud_organizations_policy" "{slug(name)}" {{\n'
+        f"  name        = {_hcl_string(name or 'scp')}\n"
+        f'  type        = "service_control_policy"\n'
+        f"  description = {_hcl_string(description)}\n"
+        f"  content     = jsonencode({body})\n"
+        "}\n"
+    )
+
+
+def document_for_export(editor: EditorInput) -> tuple[Any | None, str]:
+    """The decoded policy to export, or None with the reason it cannot be exported."""
+    parsed = parse_policy(editor.json_text)
+    if not parsed.ok:
+        return None, editor.form_problem or "The JSON has a syntax error; fix it before exporting."
+    return parsed.value(), ""

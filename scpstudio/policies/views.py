@@ -1,0 +1,239 @@
+"""The editor: one page, one form. Typing sends `op=check` and gets the findings
+and preview back; buttons send their own `op`; without JavaScript every button
+is a plain submit and the whole page comes back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
+
+from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.document import parse_policy, to_minified, to_pretty
+from scpstudio.policies import editor_context as ctx
+from scpstudio.policies.analysis import analyse
+from scpstudio.policies.editor_io import (
+    EditorInput,
+    document_for_export,
+    export_text,
+    from_json_text,
+    read_context,
+    read_editor,
+    slug,
+    terraform_snippet,
+)
+from scpstudio.policies.editor_ops import PatchError, apply_patch, apply_structure_op, parse_op
+from scpstudio.policies.editor_state import EditorState
+
+TEMPLATE = "policies/editor.html"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+@require_http_methods(["GET", "POST"])
+@vary_on_headers("HX-Request")
+def editor(request: HtmxHttpRequest) -> HttpResponse:
+    catalog = catalog_snapshot()
+    if request.method == "GET":
+        state = EditorState()
+        return _render(request, catalog, from_json_text_state(state), full=True)
+    op = str(request.POST.get("op", "check"))
+    editor_input = read_editor(request.POST, op=op)
+    message = ""
+    name, _, _ = parse_op(op)
+    if name in ("fix", "use"):
+        editor_input, message = _apply_fix(request, catalog, editor_input, op)
+    elif name == "minify":
+        editor_input = from_json_text(to_minified_text(editor_input), editor_input.state)
+    elif name not in ("check", "json", ""):
+        builder = {
+            part: str(request.POST.get(f"builder-{part}", "")) for part in ("region", "account", "id")
+        }
+        message = apply_structure_op(editor_input.state, op, catalog, builder) or ""
+        if editor_input.source == "form":
+            editor_input = from_json_text_state(editor_input.state)
+    if not request.htmx:
+        return _render(request, catalog, editor_input, full=True, message=message)
+    partial = {"check": "check", "json": "json"}.get(op, "structure")
+    return _render(request, catalog, editor_input, partial=partial, message=message)
+
+
+def from_json_text_state(state: EditorState) -> EditorInput:
+    from scpstudio.policies.editor_state import state_to_document
+
+    return EditorInput(state, "form", to_pretty(state_to_document(state)))
+
+
+def to_minified_text(editor_input: EditorInput) -> str:
+    parsed = parse_policy(editor_input.json_text)
+    return to_minified(parsed.value()) if parsed.ok else editor_input.json_text
+
+
+def _apply_fix(
+    request: HttpRequest, catalog: Catalog, editor_input: EditorInput, op: str
+) -> tuple[EditorInput, str]:
+    """Apply a finding's certain fix (`fix-K`) or one of its suggestions (`use-K-N`)."""
+    name, k, n = parse_op(op)
+    result = analyse(editor_input.json_text, catalog, profile=editor_input.state.profile)
+    stale = "That fix no longer applies: the policy changed. Look at the findings again."
+    if k is None or k >= len(result.findings):
+        return editor_input, stale
+    finding = result.findings[k]
+    if name == "use":
+        index = int(n) if n and n.isdigit() else -1
+        if not 0 <= index < len(finding.suggestions):
+            return editor_input, stale
+        patch = ("replace", finding.path, finding.suggestions[index], None)
+        done = f"Now using {finding.suggestions[index]}."
+    elif finding.fix is not None:
+        fix = finding.fix
+        patch = (fix.op, fix.path, fix.value, fix.from_path)
+        done = f"Fixed: {finding.message}"
+    else:
+        return editor_input, stale
+    try:
+        fixed = apply_patch(result.validation.parse.value(), *patch)
+    except PatchError as exc:
+        return editor_input, f"The fix could not be applied: {exc}."
+    return from_json_text(to_pretty(fixed), editor_input.state), done
+
+
+def _render(
+    request: HttpRequest,
+    catalog: Catalog,
+    editor_input: EditorInput,
+    *,
+    full: bool = False,
+    partial: str = "",
+    message: str = "",
+) -> HttpResponse:
+    context = _context(request, catalog, editor_input, message)
+    if full:
+        return render(request, TEMPLATE, context)
+    return render(request, f"{TEMPLATE}#response-{partial}", context)
+
+
+def _context(
+    request: HttpRequest, catalog: Catalog, editor_input: EditorInput, message: str
+) -> dict[str, Any]:
+    state = editor_input.state
+    data = request.POST if request.method == "POST" else request.GET
+    type_names = sorted({r.name for r in catalog.resource_types.values()})
+    preview_context, context_problems = read_context(data, type_names)
+    full_access = request.method == "GET" or bool(data.get("full_access"))
+    analysis = analyse(
+        editor_input.json_text,
+        catalog,
+        profile=state.profile,
+        context=preview_context,
+        full_access=full_access,
+    )
+    form_shown = not editor_input.form_problem
+    slots = ctx.findings_by_slot(analysis, state if form_shown else None)
+    wanted = str(data.get("preview_filter", "all"))
+    statements = ctx.statement_views(state, catalog) if form_shown else []
+    return {
+        "nav": "editor",
+        "state": state,
+        "editor": editor_input,
+        "statements": statements,
+        "analysis": analysis,
+        "slots": slots,
+        "slot_ids": ctx.slot_ids(state) if form_shown else ["f-policy"],
+        "match_feedback": ctx.match_feedback(state, catalog),
+        "rules": ctx.profile_rules(state.profile),
+        "profiles": [("scp", "SCP (current console rules)"), ("scp-2024", "SCP (rules of 2024-05)"), ("identity", "IAM identity policy")],
+        "filters": ctx.FILTERS,
+        "preview_filter": wanted if wanted in ctx.FILTERS else "all",
+        "rows": ctx.preview_rows(analysis, wanted),
+        "context_values": {
+            "region": preview_context.region or "",
+            "account": preview_context.account_id or "",
+            "keys": str(data.get("ctx_keys", "")),
+            "ids": {name: str(data.get(f"ctx_rid_{name}", "")) for name in type_names},
+        },
+        "context_problems": context_problems,
+        "full_access": full_access,
+        "message": message,
+        "statement_spans": _statement_spans(analysis),
+        "terraform": _terraform(editor_input),
+    }
+
+
+def _statement_spans(analysis: Any) -> dict[int, tuple[int, int]]:
+    spans = {}
+    for s in analysis.validation.policy.statements:
+        if s.node is not None:
+            spans[s.index] = (s.node.start, s.node.end)
+    return spans
+
+
+def _terraform(editor_input: EditorInput) -> str:
+    value, problem = document_for_export(editor_input)
+    if value is None:
+        return ""
+    return terraform_snippet(
+        value, name=editor_input.state.name, description=editor_input.state.description
+    )
+
+
+@require_POST
+def export(request: HtmxHttpRequest) -> HttpResponse:
+    """Download the policy as JSON (pretty or minified) or as a Terraform file."""
+    editor_input = read_editor(request.POST)
+    value, problem = document_for_export(editor_input)
+    if value is None:
+        catalog = catalog_snapshot()
+        response = _render(request, catalog, editor_input, full=True, message=problem)
+        response.status_code = 400
+        return response
+    kind = str(request.POST.get("op", "download-pretty"))
+    name = slug(editor_input.state.name)
+    if kind == "download-terraform":
+        body = terraform_snippet(
+            value, name=editor_input.state.name, description=editor_input.state.description
+        )
+        filename, content_type = f"{name}.tf", "text/plain; charset=utf-8"
+    else:
+        body = export_text(value, minified=kind == "download-minified")
+        filename, content_type = f"{name}.json", "application/json"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_POST
+def import_policy(request: HtmxHttpRequest) -> HttpResponse:
+    """Start editing from pasted JSON or an uploaded file."""
+    catalog = catalog_snapshot()
+    upload = request.FILES.get("import_file")
+    text = str(request.POST.get("import_text", ""))
+    message = ""
+    if upload is not None:
+        if upload.size and upload.size > 1024 * 1024:
+            message = "The file is larger than 1 MB; a policy is at most a few thousand characters."
+            text = ""
+        else:
+            raw = upload.read()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                message = "The file is not UTF-8 text; save the policy as UTF-8 JSON and try again."
+                text = ""
+    meta = EditorState(
+        name=str(request.POST.get("name", ""))[:200],
+        profile=str(request.POST.get("profile", "scp")),
+    )
+    if not text.strip() and not message:
+        message = "Paste a policy or choose a file to import."
+    editor_input = from_json_text(text, meta) if text.strip() else from_json_text_state(EditorState())
+    if text.strip() and not message:
+        message = "Imported." if not editor_input.form_problem else ""
+    return _render(request, catalog, editor_input, full=True, message=message)

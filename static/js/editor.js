@@ -1,0 +1,52 @@
+// The few things htmx cannot do: filter the action picker as you type, copy the
+// JSON, and show a deciding statement in the JSON view.
+(function () {
+  "use strict";
+
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.classList || !box.classList.contains("action-filter")) return;
+    event.stopPropagation();
+    var picker = document.getElementById(box.dataset.picker);
+    if (!picker) return;
+    var words = box.value.toLowerCase().trim();
+    picker.querySelectorAll("li[data-name]").forEach(function (item) {
+      item.hidden = words !== "" && item.dataset.name.indexOf(words) === -1;
+    });
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    var copy = event.target.closest && event.target.closest(".copy-json");
+    if (copy) {
+      var source = document.querySelector(copy.dataset.copy);
+      if (source && navigator.clipboard) {
+        navigator.clipboard.writeText(source.value).then(function () {
+          copy.textContent = "Copied";
+          setTimeout(function () { copy.textContent = "Copy JSON"; }, 1500);
+        });
+      } else if (source) {
+        source.select();
+      }
+      return;
+    }
+    var link = event.target.closest && event.target.closest(".statement-link");
+    if (link) {
+      var index = link.dataset.statement;
+      document.querySelectorAll(".statement.highlight").forEach(function (el) {
+        el.classList.remove("highlight");
+      });
+      var block = document.getElementById("statement-" + index);
+      if (block) block.classList.add("highlight");
+      var spans = document.getElementById("statement-spans");
+      var json = document.getElementById("json");
+      if (spans && json) {
+        var span = JSON.parse(spans.textContent)[index];
+        if (span) {
+          json.setSelectionRange(span[0], span[1]);
+          json.classList.add("highlight");
+          setTimeout(function () { json.classList.remove("highlight"); }, 2000);
+        }
+      }
+    }
+  });
+})();

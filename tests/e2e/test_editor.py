@@ -1,0 +1,112 @@
+"""Journeys through the editor in a real Chromium: build, break, fix, preview, export, import."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+SHARE_API = "POST /v2/images/{image_id}/members"
+
+
+def _row(page: Page, api: str):
+    return page.locator(f'tr[data-api="{api}"]')
+
+
+def test_build_a_deny_statement_from_scratch_and_see_the_preview(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    expect(page.locator("#preview-summary")).to_contain_text("0 of 29 APIs denied")
+
+    page.get_by_label("Name").fill("deny-sharing")
+    page.locator("#s0-sid").fill("DenyShare")
+    page.get_by_label("ims:images:share").check()
+
+    expect(_row(page, SHARE_API).locator(".badge").first).to_have_text("Denied")
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+    expect(_row(page, SHARE_API)).to_contain_text("DenyShare")
+    document = json.loads(page.locator("#json").input_value())
+    assert document["Statement"][0]["Action"] == ["ims:images:share"]
+    assert document["Statement"][0]["Effect"] == "Deny"
+
+
+def test_a_mistake_shows_beside_its_field_and_its_fix_removes_it(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+
+    page.get_by_label("Other actions and wildcard patterns").fill("ims:images:shar")
+
+    finding = page.locator("#f-s0-actions")
+    expect(finding).to_contain_text("INVALID_ACTION")
+    finding.get_by_role("button", name="Use ims:images:share").click()
+    expect(page.locator("#f-s0-actions")).not_to_contain_text("INVALID_ACTION")
+    expect(page.get_by_label("ims:images:share")).to_be_checked()
+    expect(_row(page, SHARE_API).locator(".badge").first).to_have_text("Denied")
+
+
+def test_json_syntax_error_shows_line_and_column(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+
+    page.locator("#json").fill('{\n  "Version": "5.0",\n  "Statement": [\n    {"Effect": "Deny",}\n  ]\n}')
+
+    expect(page.locator(".form-problem")).to_contain_text("line 4, column")
+    expect(page.locator("ol.findings")).to_contain_text("JSON_SYNTAX_ERROR")
+
+
+def test_context_value_turns_a_conditional_row_definite(live_server, page: Page):
+    policy = {
+        "Version": "5.0",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": ["ims:images:copyInRegion"],
+                "Resource": ["*"],
+                "Condition": {"Bool": {"ims:Encrypted": "false"}},
+            }
+        ],
+    }
+    page.goto(f"{live_server.url}/editor/")
+    page.locator("#json").fill(json.dumps(policy, indent=2))
+    row = _row(page, "POST /v1/cloudimages/{image_id}/copy")
+    expect(row.locator(".badge").first).to_have_text("Conditional")
+
+    page.get_by_label("Condition key values").fill("ims:Encrypted=false")
+
+    expect(row.locator(".badge").first).to_have_text("Denied")
+    page.get_by_label("Condition key values").fill("ims:Encrypted=true")
+    expect(row.locator(".badge").first).to_have_text("Allowed")
+
+
+def test_export_then_import_gives_back_the_same_form(live_server, page: Page, tmp_path):
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("Name").fill("no-sharing")
+    page.get_by_label("ims:images:share").check()
+    page.get_by_label("ims:images:addMember").check()
+    expect(page.locator("#preview-summary")).to_contain_text("2 of 29 APIs denied")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download JSON").click()
+    path = tmp_path / "policy.json"
+    download_info.value.save_as(path)
+
+    assert download_info.value.suggested_filename == "no-sharing.json"
+    assert json.loads(path.read_text()) == {
+        "Version": "5.0",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": ["ims:images:addMember", "ims:images:share"],
+                "Resource": ["*"],
+            }
+        ],
+    }
+
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_text("Start from JSON").click()
+    page.get_by_label("or choose a JSON file").set_input_files(str(path))
+    page.get_by_role("button", name="Open in the editor").click()
+
+    expect(page.get_by_label("ims:images:share")).to_be_checked()
+    expect(page.get_by_label("ims:images:addMember")).to_be_checked()
+    expect(page.locator("#preview-summary")).to_contain_text("2 of 29 APIs denied")
