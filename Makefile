@@ -52,5 +52,8 @@ test: setup-dev chromium lint
 bench: setup-dev
 	$(PY) tests/bench/bench_engine.py
 
+screenshot: setup-dev chromium
+	$(PY) tests/e2e/make_screenshot.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

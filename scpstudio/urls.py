@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
-from scpstudio.policies import views_docs
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from scpstudio.policies import views_docs
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="policies:editor", permanent=False), name="home"),

@@ -20,6 +20,10 @@ from scpstudio.engine.findings import Code, Finding, Position, Span
 MAX_DEPTH = 64
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+# one regex call per delimiter: whitespace, the delimiter, whitespace after a comma
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+_OBJECT_NEXT = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\}))")
+_ARRAY_NEXT = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\]))")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 Scalar = str | int | float | bool | None
@@ -167,55 +171,58 @@ class _Parser:
             return JsonScalar(number, pos, m.end()), m.end()
         raise _SyntaxError("Expecting a value", pos)
 
-    def _skip(self, pos: int) -> int:
-        return _WHITESPACE.match(self.text, pos).end()  # type: ignore[union-attr]
-
     def object(self, start: int, depth: int) -> tuple[JsonNode, int]:
         if depth > MAX_DEPTH:
             raise _SyntaxError(f"Nested deeper than {MAX_DEPTH} levels", start)
         text = self.text
         members: list[Member] = []
-        pos = self._skip(start + 1)
+        pos = _skip(text, start + 1)
         if text.startswith("}", pos):
             return JsonObject(members, start, pos + 1), pos + 1
         while True:
             if not text.startswith('"', pos):
                 raise _SyntaxError("Expecting a property name in double quotes", pos)
             key, key_end = scanstring(text, pos + 1, True)
-            colon = self._skip(key_end)
-            if not text.startswith(":", colon):
-                raise _SyntaxError("Expecting ':' delimiter", colon)
-            node, end = self.value(self._skip(colon + 1), depth)
+            colon = _COLON.match(text, key_end)
+            if colon is None:
+                raise _SyntaxError("Expecting ':' delimiter", _skip(text, key_end))
+            node, end = self.value(colon.end(), depth)
             members.append(Member(key, node, pos, key_end))
-            pos = self._skip(end)
-            if text.startswith(",", pos):
-                pos = self._skip(pos + 1)
+            delimiter = _OBJECT_NEXT.match(text, end)
+            if delimiter is None:
+                raise _SyntaxError("Expecting ',' delimiter", _skip(text, end))
+            if delimiter.group(1) == ",":
+                pos = delimiter.end()
                 continue
-            if text.startswith("}", pos):
-                obj = JsonObject(members, start, pos + 1)
-                if len(obj._index) != len(members):
-                    self.duplicates = True
-                return obj, pos + 1
-            raise _SyntaxError("Expecting ',' delimiter", pos)
+            close = delimiter.end()
+            obj = JsonObject(members, start, close)
+            if len(obj._index) != len(members):
+                self.duplicates = True
+            return obj, close
 
     def array(self, start: int, depth: int) -> tuple[JsonNode, int]:
         if depth > MAX_DEPTH:
             raise _SyntaxError(f"Nested deeper than {MAX_DEPTH} levels", start)
         text = self.text
         items: list[JsonNode] = []
-        pos = self._skip(start + 1)
+        pos = _skip(text, start + 1)
         if text.startswith("]", pos):
             return JsonArray(items, start, pos + 1), pos + 1
         while True:
             node, end = self.value(pos, depth)
             items.append(node)
-            pos = self._skip(end)
-            if text.startswith(",", pos):
-                pos = self._skip(pos + 1)
+            delimiter = _ARRAY_NEXT.match(text, end)
+            if delimiter is None:
+                raise _SyntaxError("Expecting ',' delimiter", _skip(text, end))
+            if delimiter.group(1) == ",":
+                pos = delimiter.end()
                 continue
-            if text.startswith("]", pos):
-                return JsonArray(items, start, pos + 1), pos + 1
-            raise _SyntaxError("Expecting ',' delimiter", pos)
+            close = delimiter.end()
+            return JsonArray(items, start, close), close
+
+
+def _skip(text: str, pos: int) -> int:
+    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
 
 
 class ParseResult:

@@ -373,8 +373,9 @@ def _decide_level(
     allow_true: tuple[Policy, Statement] | None = None
     deny_unknown: list[tuple[Policy, Statement]] = []
     allow_unknown: list[tuple[Policy, Statement]] = []
+    in_catalog = subject.action is not None
     for policy in policies:
-        for s in policy.statements:
+        for s in policy.candidates(subject.name, in_catalog):
             applies = _applies(s, subject)
             if applies is False:
                 continue
@@ -418,6 +419,8 @@ def combine(decisions: Sequence[Decision]) -> tuple[Outcome, frozenset[Outcome],
     possible, and the part that decided (None when there are no parts)."""
     if not decisions:
         return NOT_ALLOWED, frozenset({NOT_ALLOWED}), None
+    if len(decisions) == 1:
+        return decisions[0].outcome, decisions[0].possible, decisions[0]
     sets = [d.possible for d in decisions]
     possible: set[Outcome] = set()
     if any(DENIED in s for s in sets):

@@ -236,12 +236,17 @@ class Finding:
         }
 
 
+def escape(part: str | int) -> str:
+    """One JSON pointer segment, with `~` and `/` escaped as RFC 6901 says."""
+    text = str(part)
+    if "~" in text or "/" in text:
+        return text.replace("~", "~0").replace("/", "~1")
+    return text
+
+
 def pointer(*parts: str | int) -> str:
-    """A JSON pointer from path parts, escaping `~` and `/` as RFC 6901 says."""
-    texts = [str(p) for p in parts]
-    if not any("~" in t or "/" in t for t in texts):
-        return "/" + "/".join(texts) if texts else ""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    """A JSON pointer from path parts: pointer("Statement", 0) is "/Statement/0"."""
+    return "".join("/" + escape(p) for p in parts)
 
 
 def sort_and_dedupe(findings: list[Finding]) -> list[Finding]:

@@ -19,7 +19,7 @@ from scpstudio.engine.document import (
     ParseResult,
     parse_policy,
 )
-from scpstudio.engine.findings import pointer
+from scpstudio.engine.findings import escape, pointer
 from scpstudio.engine.operators import (
     INVALID,
     OperatorProblem,
@@ -89,6 +89,10 @@ class Statement:
     def not_resource(self) -> bool:
         return self.resource_element == "NotResource"
 
+    def names_catalog_action(self, folded: str) -> bool:
+        """Whether Action (or NotAction) lists a pattern matching this catalog action."""
+        return self.any_action or folded in self.matched
+
     def names_action(self, name: str) -> bool:
         """Whether Action (or NotAction) lists a pattern matching this action name."""
         folded = name.casefold()
@@ -124,6 +128,32 @@ class Policy:
     is_full_access: bool = False
     services: frozenset[str] = field(default_factory=frozenset)
     touches_every_service: bool = False
+    _by_action: dict[str, tuple[Statement, ...]] | None = None
+    _general: tuple[Statement, ...] = ()
+
+    def candidates(self, name: str, in_catalog: bool) -> tuple[Statement, ...]:
+        """The statements that may apply to this action, in order: those whose Action
+        names it, and those (NotAction, "*") that may apply to any action."""
+        if not in_catalog:
+            return self.statements
+        if self._by_action is None:
+            self._index()
+        assert self._by_action is not None
+        return self._by_action.get(name.casefold(), self._general)
+
+    def _index(self) -> None:
+        general = [s for s in self.statements if s.usable and (s.any_action or s.not_action)]
+        named: dict[str, list[Statement]] = {}
+        for s in self.statements:
+            if s.usable and not (s.any_action or s.not_action):
+                for folded in s.matched:
+                    named.setdefault(folded, []).append(s)
+        by_action = {}
+        for folded, found in named.items():
+            merged = found + general if general else found
+            by_action[folded] = tuple(sorted(merged, key=lambda s: s.index))
+        self._general = tuple(general)
+        self._by_action = by_action
 
 
 def compile_policy(source: Any, catalog: Catalog, *, name: str = "") -> Policy:
@@ -166,7 +196,7 @@ def full_access(catalog: Catalog) -> Policy:
 def _strings(node: JsonNode, base: str) -> tuple[list[str], list[JsonNode], list[str]]:
     """The string entries of a string-or-array element, with their nodes and paths."""
     if isinstance(node, JsonArray):
-        pairs = [(n, base + pointer(j)) for j, n in enumerate(node.items)]
+        pairs = [(n, f"{base}/{j}") for j, n in enumerate(node.items)]
     else:
         pairs = [(node, base)]
     kept = [(n, p) for n, p in pairs if isinstance(n, JsonScalar) and isinstance(n.value, str)]
@@ -226,6 +256,7 @@ def _clauses(member: Member | None, index: int) -> list[Clause]:
     if member is None or not isinstance(member.value, JsonObject):
         return []
     clauses: list[Clause] = []
+    base = f"/Statement/{index}/Condition"
     for op_member in member.value.members:
         if not isinstance(op_member.value, JsonObject):
             continue
@@ -248,7 +279,7 @@ def _clauses(member: Member | None, index: int) -> list[Clause]:
                     key=key_member.key,
                     values=values,
                     prepared=prepared,
-                    path=pointer("Statement", index, "Condition", op_member.key, key_member.key),
+                    path=f"{base}/{escape(op_member.key)}/{escape(key_member.key)}",
                     member=key_member,
                     value_node=raw,
                 )

@@ -103,6 +103,12 @@ class ApiPlan:
     conditional: tuple[ConditionalNeed, ...]
     services: frozenset[str]
 
+    @property
+    def names(self) -> tuple[tuple[str, str], ...]:
+        """(case-folded, written) names of every action the API may need."""
+        needs = self.needs + tuple(n for c in self.conditional for n in c.needs)
+        return tuple((n.action.casefold(), n.action) for n in needs)
+
 
 def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
     """The APIs of the catalog grouped by `METHOD /path`, computed once per snapshot."""
@@ -134,6 +140,25 @@ def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
     result = tuple(plans)
     catalog.derived["api_plans"] = result
     return result
+
+
+def plans_for(catalog: Catalog, services: frozenset[str] | None) -> list[ApiPlan]:
+    """The plans needing an action of these services (all when None), in catalog order."""
+    plans = api_plans(catalog)
+    if services is None:
+        return list(plans)
+    index = catalog.derived.get("plans_by_service")
+    if not isinstance(index, dict):
+        grouped: dict[str, list[int]] = {}
+        for i, plan in enumerate(plans):
+            for service in plan.services:
+                grouped.setdefault(service, []).append(i)
+        index = grouped
+        catalog.derived["plans_by_service"] = index
+    positions: set[int] = set()
+    for service in services:
+        positions.update(index.get(service, ()))
+    return [plans[i] for i in sorted(positions)]
 
 
 def _needs(catalog: Catalog, names: Iterable[str]) -> list[Need]:
@@ -271,11 +296,11 @@ def preview_levels(
         wanted = services_of(p for lv in levels for p in lv.policies)
     else:
         wanted = frozenset(s.casefold() for s in services)
-    plans = [p for p in api_plans(catalog) if wanted is None or p.services & wanted]
+    plans = plans_for(catalog, wanted)
     names: dict[str, str] = {}
     for plan in plans:
-        for need in plan.needs + tuple(n for c in plan.conditional for n in c.needs):
-            names.setdefault(need.action.casefold(), need.action)
+        for folded, name in plan.names:
+            names.setdefault(folded, name)
     requests = []
     for name in names.values():
         action = catalog.action(name)

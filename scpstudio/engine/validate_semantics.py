@@ -208,7 +208,7 @@ def _deny_breaks(report: Report, statement: Statement) -> None:
         broken = [
             f"{label} (through {name})"
             for name, label in _dependent_apis(report, text)
-            if not statement.names_action(name)  # denied directly anyway
+            if not statement.names_catalog_action(name.casefold())  # denied directly anyway
         ]
         if broken:
             shown = "; ".join(broken[:_MAX_LISTED]) + (" ..." if len(broken) > _MAX_LISTED else "")

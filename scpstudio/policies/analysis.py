@@ -45,7 +45,5 @@ def analyse(
 ) -> Analysis:
     """Validate `source` (text or decoded JSON) and preview it against every API."""
     validation = validate_policy(source, catalog, profile)
-    preview = preview_policy(
-        validation.policy, catalog, profile, context, full_access=full_access
-    )
+    preview = preview_policy(validation.policy, catalog, profile, context, full_access=full_access)
     return Analysis(validation, preview)

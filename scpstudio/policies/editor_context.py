@@ -64,7 +64,9 @@ class ConditionView:
         if not self.key_template:
             return ""
         prefix = self.key_template.split("<", 1)[0]
-        return self.row.key[len(prefix) :] if self.row.key.lower().startswith(prefix.lower()) else ""
+        return (
+            self.row.key[len(prefix) :] if self.row.key.lower().startswith(prefix.lower()) else ""
+        )
 
     @property
     def value_kind(self) -> str:
@@ -120,13 +122,19 @@ def statement_views(state: EditorState, catalog: Catalog) -> list[StatementView]
     return [_statement_view(i, s, catalog, services) for i, s in enumerate(state.statements)]
 
 
-def _statement_view(i: int, s: StatementForm, catalog: Catalog, services: list[str]) -> StatementView:
+def _statement_view(
+    i: int, s: StatementForm, catalog: Catalog, services: list[str]
+) -> StatementView:
     service_actions = catalog.actions_of_service(s.service)
     names = {a.name.casefold(): a for a in service_actions}
     chosen = {a.casefold() for a in s.actions}
     pickers = []
     for level in ACCESS_LEVELS:
-        actions = [(a, a.name.casefold() in chosen) for a in sorted(service_actions, key=lambda a: a.name) if a.access_level == level]
+        actions = [
+            (a, a.name.casefold() in chosen)
+            for a in sorted(service_actions, key=lambda a: a.name)
+            if a.access_level == level
+        ]
         if actions:
             pickers.append(LevelPicker(level, LEVEL_LABELS[level], actions))
     patterns = [a for a in s.actions if a.casefold() not in names]
@@ -140,9 +148,7 @@ def _statement_view(i: int, s: StatementForm, catalog: Catalog, services: list[s
     for j, row in enumerate(s.conditions):
         key = catalog.condition_key(row.key) if row.key else None
         ops = OPERATORS_BY_TYPE.get(key.value_type, []) if key else sorted(OPERATORS)
-        conditions.append(
-            ConditionView(row, key, key_choices, [*ops, "Null"], f"f-s{i}-c{j}")
-        )
+        conditions.append(ConditionView(row, key, key_choices, [*ops, "Null"], f"f-s{i}-c{j}"))
     return StatementView(
         index=i,
         form=s,
@@ -207,7 +213,9 @@ def slot_ids(state: EditorState) -> list[str]:
     return ids
 
 
-def findings_by_slot(analysis: Analysis, state: EditorState | None) -> dict[str, list[tuple[int, Finding]]]:
+def findings_by_slot(
+    analysis: Analysis, state: EditorState | None
+) -> dict[str, list[tuple[int, Finding]]]:
     slots: dict[str, list[tuple[int, Finding]]] = {}
     for k, f in enumerate(analysis.findings):
         slots.setdefault(finding_slot(f, state), []).append((k, f))
@@ -235,7 +243,7 @@ def profile_rules(profile: str) -> dict[str, Any]:
     p = get_profile(profile)
     allow_note = {
         "error": "This profile allows only Deny: custom SCPs may not grant (Allow is refused).",
-        "restricted": "Allow is accepted in this profile only with Resource \"*\" and no Condition.",
+        "restricted": 'Allow is accepted in this profile only with Resource "*" and no Condition.',
         "allowed": "",
     }[p.allow_effect]
     return {
@@ -247,8 +255,15 @@ def profile_rules(profile: str) -> dict[str, Any]:
     }
 
 
+_OUTCOME_RANK = {"denied": 0, "conditional": 1, "not_allowed": 2, "allowed": 3}
+
+
 def preview_rows(analysis: Analysis, wanted: str) -> list[Any]:
-    rows = list(analysis.preview.apis)
+    """Rows to show, what the policy blocks first, then by path."""
+    rows = sorted(
+        analysis.preview.apis,
+        key=lambda r: (_OUTCOME_RANK.get(r.outcome.value, 4), r.path, r.method),
+    )
     if wanted in FILTERS and wanted != "all":
         rows = [r for r in rows if r.outcome.value == wanted]
     return rows

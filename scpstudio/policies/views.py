@@ -54,7 +54,8 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
         editor_input = from_json_text(to_minified_text(editor_input), editor_input.state)
     elif name not in ("check", "json", ""):
         builder = {
-            part: str(request.POST.get(f"builder-{part}", "")) for part in ("region", "account", "id")
+            part: str(request.POST.get(f"builder-{part}", ""))
+            for part in ("region", "account", "id")
         }
         message = apply_structure_op(editor_input.state, op, catalog, builder) or ""
         if editor_input.source == "form":
@@ -149,7 +150,11 @@ def _context(
         "slot_ids": ctx.slot_ids(state) if form_shown else ["f-policy"],
         "match_feedback": ctx.match_feedback(state, catalog),
         "rules": ctx.profile_rules(state.profile),
-        "profiles": [("scp", "SCP (current console rules)"), ("scp-2024", "SCP (rules of 2024-05)"), ("identity", "IAM identity policy")],
+        "profiles": [
+            ("scp", "SCP (current console rules)"),
+            ("scp-2024", "SCP (rules of 2024-05)"),
+            ("identity", "IAM identity policy"),
+        ],
         "filters": ctx.FILTERS,
         "preview_filter": wanted if wanted in ctx.FILTERS else "all",
         "rows": ctx.preview_rows(analysis, wanted),
@@ -233,7 +238,9 @@ def import_policy(request: HtmxHttpRequest) -> HttpResponse:
     )
     if not text.strip() and not message:
         message = "Paste a policy or choose a file to import."
-    editor_input = from_json_text(text, meta) if text.strip() else from_json_text_state(EditorState())
+    editor_input = (
+        from_json_text(text, meta) if text.strip() else from_json_text_state(EditorState())
+    )
     if text.strip() and not message:
         message = "Imported." if not editor_input.form_problem else ""
     return _render(request, catalog, editor_input, full=True, message=message)

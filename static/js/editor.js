@@ -15,6 +15,27 @@
     });
   }, true);
 
+  // Never overwrite what the person is typing: a response that left before their
+  // last keystroke must not replace the JSON view or the form they are editing.
+  var dirty = { json: false, form: false };
+  document.addEventListener("input", function (event) {
+    if (!event.target.closest) return;
+    if (event.target.id === "json") dirty.json = true;
+    else if (event.target.closest("#workspace, .meta")) dirty.form = true;
+  }, true);
+  document.addEventListener("htmx:configRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.id === "json") dirty.json = false;
+    else dirty.form = false;
+  });
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target) return;
+    if ((target.id === "json" && dirty.json) || (target.id === "workspace" && dirty.form)) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
   document.addEventListener("click", function (event) {
     var copy = event.target.closest && event.target.closest(".copy-json");
     if (copy) {

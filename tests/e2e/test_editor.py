@@ -48,7 +48,9 @@ def test_a_mistake_shows_beside_its_field_and_its_fix_removes_it(live_server, pa
 def test_json_syntax_error_shows_line_and_column(live_server, page: Page):
     page.goto(f"{live_server.url}/editor/")
 
-    page.locator("#json").fill('{\n  "Version": "5.0",\n  "Statement": [\n    {"Effect": "Deny",}\n  ]\n}')
+    page.locator("#json").fill(
+        '{\n  "Version": "5.0",\n  "Statement": [\n    {"Effect": "Deny",}\n  ]\n}'
+    )
 
     expect(page.locator(".form-problem")).to_contain_text("line 4, column")
     expect(page.locator("ol.findings")).to_contain_text("JSON_SYNTAX_ERROR")
