@@ -11,6 +11,7 @@ urlpatterns = [
     path("checks/", views_docs.checks, name="checks"),
     path("catalog/", include("catalog.urls")),
     path("api/v1/catalog/", include("catalog.api_urls")),
+    path("api/v1/", include("scpstudio.policies.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.catalog_json import catalog_from_json
 from scpstudio.engine.diff import PolicyDiff, diff_policies
 from scpstudio.engine.document import ParseResult, parse_policy, to_minified, to_pretty
+from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import (
     Decision,
     Level,
@@ -32,6 +33,7 @@ __all__ = [
     "Catalog",
     "Code",
     "Decision",
+    "EngineInputError",
     "Finding",
     "Level",
     "Outcome",

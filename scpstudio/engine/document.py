@@ -16,8 +16,24 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from scpstudio.engine.findings import Code, Finding, Position, Span
+from scpstudio.engine.serialize import canonical, to_minified, to_pretty
+
+__all__ = [
+    "MAX_DEPTH",
+    "JsonArray",
+    "JsonNode",
+    "JsonObject",
+    "JsonScalar",
+    "Member",
+    "ParseResult",
+    "canonical",
+    "parse_policy",
+    "to_minified",
+    "to_pretty",
+]
 
 MAX_DEPTH = 64
+MAX_NUMBER_LENGTH = 400  # far beyond any policy value; keeps int() and json.dumps within limits
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 # one regex call per delimiter: whitespace, the delimiter, whitespace after a comma
@@ -50,7 +66,8 @@ class JsonScalar(JsonNode):
     __slots__ = ("value",)
 
     def __init__(self, value: Scalar, start: int = -1, end: int = -1) -> None:
-        super().__init__(start, end)
+        self.start = start  # set directly: this runs for every scalar of every keystroke
+        self.end = end
         self.value = value
 
     def to_python(self) -> Any:
@@ -72,7 +89,8 @@ class JsonArray(JsonNode):
     __slots__ = ("items",)
 
     def __init__(self, items: list[JsonNode], start: int = -1, end: int = -1) -> None:
-        super().__init__(start, end)
+        self.start = start
+        self.end = end
         self.items = items
 
     def to_python(self) -> Any:
@@ -99,7 +117,8 @@ class JsonObject(JsonNode):
     __slots__ = ("members", "_index")
 
     def __init__(self, members: list[Member], start: int = -1, end: int = -1) -> None:
-        super().__init__(start, end)
+        self.start = start
+        self.end = end
         self.members = members
         self._index: dict[str, Member] = {m.key: m for m in members}
 
@@ -167,6 +186,8 @@ class _Parser:
         m = _NUMBER.match(text, pos)
         if m is not None and m.end() > pos:
             raw = m.group()
+            if len(raw) > MAX_NUMBER_LENGTH:
+                raise _SyntaxError(f"A number longer than {MAX_NUMBER_LENGTH} characters", pos)
             number: int | float = float(raw) if m.group(1) or m.group(2) else int(raw)
             return JsonScalar(number, pos, m.end()), m.end()
         raise _SyntaxError("Expecting a value", pos)
@@ -254,6 +275,14 @@ class ParseResult:
             self._python = self.root.to_python() if self.root is not None else None
         return self._python
 
+    def to_json(self) -> dict[str, Any]:
+        """`{"ok", "error" (a finding or null), "value" (the decoded policy or null)}`."""
+        return {
+            "ok": self.ok,
+            "error": self.error.to_json() if self.error else None,
+            "value": self.value() if self.ok else None,
+        }
+
     def position(self, offset: int) -> Position:
         if self._line_starts is None:
             text = self.text or ""
@@ -325,6 +354,8 @@ def _from_value(value: Any) -> ParseResult:
     state = {"duplicates": False}
 
     def build(v: Any, depth: int) -> JsonNode:
+        if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 1300:
+            raise _SyntaxError(f"A number longer than {MAX_NUMBER_LENGTH} characters", -1)
         if v is None or isinstance(v, bool | int | float | str):
             return JsonScalar(v)
         if depth >= MAX_DEPTH:
@@ -348,50 +379,3 @@ def _from_value(value: Any) -> ParseResult:
         )
         return result
     return ParseResult(root, None, None, state["duplicates"])
-
-
-# -- serializer ---------------------------------------------------------------------
-
-_TOP_ORDER = ("Version", "Statement")
-_STATEMENT_ORDER = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
-
-
-def _ordered(obj: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
-    out = {k: obj[k] for k in order if k in obj}
-    out.update((k, v) for k, v in obj.items() if k not in out)
-    return out
-
-
-def canonical(value: Any) -> Any:
-    """The policy with its elements in the conventional order; other values unchanged."""
-    if not isinstance(value, dict):
-        return value
-    top = _ordered(value, _TOP_ORDER)
-    statements = top.get("Statement")
-    if isinstance(statements, dict):
-        top["Statement"] = _ordered(statements, _STATEMENT_ORDER)
-    elif isinstance(statements, list):
-        top["Statement"] = [
-            _ordered(s, _STATEMENT_ORDER) if isinstance(s, dict) else s for s in statements
-        ]
-    return top
-
-
-def to_pretty(value: Any) -> str:
-    """Canonical pretty JSON: two-space indent, elements in the conventional order."""
-    return json.dumps(canonical(value), indent=2, ensure_ascii=False)
-
-
-def to_minified(value: Any) -> str:
-    """Canonical JSON without insignificant whitespace: what the size quota counts."""
-    return json.dumps(canonical(value), separators=(",", ":"), ensure_ascii=False)

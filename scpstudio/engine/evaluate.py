@@ -9,182 +9,54 @@ conditions that decide between them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from scpstudio.engine.catalog import Action, Catalog
 from scpstudio.engine.conditions import Tri, describe_clause, evaluate_clause
+from scpstudio.engine.decision import (
+    ALLOWED,
+    CONDITIONAL,
+    DENIED,
+    NO_RESOURCE,
+    NOT_ALLOWED,
+    ConditionTrace,
+    DecidedBy,
+    Decision,
+    Level,
+    Outcome,
+    Request,
+    ResourceRef,
+    StatementTrace,
+    normalize_context,
+    tri_json,
+)
 from scpstudio.engine.policy import Clause, Policy, Statement, compile_policy, full_access
 from scpstudio.engine.wildcard import wildcard_match
 
-
-class Outcome(StrEnum):
-    ALLOWED = "allowed"
-    DENIED = "denied"
-    NOT_ALLOWED = "not_allowed"
-    CONDITIONAL = "conditional"
-
-
-ALLOWED, DENIED, NOT_ALLOWED, CONDITIONAL = (
-    Outcome.ALLOWED,
-    Outcome.DENIED,
-    Outcome.NOT_ALLOWED,
-    Outcome.CONDITIONAL,
-)
-_ORDER = (DENIED, NOT_ALLOWED, ALLOWED)
-NO_RESOURCE = "*"  # the request of an action without resource-level permissions
-
-
-def tri_json(value: Tri) -> str:
-    return "unknown" if value is None else ("true" if value else "false")
-
-
-@dataclass(frozen=True, slots=True)
-class ResourceRef:
-    """A resource URN whose segments may be unknown (None)."""
-
-    service: str | None = None
-    region: str | None = None
-    account: str | None = None
-    type: str | None = None
-    id: str | None = None
-
-    @classmethod
-    def parse(cls, urn: str) -> ResourceRef:
-        """`ims:cn-north-4:0a1b:image:abc`; a segment written `{?}` is unknown."""
-        parts: list[str | None] = [None if p == "{?}" else p for p in urn.split(":", 4)]
-        parts += [None] * (5 - len(parts))
-        return cls(*parts)
-
-    @property
-    def parts(self) -> tuple[str | None, ...]:
-        return (self.service, self.region, self.account, self.type, self.id)
-
-    def __str__(self) -> str:
-        return ":".join("{?}" if p is None else p for p in self.parts)
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    """An action on a resource with a context: key -> values.
-
-    In the context a key given with an empty list is absent; a key not given is unknown.
-    `resource` None means "this action's resource, id unknown"; `"*"` means no resource.
-    """
-
-    action: str
-    resource: ResourceRef | str | None = None
-    context: Mapping[str, Any] = field(default_factory=dict)
-
-
-def normalize_context(context: Mapping[str, Any] | None) -> dict[str, tuple[Any, ...]]:
-    out: dict[str, tuple[Any, ...]] = {}
-    for key, values in (context or {}).items():
-        if isinstance(values, list | tuple | set | frozenset):
-            out[str(key).casefold()] = tuple(values)
-        else:
-            out[str(key).casefold()] = (values,)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class DecidedBy:
-    action: str
-    policy: str | None = None
-    statement: int | None = None
-    sid: str | None = None
-    level: str | None = None
-    effect: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "policy": self.policy,
-            "statement": self.statement,
-            "sid": self.sid,
-            "level": self.level,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ConditionTrace:
-    operator: str
-    key: str
-    values: tuple[Any, ...]
-    result: Tri
-    text: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "operator": self.operator,
-            "key": self.key,
-            "values": [v if isinstance(v, str | int | float | bool) else None for v in self.values],
-            "result": tri_json(self.result),
-            "text": self.text,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class StatementTrace:
-    """Why one statement applied or not."""
-
-    level: str | None
-    policy: str
-    statement: int
-    sid: str | None
-    effect: str | None
-    applies: Tri
-    action: bool
-    action_reason: str
-    resource: Tri
-    resource_reason: str
-    conditions: tuple[ConditionTrace, ...]
-
-    @property
-    def unknown_parts(self) -> list[str]:
-        parts = [self.resource_reason] if self.resource is None else []
-        return parts + [c.text for c in self.conditions if c.result is None]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "level": self.level,
-            "policy": self.policy,
-            "statement": self.statement,
-            "sid": self.sid,
-            "effect": self.effect,
-            "applies": tri_json(self.applies),
-            "action": {"result": tri_json(self.action), "reason": self.action_reason},
-            "resource": {"result": tri_json(self.resource), "reason": self.resource_reason},
-            "conditions": [c.to_json() for c in self.conditions],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    outcome: Outcome
-    possible: frozenset[Outcome]
-    decided_by: DecidedBy | None = None
-    conditions: tuple[str, ...] = ()
-    statements: tuple[StatementTrace, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "outcome": self.outcome.value,
-            "possible": [o.value for o in _ORDER if o in self.possible],
-            "decided_by": self.decided_by.to_json() if self.decided_by else None,
-            "conditions": list(self.conditions),
-            "statements": [s.to_json() for s in self.statements],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """One node of an organization path: the policies attached to it."""
-
-    name: str
-    policies: Sequence[Policy]
-    full_access: bool = True
+__all__ = [
+    "ALLOWED",
+    "CONDITIONAL",
+    "DENIED",
+    "NOT_ALLOWED",
+    "NO_RESOURCE",
+    "ConditionTrace",
+    "DecidedBy",
+    "Decision",
+    "Level",
+    "Outcome",
+    "Request",
+    "ResourceRef",
+    "StatementTrace",
+    "combine",
+    "default_resource",
+    "evaluate",
+    "evaluate_path",
+    "evaluate_subjects",
+    "full_access_policy",
+    "normalize_context",
+    "resource_part",
+    "tri_json",
+]
 
 
 # -- one statement --------------------------------------------------------------------
@@ -231,13 +103,14 @@ def resource_part(statement: Statement, resource: ResourceRef | str) -> Tri:
 class _Subject:
     """A request prepared once: the action, its resource, and its key lookup."""
 
-    __slots__ = ("name", "action", "resource", "context", "catalog")
+    __slots__ = ("name", "action", "resource", "context", "catalog", "memo")
 
     def __init__(self, request: Request, catalog: Catalog, context: dict[str, tuple[Any, ...]]):
         self.name = request.action
         self.action: Action | None = catalog.action(request.action)
         self.catalog = catalog
         self.context = context
+        self.memo: dict[str, tuple[Any, ...] | None] = {}
         resource = request.resource
         if isinstance(resource, str) and resource != NO_RESOURCE:
             resource = ResourceRef.parse(resource)
@@ -248,9 +121,16 @@ class _Subject:
         self.resource: ResourceRef | str = resource
 
     def values(self, key: str) -> tuple[Any, ...] | None:
+        """The request's values of a key: () when absent, None when unknown."""
+        memo = self.memo
+        if key in memo:
+            return memo[key]
         if self.catalog.action_carries_key(self.name, key) is False:
-            return ()
-        return self.context.get(key.casefold())
+            found: tuple[Any, ...] | None = ()
+        else:
+            found = self.context.get(key.casefold())
+        memo[key] = found
+        return found
 
 
 def default_resource(
@@ -289,8 +169,9 @@ def _applies(statement: Statement, subject: _Subject) -> Tri:
 
 
 def _trace(
-    statement: Statement, subject: _Subject, policy: str, level: str | None
+    statement: Statement, subject: _Subject, policy: str | None, level: str | None
 ) -> StatementTrace:
+    """Every part of the statement judged on its own, so the user sees all the reasons."""
     usable = statement.usable
     action = usable and statement.matches_action(subject.name, subject.action is not None)
     element = statement.action_element or "Action"
@@ -304,7 +185,7 @@ def _trace(
         action_reason = (
             f"{element} {'lists' if statement.not_action else 'does not list'} {subject.name}"
         )
-    resource = resource_part(statement, subject.resource) if action else False
+    resource = resource_part(statement, subject.resource)
     resource_reason = _resource_reason(statement, subject.resource, resource)
     traces = []
     for clause in statement.clauses:
@@ -389,7 +270,9 @@ def _decide_level(
                 (deny_unknown if deny else allow_unknown).append((policy, s))
     traces: tuple[StatementTrace, ...] = ()
     if explain:
-        traces = tuple(_trace(s, subject, p.name, level) for p in policies for s in p.statements)
+        traces = tuple(
+            _trace(s, subject, p.name or None, level) for p in policies for s in p.statements
+        )
     if deny_true is not None:
         ref = _statement_ref(subject, *deny_true, level)
         return Decision(DENIED, frozenset({DENIED}), ref, (), traces)
@@ -408,6 +291,7 @@ def _decide_level(
     for policy, s in deciding:
         verb = "denied" if s.effect == "Deny" else "allowed"
         where = f"statement {s.label}" + (f" of {policy.name}" if policy.name else "")
+        where += f" at {level}" if level else ""
         parts = " and ".join(_unknown_parts(s, subject))
         conditions.append(f"{verb} when {parts} ({where})")
     ref = _statement_ref(subject, *deciding[0], level)
@@ -417,8 +301,8 @@ def _decide_level(
 def combine(decisions: Sequence[Decision]) -> tuple[Outcome, frozenset[Outcome], Decision | None]:
     """Every part must allow; a deny anywhere wins. Returns the outcome, what is still
     possible, and the part that decided (None when there are no parts)."""
-    if not decisions:
-        return NOT_ALLOWED, frozenset({NOT_ALLOWED}), None
+    if not decisions:  # nothing has to allow: vacuously allowed
+        return ALLOWED, frozenset({ALLOWED}), None
     if len(decisions) == 1:
         return decisions[0].outcome, decisions[0].possible, decisions[0]
     sets = [d.possible for d in decisions]
@@ -440,7 +324,10 @@ def combine(decisions: Sequence[Decision]) -> tuple[Outcome, frozenset[Outcome],
 def evaluate_path(
     request: Request, levels: Sequence[Level], catalog: Catalog, *, explain: bool = True
 ) -> Decision:
-    """Along an organization path every level must allow; a deny at any level wins."""
+    """Along an organization path every level must allow; a deny at any level wins.
+
+    The management account is not affected by SCPs: evaluate it with no levels (allowed).
+    """
     subject = _Subject(request, catalog, normalize_context(request.context))
     return _evaluate_subject(subject, levels, catalog, explain)
 

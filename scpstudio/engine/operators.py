@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from scpstudio.engine.wildcard import wildcard_match
@@ -143,6 +144,7 @@ class OperatorProblem:
     replacement: str = ""
 
 
+@lru_cache(maxsize=2048)
 def parse_operator(written: str) -> ParsedOperator | OperatorProblem:
     qualifier: str | None = None
     base = written

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scpstudio.engine.evaluate import DecidedBy
+from scpstudio.engine.policy import FULL_ACCESS_NAME
 from scpstudio.engine.preview import Preview
 from scpstudio.engine.validate import ValidationResult
 
@@ -21,7 +22,12 @@ def findings_text(name: str, result: ValidationResult) -> str:
         f"{name}: {len(result.findings)} finding(s); {size.characters} characters as written, "
         f"{minified} minified, limit {size.limit} ({result.profile})"
     )
-    return "\n".join(lines)
+    return printable("\n".join(lines))
+
+
+def printable(text: str) -> str:
+    """The text with lone surrogates (invalid in UTF-8) written as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _by(decided: DecidedBy | None) -> str:
@@ -29,6 +35,8 @@ def _by(decided: DecidedBy | None) -> str:
         return ""
     if decided.statement is None:
         return f"{decided.action}: no statement allows it"
+    if decided.policy == FULL_ACCESS_NAME:
+        return f"{decided.action}: {FULL_ACCESS_NAME}"
     who = f'"{decided.sid}"' if decided.sid else f"#{decided.statement}"
     policy = f" of {decided.policy}" if decided.policy else ""
     level = f" at {decided.level}" if decided.level else ""
@@ -45,7 +53,8 @@ def preview_text(preview: Preview) -> str:
             lines.extend(f"{'':<{width}}  {'':<11}  {c}" for c in row.deciding.conditions)
         for link in row.conditional_links:
             by = _by(link.deciding.decided_by if link.deciding else None)
-            lines.append(f"{'':<{width}}  {link.outcome.value:<11}  only {link.note}: {by}")
+            note = f" ({link.note})" if link.note else ""
+            lines.append(f"{'':<{width}}  {link.outcome.value:<11}  {link.action}{note}: {by}")
     summary = preview.summary
     lines.append(", ".join(f"{k}: {v}" for k, v in summary.items()))
-    return "\n".join(lines)
+    return printable("\n".join(lines))

@@ -19,7 +19,7 @@ from scpstudio.engine.document import (
     ParseResult,
     parse_policy,
 )
-from scpstudio.engine.findings import escape, pointer
+from scpstudio.engine.findings import escape
 from scpstudio.engine.operators import (
     INVALID,
     OperatorProblem,
@@ -74,6 +74,7 @@ class Statement:
     action_paths: tuple[str, ...] = ()
     # patterns grouped by their (literal) service part, for names outside the catalog
     by_service: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    literals: frozenset[str] = frozenset()
     resource_nodes: tuple[JsonNode, ...] = ()
     resource_paths: tuple[str, ...] = ()
 
@@ -101,6 +102,8 @@ class Statement:
         return self._names_foreign(folded)
 
     def _names_foreign(self, folded: str) -> bool:
+        if folded in self.literals:
+            return True
         candidates = self.by_service.get(folded.split(":", 1)[0], ())
         wild = self.by_service.get("*", ())
         return any(wildcard_match(p, folded) for p in candidates + wild)
@@ -219,7 +222,7 @@ def _statement(node: JsonObject, index: int, catalog: Catalog) -> Statement:
     if element_m is None:
         usable = False
     else:
-        base = pointer("Statement", index, element_m.key)
+        base = f"/Statement/{index}/{element_m.key}"
         actions, action_nodes, action_paths = _strings(element_m.value, base)
     resource_m, not_resource_m = node.get("Resource"), node.get("NotResource")
     if resource_m is not None and not_resource_m is not None:
@@ -230,7 +233,7 @@ def _statement(node: JsonObject, index: int, catalog: Catalog) -> Statement:
     if res_m is None:
         resources = ["*"]
     else:
-        base = pointer("Statement", index, res_m.key)
+        base = f"/Statement/{index}/{res_m.key}"
         resources, resource_nodes, resource_paths = _strings(res_m.value, base)
     statement = Statement(
         index=index,
@@ -257,13 +260,19 @@ def _clauses(member: Member | None, index: int) -> list[Clause]:
         return []
     clauses: list[Clause] = []
     base = f"/Statement/{index}/Condition"
-    for op_member in member.value.members:
+    condition = member.value
+    for op_member in condition.members:
+        if condition.get(op_member.key) is not op_member:
+            continue  # a duplicated operator: the last one counts, as for JSON readers
         if not isinstance(op_member.value, JsonObject):
             continue
         parsed = parse_operator(op_member.key)
         spec = parsed if isinstance(parsed, ParsedOperator) else None
         problem = parsed if isinstance(parsed, OperatorProblem) else None
-        for key_member in op_member.value.members:
+        keys = op_member.value
+        for key_member in keys.members:
+            if keys.get(key_member.key) is not key_member:
+                continue
             raw = key_member.value
             scalars = raw.items if isinstance(raw, JsonArray) else [raw]
             values = tuple(s.value if isinstance(s, JsonScalar) else INVALID for s in scalars)
@@ -298,7 +307,10 @@ def _prepare(statement: Statement, catalog: Catalog) -> None:
                 matched.add(action.name.casefold())
     statement.matched = frozenset(matched)
     grouped: dict[str, list[str]] = {}
+    statement.literals = frozenset(p for p in folded if not has_wildcard(p))
     for pattern in folded:
+        if pattern in statement.literals:
+            continue
         service = pattern.split(":", 1)[0]
         grouped.setdefault("*" if has_wildcard(service) else service, []).append(pattern)
     statement.by_service = {s: tuple(p) for s, p in grouped.items()}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import (
     ALLOWED,
     CONDITIONAL,
@@ -47,25 +48,25 @@ class PreviewContext:
     def from_json(cls, data: Any) -> PreviewContext:
         """Read `{"region", "account_id", "resource_ids": {type: id}, "keys": {key: [v]}}`.
 
-        Raises ValueError with a sentence naming what is wrong.
+        Raises EngineInputError (a ValueError) with a sentence naming what is wrong.
         """
         if data is None:
             return cls()
         if not isinstance(data, dict):
-            raise ValueError("The context must be a JSON object.")
+            raise EngineInputError("The context must be a JSON object.")
         unknown = set(data) - {"region", "account_id", "resource_ids", "keys"}
         if unknown:
-            raise ValueError(f"Unknown context field(s): {', '.join(sorted(unknown))}.")
+            raise EngineInputError(f"Unknown context field(s): {', '.join(sorted(unknown))}.")
         region, account = data.get("region"), data.get("account_id")
         for name, value in (("region", region), ("account_id", account)):
             if value is not None and not isinstance(value, str):
-                raise ValueError(f"The context's {name} must be a string.")
+                raise EngineInputError(f"The context's {name} must be a string.")
         ids = data.get("resource_ids") or {}
         if not isinstance(ids, dict) or not all(isinstance(v, str) for v in ids.values()):
-            raise ValueError("The context's resource_ids must map resource types to ids.")
+            raise EngineInputError("The context's resource_ids must map resource types to ids.")
         keys = data.get("keys") or {}
         if not isinstance(keys, dict):
-            raise ValueError("The context's keys must map condition keys to lists of values.")
+            raise EngineInputError("The context's keys must map condition keys to lists of values.")
         return cls(region, account, dict(ids), dict(keys))
 
     def to_json(self) -> dict[str, Any]:
@@ -102,12 +103,7 @@ class ApiPlan:
     needs: tuple[Need, ...]
     conditional: tuple[ConditionalNeed, ...]
     services: frozenset[str]
-
-    @property
-    def names(self) -> tuple[tuple[str, str], ...]:
-        """(case-folded, written) names of every action the API may need."""
-        needs = self.needs + tuple(n for c in self.conditional for n in c.needs)
-        return tuple((n.action.casefold(), n.action) for n in needs)
+    names: tuple[tuple[str, str], ...] = ()  # (case-folded, written) of every action it may need
 
 
 def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
@@ -136,7 +132,9 @@ def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
         services = frozenset(
             n.action.split(":", 1)[0].casefold() for n in needs + [x for c in cond for x in c.needs]
         )
-        plans.append(ApiPlan(method, path, service, tuple(needs), tuple(cond), services))
+        every = needs + [n for c in cond for n in c.needs]
+        names = tuple((n.action.casefold(), n.action) for n in every)
+        plans.append(ApiPlan(method, path, service, tuple(needs), tuple(cond), services, names))
     result = tuple(plans)
     catalog.derived["api_plans"] = result
     return result
@@ -307,19 +305,23 @@ def preview_levels(
         resource = default_resource(name, action, ctx.region, ctx.account_id, ctx.resource_ids)
         requests.append(Request(name, resource))
     decisions = evaluate_subjects(requests, levels, catalog, normalize_context(ctx.keys))
+    outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
+
+    def outcome_of(need: Need) -> ActionOutcome:
+        key = (need.action, need.dependency_of)
+        found = outcomes.get(key)
+        if found is None:
+            decision = decisions[need.action.casefold()]
+            found = outcomes[key] = ActionOutcome(need.action, need.dependency_of, decision)
+        return found
+
     rows = []
     for plan in plans:
-        actions = tuple(
-            ActionOutcome(n.action, n.dependency_of, decisions[n.action.casefold()])
-            for n in plan.needs
-        )
+        actions = tuple([outcome_of(n) for n in plan.needs])
         outcome, possible, deciding = combine([a.decision for a in actions])
         links = []
         for cond in plan.conditional:
-            link_actions = tuple(
-                ActionOutcome(n.action, n.dependency_of, decisions[n.action.casefold()])
-                for n in cond.needs
-            )
+            link_actions = tuple([outcome_of(n) for n in cond.needs])
             l_outcome, l_possible, l_deciding = combine([a.decision for a in link_actions])
             links.append(
                 LinkPreview(cond.action, cond.note, l_outcome, l_possible, l_deciding, link_actions)
@@ -336,12 +338,8 @@ def preview_levels(
                 tuple(links),
             )
         )
-    by_action = {a.action.casefold(): a for row in rows for a in row.actions + _link_actions(row)}
+    by_action = {action.casefold(): found for (action, _), found in outcomes.items()}
     return Preview(tuple(rows), by_action)
-
-
-def _link_actions(row: ApiPreview) -> tuple[ActionOutcome, ...]:
-    return tuple(a for link in row.conditional_links for a in link.actions)
 
 
 def preview_policy(

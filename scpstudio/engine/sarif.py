@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 from scpstudio.engine.findings import SEVERITY, TITLE, Code, Finding, Severity
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL_NAME = "scp_lint"
-CHECKS_URI = "docs/checks.md"
+CHECKS_DOC = "docs/checks.md"
 
 _LEVEL = {
     Severity.ERROR: "error",
@@ -24,14 +25,14 @@ def _rule(code: Code) -> dict[str, Any]:
         "id": code.value,
         "name": code.value.title().replace("_", ""),
         "shortDescription": {"text": TITLE[code]},
-        "helpUri": f"{CHECKS_URI}#{code.value.lower()}",
+        "help": {"text": f"See {CHECKS_DOC}, section {code.value}."},
         "defaultConfiguration": {"level": _LEVEL[SEVERITY[code]]},
         "properties": {"severity": SEVERITY[code].value},
     }
 
 
 def _result(finding: Finding, uri: str, rule_index: int) -> dict[str, Any]:
-    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+    location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": quote(uri)}}}
     if finding.span is not None:
         start, end = finding.span.start, finding.span.end
         location["physicalLocation"]["region"] = {
@@ -76,11 +77,10 @@ def findings_to_sarif(files: Iterable[tuple[str, Sequence[Finding]]]) -> dict[st
                 "tool": {
                     "driver": {
                         "name": TOOL_NAME,
-                        "informationUri": CHECKS_URI,
                         "rules": [_rule(code) for code in codes],
                     }
                 },
-                "artifacts": [{"location": {"uri": uri}} for uri, _ in pairs],
+                "artifacts": [{"location": {"uri": quote(uri)}} for uri, _ in pairs],
                 "results": results,
             }
         ],

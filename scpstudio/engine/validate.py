@@ -7,7 +7,6 @@ modules. Validation never raises: every problem is a finding.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,27 +21,23 @@ from scpstudio.engine.document import (
     to_minified,
 )
 from scpstudio.engine.findings import Code, Finding, Fix, Severity, pointer, sort_and_dedupe
-from scpstudio.engine.policy import EFFECTS, Policy, Statement, compile_policy
+from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.profiles import Profile, get_profile
 from scpstudio.engine.report import Report, quote
 from scpstudio.engine.validate_actions import check_actions
 from scpstudio.engine.validate_conditions import check_conditions
 from scpstudio.engine.validate_resources import check_resources
 from scpstudio.engine.validate_semantics import check_semantics
+from scpstudio.engine.validate_statement import (
+    PRINCIPALS,
+    a_type,
+    case_hint,
+    check_elements,
+    has_key_case,
+)
 
 TOP_ELEMENTS = ("Version", "Statement")
-STATEMENT_ELEMENTS = (
-    "Sid",
-    "Effect",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
-PRINCIPALS = ("Principal", "NotPrincipal")
 VERSION = "5.0"
-_SID = re.compile(r"[A-Za-z0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +101,7 @@ def validate_policy(
     if not isinstance(root, JsonObject):
         report.add(
             Code.INVALID_POLICY_ELEMENT,
-            f"A policy is a JSON object with Version and Statement, not {_a(root)}.",
+            f"A policy is a JSON object with Version and Statement, not {a_type(root)}.",
             "",
             root,
         )
@@ -116,11 +111,6 @@ def validate_policy(
         check_semantics(report, policy)
     findings = tuple(sort_and_dedupe(report.findings))
     return ValidationResult(findings, size, prof.name, parsed, policy)
-
-
-def _a(node: JsonNode) -> str:
-    name = node.type_name
-    return ("an " if name[0] in "aeiou" else "a ") + name
 
 
 def _check_duplicates(report: Report, node: JsonNode, path: str) -> None:
@@ -177,7 +167,7 @@ def _check_top(report: Report, root: JsonObject) -> None:
         report.add(
             Code.INVALID_POLICY_ELEMENT,
             f'"{m.key}" is not a policy element: the top level holds only Version and '
-            "Statement" + _case_hint(m.key, TOP_ELEMENTS) + ".",
+            "Statement" + case_hint(m.key, TOP_ELEMENTS) + ".",
             pointer(m.key),
             m,
         )
@@ -188,17 +178,17 @@ def _check_top(report: Report, root: JsonObject) -> None:
             'The policy has no Version; it must be "5.0".',
             "/Version",
             root,
-            fix=None if _has_key_case(root, "Version") else Fix("add", "/Version", VERSION),
+            fix=None if has_key_case(root, "Version") else Fix("add", "/Version", VERSION),
         )
     elif not (isinstance(version.value, JsonScalar) and version.value.value == VERSION):
         written = version.value.value if isinstance(version.value, JsonScalar) else None
         certain = written in (5, 5.0, "5", "5.0 ")
-        shown = quote(written) if isinstance(version.value, JsonScalar) else _a(version.value)
+        shown = quote(written) if isinstance(version.value, JsonScalar) else a_type(version.value)
         report.add(
             Code.INVALID_VERSION,
             f"Version is {shown}"
             ', but it must be "5.0"; "1.1" is a different, older policy language with its own '
-            "grammar, which SCPs do not accept.",
+            "grammar, which SCPs and IAM 5.0 identity policies do not accept.",
             "/Version",
             version.value,
             fix=Fix("replace", "/Version", VERSION) if certain else None,
@@ -215,28 +205,17 @@ def _check_top(report: Report, root: JsonObject) -> None:
             if not isinstance(item, JsonObject):
                 report.add(
                     Code.INVALID_POLICY_ELEMENT,
-                    f"Each statement must be a JSON object, not {_a(item)}.",
+                    f"Each statement must be a JSON object, not {a_type(item)}.",
                     pointer("Statement", i),
                     item,
                 )
     elif not isinstance(value, JsonObject):
         report.add(
             Code.INVALID_POLICY_ELEMENT,
-            f"Statement must be an object or an array of objects, not {_a(value)}.",
+            f"Statement must be an object or an array of objects, not {a_type(value)}.",
             "/Statement",
             value,
         )
-
-
-def _has_key_case(obj: JsonObject, key: str) -> bool:
-    return any(m.key.casefold() == key.casefold() for m in obj.members)
-
-
-def _case_hint(key: str, known: tuple[str, ...]) -> str:
-    for name in known:
-        if name.casefold() == key.casefold():
-            return f" (element names are case-sensitive: {name})"
-    return ""
 
 
 def _check_statements(report: Report, root: JsonObject, policy: Policy) -> None:
@@ -244,7 +223,7 @@ def _check_statements(report: Report, root: JsonObject, policy: Policy) -> None:
     for statement in policy.statements:
         node = statement.node
         assert node is not None
-        _check_elements(report, statement, node)
+        check_elements(report, statement, node)
         check_actions(report, statement)
         check_resources(report, statement)
         check_conditions(report, statement)
@@ -261,149 +240,3 @@ def _check_statements(report: Report, root: JsonObject, policy: Policy) -> None:
                 )
             else:
                 sids[sid] = statement.index
-
-
-def _check_elements(report: Report, statement: Statement, node: JsonObject) -> None:
-    i = statement.index
-    profile = report.profile
-    for m in node.members:
-        if m.key in STATEMENT_ELEMENTS:
-            continue
-        if m.key in PRINCIPALS:
-            report.add(
-                Code.UNSUPPORTED_PRINCIPAL,
-                f"{m.key} is not supported in SCPs or identity policies: they apply to the "
-                "entities they are attached to.",
-                pointer("Statement", i, m.key),
-                m,
-            )
-            continue
-        hint = _case_hint(m.key, STATEMENT_ELEMENTS)
-        fixed = hint.rsplit(": ", 1)[-1][:-1] if hint else ""
-        report.add(
-            Code.INVALID_POLICY_ELEMENT,
-            f'"{m.key}" is not a statement element{hint}.',
-            pointer("Statement", i, m.key),
-            m,
-            fix=Fix(
-                "move", pointer("Statement", i, fixed), from_path=pointer("Statement", i, m.key)
-            )
-            if fixed and node.get(fixed) is None
-            else None,
-        )
-    sid = node.get("Sid")
-    if sid is not None:
-        value = sid.value
-        if not (isinstance(value, JsonScalar) and isinstance(value.value, str)):
-            report.add(
-                Code.INVALID_POLICY_ELEMENT,
-                f"Sid must be a string, not {_a(value)}.",
-                pointer("Statement", i, "Sid"),
-                value,
-            )
-        elif not _SID.fullmatch(value.value):
-            report.add(
-                Code.INVALID_SID,
-                f"The Sid {quote(value.value)} should use only letters and digits.",
-                pointer("Statement", i, "Sid"),
-                value,
-            )
-    effect = node.get("Effect")
-    effect_path = pointer("Statement", i, "Effect")
-    if effect is None:
-        report.add(
-            Code.MISSING_EFFECT, f"Statement {i} has no Effect (Allow or Deny).", effect_path, node
-        )
-    elif not (isinstance(effect.value, JsonScalar) and isinstance(effect.value.value, str)):
-        report.add(
-            Code.INVALID_POLICY_ELEMENT,
-            f'Effect must be the string "Allow" or "Deny", not {_a(effect.value)}.',
-            effect_path,
-            effect.value,
-        )
-    elif effect.value.value not in EFFECTS:
-        written = effect.value.value
-        cased = next((e for e in EFFECTS if e.casefold() == written.strip().casefold()), None)
-        report.add(
-            Code.INVALID_EFFECT,
-            f'Effect is {quote(written)}; it must be "Allow" or "Deny" (case-sensitive).',
-            effect_path,
-            effect.value,
-            fix=Fix("replace", effect_path, cased) if cased else None,
-        )
-    elif written_allow(statement):
-        _check_allow(report, statement, node)
-    if (
-        profile.is_scp
-        and statement.not_action
-        and (profile.notaction == "error" or statement.effect == "Allow")
-    ):
-        report.add(
-            Code.SCP_NOTACTION_NOT_SUPPORTED,
-            "NotAction is not accepted by the "
-            + (
-                f"{profile.name} rules."
-                if profile.notaction == "error"
-                else f"{profile.name} rules with Allow; use it only with Deny."
-            ),
-            pointer("Statement", i, "NotAction"),
-            node.get("NotAction"),
-        )
-    if statement.not_action and statement.effect == "Allow":
-        report.add(
-            Code.ALLOW_WITH_NOTACTION,
-            "Allow with NotAction allows every action not listed, including those of every "
-            "other service and any added later.",
-            pointer("Statement", i, "NotAction"),
-            node.get("NotAction"),
-        )
-    if statement.not_resource and not profile.notresource_allowed:
-        report.add(
-            Code.SCP_NOTRESOURCE_NOT_SUPPORTED,
-            f"NotResource is not accepted by the {profile.name} rules.",
-            pointer("Statement", i, "NotResource"),
-            node.get("NotResource"),
-        )
-
-
-def written_allow(statement: Statement) -> bool:
-    return statement.effect == "Allow"
-
-
-def _check_allow(report: Report, statement: Statement, node: JsonObject) -> None:
-    profile = report.profile
-    i = statement.index
-    path = pointer("Statement", i, "Effect")
-    effect = node.get("Effect")
-    if profile.allow_effect == "error":
-        report.add(
-            Code.SCP_ALLOW_NOT_SUPPORTED,
-            f'Effect "Allow" is not accepted in a custom SCP under the {profile.name} rules: '
-            "custom SCPs may only deny (FullAccess already allows).",
-            path,
-            effect.value if effect else None,
-        )
-    elif profile.allow_effect == "restricted":
-        resource = node.get("Resource") or node.get("NotResource")
-        if resource is not None and not (
-            statement.resource_element == "Resource" and statement.resources == ("*",)
-        ):
-            report.add(
-                Code.SCP_ALLOW_RESOURCE,
-                f'An Allow statement in an SCP must have Resource "*" under the {profile.name} '
-                "rules.",
-                pointer("Statement", i, resource.key),
-                resource.value,
-                fix=Fix("replace", pointer("Statement", i, "Resource"), "*")
-                if resource.key == "Resource"
-                else None,
-            )
-        condition = node.get("Condition")
-        if condition is not None:
-            report.add(
-                Code.SCP_ALLOW_CONDITION,
-                f"An Allow statement in an SCP cannot have a Condition under the "
-                f"{profile.name} rules.",
-                pointer("Statement", i, "Condition"),
-                condition,
-            )

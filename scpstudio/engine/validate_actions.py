@@ -12,6 +12,7 @@ from scpstudio.engine.report import Report, quote
 from scpstudio.engine.wildcard import has_wildcard
 
 _SEGMENT = re.compile(r"[A-Za-z0-9_\-.*?]+")
+_ACTION = re.compile(r"[A-Za-z0-9_\-.*?]+:[A-Za-z0-9_\-.*?]+:[A-Za-z0-9_\-.*?]+")
 FULL_WILDCARDS = ("*", "*:*:*")
 
 
@@ -20,7 +21,7 @@ def element_items(
 ) -> list[tuple[str, JsonNode, str]]:
     """The strings of an Action-like element with their nodes and paths; reports wrong types."""
     i = statement.index
-    base = pointer("Statement", i, member.key)
+    base = f"/Statement/{i}/{member.key}"  # element names need no escaping
     value = member.value
     if isinstance(value, JsonScalar) and isinstance(value.value, str):
         return [(value.value, value, base)]
@@ -36,7 +37,7 @@ def element_items(
     items: list[tuple[str, JsonNode, str]] = []
     for j, item in enumerate(value.items):
         if isinstance(item, JsonScalar) and isinstance(item.value, str):
-            items.append((item.value, item, base + pointer(j)))
+            items.append((item.value, item, f"{base}/{j}"))
         else:
             report.add(
                 Code.INVALID_POLICY_ELEMENT,
@@ -97,7 +98,7 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
             )
         return
     parts = text.split(":")
-    if len(parts) != 3 or not all(_SEGMENT.fullmatch(p) for p in parts):
+    if len(parts) != 3 or not _ACTION.fullmatch(text):
         report.add(
             Code.INVALID_ACTION_FORMAT,
             f"The action {quote(text)} is not of the form service:resourceType:operation "

@@ -7,7 +7,7 @@ import difflib
 from scpstudio.engine.catalog import ConditionKey
 from scpstudio.engine.conditions import holds_when_absent
 from scpstudio.engine.document import JsonArray, JsonObject, JsonScalar, Member
-from scpstudio.engine.findings import Code, Fix, pointer
+from scpstudio.engine.findings import Code, Fix, escape, pointer
 from scpstudio.engine.operators import (
     FAMILY_KEY_TYPE,
     FOR_ALL,
@@ -38,7 +38,7 @@ def check_conditions(report: Report, statement: Statement) -> None:
     if member is None:
         return
     i = statement.index
-    base = pointer("Statement", i, "Condition")
+    base = f"/Statement/{i}/Condition"
     value = member.value
     if not isinstance(value, JsonObject):
         report.add(
@@ -64,7 +64,7 @@ def check_conditions(report: Report, statement: Statement) -> None:
 
 
 def _check_operator(report: Report, op: Member, base: str, condition: JsonObject) -> None:
-    path = base + pointer(op.key)
+    path = f"{base}/{escape(op.key)}"
     if not isinstance(op.value, JsonObject):
         report.add(
             Code.INVALID_POLICY_ELEMENT,
@@ -183,7 +183,7 @@ def _check_values(report: Report, clause: Clause, family: str) -> None:
         return
     nodes = node.items if isinstance(node, JsonArray) else [node]
     for j, item in enumerate(nodes):
-        path = clause.path + (pointer(j) if isinstance(node, JsonArray) else "")
+        path = f"{clause.path}/{j}" if isinstance(node, JsonArray) else clause.path
         if not isinstance(item, JsonScalar) or item.value is None:
             report.add(
                 Code.INVALID_CONDITION_VALUE,

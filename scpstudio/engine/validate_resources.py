@@ -142,6 +142,21 @@ def resource_applies(action: Action, parts: tuple[str, ...]) -> bool:
     return any(wildcard_match(parts[3], r.name, ignore_case=True) for r in action.resource_types)
 
 
+def _applies_to_any(
+    report: Report, pattern: str, actions: tuple[Action, ...], resources: list[tuple[str, ...]]
+) -> bool:
+    """Whether some resource can apply to some action the pattern names; memoized per
+    catalog, since the same (action, resource) pairs come back on every keystroke."""
+    memo = report.catalog.derived.setdefault("resource_applies", {})
+    key = (pattern.casefold(), tuple(resources))
+    hit = memo.get(key)
+    if hit is None:
+        hit = any(resource_applies(a, r) for a in actions for r in resources)
+        if len(memo) < 20_000:
+            memo[key] = hit
+    return bool(hit)
+
+
 def _check_applicability(
     report: Report, statement: Statement, resources: list[tuple[str, ...]]
 ) -> None:
@@ -154,7 +169,7 @@ def _check_applicability(
         actions = catalog.match_actions(text)
         if not actions:
             continue
-        if any(resource_applies(a, r) for a in actions for r in resources):
+        if _applies_to_any(report, text, actions, resources):
             continue
         if all(not a.supports_resources for a in actions):
             report.add(

@@ -92,13 +92,12 @@ def _redundant_entries(
                     break
         if other is None:
             continue
-        remaining = [t for m, t in enumerate(texts) if m != j]
         report.add(
             code,
             f"The {kind} {quote(text)} {reason} {quote(other)}; remove it.",
             paths[j],
             nodes[j],  # type: ignore[arg-type]
-            fix=Fix("replace", element, remaining) if is_array else None,
+            fix=Fix("remove", paths[j]) if is_array else None,
         )
 
 
@@ -110,53 +109,70 @@ def _normal_conditions(statement: Statement) -> str:
     return json.dumps(member.value.to_python(), sort_keys=True)
 
 
-def _action_covered(a: Statement, name: str, in_catalog: bool) -> bool:
-    if in_catalog and not has_wildcard(name):
-        return a.any_action or name.casefold() in a.matched
-    return any(covers(x, name, ignore_case=True) for x in a.actions)
+class _Shape:
+    """What redundancy needs of a statement, computed once per run."""
+
+    __slots__ = ("statement", "catalog_names", "other_actions", "conditions")
+
+    def __init__(self, statement: Statement, report: Report) -> None:
+        self.statement = statement
+        catalog = report.catalog
+        names: set[str] = set()
+        others: list[str] = []
+        for text in statement.actions:
+            if not has_wildcard(text) and catalog.action(text) is not None:
+                names.add(text.casefold())
+            else:
+                others.append(text)
+        self.catalog_names = frozenset(names)
+        self.other_actions = tuple(others)
+        self.conditions: str | None = None
+
+    def condition_text(self) -> str:
+        if self.conditions is None:
+            self.conditions = _normal_conditions(self.statement)
+        return self.conditions
 
 
-def _statement_covers(a: Statement, b: Statement, report: Report, conds: dict[int, str]) -> bool:
-    """Whether `a` applies to every request `b` applies to, with the same effect."""
-    if a.effect != b.effect or not a.usable or not b.usable:
+def _statement_covers(a: _Shape, b: _Shape) -> bool:
+    """Whether `a` applies to every request `b` applies to (same effect, both Action)."""
+    sa, sb = a.statement, b.statement
+    if not sb.actions or not sb.resources:
         return False
-    if a.action_element != "Action" or b.action_element != "Action":
-        return False
-    if a.resource_element == "NotResource" or b.resource_element == "NotResource":
-        return False
-    if not b.actions or not b.resources:
-        return False
-    a_cond = conds[a.index]
-    if a_cond and a_cond != conds[b.index]:
-        return False
-    catalog = report.catalog
-    for y in b.actions:
-        if not _action_covered(a, y, catalog.action(y) is not None):
+    if not sa.any_action:
+        if not b.catalog_names <= sa.matched:
             return False
-    if a.any_resource:
-        return True
-    return all(any(covers(x, y, ignore_case=False) for x in a.resources) for y in b.resources)
+        for y in b.other_actions:
+            if not any(covers(x, y, ignore_case=True) for x in sa.actions):
+                return False
+    if not sa.any_resource and not all(
+        any(covers(x, y, ignore_case=False) for x in sa.resources) for y in sb.resources
+    ):
+        return False
+    return not sa.clauses or a.condition_text() == b.condition_text()
 
 
 def _redundant_statements(report: Report, policy: Policy) -> None:
-    statements = [s for s in policy.statements if s.usable and s.action_element == "Action"]
-    if len(statements) < 2:
-        return
-    conds = {s.index: _normal_conditions(s) for s in statements}
-    for b in statements:
-        for a in statements:
-            if a is b or not _statement_covers(a, b, report, conds):
-                continue
-            if a.index > b.index and _statement_covers(b, a, report, conds):
-                continue  # equivalent statements: report the later one only
-            report.add(
-                Code.REDUNDANT_STATEMENT,
-                f"Statement {b.label} adds nothing: statement {a.label} already "
-                f"{'denies' if b.effect == 'Deny' else 'allows'} everything it does.",
-                pointer("Statement", b.index),
-                b.node,
-            )
-            break
+    groups: dict[str | None, list[_Shape]] = {}
+    for s in policy.statements:
+        if s.usable and s.action_element == "Action" and s.resource_element != "NotResource":
+            groups.setdefault(s.effect, []).append(_Shape(s, report))
+    for shapes in groups.values():
+        for b in shapes:
+            for a in shapes:
+                if a is b or not _statement_covers(a, b):
+                    continue
+                if a.statement.index > b.statement.index and _statement_covers(b, a):
+                    continue  # equivalent statements: report the later one only
+                sb = b.statement
+                report.add(
+                    Code.REDUNDANT_STATEMENT,
+                    f"Statement {sb.label} adds nothing: statement {a.statement.label} already "
+                    f"{'denies' if sb.effect == 'Deny' else 'allows'} everything it does.",
+                    pointer("Statement", sb.index),
+                    sb.node,
+                )
+                break
 
 
 def _dependency_index(report: Report) -> dict[str, list[tuple[str, tuple[str, ...]]]]:

@@ -69,6 +69,11 @@ class ConditionView:
         )
 
     @property
+    def key_listed(self) -> bool:
+        """Whether the row's key is one of the select's choices (else it is added as is)."""
+        return any(k.name == self.row.key for k in self.key_choices)
+
+    @property
     def value_kind(self) -> str:
         return self.key.value_type if self.key else "string"
 
@@ -267,3 +272,31 @@ def preview_rows(analysis: Analysis, wanted: str) -> list[Any]:
     if wanted in FILTERS and wanted != "all":
         rows = [r for r in rows if r.outcome.value == wanted]
     return rows
+
+
+_KEY_FIELD = re.compile(r"^s(\d+)-c(\d+)-key$")
+
+
+def fit_operators(state: EditorState, catalog: Catalog, changed_field: str | None) -> bool:
+    """After the person picks another key, give its row an operator that fits the key.
+
+    Only the row whose key select was just changed is touched: an operator written
+    in the JSON is never replaced behind the person's back (validation reports it).
+    """
+    m = _KEY_FIELD.match(changed_field or "")
+    if not m:
+        return False
+    i, j = int(m.group(1)), int(m.group(2))
+    if i >= len(state.statements) or j >= len(state.statements[i].conditions):
+        return False
+    row = state.statements[i].conditions[j]
+    key = catalog.condition_key(row.key) if row.key else None
+    if key is None:
+        return False
+    fitting = OPERATORS_BY_TYPE.get(key.value_type, [])
+    if row.operator in fitting or row.operator == "Null" or not fitting:
+        return False
+    row.operator = fitting[0]
+    if not key.multivalued:
+        row.qualifier = ""
+    return True

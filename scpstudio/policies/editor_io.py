@@ -50,7 +50,9 @@ def from_json_text(text: str, meta: EditorState) -> EditorInput:
     """Take the JSON as the policy; fill the form from it when the form can show it."""
     if len(text) > MAX_JSON_CHARS:
         return EditorInput(
-            meta, "json", text[:MAX_JSON_CHARS],
+            meta,
+            "json",
+            text[:MAX_JSON_CHARS],
             f"The JSON is longer than {MAX_JSON_CHARS:,} characters; the editor does not read it.",
         )
     parsed = parse_policy(text)
@@ -74,7 +76,9 @@ def from_json_text(text: str, meta: EditorState) -> EditorInput:
     return EditorInput(state, "form", text)
 
 
-def read_context(data: MultiValueMapping, resource_types: list[str]) -> tuple[PreviewContext, list[str]]:
+def read_context(
+    data: MultiValueMapping, resource_types: list[str]
+) -> tuple[PreviewContext, list[str]]:
     """The preview context from the panel's fields, and sentences about lines it skipped."""
     problems = []
     keys: dict[str, list[str]] = {}
@@ -104,8 +108,18 @@ def read_context(data: MultiValueMapping, resource_types: list[str]) -> tuple[Pr
 # -- exports -------------------------------------------------------------------------------------
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogates(text: str) -> str:
+    """JSON text with lone surrogates (decoded from `\\ud800`-style escapes) written back as
+    escapes: they are not characters, and no UTF-8 file or response can hold them."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def export_text(value: Any, *, minified: bool) -> str:
-    return to_minified(value) if minified else to_pretty(value) + "\n"
+    text = to_minified(value) if minified else to_pretty(value) + "\n"
+    return _escape_surrogates(text)
 
 
 def slug(name: str) -> str:
@@ -113,16 +127,36 @@ def slug(name: str) -> str:
     return text[:64] or "scp"
 
 
+# JSON escapes HCL does not have (`\b`, `\f`), when not themselves escaped backslashes.
+_JSON_ONLY_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\([bf])")
+
+
+def _hcl_text(json_text: str) -> str:
+    """JSON text as HCL source: same strings, with HCL's template sequences escaped."""
+    text = _escape_surrogates(json_text)
+    text = _JSON_ONLY_ESCAPE.sub(
+        lambda m: m.group(1) + ("\\u0008" if m.group(2) == "b" else "\\u000c"), text
+    )
+    return text.replace("${", "$${").replace("%{", "%%{")
+
+
 def _hcl_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False).replace("${", "$${").replace("%{", "%%{")
+    return _hcl_text(json.dumps(text, ensure_ascii=False))
+
+
+def _terraform_label(name: str) -> str:
+    """A resource name Terraform accepts: it must start with a letter or an underscore."""
+    label = slug(name)
+    return label if re.match(r"[A-Za-z_]", label) else f"scp_{label}"
 
 
 def terraform_snippet(value: Any, *, name: str, description: str) -> str:
     """A `huaweicloud_organizations_policy` resource whose content is the policy."""
-    body = to_pretty(value).replace("${", "$${").replace("%{", "%%{")
-    body = "\n".join("  " + line if i else line for i, line in enumerate(body.splitlines()))
+    body = _hcl_text(to_pretty(value))
+    # split on "\n" only: `splitlines` also breaks at U+2028 and friends inside strings
+    body = "\n".join("  " + line if i else line for i, line in enumerate(body.split("\n")))
     return (
-        f'resource "huaweicloud_organizations_policy" "{slug(name)}" {{\n'
+        f'resource "huaweicloud_organizations_policy" "{_terraform_label(name)}" {{\n'
         f"  name        = {_hcl_string(name or 'scp')}\n"
         f'  type        = "service_control_policy"\n'
         f"  description = {_hcl_string(description)}\n"

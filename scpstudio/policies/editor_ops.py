@@ -20,7 +20,11 @@ from scpstudio.policies.editor_state import (
     StatementForm,
 )
 
-OP_RE = re.compile(r"^(?P<name>[a-z-]+?)(?:-(?P<i>\d+))?(?:-(?P<j>[\w]+))?$")
+# The name is whole words only (a lazy `[a-z-]+?` read "add-statement" as "add" + "statement");
+# the numbers are short, so a hostile op cannot ask `int()` for thousands of digits.
+OP_RE = re.compile(
+    r"(?P<name>[a-z]+(?:-[a-z]+)*)(?:-(?P<i>[0-9]{1,6}))?(?:-(?P<j>\w{1,64}))?", re.ASCII
+)
 
 
 class PatchError(ValueError):
@@ -28,7 +32,7 @@ class PatchError(ValueError):
 
 
 def parse_op(op: str) -> tuple[str, int | None, str | None]:
-    m = OP_RE.match(op or "")
+    m = OP_RE.fullmatch(op or "")
     if not m:
         return "", None, None
     i = int(m.group("i")) if m.group("i") is not None else None
@@ -79,7 +83,9 @@ def apply_structure_op(
     return None
 
 
-def _build_urn(catalog: Catalog, service: str, type_name: str, builder: dict[str, str]) -> str | None:
+def _build_urn(
+    catalog: Catalog, service: str, type_name: str, builder: dict[str, str]
+) -> str | None:
     rt = catalog.resource_type(service, type_name)
     if rt is None:
         return None
@@ -89,7 +95,7 @@ def _build_urn(catalog: Catalog, service: str, type_name: str, builder: dict[str
     return f"{rt.service}:{region}:{account}:{rt.name}:{rid}"
 
 
-# -- certain fixes: one JSON Patch operation ---------------------------------------------------------
+# -- certain fixes: one JSON Patch operation ------------------------------------------------
 
 
 def _unescape(part: str) -> str:
@@ -124,7 +130,9 @@ def _child(node: Any, part: str) -> Any:
     raise PatchError(f"the document has nothing at {part!r} any more")
 
 
-def apply_patch(document: Any, op: str, path: str, value: Any = None, from_path: str | None = None) -> Any:
+def apply_patch(
+    document: Any, op: str, path: str, value: Any = None, from_path: str | None = None
+) -> Any:
     """A copy of the document with one RFC 6902 operation applied."""
     doc = copy.deepcopy(document)
     if op == "move":

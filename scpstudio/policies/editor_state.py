@@ -9,9 +9,14 @@ the form: `state_from_document` says why, and the JSON stays authoritative.
 
 from __future__ import annotations
 
+import json
+import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from scpstudio.engine.operators import OPERATORS
 
 PROFILES = ("scp", "scp-2024", "identity")
 MAX_STATEMENTS = 50
@@ -124,8 +129,30 @@ def state_from_form(data: MultiValueMapping) -> EditorState:
 # -- state -> document ---------------------------------------------------------------------------
 
 
+_JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _typed_value(operator: str, text: str) -> Any:
+    """The JSON value a condition field's text stands for under its operator.
+
+    A text box holds only text; writing it back as the type the operator compares keeps a
+    pasted `true` or `5` from coming back as "true" or "5".
+    """
+    spec = OPERATORS.get(operator)
+    family = spec.family if spec is not None else ""
+    if family in ("boolean", "null") and text in ("true", "false"):
+        return text == "true"
+    if family == "number" and _JSON_NUMBER.fullmatch(text):
+        try:
+            number = json.loads(text)
+        except ValueError:  # more digits than Python converts: keep the text
+            return text
+        return number if math.isfinite(number) else text
+    return text
+
+
 def _condition_value(row: ConditionRow) -> Any:
-    values = list(row.values)
+    values = [_typed_value(row.operator, v) for v in row.values]
     return values[0] if len(values) == 1 else values
 
 
@@ -157,12 +184,31 @@ class NotRepresentable(Exception):
     """The document holds something the form cannot show; the message says what and where."""
 
 
+def _fits_a_line(text: str) -> bool:
+    """Whether one line of a one-per-line text box gives this string back unchanged."""
+    return text.splitlines() == [text] and text == text.strip()
+
+
 def _string_list(value: Any, where: str) -> list[str]:
     if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return list(value)
-    raise NotRepresentable(f"{where} must be a string or a list of strings for the form to show it")
+        items = [value]
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items = list(value)
+    else:
+        raise NotRepresentable(
+            f"{where} must be a string or a list of strings for the form to show it"
+        )
+    if len(items) > MAX_ITEMS:
+        raise NotRepresentable(
+            f"{where} has {len(items)} items; the form shows at most {MAX_ITEMS}"
+        )
+    for n, item in enumerate(items):
+        if not _fits_a_line(item):
+            raise NotRepresentable(
+                f"{where}/{n} is empty or has spaces or line breaks at its ends, "
+                "which the form's one-per-line box would drop"
+            )
+    return items
 
 
 def _split_operator(written: str) -> tuple[str, str, bool]:
@@ -170,6 +216,39 @@ def _split_operator(written: str) -> tuple[str, str, bool]:
     if_exists = rest.endswith("IfExists") and rest != "IfExists"
     operator = rest[: -len("IfExists")] if if_exists else rest
     return qualifier, operator, if_exists
+
+
+def _kind(value: Any) -> str:
+    return "a JSON boolean" if isinstance(value, bool) else "a JSON number"
+
+
+def _condition_values(raw: Any, operator: str, where: str) -> list[str]:
+    items = raw if isinstance(raw, list) else [raw]
+    if len(items) > MAX_ITEMS:
+        raise NotRepresentable(
+            f"{where} has {len(items)} values; the form shows at most {MAX_ITEMS}"
+        )
+    texts = []
+    for value in items:
+        if not isinstance(value, str | bool | int | float):
+            raise NotRepresentable(f"{where} holds a value the form cannot show")
+        try:
+            text = _text(value)
+        except ValueError as exc:  # an integer with more digits than Python converts
+            raise NotRepresentable(f"{where} holds a number too long for the form") from exc
+        if not _fits_a_line(text):
+            raise NotRepresentable(
+                f"{where} has an empty value or one with spaces or line breaks at its ends, "
+                "which the form's one-per-line box would drop"
+            )
+        back = _typed_value(operator, text)
+        if not isinstance(value, str) and (type(back) is not type(value) or back != value):
+            raise NotRepresentable(
+                f"{where} holds {text}, {_kind(value)} that the form would write back "
+                f"as the text {text!r} under {operator or 'this operator'}"
+            )
+        texts.append(text)
+    return texts
 
 
 def _condition_rows(value: Any, where: str) -> list[ConditionRow]:
@@ -180,19 +259,30 @@ def _condition_rows(value: Any, where: str) -> list[ConditionRow]:
         if not isinstance(keys, dict):
             raise NotRepresentable(f"{where}/{written} must be an object of keys")
         qualifier, operator, if_exists = _split_operator(written)
+        if not operator or operator != operator.strip() or qualifier != qualifier.strip():
+            raise NotRepresentable(
+                f"{where} has the operator {written!r}, which the form cannot show as written"
+            )
         for key, raw in keys.items():
-            items = raw if isinstance(raw, list) else [raw]
-            if not all(isinstance(v, (str, bool, int, float)) for v in items):
-                raise NotRepresentable(f"{where}/{written}/{key} holds a value the form cannot show")
+            if key != key.strip() or len(key) > 300:
+                raise NotRepresentable(
+                    f"{where}/{written} has the key {key[:80]!r}, which the form cannot keep as "
+                    "written (spaces at its ends, or longer than 300 characters)"
+                )
             rows.append(
                 ConditionRow(
                     qualifier=qualifier,
                     operator=operator,
                     if_exists=if_exists,
                     key=key,
-                    values=[_text(v) for v in items],
+                    values=_condition_values(raw, operator, f"{where}/{written}/{key}"),
                 )
             )
+    if len(rows) > MAX_CONDITIONS:
+        raise NotRepresentable(
+            f"{where} has {len(rows)} conditions; the form shows at most {MAX_CONDITIONS} "
+            "in one statement"
+        )
     return rows
 
 
@@ -205,13 +295,33 @@ def _text(value: Any) -> str:
 def state_from_document(
     document: Any, *, name: str = "", description: str = "", profile: str = "scp"
 ) -> EditorState:
-    """The form for a decoded document, or `NotRepresentable` saying why not."""
+    """The form for a decoded document, or `NotRepresentable` saying why not.
+
+    The form writes back what it shows, so anything it would write differently (a missing
+    Version, a Sid with spaces at its ends, a number under a string operator, ...) is
+    refused here rather than changed silently on the next edit.
+    """
     if not isinstance(document, Mapping):
         raise NotRepresentable("the policy must be a JSON object")
+    surrogate = _lone_surrogate_at(document, "")
+    if surrogate is not None:
+        raise NotRepresentable(
+            f"{surrogate or '/'} holds a lone surrogate escape (\\ud800-\\udfff), "
+            "which is half a character and cannot be shown"
+        )
     extra = set(document) - {"Version", "Statement"}
     if extra:
         raise NotRepresentable(f"the element {sorted(extra)[0]!r} has no place in the form")
-    raw = document.get("Statement", [])
+    if "Version" not in document:
+        raise NotRepresentable('the policy has no Version, and the form writes Version "5.0"')
+    if document["Version"] != "5.0" or not isinstance(document["Version"], str):
+        raise NotRepresentable(
+            f"/Version is {json.dumps(document['Version'])[:40]}, and the form writes only "
+            'Version "5.0"'
+        )
+    if "Statement" not in document:
+        raise NotRepresentable("the policy has no Statement")
+    raw = document["Statement"]
     items = [raw] if isinstance(raw, dict) else raw
     if not isinstance(items, list) or not all(isinstance(s, dict) for s in items):
         raise NotRepresentable("Statement must be an object or a list of objects")
@@ -219,41 +329,74 @@ def state_from_document(
         raise NotRepresentable(f"the form shows at most {MAX_STATEMENTS} statements")
     state = EditorState(name=name, description=description, profile=profile, statements=[])
     for i, s in enumerate(items):
-        where = f"/Statement/{i}"
-        extra = set(s) - STATEMENT_KEYS
-        if extra:
-            raise NotRepresentable(f"{where} has {sorted(extra)[0]!r}, which the form cannot show")
-        if "Action" in s and "NotAction" in s or "Resource" in s and "NotResource" in s:
-            raise NotRepresentable(f"{where} has both an element and its Not- form")
-        effect = s.get("Effect", "")
-        if not isinstance(effect, str):
-            raise NotRepresentable(f"{where}/Effect must be a string")
-        sid = s.get("Sid", "")
-        if not isinstance(sid, str):
-            raise NotRepresentable(f"{where}/Sid must be a string")
-        action_element = "NotAction" if "NotAction" in s else "Action"
-        resource_element = "NotResource" if "NotResource" in s else "Resource"
-        resources = (
-            _string_list(s[resource_element], f"{where}/{resource_element}")
-            if resource_element in s
-            else ["*"]
-        )
-        state.statements.append(
-            StatementForm(
-                sid=sid,
-                effect=effect,
-                action_element=action_element,
-                actions=_string_list(s.get(action_element, []), f"{where}/{action_element}"),
-                resource_element=resource_element,
-                all_resources=resource_element == "Resource" and resources == ["*"],
-                resources=[] if resources == ["*"] and resource_element == "Resource" else resources,
-                conditions=_condition_rows(s["Condition"], f"{where}/Condition")
-                if "Condition" in s
-                else [],
-                service=_service_of(s.get(action_element, [])),
-            )
-        )
+        state.statements.append(_statement_form(s, f"/Statement/{i}"))
     return state
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate_at(value: Any, where: str) -> str | None:
+    """The path of the first string (key or value) holding a lone surrogate, if any."""
+    if isinstance(value, str):
+        return where if _SURROGATE.search(value) else None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if _SURROGATE.search(str(key)):
+                return f"{where}/{key!r}"
+            found = _lone_surrogate_at(item, f"{where}/{key}")
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for n, item in enumerate(value):
+            found = _lone_surrogate_at(item, f"{where}/{n}")
+            if found is not None:
+                return found
+    return None
+
+
+def _statement_form(s: dict[str, Any], where: str) -> StatementForm:
+    extra = set(s) - STATEMENT_KEYS
+    if extra:
+        raise NotRepresentable(f"{where} has {sorted(extra)[0]!r}, which the form cannot show")
+    if "Action" in s and "NotAction" in s or "Resource" in s and "NotResource" in s:
+        raise NotRepresentable(f"{where} has both an element and its Not- form")
+    if "Effect" not in s:
+        raise NotRepresentable(f"{where} has no Effect")
+    effect = s["Effect"]
+    if not isinstance(effect, str):
+        raise NotRepresentable(f"{where}/Effect must be a string")
+    sid = s.get("Sid")
+    if sid is not None and not isinstance(sid, str):
+        raise NotRepresentable(f"{where}/Sid must be a string")
+    if sid is not None and (not _fits_a_line(sid) or len(sid) > 200):
+        raise NotRepresentable(
+            f"{where}/Sid is empty, longer than 200 characters or has spaces or line breaks "
+            "at its ends, which the form would not keep"
+        )
+    if "Action" not in s and "NotAction" not in s:
+        raise NotRepresentable(f"{where} has neither Action nor NotAction")
+    action_element = "NotAction" if "NotAction" in s else "Action"
+    resource_element = "NotResource" if "NotResource" in s else "Resource"
+    resources = (
+        _string_list(s[resource_element], f"{where}/{resource_element}")
+        if resource_element in s
+        else ["*"]
+    )
+    all_resources = resource_element == "Resource" and resources == ["*"]
+    return StatementForm(
+        sid=sid or "",
+        effect=effect,
+        action_element=action_element,
+        actions=_string_list(s[action_element], f"{where}/{action_element}"),
+        resource_element=resource_element,
+        all_resources=all_resources,
+        resources=[] if all_resources else resources,
+        conditions=_condition_rows(s["Condition"], f"{where}/Condition")
+        if "Condition" in s
+        else [],
+        service=_service_of(s[action_element]),
+    )
 
 
 def _service_of(actions: Any) -> str:

@@ -53,12 +53,14 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
     elif name == "minify":
         editor_input = from_json_text(to_minified_text(editor_input), editor_input.state)
     elif name not in ("check", "json", ""):
+        _, i, j = parse_op(op)
         builder = {
-            part: str(request.POST.get(f"builder-{part}", ""))
+            part: str(request.POST.get(f"builder-{part}-{i}-{j}", ""))
             for part in ("region", "account", "id")
         }
         message = apply_structure_op(editor_input.state, op, catalog, builder) or ""
         if editor_input.source == "form":
+            ctx.fit_operators(editor_input.state, catalog, request.htmx.trigger)
             editor_input = from_json_text_state(editor_input.state)
     if not request.htmx:
         return _render(request, catalog, editor_input, full=True, message=message)

@@ -36,6 +36,26 @@
     }
   });
 
+  // A refused or failed request must not leave the page silently stale.
+  function showStatus(text) {
+    var status = document.getElementById("editor-status");
+    if (!status) return;
+    status.textContent = text;
+    status.hidden = !text;
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var code = event.detail.xhr ? event.detail.xhr.status : 0;
+    showStatus(code === 400 || code === 413
+      ? "The server refused that change: the policy or the form is larger than it accepts. Nothing was lost in this page; shorten the policy."
+      : "The server could not check that change (status " + code + "). Your text is still here; try again.");
+  });
+  document.addEventListener("htmx:sendError", function () {
+    showStatus("The server cannot be reached. Your text is still here; the findings will update when it answers again.");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.successful) showStatus("");
+  });
+
   document.addEventListener("click", function (event) {
     var copy = event.target.closest && event.target.closest(".copy-json");
     if (copy) {

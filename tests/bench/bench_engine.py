@@ -57,7 +57,9 @@ def generated_catalog(services: int = 100, per_service: int = 100) -> Catalog:
                     "resource_types": [{"name": f"thing{a % 2}", "required": True}]
                     if has_resource
                     else [],
-                    "condition_keys": [f"{prefix}:Flag"] if a % 4 == 0 else ["g:EnterpriseProjectId"],
+                    "condition_keys": [f"{prefix}:Flag"]
+                    if a % 4 == 0
+                    else ["g:EnterpriseProjectId"],
                     "dependencies": dependencies,
                 }
             )
@@ -70,8 +72,14 @@ def generated_catalog(services: int = 100, per_service: int = 100) -> Catalog:
                         "prefix": prefix,
                         "name": prefix.upper(),
                         "resource_types": [
-                            {"name": "thing0", "urn_pattern": f"{prefix}:<region>:<account-id>:thing0:<id>"},
-                            {"name": "thing1", "urn_pattern": f"{prefix}:<region>:<account-id>:thing1:<id>"},
+                            {
+                                "name": "thing0",
+                                "urn_pattern": f"{prefix}:<region>:<account-id>:thing0:<id>",
+                            },
+                            {
+                                "name": "thing1",
+                                "urn_pattern": f"{prefix}:<region>:<account-id>:thing1:<id>",
+                            },
                         ],
                         "condition_keys": [
                             {"name": f"{prefix}:Flag", "type": "boolean", "multivalued": False},
@@ -114,17 +122,25 @@ def max_size_text(names: list[str], resource: str, flag_key: str) -> str:
     return text + " " * (QUOTA - len(text))
 
 
-def measure(fn: Callable[[], object], budget: float = 1.5) -> tuple[float, float, int]:
-    """Median and p95 in milliseconds, repeating until the time budget is spent."""
+def measure(fn: Callable[[], object], budget: float = 1.5) -> dict[str, float]:
+    """Median and p95 in milliseconds of wall time, and the median of CPU time, which
+    other processes on a busy machine disturb less; repeats until the budget is spent."""
     fn()  # warm the catalog's memos, as a running server would be
-    times: list[float] = []
+    wall: list[float] = []
+    cpu: list[float] = []
     start = time.perf_counter()
-    while time.perf_counter() - start < budget or len(times) < 20:
-        t0 = time.perf_counter()
+    while time.perf_counter() - start < budget or len(wall) < 20:
+        w0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.95) - 1], len(times)
+        cpu.append((time.process_time() - c0) * 1000)
+        wall.append((time.perf_counter() - w0) * 1000)
+    wall.sort()
+    return {
+        "median": statistics.median(wall),
+        "p95": wall[int(len(wall) * 0.95) - 1],
+        "cpu": statistics.median(cpu),
+        "runs": len(wall),
+    }
 
 
 def cases(catalog: Catalog, names: list[str], resource: str, flag: str) -> dict[str, str]:
@@ -146,16 +162,24 @@ def main() -> None:
         "10k actions": (big, cases(big, big_names, "svc000:*:*:thing0:*", "svc000:Flag")),
     }
     results: dict[tuple[str, str], float] = {}
-    header = f"{'catalog':<12} {'policy':<24} {'chars':>6} {'APIs':>5} {'median ms':>10} {'p95 ms':>8} {'runs':>6}"
+    cpu: dict[tuple[str, str], float] = {}
+    header = (
+        f"{'catalog':<12} {'policy':<24} {'chars':>6} {'APIs':>5} {'median ms':>10} "
+        f"{'p95 ms':>8} {'cpu ms':>8} {'runs':>6}"
+    )
     print(header)
     print("-" * len(header))
     for label, (catalog, texts) in suites.items():
         for case, text in texts.items():
             analysis = analyze_policy(text, catalog)
-            median, p95, runs = measure(lambda c=catalog, t=text: analyze_policy(t, c))
-            results[(label, case)] = median
+            m = measure(lambda c=catalog, t=text: analyze_policy(t, c))
+            results[(label, case)] = m["median"]
+            cpu[(label, case)] = m["cpu"]
             apis = len(analysis.preview.apis)
-            print(f"{label:<12} {case:<24} {len(text):>6} {apis:>5} {median:>10.3f} {p95:>8.3f} {runs:>6}")
+            print(
+                f"{label:<12} {case:<24} {len(text):>6} {apis:>5} {m['median']:>10.3f} "
+                f"{m['p95']:>8.3f} {m['cpu']:>8.3f} {m['runs']:>6.0f}"
+            )
     print()
     print("growth with policy size (median / median of 1 statement):")
     for label in suites:
@@ -172,8 +196,15 @@ def main() -> None:
     target = results[("IMS", "max size (5,120 chars)")]
     big_max = results[("10k actions", "max size (5,120 chars)")]
     print()
-    print(f"target 1: max-size policy on IMS, median {target:.3f} ms (target < 2 ms)")
-    print(f"target 2: max-size policy on 10k catalog, median {big_max:.3f} ms (target < {3 * target:.3f} ms)")
+    case = "max size (5,120 chars)"
+    print(
+        f"target 1: max-size policy on IMS, median {target:.3f} ms "
+        f"(cpu {cpu[('IMS', case)]:.3f} ms); target < 2 ms"
+    )
+    print(
+        f"target 2: max-size policy on 10k catalog, median {big_max:.3f} ms "
+        f"(cpu {cpu[('10k actions', case)]:.3f} ms); target < 3 x IMS = {3 * target:.3f} ms"
+    )
 
 
 if __name__ == "__main__":

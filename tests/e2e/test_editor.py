@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -112,3 +113,42 @@ def test_export_then_import_gives_back_the_same_form(live_server, page: Page, tm
     expect(page.get_by_label("ims:images:share")).to_be_checked()
     expect(page.get_by_label("ims:images:addMember")).to_be_checked()
     expect(page.locator("#preview-summary")).to_contain_text("2 of 29 APIs denied")
+
+
+def test_condition_builder_offers_keys_of_the_chosen_actions_and_fitting_operators(
+    live_server, page: Page
+):
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("ims:images:copyInRegion").check()
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+
+    page.get_by_role("button", name="Add condition").click()
+    key = page.locator("#s0-c0-key")
+    expect(key.locator("option", has_text="ims:Encrypted")).to_have_count(1)
+    expect(key.locator("option", has_text="ims:TargetOrgPaths")).to_have_count(0)
+    key.select_option("ims:Encrypted")
+
+    operator = page.locator("#s0-c0-operator")
+    expect(operator.locator("option")).to_have_text(["Bool", "Null"])
+    page.locator("#s0-c0-values").fill("false")
+
+    row = _row(page, "POST /v1/cloudimages/{image_id}/copy")
+    expect(row.locator(".badge").first).to_have_text("Conditional")
+    expect(row).to_contain_text("ims:Encrypted")
+    expect(page.locator("#json")).to_have_value(re.compile(r'"ims:Encrypted": false'))
+    document = json.loads(page.locator("#json").input_value())
+    assert document["Statement"][0]["Condition"] == {"Bool": {"ims:Encrypted": False}}
+
+
+def test_keyboard_only_choice_keeps_focus_on_the_checkbox(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    box = page.locator("#s0-a-ims\\:images\\:share")
+    box.focus()
+
+    page.keyboard.press("Space")
+
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+    expect(box).to_be_checked()
+    expect(box).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(box).not_to_be_focused()

@@ -149,3 +149,22 @@ def test_bytes_are_decoded_as_utf8():
     sid = parsed.root.get("Sid")
     assert sid is not None and isinstance(sid.value, JsonScalar)
     assert sid.value.value == "é"
+
+
+def test_huge_number_is_a_syntax_error_not_a_crash():
+    text_result = parse_policy('{"Version": ' + "1" * 5000 + "}")
+    value_result = parse_policy({"Version": 10**5000})
+
+    assert text_result.error is not None
+    assert text_result.error.span is not None and text_result.error.span.start.column == 13
+    assert value_result.error is not None
+    assert parse_policy('{"Version": ' + "1" * 300 + "}").error is None
+
+
+def test_parse_result_json_form():
+    good = parse_policy('{"Version": "5.0"}').to_json()
+    bad = parse_policy('{"Version": ').to_json()
+
+    assert good == {"ok": True, "error": None, "value": {"Version": "5.0"}}
+    assert bad["ok"] is False and bad["value"] is None
+    assert bad["error"]["code"] == "JSON_SYNTAX_ERROR"

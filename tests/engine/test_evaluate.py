@@ -332,3 +332,50 @@ def test_invalid_statement_is_ignored(ims):
     doc = policy({"Effect": "Maybe", "Action": "ims:quotas:get"})
 
     assert outcome(doc, "ims:quotas:get", {}, ims) is Outcome.ALLOWED
+
+
+def test_duplicated_condition_key_counts_once_the_last_value_like_json_readers(ims):
+    text = (
+        '{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": "ims:images:list",'
+        ' "Condition": {"Bool": {"g:MFAPresent": "true", "g:MFAPresent": "false"}}}]}'
+    )
+
+    assert outcome(text, LIST, {"g:MFAPresent": ["false"]}, ims) is Outcome.DENIED
+    assert outcome(text, LIST, {"g:MFAPresent": ["true"]}, ims) is Outcome.ALLOWED
+
+
+def test_request_from_json(ims):
+    request = Request.from_json(
+        {"action": "ims:images:get", "resource": "ims:r:a:image:{?}", "context": {"g:SourceIp": []}}
+    )
+
+    assert request.resource == "ims:r:a:image:{?}"
+    assert (
+        evaluate(request, [policy(deny(Resource="ims:*:*:image:*"))], ims).outcome is Outcome.DENIED
+    )
+    with pytest.raises(ValueError, match="action"):
+        Request.from_json({"resource": "*"})
+    with pytest.raises(ValueError, match="context"):
+        Request.from_json({"action": "a:b:c", "context": {"k": {"x": 1}}})
+
+
+def test_management_account_has_no_scp_levels_and_is_allowed(ims):
+    decision = evaluate_path(Request("ims:images:share"), [], ims)
+
+    assert decision.outcome is Outcome.ALLOWED
+
+
+def test_conditional_along_a_path_names_the_level(ims):
+    ou = compile_policy(
+        policy(deny(LIST, Sid="NoMfa", Condition={"Bool": {"g:MFAPresent": "false"}})),
+        ims,
+        name="mfa",
+    )
+
+    decision = evaluate_path(Request(LIST), [Level("root", []), Level("ou-dev", [ou])], ims)
+
+    assert decision.outcome is Outcome.CONDITIONAL
+    assert decision.conditions == (
+        'denied when g:MFAPresent is false (statement "NoMfa" of mfa at ou-dev)',
+    )
+    assert decision.decided_by is not None and decision.decided_by.level == "ou-dev"

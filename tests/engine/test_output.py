@@ -45,3 +45,12 @@ def test_text_output_names_file_line_column_and_code(ims):
 
     assert 'p.json:5:17: error INVALID_EFFECT Effect is "deny"' in text
     assert text.splitlines()[-1].startswith("p.json: 2 finding(s)")
+
+
+def test_text_output_escapes_lone_surrogates(ims):
+    result = validate_policy({"Version": "5.0", "Statement": [deny("ims:images:\ud800")]}, ims)
+
+    text = findings_text("p.json", result)
+
+    assert "\\ud800" in text
+    text.encode("utf-8")

@@ -174,7 +174,7 @@ def test_preview_text_lists_every_api(ims):
     text = preview_text(preview_policy(policy(deny("ims:serverImages:create")), ims))
 
     assert "POST /v2/cloudimages/action" in text
-    assert "only required only for enterprise project migration" in text
+    assert "ims:serverImages:create (required only for enterprise project migration)" in text
     assert text.splitlines()[-1].startswith("apis: 29")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from scpstudio.engine.diff import diff_policies
 from scpstudio.engine.document import canonical, parse_policy, to_minified, to_pretty
 from scpstudio.engine.evaluate import Level, Outcome, Request, ResourceRef, evaluate_path
 from scpstudio.engine.policy import compile_policy
@@ -24,7 +25,7 @@ FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 json_scalars = (
     st.none()
     | st.booleans()
-    | st.integers(min_value=-(10**20), max_value=10**20)
+    | st.integers()
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(max_size=12)
 )
@@ -247,10 +248,20 @@ def _completions(context: dict[str, list[str]], resource: ResourceRef):
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(policies, st.sampled_from(REQUEST_ACTIONS), resources, contexts(), st.booleans())
-def test_three_valued_outcome_agrees_with_every_completion(doc, action, resource, context, fa):
-    compiled = compile_policy(doc, CATALOG)
-    levels = [Level("node", [compiled], fa)]
+@given(
+    policies,
+    st.none() | policies,
+    st.sampled_from(REQUEST_ACTIONS),
+    resources,
+    contexts(),
+    st.booleans(),
+)
+def test_three_valued_outcome_agrees_with_every_completion(
+    doc, parent, action, resource, context, fa
+):
+    levels = [Level("node", [compile_policy(doc, CATALOG)], fa)]
+    if parent is not None:  # an organization path: the parent level must allow too
+        levels.insert(0, Level("ou", [compile_policy(parent, CATALOG)], True))
 
     decision = evaluate_path(Request(action, resource, context), levels, CATALOG, explain=False)
 
@@ -317,3 +328,17 @@ def test_wildcard_runs_in_linear_time_on_hostile_patterns():
 
     assert not wildcard_match(pattern, "a" * 8_000)
     assert large <= 4.5 * small
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(policies, statements())
+def test_adding_a_deny_never_makes_an_api_more_allowed_in_the_diff(doc, extra):
+    extra = {**extra, "Effect": "Deny"}
+    after = {**doc, "Statement": [*doc["Statement"], extra]}
+
+    diff = diff_policies(doc, after, CATALOG, "identity")
+
+    for change in diff.changes:
+        best_before = max(_RANK[o] for o in change.before_possible)
+        best_after = max(_RANK[o] for o in change.after_possible)
+        assert best_after <= best_before, change

@@ -267,3 +267,25 @@ def test_validation_never_raises_on_odd_input(ims, source):
         f.severity.value in {"error", "security_warning", "warning", "suggestion"}
         for f in result.findings
     )
+
+
+def test_redundant_entry_fix_removes_that_entry(ims):
+    found = findings(policy(deny(["ims:images:*", "ims:images:get"])), ims)
+
+    fix = _only(found, Code.REDUNDANT_ACTION).fix
+
+    assert fix is not None
+    assert fix.to_json() == {"op": "remove", "path": "/Statement/0/Action/1"}
+
+
+def test_missing_dependency_fix_appends_the_dependency(ims):
+    found = findings(policy(allow(["ims:images:share"])), ims, "identity")
+
+    fix = _only(found, Code.MISSING_DEPENDENCY).fix
+
+    assert fix is not None
+    assert fix.to_json() == {
+        "op": "add",
+        "path": "/Statement/0/Action/-",
+        "value": "ims:images:get",
+    }

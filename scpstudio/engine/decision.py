@@ -1,0 +1,203 @@
+"""What evaluation answers: outcomes, the request asked, and why (traces).
+
+Plain data, shared by the evaluator, the preview, the diff and every renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from scpstudio.engine.conditions import Tri
+from scpstudio.engine.errors import EngineInputError
+
+if TYPE_CHECKING:
+    from scpstudio.engine.policy import Policy
+
+
+class Outcome(StrEnum):
+    ALLOWED = "allowed"
+    DENIED = "denied"
+    NOT_ALLOWED = "not_allowed"
+    CONDITIONAL = "conditional"
+
+
+ALLOWED, DENIED, NOT_ALLOWED, CONDITIONAL = (
+    Outcome.ALLOWED,
+    Outcome.DENIED,
+    Outcome.NOT_ALLOWED,
+    Outcome.CONDITIONAL,
+)
+_ORDER = (DENIED, NOT_ALLOWED, ALLOWED)
+NO_RESOURCE = "*"  # the request of an action without resource-level permissions
+
+
+def tri_json(value: Tri) -> str:
+    return "unknown" if value is None else ("true" if value else "false")
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """A resource URN whose segments may be unknown (None)."""
+
+    service: str | None = None
+    region: str | None = None
+    account: str | None = None
+    type: str | None = None
+    id: str | None = None
+
+    @classmethod
+    def parse(cls, urn: str) -> ResourceRef:
+        """`ims:cn-north-4:0a1b:image:abc`; a segment written `{?}` is unknown."""
+        parts: list[str | None] = [None if p == "{?}" else p for p in urn.split(":", 4)]
+        parts += [None] * (5 - len(parts))
+        return cls(*parts)
+
+    @property
+    def parts(self) -> tuple[str | None, ...]:
+        return (self.service, self.region, self.account, self.type, self.id)
+
+    def __str__(self) -> str:
+        return ":".join("{?}" if p is None else p for p in self.parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """An action on a resource with a context: key -> values.
+
+    In the context a key given with an empty list is absent; a key not given is unknown.
+    `resource` None means "this action's resource, id unknown"; `"*"` means no resource.
+    """
+
+    action: str
+    resource: ResourceRef | str | None = None
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Request:
+        """Read `{"action", "resource" (URN, segments `{?}` unknown; or null), "context"}`.
+
+        Raises EngineInputError (a ValueError) with a sentence naming what is wrong.
+        """
+        if not isinstance(data, dict) or not isinstance(data.get("action"), str):
+            raise EngineInputError('A request is an object with an "action" string.')
+        resource = data.get("resource")
+        if resource is not None and not isinstance(resource, str):
+            raise EngineInputError('The request\'s "resource" must be a URN string or null.')
+        context = data.get("context") or {}
+        if not isinstance(context, dict) or not all(
+            isinstance(v, list | str | int | float | bool) for v in context.values()
+        ):
+            raise EngineInputError('The request\'s "context" must map keys to lists of values.')
+        return cls(data["action"], resource, context)
+
+
+def normalize_context(context: Mapping[str, Any] | None) -> dict[str, tuple[Any, ...]]:
+    out: dict[str, tuple[Any, ...]] = {}
+    for key, values in (context or {}).items():
+        if isinstance(values, list | tuple | set | frozenset):
+            out[str(key).casefold()] = tuple(values)
+        else:
+            out[str(key).casefold()] = (values,)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedBy:
+    action: str
+    policy: str | None = None
+    statement: int | None = None
+    sid: str | None = None
+    level: str | None = None
+    effect: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "policy": self.policy,
+            "statement": self.statement,
+            "sid": self.sid,
+            "level": self.level,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionTrace:
+    operator: str
+    key: str
+    values: tuple[Any, ...]
+    result: Tri
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "operator": self.operator,
+            "key": self.key,
+            "values": [v if isinstance(v, str | int | float | bool) else None for v in self.values],
+            "result": tri_json(self.result),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StatementTrace:
+    """Why one statement applied or not."""
+
+    level: str | None
+    policy: str | None
+    statement: int
+    sid: str | None
+    effect: str | None
+    applies: Tri
+    action: bool
+    action_reason: str
+    resource: Tri
+    resource_reason: str
+    conditions: tuple[ConditionTrace, ...]
+
+    @property
+    def unknown_parts(self) -> list[str]:
+        parts = [self.resource_reason] if self.resource is None else []
+        return parts + [c.text for c in self.conditions if c.result is None]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "policy": self.policy,
+            "statement": self.statement,
+            "sid": self.sid,
+            "effect": self.effect,
+            "applies": tri_json(self.applies),
+            "action": {"result": tri_json(self.action), "reason": self.action_reason},
+            "resource": {"result": tri_json(self.resource), "reason": self.resource_reason},
+            "conditions": [c.to_json() for c in self.conditions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    outcome: Outcome
+    possible: frozenset[Outcome]
+    decided_by: DecidedBy | None = None
+    conditions: tuple[str, ...] = ()
+    statements: tuple[StatementTrace, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome.value,
+            "possible": [o.value for o in _ORDER if o in self.possible],
+            "decided_by": self.decided_by.to_json() if self.decided_by else None,
+            "conditions": list(self.conditions),
+            "statements": [s.to_json() for s in self.statements],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One node of an organization path: the policies attached to it."""
+
+    name: str
+    policies: Sequence[Policy]
+    full_access: bool = True

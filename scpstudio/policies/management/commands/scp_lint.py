@@ -1,0 +1,69 @@
+"""`manage.py scp_lint FILE...`: validate policies in CI (text, JSON or SARIF).
+
+Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 when a file
+cannot be read. `-` reads standard input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.findings import Severity
+from scpstudio.engine.lint import (
+    FORMATS,
+    STDIN_NAME,
+    LintedFile,
+    fails,
+    lint_json,
+    lint_sarif,
+    lint_text,
+)
+from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+from scpstudio.engine.validate import validate_policy
+
+
+def read_source(name: str) -> str:
+    """The file's text (UTF-8, BOM allowed); raises OSError or UnicodeError."""
+    if name != STDIN_NAME:
+        return Path(name).read_bytes().decode("utf-8-sig")
+    stream = getattr(sys.stdin, "buffer", None)  # a test may hand in a text-only stream
+    return stream.read().decode("utf-8-sig") if stream is not None else sys.stdin.read()
+
+
+class Command(BaseCommand):
+    help = "Validate SCP / identity policy files against the catalog."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("files", nargs="+", metavar="FILE", help="policy files; - for stdin")
+        parser.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
+        parser.add_argument("--format", choices=FORMATS, default="text")
+        parser.add_argument(
+            "--fail-on", choices=[s.value for s in Severity], default=Severity.ERROR.value
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        catalog = catalog_snapshot()
+        linted, unreadable = [], False
+        for name in options["files"]:
+            try:
+                text = read_source(name)
+            except (OSError, UnicodeError) as exc:
+                self.stderr.write(f"{name}: cannot be read: {exc}")
+                unreadable = True
+                continue
+            linted.append(LintedFile(name, validate_policy(text, catalog, options["profile"])))
+        if options["format"] == "text":
+            self.stdout.write(lint_text(linted))
+        else:
+            report = lint_json(linted) if options["format"] == "json" else lint_sarif(linted)
+            self.stdout.write(json.dumps(report, indent=2))
+        if unreadable:
+            sys.exit(2)
+        if fails(linted, options["fail_on"]):
+            sys.exit(1)

@@ -1,0 +1,51 @@
+"""`manage.py scp_preview FILE`: the outcome of every API of the catalog under a policy.
+
+`--context` takes JSON (or @file): {"region", "account_id", "resource_ids", "keys"}.
+Exit status: 0 on success, 1 when the policy is not valid JSON, 2 on unreadable input.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.document import parse_policy
+from scpstudio.engine.plain_text import preview_text
+from scpstudio.engine.preview import PreviewContext, preview_policy
+from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+from scpstudio.policies.management.commands.scp_lint import read_source
+
+
+class Command(BaseCommand):
+    help = "Preview the outcome of every API of the catalog under a policy."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("file", metavar="FILE", help="policy file; - for stdin")
+        parser.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
+        parser.add_argument("--context", default=None, help="JSON object, or @file holding one")
+        parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument("--no-full-access", action="store_true", help="SCP without FullAccess")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            text = read_source(options["file"])
+            raw = options["context"]
+            if raw and raw.startswith("@"):
+                raw = read_source(raw[1:])
+            context = PreviewContext.from_json(json.loads(raw) if raw else None)
+        except (OSError, UnicodeError, ValueError) as exc:
+            raise CommandError(f"cannot read the input: {exc}", returncode=2) from exc
+        parsed = parse_policy(text)
+        if parsed.error is not None:
+            raise CommandError(parsed.error.message, returncode=1)
+        catalog = catalog_snapshot()
+        preview = preview_policy(
+            parsed, catalog, options["profile"], context, full_access=not options["no_full_access"]
+        )
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(preview.to_json(), indent=2))
+        else:
+            self.stdout.write(preview_text(preview))

@@ -1,0 +1,211 @@
+"""The policy API's shapes: the request read into engine arguments, and the answers described
+for the OpenAPI schema. The answers themselves are the engine's own `to_json()`, the same JSON
+the command line prints; the response serializers below only document them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from scpstudio.engine.evaluate import Outcome
+from scpstudio.engine.findings import Code, Severity
+from scpstudio.engine.preview import PreviewContext
+from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+
+PROFILE_NAMES = tuple(PROFILES)
+
+
+@extend_schema_field(OpenApiTypes.ANY)
+class PolicyDocumentField(serializers.Field):
+    """JSON text (a string, which finding positions refer to) or any decoded JSON value.
+
+    Passed on untouched: DRF's JSONField would re-encode the value only to check it.
+    """
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            "region": {"type": "string", "nullable": True},
+            "account_id": {"type": "string", "nullable": True},
+            "resource_ids": {"type": "object", "additionalProperties": {"type": "string"}},
+            "keys": {"type": "object", "additionalProperties": {"type": "array", "items": {}}},
+        },
+        "example": {"region": "cn-north-4", "keys": {"ims:Encrypted": ["false"]}},
+    }
+)
+class PreviewContextField(serializers.Field):
+    """What the caller knows about the request; every key left out stays unknown."""
+
+    def to_internal_value(self, data: Any) -> PreviewContext:
+        try:
+            return PreviewContext.from_json(data)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from exc
+
+    def to_representation(self, value: PreviewContext) -> dict[str, Any]:
+        return value.to_json()
+
+
+class PolicyCheckSerializer(serializers.Serializer):
+    """The body of `validate` and `preview`."""
+
+    document = PolicyDocumentField(
+        allow_null=True,
+        help_text="The policy: JSON text (positions in findings refer to it) or a JSON value.",
+        error_messages={
+            "required": "The body has no document: send the policy as JSON text or a JSON value."
+        },
+    )
+    profile = serializers.ChoiceField(
+        choices=PROFILE_NAMES,
+        default=DEFAULT_PROFILE,
+        help_text="The rules to check against.",
+        error_messages={
+            "invalid_choice": f"The profile must be one of: {', '.join(PROFILE_NAMES)}.",
+            "null": f"The profile must be one of: {', '.join(PROFILE_NAMES)}.",
+        },
+    )
+    context = PreviewContextField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Region, account, resource ids and condition key values known to the preview.",
+    )
+    full_access = serializers.BooleanField(
+        default=True,
+        help_text="Preview an SCP next to FullAccess (as attached in an organization).",
+        error_messages={
+            "invalid": "full_access must be true or false.",
+            "null": "full_access must be true or false.",
+        },
+    )
+
+    def to_internal_value(self, data: Any) -> Any:
+        # A misspelt option would otherwise be silently replaced by its default; it is
+        # named first, since it is likely why a required field is missing.
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                allowed = ", ".join(self.fields)
+                raise serializers.ValidationError(
+                    {unknown[0][:100]: f"Unknown field; the body takes only: {allowed}."}
+                )
+        return super().to_internal_value(data)
+
+
+# -- answers (documentation only) -------------------------------------------------------------
+
+
+class ApiErrorSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="What is wrong with the request, as a sentence.")
+    field = serializers.CharField(
+        allow_null=True, help_text="The body field at fault; null when it is the body itself."
+    )
+
+
+class PositionSerializer(serializers.Serializer):
+    line = serializers.IntegerField(help_text="1-based.")
+    column = serializers.IntegerField(help_text="1-based, in characters.")
+    offset = serializers.IntegerField(help_text="0-based, in characters.")
+
+
+class SpanSerializer(serializers.Serializer):
+    start = PositionSerializer()
+    end = PositionSerializer()
+
+
+class FixSerializer(serializers.Serializer):
+    op = serializers.ChoiceField(choices=("replace", "add", "remove", "move"))
+    path = serializers.CharField(help_text="JSON pointer into the decoded policy.")
+    value = serializers.JSONField(required=False)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        # `from` is a Python keyword, so it cannot be declared as a class attribute.
+        fields["from"] = serializers.CharField(required=False, help_text="Source of a move.")
+        return fields
+
+
+class FindingSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=[c.value for c in Code])
+    severity = serializers.ChoiceField(choices=[s.value for s in Severity])
+    message = serializers.CharField()
+    path = serializers.CharField(help_text="JSON pointer to the element at fault.")
+    span = SpanSerializer(allow_null=True, help_text="Where in the text; null for JSON values.")
+    fix = FixSerializer(allow_null=True, help_text="A certain repair, as a JSON Patch operation.")
+    suggestions = serializers.ListField(child=serializers.CharField())
+
+
+class PolicySizeSerializer(serializers.Serializer):
+    characters = serializers.IntegerField()
+    minified_characters = serializers.IntegerField(allow_null=True)
+    limit = serializers.IntegerField()
+
+
+class ValidationSerializer(serializers.Serializer):
+    findings = FindingSerializer(many=True)
+    size = PolicySizeSerializer()
+
+
+_OUTCOMES = [o.value for o in Outcome]
+# `conditional` is never a possibility itself: it means more than one is.
+_POSSIBLE = [o.value for o in Outcome if o is not Outcome.CONDITIONAL]
+
+
+class DecidedBySerializer(serializers.Serializer):
+    action = serializers.CharField()
+    policy = serializers.CharField(allow_null=True)
+    statement = serializers.IntegerField(allow_null=True)
+    sid = serializers.CharField(allow_null=True)
+    level = serializers.CharField(allow_null=True)
+
+
+class DecisionSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=_OUTCOMES)
+    possible = serializers.ListField(child=serializers.ChoiceField(choices=_POSSIBLE))
+    decided_by = DecidedBySerializer(allow_null=True)
+    conditions = serializers.ListField(child=serializers.CharField())
+
+
+class ActionOutcomeSerializer(DecisionSerializer):
+    action = serializers.CharField()
+    dependency_of = serializers.CharField(allow_null=True)
+
+
+class LinkPreviewSerializer(DecisionSerializer):
+    action = serializers.CharField()
+    note = serializers.CharField()
+    actions = ActionOutcomeSerializer(many=True)
+
+
+class ApiPreviewSerializer(DecisionSerializer):
+    method = serializers.CharField()
+    path = serializers.CharField()
+    service = serializers.CharField()
+    actions = ActionOutcomeSerializer(many=True)
+    conditional_links = LinkPreviewSerializer(many=True)
+
+
+class PreviewSummarySerializer(serializers.Serializer):
+    apis = serializers.IntegerField()
+    allowed = serializers.IntegerField()
+    denied = serializers.IntegerField()
+    not_allowed = serializers.IntegerField()
+    conditional = serializers.IntegerField()
+
+
+class PreviewSerializer(serializers.Serializer):
+    apis = ApiPreviewSerializer(many=True)
+    summary = PreviewSummarySerializer()

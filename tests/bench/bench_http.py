@@ -1,0 +1,391 @@
+"""Benchmark: live validation over HTTP, against gunicorn as it is deployed.
+
+Run with `python tests/bench/bench_http.py`. Prints figures; asserts nothing.
+
+It migrates a throwaway SQLite database (which loads the shipped catalog), starts
+`gunicorn scpstudio.wsgi -w 2` on a free loopback port, and for 1, 8 and 32 concurrent
+clients (threads, each with its own keep-alive connection) sends a policy filled close to
+the 5,120-character quota, for BENCH_SECONDS (default 20) per level, in two scenarios:
+
+* rest: `POST /api/v1/validate` then `POST /api/v1/preview` (one keystroke = two requests);
+* editor: `POST /editor/` with `op=json` and `HX-Request: true`, the editor's round trip.
+
+Latencies are per request as the client sees them; `round p95` is the keystroke (for `rest`,
+the pair); `server` is the time inside a worker, from gunicorn's access log, so the gap to the
+client's figure is time spent queued (2 sync workers) or waiting for a CPU. Loopback only.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = ROOT / ".venv" / "bin"
+HOST = "127.0.0.1"
+QUOTA = 5120
+CONCURRENCY = (1, 8, 32)
+WORKERS = 2
+READY_TIMEOUT = 60.0
+REQUEST_TIMEOUT = 30.0
+
+IMS_ACTION_GROUPS = (
+    ("ims:images:share", "ims:images:addMember", "ims:images:updateMemberStatus"),
+    ("ims:images:copyCrossRegion", "ims:images:copyInRegion", "ims:images:export"),
+    ("ims:images:create", "ims:images:deleteImage", "ims:images:updateImage"),
+    ("ims:serverImages:create", "ims:wholeImages:create", "ims:dataImages:create"),
+    ("ims:images:import", "ims:images:upload", "ims:images:setTags"),
+)
+
+
+# -- the policy ------------------------------------------------------------------------------
+
+
+def statement(i: int) -> dict[str, Any]:
+    """A Deny on a few IMS actions, unless the caller is one of two accounts of its own."""
+    accounts = [f"{(i * 7919 + k) % 10**12:012d}" for k in range(2)]
+    condition: dict[str, Any] = {"StringNotEquals": {"g:PrincipalAccount": accounts}}
+    if i % 5 == 1:
+        condition["Bool"] = {"ims:Encrypted": ["false"]}
+    return {
+        "Sid": f"DenyIms{i}",
+        "Effect": "Deny",
+        "Action": list(IMS_ACTION_GROUPS[i % len(IMS_ACTION_GROUPS)]),
+        "Resource": ["*"],
+        "Condition": condition,
+    }
+
+
+def minified(statements: int) -> str:
+    document = {"Version": "5.0", "Statement": [statement(i) for i in range(statements)]}
+    return json.dumps(document, separators=(",", ":"))
+
+
+def max_size_policy() -> str:
+    """As many statements as fit the quota minified (bounded: the text only grows)."""
+    count = 1
+    while count < 1000 and len(minified(count + 1)) <= QUOTA:
+        count += 1
+    return minified(count)
+
+
+# -- the server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(database: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SECRET_KEY="bench",
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS=f"{HOST},localhost",
+        DATABASE_URL=f"sqlite:///{database}",
+        DJANGO_SETTINGS_MODULE="scpstudio.settings",
+    )
+    return env
+
+
+def start_server(
+    env: dict[str, str], port: int, log: Path, access_log: Path
+) -> subprocess.Popen[bytes]:
+    subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "scpstudio.wsgi",
+                "-w",
+                str(WORKERS),
+                "-b",
+                f"{HOST}:{port}",
+                # Time spent in the worker, apart from waiting in the accept queue.
+                "--access-logfile",
+                str(access_log),
+                "--access-logformat",
+                "%(m)s %(U)s %(s)s %(D)s",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            try:
+                conn.request("GET", "/editor/")
+                if conn.getresponse().status == 200:
+                    return
+            finally:
+                conn.close()
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer within {READY_TIMEOUT:.0f} s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=5)
+
+
+# -- the clients ------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    requests: list[float] = field(default_factory=list)  # seconds per request
+    rounds: list[float] = field(default_factory=list)  # seconds per keystroke round trip
+    errors: int = 0
+    first_error: str = ""
+
+    def error(self, what: str) -> None:
+        self.errors += 1
+        self.first_error = self.first_error or what
+
+
+class Client:
+    """One keep-alive connection; reopened when the server closes it (sync workers do)."""
+
+    def __init__(self, port: int) -> None:
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+
+    def send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Any:
+        try:
+            self.conn.request(method, path, body, headers)
+            response = self.conn.getresponse()
+            response.body = response.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            raise
+        if response.will_close:
+            self.conn.close()
+        return response
+
+    def post_json(self, path: str, body: bytes) -> Any:
+        return self.send("POST", path, body, {"Content-Type": "application/json"})
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class RestScenario:
+    name = "rest (validate + preview)"
+    requests_per_round = 2
+
+    def __init__(self, policy: str) -> None:
+        self.body = json.dumps({"document": policy, "profile": "scp"}).encode()
+        self.headers = {"Content-Type": "application/json"}
+
+    def prepare(self, client: Client) -> Any:
+        return None
+
+    def round(self, client: Client, state: Any, tally: Tally) -> None:
+        for path in ("/api/v1/validate", "/api/v1/preview"):
+            t0 = time.perf_counter()
+            response = client.send("POST", path, self.body, self.headers)
+            tally.requests.append(time.perf_counter() - t0)
+            if response.status != 200:
+                tally.error(f"{path}: HTTP {response.status}")
+
+
+class EditorScenario:
+    name = "editor (POST /editor/, HX-Request)"
+    requests_per_round = 1
+
+    def __init__(self, policy: str) -> None:
+        self.form = {"source": "json", "op": "json", "json": policy, "profile": "scp"}
+
+    def prepare(self, client: Client) -> Any:
+        """GET the editor once for the CSRF cookie, as a browser would."""
+        response = client.send("GET", "/editor/", None, {})
+        cookie = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookie.load(header)
+        token = cookie["csrftoken"].value
+        return {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "HX-Request": "true",
+            "X-CSRFToken": token,
+            "Cookie": f"csrftoken={token}",
+        }
+
+    def round(self, client: Client, headers: Any, tally: Tally) -> None:
+        t0 = time.perf_counter()
+        response = client.send("POST", "/editor/", urlencode(self.form).encode(), headers)
+        tally.requests.append(time.perf_counter() - t0)
+        if response.status != 200:
+            tally.error(f"/editor/: HTTP {response.status}")
+
+
+def client_loop(port: int, scenario: Any, deadline: float, tally: Tally) -> None:
+    client = Client(port)
+    try:
+        state = scenario.prepare(client)
+        while time.monotonic() < deadline:
+            t0 = time.perf_counter()
+            try:
+                scenario.round(client, state, tally)
+            except (OSError, http.client.HTTPException) as exc:
+                tally.error(f"{type(exc).__name__}: {exc}")
+                continue
+            tally.rounds.append(time.perf_counter() - t0)
+    except (OSError, http.client.HTTPException, KeyError) as exc:
+        tally.error(f"setup: {type(exc).__name__}: {exc}")
+    finally:
+        client.close()
+
+
+def server_times(access_log: Path, offset: int) -> tuple[list[float], int]:
+    """Seconds the workers spent on each POST logged since `offset`, and the new offset."""
+    with access_log.open("rb") as log:
+        log.seek(offset)
+        lines = log.read().decode(errors="replace").splitlines()
+        end = log.tell()
+    times = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 4 and parts[0] == "POST" and parts[3].isdigit():
+            times.append(int(parts[3]) / 1e6)
+    return sorted(times), end
+
+
+def run_level(port: int, scenario: Any, clients: int, seconds: float) -> dict[str, Any]:
+    tallies = [Tally() for _ in range(clients)]
+    start = time.monotonic()
+    deadline = start + seconds
+    threads = [
+        threading.Thread(target=client_loop, args=(port, scenario, deadline, t), daemon=True)
+        for t in tallies
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=seconds + REQUEST_TIMEOUT + 10)
+    elapsed = time.monotonic() - start
+    requests = sorted(x for t in tallies for x in t.requests)
+    rounds = sorted(x for t in tallies for x in t.rounds)
+    return {
+        "clients": clients,
+        "rps": len(requests) / elapsed,
+        "p50": _ms(requests, 0.50),
+        "p95": _ms(requests, 0.95),
+        "round_p95": _ms(rounds, 0.95),
+        "requests": len(requests),
+        "errors": sum(t.errors for t in tallies),
+        "first_error": next((t.first_error for t in tallies if t.first_error), ""),
+    }
+
+
+def _ms(sorted_seconds: list[float], q: float) -> float:
+    if not sorted_seconds:
+        return float("nan")
+    if q == 0.50:
+        return statistics.median(sorted_seconds) * 1000
+    index = min(len(sorted_seconds) - 1, max(0, round(q * len(sorted_seconds)) - 1))
+    return sorted_seconds[index] * 1000
+
+
+# -- the report ----------------------------------------------------------------------------
+
+
+def check_policy(port: int, policy: str) -> str:
+    """The policy must be valid and the catalog loaded, or the figures mean nothing."""
+    client = Client(port)
+    try:
+        body = json.dumps({"document": policy}).encode()
+        answers = [client.post_json(p, body) for p in ("/api/v1/validate", "/api/v1/preview")]
+    finally:
+        client.close()
+    for answer in answers:
+        if answer.status != 200:
+            raise RuntimeError(f"HTTP {answer.status}: {answer.body[:300]!r}")
+    validation, preview = (json.loads(a.body) for a in answers)
+    errors = [f["code"] for f in validation["findings"] if f["severity"] == "error"]
+    if errors:
+        raise RuntimeError(f"the benchmark policy has errors: {errors}")
+    return (
+        f"{len(validation['findings'])} finding(s), no error; "
+        f"preview of {preview['summary']['apis']} APIs: {preview['summary']}"
+    )
+
+
+def main() -> None:
+    seconds = float(os.environ.get("BENCH_SECONDS", "20"))
+    policy = max_size_policy()
+    tmp = Path(tempfile.mkdtemp(prefix="scp-bench-"))
+    port = free_port()
+    server = None
+    try:
+        access_log = tmp / "access.log"
+        server = start_server(
+            server_env(tmp / "bench.sqlite3"), port, tmp / "gunicorn.log", access_log
+        )
+        wait_ready(port, server)
+        print(f"gunicorn -w {WORKERS} on {HOST}:{port}; {seconds:g} s per level")
+        print(f"policy: {len(policy)} characters minified (quota {QUOTA})")
+        print(f"check: {check_policy(port, policy)}")
+        for scenario in (RestScenario(policy), EditorScenario(policy)):
+            print(f"\n{scenario.name}")
+            print(
+                f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+                f"{'round p95':>10} {'server p50':>11} {'server p95':>11} "
+                f"{'requests':>9} {'errors':>7}"
+            )
+            for clients in CONCURRENCY:
+                _, offset = server_times(access_log, 0)
+                r = run_level(port, scenario, clients, seconds)
+                worker, _ = server_times(access_log, offset)
+                print(
+                    f"{r['clients']:>7} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
+                    f"{r['round_p95']:>10.1f} {_ms(worker, 0.50):>11.1f} "
+                    f"{_ms(worker, 0.95):>11.1f} {r['requests']:>9} {r['errors']:>7}"
+                    + (f"  first error: {r['first_error']}" if r["errors"] else ""),
+                    flush=True,
+                )
+    finally:
+        if server is not None:
+            stop_server(server)
+            if server.returncode not in (0, -signal.SIGTERM):
+                print((tmp / "gunicorn.log").read_text()[-3000:], file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
