@@ -300,3 +300,20 @@ def fit_operators(state: EditorState, catalog: Catalog, changed_field: str | Non
     if not key.multivalued:
         row.qualifier = ""
     return True
+
+
+def statement_shown(s: StatementForm) -> tuple[Any, ...]:
+    """What the form shows of a statement: chosen actions have no order on the page."""
+    return (
+        s.sid,
+        s.effect,
+        s.action_element,
+        frozenset(a.casefold() for a in s.actions),
+        s.resource_element,
+        s.all_resources,
+        tuple(s.resources),
+        tuple(
+            (c.qualifier, c.operator, c.if_exists, c.key, tuple(c.values)) for c in s.conditions
+        ),
+        s.service,
+    )

@@ -28,7 +28,7 @@ from scpstudio.policies.editor_io import (
     terraform_snippet,
 )
 from scpstudio.policies.editor_ops import PatchError, apply_patch, apply_structure_op, parse_op
-from scpstudio.policies.editor_state import EditorState
+from scpstudio.policies.editor_state import EditorState, state_from_form
 
 TEMPLATE = "policies/editor.html"
 
@@ -45,27 +45,70 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
         state = EditorState()
         return _render(request, catalog, from_json_text_state(state), full=True)
     op = str(request.POST.get("op", "check"))
-    editor_input = read_editor(request.POST, op=op)
-    message = ""
-    name, _, _ = parse_op(op)
-    if name in ("fix", "use"):
-        editor_input, message = _apply_fix(request, catalog, editor_input, op)
-    elif name == "minify":
-        editor_input = from_json_text(to_minified_text(editor_input), editor_input.state)
-    elif name not in ("check", "json", ""):
-        _, i, j = parse_op(op)
-        builder = {
-            part: str(request.POST.get(f"builder-{part}-{i}-{j}", ""))
-            for part in ("region", "account", "id")
-        }
-        message = apply_structure_op(editor_input.state, op, catalog, builder) or ""
-        if editor_input.source == "form":
-            ctx.fit_operators(editor_input.state, catalog, request.htmx.trigger)
-            editor_input = from_json_text_state(editor_input.state)
+    editor_input, message = _apply_op(request, catalog, read_editor(request.POST, op=op), op)
     if not request.htmx:
         return _render(request, catalog, editor_input, full=True, message=message)
-    partial = {"check": "check", "json": "json"}.get(op, "structure")
+    if op == "json":
+        return _render_json_edit(request, catalog, editor_input)
+    partial = "check" if op == "check" else "structure"
     return _render(request, catalog, editor_input, partial=partial, message=message)
+
+
+def _apply_op(
+    request: HtmxHttpRequest, catalog: Catalog, editor_input: EditorInput, op: str
+) -> tuple[EditorInput, str]:
+    """Carry out a button's operation; typing (`check`, `json`) changes nothing here."""
+    name, i, j = parse_op(op)
+    if name in ("fix", "use"):
+        return _apply_fix(request, catalog, editor_input, op)
+    if name == "minify":
+        return from_json_text(to_minified_text(editor_input), editor_input.state), ""
+    if name in ("check", "json", ""):
+        return editor_input, ""
+    builder = {
+        part: str(request.POST.get(f"builder-{part}-{i}-{j}", ""))
+        for part in ("region", "account", "id")
+    }
+    message = apply_structure_op(editor_input.state, op, catalog, builder) or ""
+    if editor_input.source == "form":
+        ctx.fit_operators(editor_input.state, catalog, request.htmx.trigger)
+        editor_input = from_json_text_state(editor_input.state)
+    return editor_input, message
+
+
+def _render_json_edit(
+    request: HtmxHttpRequest, catalog: Catalog, editor_input: EditorInput
+) -> HttpResponse:
+    """A keystroke in the JSON: redraw only the statements it changed in the form.
+
+    Redrawing every statement of a large policy on each keystroke is most of the
+    cost of the round trip; a statement the JSON edit did not touch is left as it is.
+    """
+    posted = state_from_form(request.POST)
+    new = editor_input.state
+    if (
+        editor_input.form_problem
+        or request.POST.get("source") == "json"
+        or len(posted.statements) != len(new.statements)
+    ):
+        return _render(request, catalog, editor_input, partial="json")
+    changed = {
+        i
+        for i, (a, b) in enumerate(zip(posted.statements, new.statements))
+        if ctx.statement_shown(a) != ctx.statement_shown(b)
+    }
+    context = _context(request, catalog, editor_input, "")
+    context["changed_statements"] = [st for st in context["statements"] if st.index in changed]
+    context["unchanged_slot_ids"] = [
+        sid for sid in context["slot_ids"] if _slot_statement(sid) not in changed
+    ]
+    return render(request, f"{TEMPLATE}#response-json-statements", context)
+
+
+def _slot_statement(slot_id: str) -> int | None:
+    """`f-s3-c1` -> 3; `f-policy` -> None."""
+    head = slot_id.split("-")[1] if slot_id.count("-") else ""
+    return int(head[1:]) if head.startswith("s") and head[1:].isdigit() else None
 
 
 def from_json_text_state(state: EditorState) -> EditorInput:

@@ -31,7 +31,8 @@
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
     if (!target) return;
-    if ((target.id === "json" && dirty.json) || (target.id === "workspace" && dirty.form)) {
+    var formPart = target.id === "workspace" || target.classList.contains("statement");
+    if ((target.id === "json" && dirty.json) || (formPart && dirty.form)) {
       event.detail.shouldSwap = false;
     }
   });
