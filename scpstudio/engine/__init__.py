@@ -1,7 +1,18 @@
 """The policy language of SCP Studio, in pure Python.
 
 Nothing in this package imports Django or any other part of the project: the web
-views, the REST API and the command line are thin faces over these functions.
+views, the REST API and the command line are thin faces over these functions:
+
+* `parse_policy(text_or_value) -> ParseResult` (positioned tree, syntax error, duplicates)
+* `validate_policy(source, catalog, profile) -> ValidationResult` (findings, size; never raises)
+* `preview_policy(source, catalog, profile, context, full_access=True) -> Preview`
+* `analyze_policy(...)`: both on one parse, what the editor runs per keystroke
+* `evaluate(request, policies, catalog)` / `evaluate_path(request, levels, catalog) -> Decision`
+* `preview_levels(levels, catalog, context)`: the per-API preview along an organization path
+* `diff_policies(before, after, catalog, profile, context) -> PolicyDiff`
+* `to_pretty` / `to_minified`, `findings_to_sarif`, `findings_text`, `preview_text`
+
+Every result has `to_json()`, the dict the REST API and `scp_lint`/`scp_preview` print.
 """
 
 from scpstudio.engine.analysis import Analysis, analyze_policy

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from scpstudio.engine.findings import Severity
@@ -51,3 +53,11 @@ def fails(files: Sequence[LintedFile], fail_on: Severity | str = Severity.ERROR)
     """Whether any finding is at or above the `--fail-on` severity."""
     threshold = Severity(fail_on)
     return any(f.result.at_or_above(threshold) for f in files)
+
+
+def read_source(name: str) -> str:
+    """The file's text (UTF-8, BOM allowed); raises OSError or UnicodeError."""
+    if name != STDIN_NAME:
+        return Path(name).read_bytes().decode("utf-8-sig")
+    stream = getattr(sys.stdin, "buffer", None)  # a test may hand in a text-only stream
+    return stream.read().decode("utf-8-sig") if stream is not None else sys.stdin.read()

@@ -139,7 +139,9 @@ def resource_applies(action: Action, parts: tuple[str, ...]) -> bool:
         return False
     if not wildcard_match(parts[0], action.service, ignore_case=True):
         return False
-    return any(wildcard_match(parts[3], r.name, ignore_case=True) for r in action.resource_types)
+    # a type marked required (`image *`) is the one a specific URN must name
+    types = [r for r in action.resource_types if r.required] or action.resource_types
+    return any(wildcard_match(parts[3], r.name, ignore_case=True) for r in types)
 
 
 def _applies_to_any(

@@ -312,8 +312,13 @@ def statement_shown(s: StatementForm) -> tuple[Any, ...]:
         s.resource_element,
         s.all_resources,
         tuple(s.resources),
-        tuple(
-            (c.qualifier, c.operator, c.if_exists, c.key, tuple(c.values)) for c in s.conditions
-        ),
+        tuple((c.qualifier, c.operator, c.if_exists, c.key, tuple(c.values)) for c in s.conditions),
         s.service,
     )
+
+
+def slots_to_send(slot_ids: list[str], filled: dict[str, Any], shown: str) -> list[str]:
+    """The finding slots a keystroke's answer must redraw: those that hold findings
+    now, and those the page shows findings in (`shown`, posted back by the page)."""
+    wanted = set(filled) | set(shown.split()[:1000])
+    return [sid for sid in slot_ids if sid in wanted]

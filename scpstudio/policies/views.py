@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -100,9 +100,9 @@ def _render_json_edit(
     context = _context(request, catalog, editor_input, "")
     context["changed_statements"] = [st for st in context["statements"] if st.index in changed]
     context["unchanged_slot_ids"] = [
-        sid for sid in context["slot_ids"] if _slot_statement(sid) not in changed
+        sid for sid in context["slots_to_send"] if _slot_statement(sid) not in changed
     ]
-    return render(request, f"{TEMPLATE}#response-json-statements", context)
+    return _respond(request, f"{TEMPLATE}#response-json-statements", context)
 
 
 def _slot_statement(slot_id: str) -> int | None:
@@ -161,9 +161,13 @@ def _render(
     message: str = "",
 ) -> HttpResponse:
     context = _context(request, catalog, editor_input, message)
-    if full:
-        return render(request, TEMPLATE, context)
-    return render(request, f"{TEMPLATE}#response-{partial}", context)
+    return _respond(request, TEMPLATE if full else f"{TEMPLATE}#response-{partial}", context)
+
+
+def _respond(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """Render as UTF-8; a lone surrogate from a JSON escape is shown as its escape."""
+    text = render_to_string(template, context, request)
+    return HttpResponse(text.encode("utf-8", "backslashreplace"))
 
 
 def _context(
@@ -183,6 +187,7 @@ def _context(
     )
     form_shown = not editor_input.form_problem
     slots = ctx.findings_by_slot(analysis, state if form_shown else None)
+    slot_ids = ctx.slot_ids(state) if form_shown else ["f-policy"]
     wanted = str(data.get("preview_filter", "all"))
     statements = ctx.statement_views(state, catalog) if form_shown else []
     return {
@@ -192,7 +197,9 @@ def _context(
         "statements": statements,
         "analysis": analysis,
         "slots": slots,
-        "slot_ids": ctx.slot_ids(state) if form_shown else ["f-policy"],
+        "slot_ids": slot_ids,
+        "filled_slots": " ".join(sorted(slots)),
+        "slots_to_send": ctx.slots_to_send(slot_ids, slots, str(data.get("filled_slots", ""))),
         "match_feedback": ctx.match_feedback(state, catalog),
         "rules": ctx.profile_rules(state.profile),
         "profiles": [

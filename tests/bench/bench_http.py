@@ -8,7 +8,8 @@ clients (threads, each with its own keep-alive connection) sends a policy filled
 the 5,120-character quota, for BENCH_SECONDS (default 20) per level, in two scenarios:
 
 * rest: `POST /api/v1/validate` then `POST /api/v1/preview` (one keystroke = two requests);
-* editor: `POST /editor/` with `op=json` and `HX-Request: true`, the editor's round trip.
+* editor: `POST /editor/` with the whole form and `HX-Request: true`, the editor's round
+  trip, for a keystroke in the form (`op=check`) and in the JSON view (`op=json`).
 
 Latencies are per request as the client sees them; `round p95` is the keystroke (for `rest`,
 the pair); `server` is the time inside a worker, from gunicorn's access log, so the gap to the
@@ -226,32 +227,62 @@ class RestScenario:
 
 
 class EditorScenario:
-    name = "editor (POST /editor/, HX-Request)"
+    """The editor's keystroke: the whole form posted back, as the browser does.
+
+    `op=check` is a keystroke in the form; `op=json` a keystroke in the JSON view,
+    alternating between the policy and a copy with one action changed, so every other
+    round redraws one statement.
+    """
+
     requests_per_round = 1
 
-    def __init__(self, policy: str) -> None:
-        self.form = {"source": "json", "op": "json", "json": policy, "profile": "scp"}
+    def __init__(self, policy: str, op: str) -> None:
+        self.op = op
+        self.name = f"editor {op} (POST /editor/, HX-Request, whole form)"
+        self.texts = (policy, policy.replace("ims:images:share", "ims:images:get", 1))
+        self.policy = policy
 
     def prepare(self, client: Client) -> Any:
-        """GET the editor once for the CSRF cookie, as a browser would."""
+        """GET the editor for the CSRF cookie, then open the policy to read the form."""
         response = client.send("GET", "/editor/", None, {})
         cookie = SimpleCookie()
         for header in response.headers.get_all("Set-Cookie") or []:
             cookie.load(header)
         token = cookie["csrftoken"].value
-        return {
+        headers = {
             "Content-Type": "application/x-www-form-urlencoded",
-            "HX-Request": "true",
             "X-CSRFToken": token,
             "Cookie": f"csrftoken={token}",
         }
+        opened = {"source": "json", "op": "json", "json": self.policy, "profile": "scp"}
+        page = client.send("POST", "/editor/", urlencode(opened).encode(), headers)
+        fields = form_fields_of(page.body.decode())
+        fields["op"] = [self.op]
+        return {"headers": {**headers, "HX-Request": "true"}, "fields": fields, "n": 0}
 
-    def round(self, client: Client, headers: Any, tally: Tally) -> None:
+    def round(self, client: Client, state: Any, tally: Tally) -> None:
+        state["n"] += 1
+        fields = {**state["fields"], "json": [self.texts[state["n"] % 2]]}
+        body = urlencode(fields, doseq=True).encode()
         t0 = time.perf_counter()
-        response = client.send("POST", "/editor/", urlencode(self.form).encode(), headers)
+        response = client.send("POST", "/editor/", body, state["headers"])
         tally.requests.append(time.perf_counter() - t0)
         if response.status != 200:
-            tally.error(f"/editor/: HTTP {response.status}")
+            tally.error(f"/editor/ {self.op}: HTTP {response.status}")
+
+
+def form_fields_of(html: str) -> dict[str, list[str]]:
+    """The editor form's fields as a browser would post them."""
+    sys.path.insert(0, str(ROOT))
+    from tests.policies.editor_helpers import _FormReader
+
+    reader = _FormReader("editor")
+    reader.feed(html)
+    reader.close()
+    out: dict[str, list[str]] = {}
+    for name, value in reader.fields:
+        out.setdefault(name, []).append(value)
+    return out
 
 
 def client_loop(port: int, scenario: Any, deadline: float, tally: Tally) -> None:
@@ -361,7 +392,12 @@ def main() -> None:
         print(f"gunicorn -w {WORKERS} on {HOST}:{port}; {seconds:g} s per level")
         print(f"policy: {len(policy)} characters minified (quota {QUOTA})")
         print(f"check: {check_policy(port, policy)}")
-        for scenario in (RestScenario(policy), EditorScenario(policy)):
+        scenarios = (
+            RestScenario(policy),
+            EditorScenario(policy, "check"),
+            EditorScenario(policy, "json"),
+        )
+        for scenario in scenarios:
             print(f"\n{scenario.name}")
             print(
                 f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "

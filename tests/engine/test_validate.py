@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from scpstudio.engine.catalog import Action, Catalog, ResourceType, ResourceTypeRef, Service
 from scpstudio.engine.findings import Code
 from scpstudio.engine.validate import validate_policy
 from tests.engine.helpers import allow, codes, deny, findings, policy
@@ -289,3 +290,30 @@ def test_missing_dependency_fix_appends_the_dependency(ims):
         "path": "/Statement/0/Action/-",
         "value": "ims:images:get",
     }
+
+
+def test_specific_urns_must_name_a_required_resource_type():
+    catalog = Catalog.build(
+        services=[Service("evs", "EVS")],
+        resource_types=[
+            ResourceType("evs", "volume", "evs:<region>:<account-id>:volume:<id>"),
+            ResourceType("evs", "snapshot", "evs:<region>:<account-id>:snapshot:<id>"),
+        ],
+        actions=[
+            Action(
+                "evs:volumes:attach",
+                "evs",
+                "",
+                "write",
+                (ResourceTypeRef("volume", True), ResourceTypeRef("snapshot", False)),
+            )
+        ],
+    )
+
+    snapshot_only = codes(
+        policy(deny("evs:volumes:attach", Resource="evs:*:*:snapshot:*")), catalog
+    )
+    volume = codes(policy(deny("evs:volumes:attach", Resource="evs:*:*:volume:*")), catalog)
+
+    assert ("NO_APPLICABLE_RESOURCE", "/Statement/0/Action") in snapshot_only
+    assert "NO_APPLICABLE_RESOURCE" not in {c for c, _ in volume}

@@ -546,11 +546,6 @@ def test_bytes_that_are_not_utf_8_get_an_answer_not_a_server_error(client, body)
     assert response.status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/views: JSON escapes of lone surrogates decode to strings UTF-8 cannot encode; "
-    "findings, preview rows and the form echo them and the response fails with a 500",
-)
 @pytest.mark.parametrize(
     "text",
     [

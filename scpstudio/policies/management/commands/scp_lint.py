@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -17,23 +16,15 @@ from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.findings import Severity
 from scpstudio.engine.lint import (
     FORMATS,
-    STDIN_NAME,
     LintedFile,
     fails,
     lint_json,
     lint_sarif,
     lint_text,
+    read_source,
 )
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
 from scpstudio.engine.validate import validate_policy
-
-
-def read_source(name: str) -> str:
-    """The file's text (UTF-8, BOM allowed); raises OSError or UnicodeError."""
-    if name != STDIN_NAME:
-        return Path(name).read_bytes().decode("utf-8-sig")
-    stream = getattr(sys.stdin, "buffer", None)  # a test may hand in a text-only stream
-    return stream.read().decode("utf-8-sig") if stream is not None else sys.stdin.read()
 
 
 class Command(BaseCommand):

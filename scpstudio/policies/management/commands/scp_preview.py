@@ -13,10 +13,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.document import parse_policy
+from scpstudio.engine.lint import read_source
 from scpstudio.engine.plain_text import preview_text
 from scpstudio.engine.preview import PreviewContext, preview_policy
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
-from scpstudio.policies.management.commands.scp_lint import read_source
 
 
 class Command(BaseCommand):
