@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.findings import Finding, Severity
 from scpstudio.engine.preview import Preview, PreviewContext, preview_policy
 from scpstudio.engine.profiles import Profile
 from scpstudio.engine.validate import ValidationResult, validate_policy
@@ -16,6 +17,18 @@ from scpstudio.engine.validate import ValidationResult, validate_policy
 class Analysis:
     validation: ValidationResult
     preview: Preview
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.validation.findings
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Findings per severity, every severity present, worst first."""
+        counts = {severity.value: 0 for severity in sorted(Severity, key=lambda s: -s.rank)}
+        for finding in self.validation.findings:
+            counts[finding.severity.value] += 1
+        return counts
 
     def to_json(self) -> dict[str, Any]:
         return {"validation": self.validation.to_json(), "preview": self.preview.to_json()}

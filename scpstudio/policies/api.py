@@ -23,8 +23,8 @@ from rest_framework.views import APIView, exception_handler
 
 from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.lint import LintedFile, lint_json
-from scpstudio.engine.validate import ValidationResult
-from scpstudio.policies.analysis import Analysis, analyse
+from scpstudio.engine.preview import preview_policy
+from scpstudio.engine.validate import ValidationResult, validate_policy
 from scpstudio.policies.serializers import (
     ApiErrorSerializer,
     PolicyCheckSerializer,
@@ -135,7 +135,8 @@ class PolicyApi(APIView):
     def get_exception_handler(self) -> Any:
         return api_error_handler
 
-    def analyse(self, request: Request) -> Analysis:
+    def checked_body(self, request: Request) -> dict[str, Any]:
+        """The request's fields, checked; a problem raises the 400/415 the client reads."""
         if not _content_length(request):
             raise exceptions.ParseError("The body is empty; send a JSON object with a document.")
         if not request.content_type:
@@ -147,14 +148,7 @@ class PolicyApi(APIView):
             )
         serializer = PolicyCheckSerializer(data=body)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        return analyse(
-            data["document"],
-            catalog_snapshot(),
-            profile=data["profile"],
-            context=data["context"],
-            full_access=data["full_access"],
-        )
+        return dict(serializer.validated_data)
 
 
 def _content_length(request: Request) -> int:
@@ -203,7 +197,9 @@ class ValidateApi(PolicyApi):
         examples=_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
-        return Response(lint_file_json(self.analyse(request).validation))
+        data = self.checked_body(request)
+        result = validate_policy(data["document"], catalog_snapshot(), data["profile"])
+        return Response(lint_file_json(result))
 
 
 def lint_file_json(result: ValidationResult) -> dict[str, Any]:
@@ -223,4 +219,12 @@ class PreviewApi(PolicyApi):
         examples=_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
-        return Response(self.analyse(request).preview.to_json())
+        data = self.checked_body(request)
+        preview = preview_policy(
+            data["document"],
+            catalog_snapshot(),
+            data["profile"],
+            data["context"],
+            full_access=data["full_access"],
+        )
+        return Response(preview.to_json())

@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from scpstudio.engine.analysis import Analysis
 from scpstudio.engine.catalog import ACCESS_LEVELS, Action, Catalog, ConditionKey
 from scpstudio.engine.findings import Finding
 from scpstudio.engine.operators import OPERATORS
 from scpstudio.engine.profiles import get_profile
-from scpstudio.policies.analysis import Analysis
 from scpstudio.policies.editor_state import ConditionRow, EditorState, StatementForm
 
 LEVEL_LABELS = {

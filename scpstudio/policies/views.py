@@ -13,10 +13,10 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.analysis import analyze_policy
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import parse_policy, to_minified, to_pretty
 from scpstudio.policies import editor_context as ctx
-from scpstudio.policies.analysis import analyse
 from scpstudio.policies.editor_io import (
     EditorInput,
     document_for_export,
@@ -94,7 +94,7 @@ def _render_json_edit(
         return _render(request, catalog, editor_input, partial="json")
     changed = {
         i
-        for i, (a, b) in enumerate(zip(posted.statements, new.statements))
+        for i, (a, b) in enumerate(zip(posted.statements, new.statements, strict=True))
         if ctx.statement_shown(a) != ctx.statement_shown(b)
     }
     context = _context(request, catalog, editor_input, "")
@@ -127,7 +127,7 @@ def _apply_fix(
 ) -> tuple[EditorInput, str]:
     """Apply a finding's certain fix (`fix-K`) or one of its suggestions (`use-K-N`)."""
     name, k, n = parse_op(op)
-    result = analyse(editor_input.json_text, catalog, profile=editor_input.state.profile)
+    result = analyze_policy(editor_input.json_text, catalog, editor_input.state.profile)
     stale = "That fix no longer applies: the policy changed. Look at the findings again."
     if k is None or k >= len(result.findings):
         return editor_input, stale
@@ -178,12 +178,8 @@ def _context(
     type_names = sorted({r.name for r in catalog.resource_types.values()})
     preview_context, context_problems = read_context(data, type_names)
     full_access = request.method == "GET" or bool(data.get("full_access"))
-    analysis = analyse(
-        editor_input.json_text,
-        catalog,
-        profile=state.profile,
-        context=preview_context,
-        full_access=full_access,
+    analysis = analyze_policy(
+        editor_input.json_text, catalog, state.profile, preview_context, full_access=full_access
     )
     form_shown = not editor_input.form_problem
     slots = ctx.findings_by_slot(analysis, state if form_shown else None)
