@@ -12,7 +12,7 @@ from catalog.models import Action, CatalogRevision, Dependency
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "ims-scp-elements.txt"
+SEED = Path(__file__).resolve().parent / "fixtures" / "ims-scp-elements.txt"
 
 
 def _seed_text() -> str:
