@@ -219,6 +219,8 @@ class Finding:
     span: Span | None = None
     fix: Fix | None = None
     suggestions: tuple[str, ...] = field(default=())
+    # Repairs to choose from when none is certain: each one a JSON Patch operation.
+    choices: tuple[Fix, ...] = field(default=())
 
     @property
     def severity(self) -> Severity:
@@ -233,6 +235,7 @@ class Finding:
             "span": self.span.to_json() if self.span else None,
             "fix": self.fix.to_json() if self.fix else None,
             "suggestions": list(self.suggestions),
+            "choices": [c.to_json() for c in self.choices],
         }
 
 

@@ -30,8 +30,10 @@ class Report:
         *,
         fix: Fix | None = None,
         suggestions: tuple[str, ...] = (),
+        choices: tuple[Fix, ...] = (),
     ) -> None:
-        self.findings.append(Finding(code, message, path, self.parse.span_of(at), fix, suggestions))
+        span = self.parse.span_of(at)
+        self.findings.append(Finding(code, message, path, span, fix, suggestions, choices))
 
 
 def quote(value: Any) -> str:

@@ -162,6 +162,7 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
             path,
             node,
             suggestions=tuple(suggestions),
+            choices=tuple(Fix("replace", path, name) for name in suggestions),
         )
     elif found.name != text:
         report.add(

@@ -213,6 +213,7 @@ def _check_qualifier(
             f"match with ForAnyValue:{clause.operator} or ForAllValues:{clause.operator}.",
             clause.path,
             clause.member,
+            choices=_qualifier_choices(statement, clause),
         )
     if not key.multivalued and parsed.qualifier == FOR_ALL:
         report.add(
@@ -286,4 +287,27 @@ def _check_presence(
         f"statement ({shown}), {consequence}.",
         clause.path,
         clause.member,
+    )
+
+
+def _qualifier_choices(statement: Statement, clause: Clause) -> tuple[Fix, ...]:
+    """Rename the operator to its ForAnyValue: or ForAllValues: form, when that is a
+    plain rename: the operator holds only this key and the new name is not taken."""
+    condition = statement.node.get("Condition") if statement.node is not None else None
+    if condition is None or not isinstance(condition.value, JsonObject):
+        return ()
+    operator = condition.value.get(clause.operator)
+    if operator is None or not isinstance(operator.value, JsonObject):
+        return ()
+    if len(operator.value.members) != 1:
+        return ()
+    base = pointer("Statement", statement.index, "Condition")
+    return tuple(
+        Fix(
+            "move",
+            base + pointer(f"{q}:{clause.operator}"),
+            from_path=base + pointer(clause.operator),
+        )
+        for q in (FOR_ANY, FOR_ALL)
+        if condition.value.get(f"{q}:{clause.operator}") is None
     )

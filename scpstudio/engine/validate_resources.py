@@ -10,7 +10,7 @@ import difflib
 
 from scpstudio.engine.catalog import Action
 from scpstudio.engine.document import JsonArray, JsonNode
-from scpstudio.engine.findings import Code, pointer
+from scpstudio.engine.findings import Code, Fix, pointer
 from scpstudio.engine.policy import Statement
 from scpstudio.engine.report import Report, quote
 from scpstudio.engine.validate_actions import element_items
@@ -181,6 +181,7 @@ def _check_applicability(
                 'statement with Resource "*".',
                 path,
                 node,
+                fix=_all_resources_fix(report, statement),
             )
         else:
             types = sorted({r.name for a in actions for r in a.resource_types})
@@ -191,3 +192,15 @@ def _check_applicability(
                 path,
                 node,
             )
+
+
+def _all_resources_fix(report: Report, statement: Statement) -> Fix | None:
+    """Resource "*" is certain only when no action of the statement can take a URN."""
+    if statement.resource_element != "Resource":
+        return None
+    catalog = report.catalog
+    for text in statement.actions:
+        matched = catalog.match_actions(text)
+        if not matched or any(a.supports_resources for a in matched):
+            return None
+    return Fix("replace", pointer("Statement", statement.index, "Resource"), ["*"])

@@ -9,7 +9,7 @@ from typing import Any
 
 from scpstudio.engine.analysis import Analysis
 from scpstudio.engine.catalog import ACCESS_LEVELS, Action, Catalog, ConditionKey
-from scpstudio.engine.findings import Finding
+from scpstudio.engine.findings import Finding, Fix
 from scpstudio.engine.operators import OPERATORS
 from scpstudio.engine.profiles import get_profile
 from scpstudio.policies.editor_state import ConditionRow, EditorState, StatementForm
@@ -322,3 +322,18 @@ def slots_to_send(slot_ids: list[str], filled: dict[str, Any], shown: str) -> li
     now, and those the page shows findings in (`shown`, posted back by the page)."""
     wanted = set(filled) | set(shown.split()[:1000])
     return [sid for sid in slot_ids if sid in wanted]
+
+
+def describe_fix(fix: Fix) -> str:
+    """A button's words for a repair: what it will write."""
+    last = fix.path.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    if fix.op == "move":
+        return f"Use {last}"
+    if fix.op == "remove":
+        return f"Remove {last}" if not last.isdigit() else "Remove it"
+    value = fix.value
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        return f"Use {value}"
+    return f"Set {last}"

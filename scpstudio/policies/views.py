@@ -134,10 +134,11 @@ def _apply_fix(
     finding = result.findings[k]
     if name == "use":
         index = int(n) if n and n.isdigit() else -1
-        if not 0 <= index < len(finding.suggestions):
+        if not 0 <= index < len(finding.choices):
             return editor_input, stale
-        patch = ("replace", finding.path, finding.suggestions[index], None)
-        done = f"Now using {finding.suggestions[index]}."
+        choice = finding.choices[index]
+        patch = (choice.op, choice.path, choice.value, choice.from_path)
+        done = f"Done: {ctx.describe_fix(choice)}."
     elif finding.fix is not None:
         fix = finding.fix
         patch = (fix.op, fix.path, fix.value, fix.from_path)

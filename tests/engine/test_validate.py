@@ -43,7 +43,16 @@ def test_finding_json_has_the_documented_shape(ims):
     (data,) = [f.to_json() for f in findings(text, ims) if f.code is Code.INVALID_EFFECT]
 
     assert data["severity"] == "error"
-    assert set(data) == {"code", "severity", "message", "path", "span", "fix", "suggestions"}
+    assert set(data) == {
+        "code",
+        "severity",
+        "message",
+        "path",
+        "span",
+        "fix",
+        "suggestions",
+        "choices",
+    }
     assert set(data["span"]["start"]) == {"line", "column", "offset"}
     assert data["fix"] == {"op": "replace", "path": "/Statement/0/Effect", "value": "Deny"}
 

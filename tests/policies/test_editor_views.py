@@ -364,7 +364,7 @@ def test_a_suggestion_button_replaces_the_mistyped_action(client):
     response = resubmit(client, page, use)
 
     assert _statements(response)[0]["Action"] == ["ims:images:share"]
-    assert "Now using ims:images:share." in response.content.decode()
+    assert "Done: Use ims:images:share." in response.content.decode()
 
 
 def test_a_certain_fix_is_applied(client):

@@ -36,3 +36,10 @@ SEVERITY_LABELS = {
 @register.filter
 def severity_label(severity: Any) -> str:
     return SEVERITY_LABELS.get(str(severity), str(severity))
+
+
+@register.filter
+def fix_label(fix: Any) -> str:
+    from scpstudio.policies.editor_context import describe_fix
+
+    return describe_fix(fix)

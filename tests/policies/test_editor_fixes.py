@@ -1,0 +1,88 @@
+"""One-click repairs in the editor: certain fixes and chosen ones, through the real view."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.policies.editor_helpers import EDITOR, resubmit, shown_document
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(client, document):
+    return client.post(EDITOR, {"op": "json", "source": "json", "json": json.dumps(document)})
+
+
+def _button(response, label):
+    body = response.content.decode()
+    found = re.findall(rf'value="((?:use|fix)-[\d-]+)"[^>]*>{re.escape(label)}<', body)
+    assert found, f"no button {label!r}"
+    return found[0]
+
+
+def test_choosing_a_qualifier_renames_the_operator(client):
+    page = _open(
+        client,
+        {
+            "Version": "5.0",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Action": ["ims:images:share"],
+                    "Resource": ["*"],
+                    "Condition": {"StringNotMatch": {"ims:TargetOrgPaths": ["o-1/r-1/*"]}},
+                }
+            ],
+        },
+    )
+
+    response = resubmit(client, page, _button(page, "Use ForAnyValue:StringNotMatch"))
+
+    condition = shown_document(response)["Statement"][0]["Condition"]
+    assert condition == {"ForAnyValue:StringNotMatch": {"ims:TargetOrgPaths": "o-1/r-1/*"}}
+    assert "MISSING_QUALIFIER" not in response.content.decode()
+
+
+def test_star_replaces_urns_an_action_cannot_take(client):
+    page = _open(
+        client,
+        {
+            "Version": "5.0",
+            "Statement": [
+                {"Effect": "Deny", "Action": ["ims:quotas:get"], "Resource": ["ims:*:*:image:*"]}
+            ],
+        },
+    )
+
+    response = resubmit(client, page, _button(page, "Fix"))
+
+    assert shown_document(response)["Statement"][0]["Resource"] == ["*"]
+    assert "UNSUPPORTED_RESOURCE_URN" not in response.content.decode()
+
+
+def test_minify_button_appears_when_only_the_minified_policy_fits(client):
+    statements = [
+        {
+            "Sid": f"S{i}",
+            "Effect": "Deny",
+            "Action": ["ims:images:share", "ims:images:addMember"],
+            "Resource": ["*"],
+            "Condition": {"ForAnyValue:StringNotMatch": {"ims:TargetOrgPaths": [f"o-{i}/*"]}},
+        }
+        for i in range(18)
+    ]
+    text = json.dumps({"Version": "5.0", "Statement": statements}, indent=2)
+    assert (
+        len(json.dumps({"Version": "5.0", "Statement": statements}, separators=(",", ":")))
+        < 5120
+        < len(text)
+    )
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": text})
+    assert "POLICY_SIZE_NEEDS_MINIFYING" in page.content.decode()
+
+    response = resubmit(client, page, "minify")
+
+    assert "POLICY_SIZE_NEEDS_MINIFYING" not in response.content.decode()
