@@ -261,9 +261,76 @@ def profile_rules(profile: str) -> dict[str, Any]:
 
 
 _OUTCOME_RANK = {"denied": 0, "conditional": 1, "not_allowed": 2, "allowed": 3}
+OUTCOME_LABELS = {
+    "allowed": "Allowed",
+    "denied": "Denied",
+    "not_allowed": "Not allowed",
+    "conditional": "Conditional",
+}
 
 
-def preview_rows(analysis: Analysis, wanted: str) -> list[Any]:
+@dataclass(frozen=True)
+class PreviewRowView:
+    """One preview row as the table prints it, worked out once in Python."""
+
+    method: str
+    path: str
+    outcome: str
+    why: str
+    decided_action: str
+    dependency_of: str
+    statement: int | None
+    statement_label: str
+    other_policy: str
+    notes: tuple[tuple[str, str, str, str], ...]  # (situation, action, outcome, label)
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS.get(self.outcome, self.outcome)
+
+
+def _row_view(row: Any) -> PreviewRowView:
+    d = row.decided_by
+    dependency_of = ""
+    statement: int | None = None
+    label = other = ""
+    if d is not None:
+        for a in row.actions:
+            if a.action == d.action and a.dependency_of:
+                dependency_of = a.dependency_of
+                break
+        if d.statement is not None and d.policy != "FullAccess":
+            statement = d.statement
+            label = f"“{d.sid}”" if d.sid else f"#{d.statement + 1}"
+        else:
+            other = d.policy or ""
+    why = ""
+    if row.outcome.value == "conditional" and row.deciding is not None:
+        why = "; ".join(row.deciding.conditions)
+    notes = tuple(
+        (
+            link.note.removeprefix("required only ").strip(),
+            link.action,
+            link.outcome.value,
+            OUTCOME_LABELS.get(link.outcome.value, link.outcome.value),
+        )
+        for link in row.conditional_links
+    )
+    return PreviewRowView(
+        method=row.method,
+        path=row.path,
+        outcome=row.outcome.value,
+        why=why,
+        decided_action=d.action if d is not None else "",
+        dependency_of=dependency_of,
+        statement=statement,
+        statement_label=label,
+        other_policy=other,
+        notes=notes,
+    )
+
+
+def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:
     """Rows to show, what the policy blocks first, then by path."""
     rows = sorted(
         analysis.preview.apis,
@@ -271,7 +338,7 @@ def preview_rows(analysis: Analysis, wanted: str) -> list[Any]:
     )
     if wanted in FILTERS and wanted != "all":
         rows = [r for r in rows if r.outcome.value == wanted]
-    return rows
+    return [_row_view(r) for r in rows]
 
 
 _KEY_FIELD = re.compile(r"^s(\d+)-c(\d+)-key$")

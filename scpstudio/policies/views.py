@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -98,7 +99,7 @@ def _render_json_edit(
         if ctx.statement_shown(a) != ctx.statement_shown(b)
     }
     context = _context(request, catalog, editor_input, "")
-    context["changed_statements"] = [st for st in context["statements"] if st.index in changed]
+    context["changed_statements"] = [st for st in context["statements"]() if st.index in changed]
     context["unchanged_slot_ids"] = [
         sid for sid in context["slots_to_send"] if _slot_statement(sid) not in changed
     ]
@@ -186,7 +187,8 @@ def _context(
     slots = ctx.findings_by_slot(analysis, state if form_shown else None)
     slot_ids = ctx.slot_ids(state) if form_shown else ["f-policy"]
     wanted = str(data.get("preview_filter", "all"))
-    statements = ctx.statement_views(state, catalog) if form_shown else []
+    # Only the answers that redraw the form need its statements worked out.
+    statements = _Lazy(lambda: ctx.statement_views(state, catalog) if form_shown else [])
     return {
         "nav": "editor",
         "state": state,
@@ -217,7 +219,6 @@ def _context(
         "full_access": full_access,
         "message": message,
         "statement_spans": _statement_spans(analysis),
-        "terraform": _terraform(editor_input),
     }
 
 
@@ -229,27 +230,25 @@ def _statement_spans(analysis: Any) -> dict[int, tuple[int, int]]:
     return spans
 
 
-def _terraform(editor_input: EditorInput) -> str:
-    value, problem = document_for_export(editor_input)
-    if value is None:
-        return ""
-    return terraform_snippet(
-        value, name=editor_input.state.name, description=editor_input.state.description
-    )
-
-
 @require_POST
 def export(request: HtmxHttpRequest) -> HttpResponse:
     """Download the policy as JSON (pretty or minified) or as a Terraform file."""
     editor_input = read_editor(request.POST)
     value, problem = document_for_export(editor_input)
     if value is None:
+        if request.htmx:
+            return HttpResponse(escape(problem), status=400)
         catalog = catalog_snapshot()
         response = _render(request, catalog, editor_input, full=True, message=problem)
         response.status_code = 400
         return response
     kind = str(request.POST.get("op", "download-pretty"))
     name = slug(editor_input.state.name)
+    if kind == "show-terraform":
+        snippet = terraform_snippet(
+            value, name=editor_input.state.name, description=editor_input.state.description
+        )
+        return HttpResponse(escape(snippet).encode("utf-8", "backslashreplace"))
     if kind == "download-terraform":
         body = terraform_snippet(
             value, name=editor_input.state.name, description=editor_input.state.description
@@ -293,3 +292,18 @@ def import_policy(request: HtmxHttpRequest) -> HttpResponse:
     if text.strip() and not message:
         message = "Imported." if not editor_input.form_problem else ""
     return _render(request, catalog, editor_input, full=True, message=message)
+
+
+class _Lazy:
+    """A value worked out on first use; templates call it like any callable."""
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+        self._done = False
+        self._value: Any = None
+
+    def __call__(self) -> Any:
+        if not self._done:
+            self._value = self._make()
+            self._done = True
+        return self._value

@@ -203,11 +203,11 @@ def test_terraform_resource_name_starts_with_a_letter_or_underscore():
     assert _terraform_parts(snippet)["label"] == "scp_2026_policy"
 
 
-def test_the_page_shows_the_terraform_snippet_escaped(client):
+def test_the_page_offers_the_terraform_panel_and_escapes_the_name(client):
     page = client.post(EDITOR, {"op": "json", "json": json.dumps(POLICY), "name": "<b>x</b>"})
 
     body = page.content.decode()
-    assert '<pre class="terraform">resource &quot;huaweicloud_organizations_policy&quot;' in body
+    assert 'hx-vals=\'{"op": "show-terraform"}\'' in body
     assert "<b>x</b>" not in body
 
 
@@ -305,3 +305,24 @@ def test_an_uploaded_file_with_a_lone_surrogate_escape_is_not_a_server_error(cli
     response = client.post(IMPORT, {"import_file": upload})
 
     assert "The file is not UTF-8 text" in response.content.decode()
+
+
+def test_the_terraform_panel_loads_the_snippet_on_demand(client):
+    response = client.post(
+        "/editor/export/",
+        {
+            "op": "show-terraform",
+            "name": "no <sharing>",
+            "statement_count": "1",
+            "s0-effect": "Deny",
+            "s0-actions": "ims:images:share",
+            "s0-resource_mode": "all",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "huaweicloud_organizations_policy" in body
+    assert "no &lt;sharing&gt;" in body
+    assert "Content-Disposition" not in response
