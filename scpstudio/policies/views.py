@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -191,6 +192,9 @@ def _context(
     statements = _Lazy(lambda: ctx.statement_views(state, catalog) if form_shown else [])
     return {
         "nav": "editor",
+        # Reversed once here: the template names them on every finding and button.
+        "editor_url": reverse("policies:editor"),
+        "checks_url": reverse("checks"),
         "state": state,
         "editor": editor_input,
         "statements": statements,
