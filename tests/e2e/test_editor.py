@@ -152,3 +152,23 @@ def test_keyboard_only_choice_keeps_focus_on_the_checkbox(live_server, page: Pag
     expect(box).to_be_focused()
     page.keyboard.press("Tab")
     expect(box).not_to_be_focused()
+
+
+UNLABELLED = """
+() => Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                && !el.getAttribute('aria-labelledby'))
+  .map(el => el.name || el.id)
+"""
+
+
+def test_every_editor_input_has_a_label_and_outcomes_are_in_words(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("ims:images:copyInRegion").check()
+    page.get_by_role("button", name="Add condition").click()
+    expect(page.locator("#s0-c0-key")).to_be_visible()
+
+    assert page.evaluate(UNLABELLED) == []
+    badges = page.locator("table.preview .badge").all_inner_texts()
+    assert set(badges) <= {"Allowed", "Denied", "Not allowed", "Conditional"}
+    assert "Denied" in badges
