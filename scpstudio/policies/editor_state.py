@@ -168,9 +168,11 @@ def state_to_document(state: EditorState) -> dict[str, Any]:
             out[s.resource_element] = list(s.resources)
         elif s.resource_element == "Resource":
             out["Resource"] = ["*"]
-        if s.conditions:
+        # A row without a key is still being written: it joins the policy once it has one.
+        rows = [row for row in s.conditions if row.key]
+        if rows:
             condition: dict[str, dict[str, Any]] = {}
-            for row in s.conditions:
+            for row in rows:
                 condition.setdefault(row.written_operator, {})[row.key] = _condition_value(row)
             out["Condition"] = condition
         statements.append(out)
