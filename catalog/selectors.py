@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from catalog.models import (
     Action,
@@ -15,9 +16,12 @@ from catalog.models import (
     ApiAction,
     ConditionKey,
     Dependency,
+    ResourceType,
     Service,
 )
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
+
+Filters = dict[str, Any]
 
 
 def catalog_export(
@@ -152,3 +156,127 @@ def catalog_health() -> HealthReport:
             ApiAction.objects.filter(action__isnull=True).select_related("api")
         ),
     )
+
+
+# -- the REST API's lists: each prefetches what its representation shows ----------------
+
+
+def _count_per_service(model: type[Any]) -> Coalesce:
+    """How many rows of `model` a service has, as a subquery (joins would multiply rows)."""
+    counts = (
+        model.objects.filter(service=OuterRef("pk"))
+        .order_by()
+        .values("service")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def service_list(*, filters: Filters) -> QuerySet[Service]:
+    qs = Service.objects.annotate(
+        action_count=_count_per_service(Action),
+        api_count=_count_per_service(Api),
+        resource_type_count=_count_per_service(ResourceType),
+        condition_key_count=_count_per_service(ConditionKey),
+    )
+    if filters.get("service"):
+        qs = qs.filter(prefix=filters["service"])
+    return qs.order_by("prefix")
+
+
+def service_detail_list() -> QuerySet[Service]:
+    """Services with what their detail shows besides the counts."""
+    return service_list(filters={}).prefetch_related(
+        Prefetch("resource_types", queryset=ResourceType.objects.order_by("name")),
+        Prefetch("condition_keys", queryset=ConditionKey.objects.order_by("name")),
+    )
+
+
+def action_list(*, filters: Filters) -> QuerySet[Action]:
+    qs = Action.objects.select_related("service").prefetch_related(
+        Prefetch(
+            "resource_links",
+            queryset=ActionResourceType.objects.select_related("resource_type").order_by(
+                "resource_type__name"
+            ),
+        ),
+        Prefetch(
+            "key_links",
+            queryset=ActionConditionKey.objects.select_related("key").order_by(
+                "position", "key_name"
+            ),
+        ),
+        Prefetch("dependencies", queryset=Dependency.objects.order_by("position", "target_name")),
+        Prefetch(
+            "api_links",
+            queryset=ApiAction.objects.select_related("api").order_by("api__path", "api__method"),
+        ),
+    )
+    if filters.get("service"):
+        qs = qs.filter(service__prefix=filters["service"])
+    if filters.get("access_level"):
+        qs = qs.filter(access_level=filters["access_level"])
+    if filters.get("resource_type"):
+        qs = qs.filter(
+            Exists(
+                ActionResourceType.objects.filter(
+                    action=OuterRef("pk"), resource_type__name=filters["resource_type"]
+                )
+            )
+        )
+    if filters.get("condition_key"):
+        qs = qs.filter(
+            Exists(
+                ActionConditionKey.objects.filter(
+                    action=OuterRef("pk"), key_name__iexact=filters["condition_key"]
+                )
+            )
+        )
+    if filters.get("q"):
+        qs = qs.filter(Q(name__icontains=filters["q"]) | Q(description__icontains=filters["q"]))
+    return qs.order_by("name")
+
+
+def resource_type_list(*, filters: Filters) -> QuerySet[ResourceType]:
+    qs = ResourceType.objects.select_related("service").prefetch_related(
+        Prefetch(
+            "actionresourcetype_set",
+            queryset=ActionResourceType.objects.select_related("action").order_by("action__name"),
+        )
+    )
+    if filters.get("service"):
+        qs = qs.filter(service__prefix=filters["service"])
+    return qs.order_by("service__prefix", "name")
+
+
+def condition_key_list(*, filters: Filters) -> QuerySet[ConditionKey]:
+    qs = ConditionKey.objects.select_related("service").annotate(action_count=Count("action_links"))
+    if filters.get("service"):
+        qs = qs.filter(service__prefix=filters["service"])
+    if filters.get("scope"):
+        qs = qs.filter(service__isnull=filters["scope"] == "global")
+    return qs.order_by("name")
+
+
+def api_list(*, filters: Filters) -> QuerySet[Api]:
+    qs = Api.objects.select_related("service").prefetch_related(
+        Prefetch(
+            "action_links",
+            queryset=ApiAction.objects.select_related("action")
+            .prefetch_related(
+                Prefetch(
+                    "action__dependencies",
+                    queryset=Dependency.objects.order_by("position", "target_name"),
+                )
+            )
+            .order_by("action_name"),
+        )
+    )
+    if filters.get("service"):
+        qs = qs.filter(service__prefix=filters["service"])
+    if filters.get("action"):
+        qs = qs.filter(
+            Exists(ApiAction.objects.filter(api=OuterRef("pk"), action_name=filters["action"]))
+        )
+    return qs.order_by("service__prefix", "path", "method")
