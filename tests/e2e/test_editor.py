@@ -172,3 +172,23 @@ def test_every_editor_input_has_a_label_and_outcomes_are_in_words(live_server, p
     badges = page.locator("table.preview .badge").all_inner_texts()
     assert set(badges) <= {"Allowed", "Denied", "Not allowed", "Conditional"}
     assert "Denied" in badges
+
+
+def test_clicking_the_deciding_statement_highlights_it_in_the_form_and_the_json(
+    live_server, page: Page
+):
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_role("button", name="Add statement").click()
+    page.locator("#s1-sid").fill("NoSharing")
+    page.locator("#s1-a-ims\\:images\\:share").check()
+    row = _row(page, SHARE_API)
+    expect(row.locator(".badge").first).to_have_text("Denied")
+
+    row.get_by_role("link", name="statement “NoSharing”").click()
+
+    expect(page.locator("#statement-1")).to_have_class(re.compile(r"\bhighlight\b"))
+    selected = page.evaluate(
+        "() => { const t = document.getElementById('json');"
+        " return t.value.slice(t.selectionStart, t.selectionEnd); }"
+    )
+    assert json.loads(selected)["Sid"] == "NoSharing"
