@@ -35,7 +35,10 @@ def _choice(choices: list[str] | tuple[str, ...], what: str) -> serializers.Choi
 
 
 def _name(help_text: str) -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, help_text=help_text)
+    # Names and search text are short; a long one is refused before it reaches the LIKE.
+    return serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text=help_text
+    )
 
 
 # -- filters (query parameters) -------------------------------------------------------------

@@ -133,6 +133,7 @@ class _Checker:
             self.global_key(k, f"global_condition_keys[{i}]")
             for i, k in enumerate(self.items(doc, "global_condition_keys", ""))
         ]
+        self.duplicates(keys, "name", "global_condition_keys")
         services = [
             self.service(s, f"services[{i}]") for i, s in enumerate(self.items(doc, "services", ""))
         ]

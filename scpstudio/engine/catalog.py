@@ -253,8 +253,9 @@ class Catalog:
     def action_carries_key(self, action_name: str, key: str) -> bool | None:
         """Whether a request for this action can carry the key (policy-language.md §4).
 
-        True for request-wide keys, unknown keys and the keys the action lists; False
-        for catalog keys the action does not list; None when the action is not in the
+        True for request-wide keys, keys of services the catalog does not hold and the
+        keys the action lists; False for catalog keys the action does not list and for
+        undefined keys of a service the catalog holds; None when the action is not in the
         catalog and the key could belong to it (another service's dependency).
         """
         memo_key = (action_name.casefold(), key.casefold())
@@ -263,7 +264,11 @@ class Catalog:
             return memo[memo_key]
         found = self.condition_key(key)
         answer: bool | None
-        if found is None or found.request_wide:
+        if found is None and self.service(key.split(":", 1)[0]) is not None:
+            # A key of a service the catalog holds, but not one it defines: no request
+            # carries it (the validator reports the name).
+            answer = False
+        elif found is None or found.request_wide:
             answer = True
         else:
             action = self.action(action_name)

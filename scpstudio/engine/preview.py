@@ -120,7 +120,14 @@ def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
             (entry[2] if link.conditional else entry[1]).append(link)
     plans = []
     for (method, path), (service, plain, conditional) in grouped.items():
-        needs = _needs(catalog, [link.action for link in plain])
+        # A dependency that this API's own links mark "required only ..." is needed only
+        # in that situation: the API's note is the more specific word, so it wins.
+        situational = {link.action.casefold() for link in conditional}
+        needs = [
+            n
+            for n in _needs(catalog, [link.action for link in plain])
+            if n.dependency_of is None or n.action.casefold() not in situational
+        ]
         plain_names = {n.action.casefold() for n in needs}
         cond: list[ConditionalNeed] = []
         for link in conditional:

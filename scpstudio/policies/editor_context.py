@@ -12,7 +12,12 @@ from scpstudio.engine.catalog import ACCESS_LEVELS, Action, Catalog, ConditionKe
 from scpstudio.engine.findings import Finding, Fix
 from scpstudio.engine.operators import OPERATORS
 from scpstudio.engine.profiles import get_profile
-from scpstudio.policies.editor_state import ConditionRow, EditorState, StatementForm
+from scpstudio.policies.editor_state import (
+    ConditionRow,
+    EditorState,
+    StatementForm,
+    merged_rows,
+)
 
 LEVEL_LABELS = {
     "list": "List",
@@ -53,6 +58,12 @@ class ConditionView:
     key_choices: list[ConditionKey]
     operators: list[str]
     slot: str
+    merged_with: int | None = None
+
+    @property
+    def negated(self) -> bool:
+        spec = OPERATORS.get(self.row.operator)
+        return bool(spec and spec.negated)
 
     @property
     def key_template(self) -> str:
@@ -150,10 +161,15 @@ def _statement_view(
     supported = any(m.supports_resources for m in matched.values())
     key_choices = _key_choices(catalog, list(matched.values()))
     conditions = []
+    merged = merged_rows(s)
     for j, row in enumerate(s.conditions):
         key = catalog.condition_key(row.key) if row.key else None
         ops = OPERATORS_BY_TYPE.get(key.value_type, []) if key else sorted(OPERATORS)
-        conditions.append(ConditionView(row, key, key_choices, [*ops, "Null"], f"f-s{i}-c{j}"))
+        conditions.append(
+            ConditionView(
+                row, key, key_choices, [*ops, "Null"], f"f-s{i}-c{j}", merged_with=merged.get(j)
+            )
+        )
     return StatementView(
         index=i,
         form=s,

@@ -156,6 +156,55 @@ def _condition_value(row: ConditionRow) -> Any:
     return values[0] if len(values) == 1 else values
 
 
+def _condition_element(rows: list[ConditionRow]) -> dict[str, dict[str, Any]]:
+    """The Condition object; rows naming the same operator and key share one entry.
+
+    JSON holds a key once under an operator, so such rows are written as one list of
+    values (`merged_rows` lets the form say so beside the later row).
+    """
+    condition: dict[str, dict[str, Any]] = {}
+    for rows_of_key in _same_operator_and_key(rows).values():
+        first = rows_of_key[0]
+        merged = ConditionRow(
+            first.qualifier,
+            first.operator,
+            first.if_exists,
+            first.key,
+            [v for row in rows_of_key for v in row.values],
+        )
+        condition.setdefault(first.written_operator, {})[first.key] = _condition_value(merged)
+    return condition
+
+
+def _same_operator_and_key(rows: list[ConditionRow]) -> dict[tuple[str, str], list[ConditionRow]]:
+    grouped: dict[tuple[str, str], list[ConditionRow]] = {}
+    for row in rows:
+        grouped.setdefault((row.written_operator, row.key), []).append(row)
+    return grouped
+
+
+def merged_rows(statement: StatementForm) -> dict[int, int]:
+    """Rows written together with an earlier row: row index -> that earlier row's index."""
+    first: dict[tuple[str, str], int] = {}
+    merged = {}
+    for j, row in enumerate(statement.conditions):
+        if not row.key:
+            continue
+        key = (row.written_operator, row.key)
+        if key in first:
+            merged[j] = first[key]
+        else:
+            first[key] = j
+    return merged
+
+
+def keep_unfinished_rows(new: EditorState, old: EditorState) -> None:
+    """Carry condition rows still without a key over a rebuild from the JSON (which
+    cannot hold them), so a fix elsewhere does not throw away a half-written row."""
+    for before, after in zip(old.statements, new.statements, strict=False):
+        after.conditions.extend(row for row in before.conditions if not row.key)
+
+
 def state_to_document(state: EditorState) -> dict[str, Any]:
     statements = []
     for s in state.statements:
@@ -166,15 +215,12 @@ def state_to_document(state: EditorState) -> dict[str, Any]:
         out[s.action_element] = list(s.actions)
         if not s.all_resources:
             out[s.resource_element] = list(s.resources)
-        elif s.resource_element == "Resource":
-            out["Resource"] = ["*"]
+        else:
+            out[s.resource_element] = ["*"]
         # A row without a key is still being written: it joins the policy once it has one.
         rows = [row for row in s.conditions if row.key]
         if rows:
-            condition: dict[str, dict[str, Any]] = {}
-            for row in rows:
-                condition.setdefault(row.written_operator, {})[row.key] = _condition_value(row)
-            out["Condition"] = condition
+            out["Condition"] = _condition_element(rows)
         statements.append(out)
     return {"Version": "5.0", "Statement": statements}
 
@@ -266,7 +312,7 @@ def _condition_rows(value: Any, where: str) -> list[ConditionRow]:
                 f"{where} has the operator {written!r}, which the form cannot show as written"
             )
         for key, raw in keys.items():
-            if key != key.strip() or len(key) > 300:
+            if not key or key != key.strip() or len(key) > 300:
                 raise NotRepresentable(
                     f"{where}/{written} has the key {key[:80]!r}, which the form cannot keep as "
                     "written (spaces at its ends, or longer than 300 characters)"
@@ -385,7 +431,7 @@ def _statement_form(s: dict[str, Any], where: str) -> StatementForm:
         if resource_element in s
         else ["*"]
     )
-    all_resources = resource_element == "Resource" and resources == ["*"]
+    all_resources = resources == ["*"]
     return StatementForm(
         sid=sid or "",
         effect=effect,

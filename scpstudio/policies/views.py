@@ -30,7 +30,7 @@ from scpstudio.policies.editor_io import (
     terraform_snippet,
 )
 from scpstudio.policies.editor_ops import PatchError, apply_patch, apply_structure_op, parse_op
-from scpstudio.policies.editor_state import EditorState, state_from_form
+from scpstudio.policies.editor_state import EditorState, keep_unfinished_rows, state_from_form
 
 TEMPLATE = "policies/editor.html"
 
@@ -62,9 +62,13 @@ def _apply_op(
     """Carry out a button's operation; typing (`check`, `json`) changes nothing here."""
     name, i, j = parse_op(op)
     if name in ("fix", "use"):
-        return _apply_fix(request, catalog, editor_input, op)
+        fixed, message = _apply_fix(request, catalog, editor_input, op)
+        keep_unfinished_rows(fixed.state, editor_input.state)
+        return fixed, message
     if name == "minify":
-        return from_json_text(to_minified_text(editor_input), editor_input.state), ""
+        minified = from_json_text(to_minified_text(editor_input), editor_input.state)
+        keep_unfinished_rows(minified.state, editor_input.state)
+        return minified, ""
     if name in ("check", "json", ""):
         return editor_input, ""
     builder = {
@@ -180,7 +184,8 @@ def _context(
     data = request.POST if request.method == "POST" else request.GET
     type_names = sorted({r.name for r in catalog.resource_types.values()})
     preview_context, context_problems = read_context(data, type_names)
-    full_access = request.method == "GET" or bool(data.get("full_access"))
+    # FullAccess is on unless the editor's own checkbox was shown and left unticked.
+    full_access = not data.get("full_access_shown") or bool(data.get("full_access"))
     analysis = analyze_policy(
         editor_input.json_text, catalog, state.profile, preview_context, full_access=full_access
     )

@@ -450,3 +450,10 @@ def test_docs_page_loads_nothing_from_a_cdn(client):
     response = client.get(reverse("api-docs"))
 
     assert b"cdn." not in response.content
+
+
+def test_a_search_text_longer_than_any_name_is_refused_not_a_server_error(client):
+    response = client.get("/api/v1/catalog/actions/", {"q": "a" * 50_000})
+
+    assert response.status_code == 400
+    assert "q" in response.json()

@@ -219,3 +219,20 @@ def test_a_valid_document_imports_and_links_to_existing_actions(tmp_path):
     targets = {d.target_name: d.target for d in created.dependencies.all()}
     assert targets["ims:images:get"] == Action.objects.get(name="ims:images:get")
     assert targets["kms:cmk:get"] is None
+
+
+def test_a_global_key_listed_twice_is_an_error():
+    from catalog.importers.json_format import read_json_catalog
+
+    document = {
+        "format": "scpstudio-catalog",
+        "version": 1,
+        "global_condition_keys": [
+            {"name": "g:Zed", "type": "string", "description": "first"},
+            {"name": "g:Zed", "type": "number", "description": "second"},
+        ],
+    }
+
+    errors = read_json_catalog(document).errors
+
+    assert any("appears more than once" in e.message for e in errors)

@@ -25,7 +25,7 @@ def test_build_a_deny_statement_from_scratch_and_see_the_preview(live_server, pa
     page.locator("#s0-sid").fill("DenyShare")
     page.get_by_label("ims:images:share").check()
 
-    expect(_row(page, SHARE_API).locator(".badge").first).to_have_text("Denied")
+    expect(_row(page, SHARE_API).locator(".row-outcome")).to_have_text("Denied")
     expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
     expect(_row(page, SHARE_API)).to_contain_text("DenyShare")
     document = json.loads(page.locator("#json").input_value())
@@ -43,7 +43,7 @@ def test_a_mistake_shows_beside_its_field_and_its_fix_removes_it(live_server, pa
     finding.get_by_role("button", name="Use ims:images:share").click()
     expect(page.locator("#f-s0-actions")).not_to_contain_text("INVALID_ACTION")
     expect(page.get_by_label("ims:images:share")).to_be_checked()
-    expect(_row(page, SHARE_API).locator(".badge").first).to_have_text("Denied")
+    expect(_row(page, SHARE_API).locator(".row-outcome")).to_have_text("Denied")
 
 
 def test_json_syntax_error_shows_line_and_column(live_server, page: Page):
@@ -72,13 +72,13 @@ def test_context_value_turns_a_conditional_row_definite(live_server, page: Page)
     page.goto(f"{live_server.url}/editor/")
     page.locator("#json").fill(json.dumps(policy, indent=2))
     row = _row(page, "POST /v1/cloudimages/{image_id}/copy")
-    expect(row.locator(".badge").first).to_have_text("Conditional")
+    expect(row.locator(".row-outcome")).to_have_text("Conditional")
 
     page.get_by_label("Condition key values").fill("ims:Encrypted=false")
 
-    expect(row.locator(".badge").first).to_have_text("Denied")
+    expect(row.locator(".row-outcome")).to_have_text("Denied")
     page.get_by_label("Condition key values").fill("ims:Encrypted=true")
-    expect(row.locator(".badge").first).to_have_text("Allowed")
+    expect(row.locator(".row-outcome")).to_have_text("Allowed")
 
 
 def test_export_then_import_gives_back_the_same_form(live_server, page: Page, tmp_path):
@@ -133,7 +133,7 @@ def test_condition_builder_offers_keys_of_the_chosen_actions_and_fitting_operato
     page.locator("#s0-c0-values").fill("false")
 
     row = _row(page, "POST /v1/cloudimages/{image_id}/copy")
-    expect(row.locator(".badge").first).to_have_text("Conditional")
+    expect(row.locator(".row-outcome")).to_have_text("Conditional")
     expect(row).to_contain_text("ims:Encrypted")
     expect(page.locator("#json")).to_have_value(re.compile(r'"ims:Encrypted": false'))
     document = json.loads(page.locator("#json").input_value())
@@ -182,7 +182,7 @@ def test_clicking_the_deciding_statement_highlights_it_in_the_form_and_the_json(
     page.locator("#s1-sid").fill("NoSharing")
     page.locator("#s1-a-ims\\:images\\:share").check()
     row = _row(page, SHARE_API)
-    expect(row.locator(".badge").first).to_have_text("Denied")
+    expect(row.locator(".row-outcome")).to_have_text("Denied")
 
     row.get_by_role("link", name="statement “NoSharing”").click()
 

@@ -225,3 +225,24 @@ def test_diff_reports_required_only_links(ims):
     links = changes.of_kind("conditional_link")
 
     assert any(c.path == "/v2/cloudimages/{image_id}" and c.after is Outcome.DENIED for c in links)
+
+
+def test_a_dependency_the_api_marks_required_only_is_reported_apart(ims):
+    # images:import lists serverImages:create as a dependency, but the quick-import API
+    # says it is needed only for system disk images: the API's own note wins.
+    preview = preview_policy(policy(deny("ims:serverImages:create")), ims)
+
+    row = rows(preview)["POST /v2/cloudimages/quickimport/action"]
+
+    assert row.outcome is Outcome.ALLOWED
+    [link] = [c for c in row.conditional_links if c.action == "ims:serverImages:create"]
+    assert link.outcome is Outcome.DENIED
+    assert "system disk" in link.note
+
+
+def test_an_undefined_key_of_a_known_service_is_never_present(ims):
+    statement = deny("ims:images:copyInRegion", Condition={"Bool": {"ims:Encryptd": "false"}})
+
+    row = rows(preview_policy(policy(statement), ims))["POST /v1/cloudimages/{image_id}/copy"]
+
+    assert row.outcome is Outcome.ALLOWED
