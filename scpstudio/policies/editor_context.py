@@ -142,18 +142,20 @@ def _statement_view(
     i: int, s: StatementForm, catalog: Catalog, services: list[str]
 ) -> StatementView:
     service_actions = catalog.actions_of_service(s.service)
-    names = {a.name.casefold(): a for a in service_actions}
-    chosen = {a.casefold() for a in s.actions}
+    # Only an action written exactly as the catalog spells it ticks its box: another
+    # spelling stays as typed among the patterns (ACTION_CASE offers the fix).
+    names = {a.name for a in service_actions}
+    chosen = set(s.actions)
     pickers = []
     for level in ACCESS_LEVELS:
         actions = [
-            (a, a.name.casefold() in chosen)
+            (a, a.name in chosen)
             for a in sorted(service_actions, key=lambda a: a.name)
             if a.access_level == level
         ]
         if actions:
             pickers.append(LevelPicker(level, LEVEL_LABELS[level], actions))
-    patterns = [a for a in s.actions if a.casefold() not in names]
+    patterns = [a for a in s.actions if a not in names]
     matched: dict[str, Action] = {}
     for a in s.actions:
         for m in catalog.match_actions(a):
@@ -247,8 +249,8 @@ def match_feedback(state: EditorState, catalog: Catalog) -> dict[str, str]:
     """'matches 14 actions' for the typed patterns of each statement."""
     out = {}
     for i, s in enumerate(state.statements):
-        names = {a.name.casefold() for a in catalog.actions_of_service(s.service)}
-        typed = [a for a in s.actions if a.casefold() not in names]
+        names = {a.name for a in catalog.actions_of_service(s.service)}
+        typed = [a for a in s.actions if a not in names]
         if not typed:
             out[f"m-s{i}"] = ""
             continue

@@ -192,3 +192,17 @@ def test_clicking_the_deciding_statement_highlights_it_in_the_form_and_the_json(
         " return t.value.slice(t.selectionStart, t.selectionEnd); }"
     )
     assert json.loads(selected)["Sid"] == "NoSharing"
+
+
+def test_the_editor_runs_under_its_content_security_policy(live_server, page: Page):
+    violations = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    response = page.goto(f"{live_server.url}/editor/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+
+    page.get_by_label("ims:images:share").check()
+
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+    assert violations == []

@@ -127,3 +127,16 @@ def test_not_resource_with_all_resources_is_written_as_not_resource_star(client)
     statement = shown_document(response)["Statement"][0]
     assert statement["NotResource"] == ["*"]
     assert "Resource" not in statement
+
+
+def test_an_action_in_another_case_is_kept_as_written_until_fixed(client):
+    document = {
+        "Version": "5.0",
+        "Statement": [{"Effect": "Deny", "Action": ["IMS:Images:Share"], "Resource": ["*"]}],
+    }
+    page = _import(client, document)
+
+    response = resubmit(client, page, op="check")
+
+    assert shown_document(response)["Statement"][0]["Action"] == ["IMS:Images:Share"]
+    assert "ACTION_CASE" in response.content.decode()
