@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+from django.template.loader import render_to_string
 
 from scpstudio.engine.analysis import Analysis
 from scpstudio.engine.catalog import ACCESS_LEVELS, Action, Catalog, ConditionKey
@@ -346,6 +349,13 @@ def _row_view(row: Any) -> PreviewRowView:
         other_policy=other,
         notes=notes,
     )
+
+
+@lru_cache(maxsize=256)
+def preview_table(rows: tuple[PreviewRowView, ...]) -> str:
+    """The preview table's HTML. Most keystrokes change no outcome, so the same rows
+    come back again and again: the table is rendered once per distinct set of rows."""
+    return render_to_string("policies/editor.html#preview_table", {"rows": rows})
 
 
 def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:

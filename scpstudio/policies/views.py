@@ -193,6 +193,7 @@ def _context(
     slots = ctx.findings_by_slot(analysis, state if form_shown else None)
     slot_ids = ctx.slot_ids(state) if form_shown else ["f-policy"]
     wanted = str(data.get("preview_filter", "all"))
+    rows = ctx.preview_rows(analysis, wanted)
     # Only the answers that redraw the form need its statements worked out.
     statements = _Lazy(lambda: ctx.statement_views(state, catalog) if form_shown else [])
     return {
@@ -217,7 +218,8 @@ def _context(
         ],
         "filters": ctx.FILTERS,
         "preview_filter": wanted if wanted in ctx.FILTERS else "all",
-        "rows": ctx.preview_rows(analysis, wanted),
+        "rows": rows,
+        "preview_table": ctx.preview_table(tuple(rows)),
         "context_values": {
             "region": preview_context.region or "",
             "account": preview_context.account_id or "",
