@@ -194,6 +194,8 @@ def _context(
     slot_ids = ctx.slot_ids(state) if form_shown else ["f-policy"]
     wanted = str(data.get("preview_filter", "all"))
     rows = ctx.preview_rows(analysis, wanted)
+    feedback = ctx.match_feedback(state, catalog)
+    shown = str(data.get("filled_slots", ""))
     # Only the answers that redraw the form need its statements worked out.
     statements = _Lazy(lambda: ctx.statement_views(state, catalog) if form_shown else [])
     return {
@@ -207,9 +209,10 @@ def _context(
         "analysis": analysis,
         "slots": slots,
         "slot_ids": slot_ids,
-        "filled_slots": " ".join(sorted(slots)),
-        "slots_to_send": ctx.slots_to_send(slot_ids, slots, str(data.get("filled_slots", ""))),
-        "match_feedback": ctx.match_feedback(state, catalog),
+        "filled_slots": " ".join(sorted([*slots, *(k for k, v in feedback.items() if v)])),
+        "slots_to_send": ctx.slots_to_send(slot_ids, slots, shown),
+        "match_feedback": feedback,
+        "feedback_to_send": {k: v for k, v in feedback.items() if v or k in shown.split()},
         "rules": ctx.profile_rules(state.profile),
         "profiles": [
             ("scp", "SCP (current console rules)"),

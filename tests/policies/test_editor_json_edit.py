@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -64,3 +65,19 @@ def test_reordering_actions_in_the_json_redraws_nothing(client):
     body = response.content.decode()
     assert 'class="statement"' not in body
     assert "workspace" not in body
+
+
+def test_pattern_feedback_is_sent_while_shown_and_cleared_once(client):
+    fields = _open(client)
+    fields["s0-patterns"] = ["ims:images:list*"]
+
+    typed = client.post(EDITOR, {**fields, "op": "check"}, **HTMX)
+    shown = re.search(r'name="filled_slots" value="([^"]*)"', typed.content.decode()).group(1)
+    cleared = client.post(
+        EDITOR, {**fields, "op": "check", "s0-patterns": [""], "filled_slots": shown}, **HTMX
+    )
+    quiet = client.post(EDITOR, {**fields, "op": "check", "s0-patterns": [""]}, **HTMX)
+
+    assert "ims:images:list* matches 4 actions" in typed.content.decode()
+    assert 'id="m-s0" aria-live="polite" hx-swap-oob="true"></p>' in cleared.content.decode()
+    assert 'id="m-s0"' not in quiet.content.decode()
