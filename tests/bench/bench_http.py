@@ -229,9 +229,9 @@ class RestScenario:
 class EditorScenario:
     """The editor's keystroke: the whole form posted back, as the browser does.
 
-    `op=check` is a keystroke in the form; `op=json` a keystroke in the JSON view,
-    alternating between the policy and a copy with one action changed, so every other
-    round redraws one statement.
+    `op=check` is a keystroke in the form (the first Sid alternately one letter longer);
+    `op=json` a keystroke in the JSON view, alternating between the policy and a copy
+    with one action changed, so every other round redraws one statement.
     """
 
     requests_per_round = 1
@@ -262,7 +262,13 @@ class EditorScenario:
 
     def round(self, client: Client, state: Any, tally: Tally) -> None:
         state["n"] += 1
-        fields = {**state["fields"], "json": [self.texts[state["n"] % 2]]}
+        if self.op == "json":
+            fields = {**state["fields"], "json": [self.texts[state["n"] % 2]]}
+        else:
+            # A keystroke in the form: the first Sid gains or loses a letter, which moves
+            # every position after it, as typing does.
+            sid = state["fields"].get("s0-sid", [""])[0]
+            fields = {**state["fields"], "s0-sid": [sid + "x" if state["n"] % 2 else sid]}
         body = urlencode(fields, doseq=True).encode()
         t0 = time.perf_counter()
         response = client.send("POST", "/editor/", body, state["headers"])
