@@ -8,8 +8,6 @@ in the worst case and linear in practice.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 
 def has_wildcard(pattern: str) -> bool:
     """Whether the pattern holds `*` or `?`."""
@@ -41,9 +39,3 @@ def wildcard_match(pattern: str, text: str, *, ignore_case: bool = False) -> boo
     while p < len(pattern) and pattern[p] == "*":
         p += 1
     return p == len(pattern)
-
-
-@lru_cache(maxsize=4096)
-def folded(text: str) -> str:
-    """Case-folded text, cached: catalog names are folded on every keystroke."""
-    return text.casefold()

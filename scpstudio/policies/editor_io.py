@@ -32,11 +32,6 @@ class EditorInput:
     json_text: str
     form_problem: str = ""  # why the form cannot show the JSON, when it cannot
 
-    @property
-    def document_source(self) -> Any:
-        """What the engine reads: the JSON text as typed, or the form's document."""
-        return self.json_text
-
 
 def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
     state = state_from_form(data)
