@@ -13,6 +13,11 @@ pytestmark = pytest.mark.e2e
 SHARE_API = "POST /v2/images/{image_id}/members"
 
 
+def _settled(page: Page) -> None:
+    """htmx wires new content up after its settle delay; a person is never that fast."""
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request')")
+
+
 def _row(page: Page, api: str):
     return page.locator(f'tr[data-api="{api}"]')
 
@@ -124,9 +129,12 @@ def test_condition_builder_offers_keys_of_the_chosen_actions_and_fitting_operato
 
     page.get_by_role("button", name="Add condition").click()
     key = page.locator("#s0-c0-key")
+    expect(key).to_be_visible()
+    _settled(page)
     expect(key.locator("option", has_text="ims:Encrypted")).to_have_count(1)
     expect(key.locator("option", has_text="ims:TargetOrgPaths")).to_have_count(0)
     key.select_option("ims:Encrypted")
+    _settled(page)
 
     operator = page.locator("#s0-c0-operator")
     expect(operator.locator("option")).to_have_text(["Bool", "Null"])
