@@ -9,6 +9,7 @@ then builds the positioned tree, decoding strings with the same C scanner.
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ __all__ = [
     "ParseResult",
     "canonical",
     "parse_policy",
+    "pretty_parsed",
     "to_minified",
     "to_pretty",
 ]
@@ -379,3 +381,80 @@ def _from_value(value: Any) -> ParseResult:
         )
         return result
     return ParseResult(root, None, None, state["duplicates"])
+
+
+def pretty_parsed(value: Any) -> ParseResult:
+    """`to_pretty(value)` and its tree with offsets, built while writing the text.
+
+    The editor writes the form's policy as pretty JSON on every keystroke and then
+    validates it; recording each element's offsets as it is written spares parsing
+    the text straight back. Values that are not plain policy JSON (keys that are not
+    strings, numbers that are not finite) take the ordinary way.
+    """
+    if not _plain_json(value, 0):
+        return parse_policy(to_pretty(value))
+    ordered = canonical(value)
+    writer = _PrettyWriter()
+    root = writer.node(ordered, "")
+    result = ParseResult(root, "".join(writer.parts))
+    result._python = ordered
+    return result
+
+
+def _plain_json(value: Any, depth: int) -> bool:
+    if depth > MAX_DEPTH:
+        return False
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain_json(v, depth + 1) for v in value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or isinstance(value, str | int | bool)
+
+
+class _PrettyWriter:
+    """Writes exactly what `json.dumps(indent=2, ensure_ascii=False)` writes."""
+
+    __slots__ = ("parts", "pos")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+
+    def emit(self, text: str) -> None:
+        self.parts.append(text)
+        self.pos += len(text)
+
+    def node(self, value: Any, indent: str) -> JsonNode:
+        start = self.pos
+        if isinstance(value, dict):
+            if not value:
+                self.emit("{}")
+                return JsonObject([], start, self.pos)
+            inner = indent + "  "
+            members = []
+            self.emit("{")
+            for n, (key, item) in enumerate(value.items()):
+                self.emit(("\n" if n == 0 else ",\n") + inner)
+                key_start = self.pos
+                self.emit(json.dumps(key, ensure_ascii=False))
+                key_end = self.pos
+                self.emit(": ")
+                members.append(Member(key, self.node(item, inner), key_start, key_end))
+            self.emit("\n" + indent + "}")
+            return JsonObject(members, start, self.pos)
+        if isinstance(value, list):
+            if not value:
+                self.emit("[]")
+                return JsonArray([], start, self.pos)
+            inner = indent + "  "
+            items = []
+            self.emit("[")
+            for n, item in enumerate(value):
+                self.emit(("\n" if n == 0 else ",\n") + inner)
+                items.append(self.node(item, inner))
+            self.emit("\n" + indent + "]")
+            return JsonArray(items, start, self.pos)
+        self.emit(json.dumps(value, ensure_ascii=False))
+        return JsonScalar(value, start, self.pos)

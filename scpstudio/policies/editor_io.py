@@ -8,7 +8,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from scpstudio.engine.document import parse_policy, to_minified, to_pretty
+from scpstudio.engine.document import (
+    ParseResult,
+    parse_policy,
+    pretty_parsed,
+    to_minified,
+    to_pretty,
+)
 from scpstudio.engine.preview import PreviewContext
 from scpstudio.policies.editor_state import (
     EditorState,
@@ -31,6 +37,19 @@ class EditorInput:
     source: str  # "form" or "json"
     json_text: str
     form_problem: str = ""  # why the form cannot show the JSON, when it cannot
+    # The form's JSON with its element offsets, written together (no parse back).
+    parsed: ParseResult | None = None
+
+    @property
+    def engine_source(self) -> Any:
+        """What the engine reads: the written tree when the form leads, else the text."""
+        return self.parsed if self.parsed is not None else self.json_text
+
+
+def from_form_state(state: EditorState) -> EditorInput:
+    """The form leads: its policy as pretty JSON, with the tree the engine will read."""
+    parsed = pretty_parsed(state_to_document(state))
+    return EditorInput(state, "form", parsed.text or "", parsed=parsed)
 
 
 def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
@@ -38,7 +57,7 @@ def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
     json_text = str(data.get("json", ""))[: MAX_JSON_CHARS + 1]
     if op == "json" or data.get("source") == "json":
         return from_json_text(json_text, state)
-    return EditorInput(state, "form", to_pretty(state_to_document(state)))
+    return from_form_state(state)
 
 
 def from_json_text(text: str, meta: EditorState) -> EditorInput:

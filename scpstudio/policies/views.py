@@ -23,6 +23,7 @@ from scpstudio.policies.editor_io import (
     EditorInput,
     document_for_export,
     export_text,
+    from_form_state,
     from_json_text,
     read_context,
     read_editor,
@@ -45,7 +46,7 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
     catalog = catalog_snapshot()
     if request.method == "GET":
         state = EditorState()
-        return _render(request, catalog, from_json_text_state(state), full=True)
+        return _render(request, catalog, from_form_state(state), full=True)
     op = str(request.POST.get("op", "check"))
     editor_input, message = _apply_op(request, catalog, read_editor(request.POST, op=op), op)
     if not request.htmx:
@@ -78,7 +79,7 @@ def _apply_op(
     message = apply_structure_op(editor_input.state, op, catalog, builder) or ""
     if editor_input.source == "form":
         ctx.fit_operators(editor_input.state, catalog, request.htmx.trigger)
-        editor_input = from_json_text_state(editor_input.state)
+        editor_input = from_form_state(editor_input.state)
     return editor_input, message
 
 
@@ -115,12 +116,6 @@ def _slot_statement(slot_id: str) -> int | None:
     """`f-s3-c1` -> 3; `f-policy` -> None."""
     head = slot_id.split("-")[1] if slot_id.count("-") else ""
     return int(head[1:]) if head.startswith("s") and head[1:].isdigit() else None
-
-
-def from_json_text_state(state: EditorState) -> EditorInput:
-    from scpstudio.policies.editor_state import state_to_document
-
-    return EditorInput(state, "form", to_pretty(state_to_document(state)))
 
 
 def to_minified_text(editor_input: EditorInput) -> str:
@@ -187,7 +182,11 @@ def _context(
     # FullAccess is on unless the editor's own checkbox was shown and left unticked.
     full_access = not data.get("full_access_shown") or bool(data.get("full_access"))
     analysis = analyze_policy(
-        editor_input.json_text, catalog, state.profile, preview_context, full_access=full_access
+        editor_input.engine_source,
+        catalog,
+        state.profile,
+        preview_context,
+        full_access=full_access,
     )
     form_shown = not editor_input.form_problem
     slots = ctx.findings_by_slot(analysis, state if form_shown else None)
@@ -300,9 +299,7 @@ def import_policy(request: HtmxHttpRequest) -> HttpResponse:
     )
     if not text.strip() and not message:
         message = "Paste a policy or choose a file to import."
-    editor_input = (
-        from_json_text(text, meta) if text.strip() else from_json_text_state(EditorState())
-    )
+    editor_input = from_json_text(text, meta) if text.strip() else from_form_state(EditorState())
     if text.strip() and not message:
         message = "Imported." if not editor_input.form_problem else ""
     return _render(request, catalog, editor_input, full=True, message=message)

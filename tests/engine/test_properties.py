@@ -344,3 +344,39 @@ def test_adding_a_deny_never_makes_an_api_more_allowed_in_the_diff(doc, extra):
         best_before = max(_RANK[o] for o in change.before_possible)
         best_after = max(_RANK[o] for o in change.after_possible)
         assert best_after <= best_before, change
+
+
+def _same_tree(a, b):
+    assert type(a) is type(b)
+    assert (a.start, a.end) == (b.start, b.end)
+    if hasattr(a, "members"):
+        assert [(m.key, m.start, m.end) for m in a.members] == [
+            (m.key, m.start, m.end) for m in b.members
+        ]
+        for ma, mb in zip(a.members, b.members, strict=True):
+            _same_tree(ma.value, mb.value)
+    elif hasattr(a, "items"):
+        for ia, ib in zip(a.items, b.items, strict=True):
+            _same_tree(ia, ib)
+    else:
+        assert a.value == b.value and type(a.value) is type(b.value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+@example(
+    {
+        "Statement": [{"Condition": {"Bool": {"ims:Encrypted": False}}, "Effect": "Deny"}],
+        "Version": "5.0",
+    }
+)
+@example({"é": ["\u2028", 1.5e300, -0, None, True, {}, []]})
+def test_written_pretty_tree_matches_parsing_the_pretty_text(value):
+    from scpstudio.engine.document import parse_policy, pretty_parsed, to_pretty
+
+    written = pretty_parsed(value)
+    parsed = parse_policy(to_pretty(value))
+
+    assert written.text == to_pretty(value)
+    if parsed.ok:
+        _same_tree(written.root, parsed.root)
