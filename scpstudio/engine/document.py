@@ -438,7 +438,7 @@ class _PrettyWriter:
             for n, (key, item) in enumerate(value.items()):
                 self.emit(("\n" if n == 0 else ",\n") + inner)
                 key_start = self.pos
-                self.emit(json.dumps(key, ensure_ascii=False))
+                self.emit(_scalar_text(key))
                 key_end = self.pos
                 self.emit(": ")
                 members.append(Member(key, self.node(item, inner), key_start, key_end))
@@ -456,5 +456,25 @@ class _PrettyWriter:
                 items.append(self.node(item, inner))
             self.emit("\n" + indent + "]")
             return JsonArray(items, start, self.pos)
-        self.emit(json.dumps(value, ensure_ascii=False))
+        self.emit(_scalar_text(value))
         return JsonScalar(value, start, self.pos)
+
+
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+
+
+def _scalar_text(value: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False)` for a scalar, quicker for plain strings."""
+    if isinstance(value, str):
+        if _NEEDS_ESCAPE.search(value) is None:
+            return '"' + value + '"'
+        return json.dumps(value, ensure_ascii=False)
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return int.__repr__(value)
+    return json.dumps(value)
