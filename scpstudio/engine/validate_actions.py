@@ -61,24 +61,10 @@ def check_actions(report: Report, statement: Statement) -> None:
             node,
         )
         return
-    if action is not None and not_action is not None:
-        report.add(
-            Code.UNSUPPORTED_ELEMENT_COMBINATION,
-            "A statement cannot have both Action and NotAction.",
-            pointer("Statement", i, "NotAction"),
-            not_action,
-        )
+    check_element_pair(report, i, action, not_action, Code.EMPTY_ARRAY_ACTION, "action")
     for member in (action, not_action):
         if member is None:
             continue
-        if isinstance(member.value, JsonArray) and not member.value.items:
-            report.add(
-                Code.EMPTY_ARRAY_ACTION,
-                f"{member.key} is an empty array, so this statement "
-                + ("applies to no action." if member.key == "Action" else "excludes nothing."),
-                pointer("Statement", i, member.key),
-                member.value,
-            )
         for text, item, path in element_items(report, statement, member, "action"):
             check_action(report, text, item, path)
 
@@ -187,3 +173,30 @@ def closest_actions(report: Report, text: str) -> list[str]:
         if a.name.rpartition(":")[2].casefold() == operation and a.name not in names:
             names.append(a.name)
     return names[:5]
+
+
+def check_element_pair(
+    report: Report,
+    i: int,
+    plain: Member | None,
+    negated: Member | None,
+    empty_code: Code,
+    noun: str,
+) -> None:
+    """`Action`/`NotAction` or `Resource`/`NotResource`: not both, and not an empty list."""
+    if plain is not None and negated is not None:
+        report.add(
+            Code.UNSUPPORTED_ELEMENT_COMBINATION,
+            f"A statement cannot have both {plain.key} and {negated.key}.",
+            pointer("Statement", i, negated.key),
+            negated,
+        )
+    for member in (plain, negated):
+        if member is not None and isinstance(member.value, JsonArray) and not member.value.items:
+            report.add(
+                empty_code,
+                f"{member.key} is an empty array, so this statement "
+                + (f"applies to no {noun}." if member is plain else "excludes nothing."),
+                pointer("Statement", i, member.key),
+                member.value,
+            )

@@ -9,11 +9,11 @@ from __future__ import annotations
 import difflib
 
 from scpstudio.engine.catalog import Action
-from scpstudio.engine.document import JsonArray, JsonNode
+from scpstudio.engine.document import JsonNode
 from scpstudio.engine.findings import Code, Fix, pointer
 from scpstudio.engine.policy import Statement
 from scpstudio.engine.report import Report, quote
-from scpstudio.engine.validate_actions import element_items
+from scpstudio.engine.validate_actions import check_element_pair, element_items
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
 URN_SHAPE = "service:region:account-id:resource-type:resource-path"
@@ -24,25 +24,11 @@ def check_resources(report: Report, statement: Statement) -> None:
     assert node is not None
     i = statement.index
     resource, not_resource = node.get("Resource"), node.get("NotResource")
-    if resource is not None and not_resource is not None:
-        report.add(
-            Code.UNSUPPORTED_ELEMENT_COMBINATION,
-            "A statement cannot have both Resource and NotResource.",
-            pointer("Statement", i, "NotResource"),
-            not_resource,
-        )
+    check_element_pair(report, i, resource, not_resource, Code.EMPTY_ARRAY_RESOURCE, "resource")
     services = _action_services(statement)
     for member in (resource, not_resource):
         if member is None:
             continue
-        if isinstance(member.value, JsonArray) and not member.value.items:
-            report.add(
-                Code.EMPTY_ARRAY_RESOURCE,
-                f"{member.key} is an empty array, so this statement "
-                + ("applies to no resource." if member.key == "Resource" else "excludes nothing."),
-                pointer("Statement", i, member.key),
-                member.value,
-            )
         well_formed = []
         for text, item, path in element_items(report, statement, member, "URN"):
             parts = check_urn(report, text, item, path, services)
