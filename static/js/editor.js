@@ -27,6 +27,10 @@
     var elt = event.detail.elt;
     if (elt && elt.id === "json") dirty.json = false;
     else dirty.form = false;
+    // While the form leads, the server writes the JSON from the form: a form keystroke
+    // need not carry the JSON view's text (half of its body on a large policy).
+    var params = event.detail.parameters;
+    if ((params.op || "check") === "check" && params.source === "form") delete params.json;
   });
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.safestring import SafeString
+
+from scpstudio.policies import editor_html
 
 register = template.Library()
 
@@ -18,28 +21,23 @@ def lookup(mapping: Any, key: Any) -> Any:
         return []
 
 
-@register.filter
-def percent(part: int | None, whole: int | None) -> int:
-    if not part or not whole:
-        return 0
-    return min(100, round(100 * part / whole))
+def _urls(context: Any) -> editor_html.Urls:
+    return editor_html.Urls(editor=context["editor_url"], checks=context["checks_url"])
 
 
-SEVERITY_LABELS = {
-    "error": "Error",
-    "security_warning": "Security warning",
-    "warning": "Warning",
-    "suggestion": "Suggestion",
-}
+@register.simple_tag(takes_context=True)
+def finding_slot(context: Any, sid: str) -> SafeString:
+    """The findings beside one field of the form."""
+    return editor_html.slot(sid, context["slots"].get(sid, []), _urls(context))
 
 
-@register.filter
-def severity_label(severity: Any) -> str:
-    return SEVERITY_LABELS.get(str(severity), str(severity))
+@register.simple_tag(takes_context=True)
+def finding_slots(context: Any, ids: list[str]) -> SafeString:
+    """Slots sent with an answer, each swapped into the page by its id."""
+    return editor_html.slots(ids, context["slots"], _urls(context), oob=True)
 
 
-@register.filter
-def fix_label(fix: Any) -> str:
-    from scpstudio.policies.editor_context import describe_fix
-
-    return describe_fix(fix)
+@register.simple_tag(takes_context=True)
+def findings_list(context: Any) -> SafeString:
+    """The entries of the findings list, in the analysis' order."""
+    return editor_html.findings_list(context["analysis"].findings, _urls(context))

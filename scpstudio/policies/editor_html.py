@@ -1,0 +1,115 @@
+"""The editor's most repeated markup, written in Python rather than in templates.
+
+Every keystroke redraws the findings list and the finding slots beside the fields.
+Through Django's template engine these loops were about half of a keystroke's
+rendering time; here they are string joins. The markup is what the templates wrote
+before, and every value from the policy or the catalog is escaped on the way in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+from scpstudio.engine.findings import Code, Finding, Fix
+from scpstudio.policies.editor_context import describe_fix
+
+SEVERITY_LABELS = {
+    "error": "Error",
+    "security_warning": "Security warning",
+    "warning": "Warning",
+    "suggestion": "Suggestion",
+}
+
+Numbered = tuple[int, Finding]  # a finding and its index in the analysis' list
+
+
+@dataclass(frozen=True)
+class Urls:
+    editor: str  # where buttons post
+    checks: str  # the checks reference, each code an anchor on it
+
+
+def severity_label(severity: str) -> str:
+    return SEVERITY_LABELS.get(str(severity), str(severity))
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _button(op: str, label: str, urls: Urls, *, button_id: str) -> str:
+    """A button that posts its op and redraws the form; a plain submit without JS."""
+    return (
+        f'<button id="{_e(button_id)}" type="submit" name="op" value="{op}" class="fix" '
+        f'hx-vals=\'{{"op": "{op}"}}\' hx-post="{_e(urls.editor)}" '
+        f'hx-target="#workspace" hx-swap="outerHTML">{_e(label)}</button>'
+    )
+
+
+def _choice_buttons(k: int, choices: Sequence[Fix], urls: Urls) -> str:
+    return "".join(
+        " " + _button(f"use-{k}-{n}", describe_fix(c), urls, button_id=f"op-use-{k}-{n}")
+        for n, c in enumerate(choices)
+    )
+
+
+def inline_finding(k: int, f: Finding, urls: Urls) -> str:
+    """One finding beside the field it concerns, with its fix and choice buttons."""
+    code = f.code.value
+    severity = f.severity.value
+    parts = [
+        f'<p class="inline-finding sev-{severity}"><span class="sev-label">',
+        f"{severity_label(severity)}:</span> {_e(f.message)} ",
+        f'<a href="{_e(urls.checks)}#{code}">{code}</a>',
+    ]
+    if f.fix is not None:
+        parts.append(" " + _button(f"fix-{k}", "Fix", urls, button_id=f"op-fix-{k}"))
+    parts.append(_choice_buttons(k, f.choices, urls))
+    if f.code is Code.POLICY_SIZE_NEEDS_MINIFYING:
+        parts.append(" " + _button("minify", "Minify the JSON", urls, button_id="op-minify-slot"))
+    parts.append("</p>")
+    return "".join(parts)
+
+
+def slot(sid: str, items: Iterable[Numbered], urls: Urls, *, oob: bool = False) -> SafeString:
+    """The place beside a field where its findings show; empty when it has none."""
+    swap = ' hx-swap-oob="true"' if oob else ""
+    body = "".join(inline_finding(k, f, urls) for k, f in items)
+    return mark_safe(f'<div class="slot" id="{_e(sid)}"{swap}>{body}</div>')
+
+
+def slots(
+    ids: Iterable[str], by_slot: dict[str, list[Numbered]], urls: Urls, *, oob: bool
+) -> SafeString:
+    return mark_safe("".join(slot(sid, by_slot.get(sid, []), urls, oob=oob) for sid in ids))
+
+
+def finding_item(k: int, f: Finding, urls: Urls) -> str:
+    """One entry of the findings list: severity, code (a link to its check), message,
+    where it is, what was meant, and the fix when there is a certain one."""
+    code = f.code.value
+    severity = f.severity.value
+    parts = [
+        f'<li class="finding sev-{severity}">\n',
+        f'  <span class="sev-label">{severity_label(severity)}</span>\n',
+        f'  <a href="{_e(urls.checks)}#{code}"><code>{code}</code></a>\n',
+        f"  {_e(f.message)}\n",
+    ]
+    if f.span is not None:
+        start = f.span.start
+        parts.append(f'  <span class="where">line {start.line}, column {start.column}</span>\n')
+    if f.suggestions:
+        meant = ", ".join(f"<code>{_e(s)}</code>" for s in f.suggestions)
+        parts.append(f'  <span class="suggest">Did you mean {meant}?</span>\n')
+    if f.fix is not None:
+        parts.append("  " + _button(f"fix-{k}", "Fix", urls, button_id=f"op-fix-{k}-list") + "\n")
+    parts.append("</li>\n")
+    return "".join(parts)
+
+
+def findings_list(findings: Sequence[Finding], urls: Urls) -> SafeString:
+    return mark_safe("".join(finding_item(k, f, urls) for k, f in enumerate(findings)))
