@@ -9,12 +9,14 @@ from functools import lru_cache
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.html import escape
 
 from scpstudio.engine.analysis import Analysis
 from scpstudio.engine.catalog import ACCESS_LEVELS, Action, Catalog, ConditionKey
-from scpstudio.engine.findings import Finding, Fix
+from scpstudio.engine.findings import Finding
 from scpstudio.engine.operators import OPERATORS
 from scpstudio.engine.profiles import get_profile
+from scpstudio.policies import editor_html
 from scpstudio.policies.editor_state import (
     ConditionRow,
     EditorState,
@@ -351,11 +353,21 @@ def _row_view(row: Any) -> PreviewRowView:
     )
 
 
+@dataclass(frozen=True)
+class PreviewTable:
+    html: str
+    digest: str  # the page sends it back; an answer leaves out a table it already shows
+
+
 @lru_cache(maxsize=256)
-def preview_table(rows: tuple[PreviewRowView, ...]) -> str:
+def preview_table(rows: tuple[PreviewRowView, ...], empty: str) -> PreviewTable:
     """The preview table's HTML. Most keystrokes change no outcome, so the same rows
     come back again and again: the table is rendered once per distinct set of rows."""
-    return render_to_string("policies/editor.html#preview_table", {"rows": rows})
+    if rows:
+        html = render_to_string("policies/editor.html#preview_table", {"rows": rows})
+    else:
+        html = f'<p class="empty">{escape(empty)}</p>'
+    return PreviewTable(html, editor_html.digest(html))
 
 
 def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:
@@ -410,25 +422,3 @@ def statement_shown(s: StatementForm) -> tuple[Any, ...]:
         tuple((c.qualifier, c.operator, c.if_exists, c.key, tuple(c.values)) for c in s.conditions),
         s.service,
     )
-
-
-def slots_to_send(slot_ids: list[str], filled: dict[str, Any], shown: str) -> list[str]:
-    """The finding slots a keystroke's answer must redraw: those that hold findings
-    now, and those the page shows findings in (`shown`, posted back by the page)."""
-    wanted = set(filled) | set(shown.split()[:1000])
-    return [sid for sid in slot_ids if sid in wanted]
-
-
-def describe_fix(fix: Fix) -> str:
-    """A button's words for a repair: what it will write."""
-    last = fix.path.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
-    if fix.op == "move":
-        return f"Use {last}"
-    if fix.op == "remove":
-        return f"Remove {last}" if not last.isdigit() else "Remove it"
-    value = fix.value
-    if isinstance(value, list) and len(value) == 1:
-        value = value[0]
-    if isinstance(value, str):
-        return f"Use {value}"
-    return f"Set {last}"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from hashlib import blake2b
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
 from scpstudio.engine.findings import Code, Finding, Fix
-from scpstudio.policies.editor_context import describe_fix
 
 SEVERITY_LABELS = {
     "error": "Error",
@@ -50,6 +50,21 @@ def _button(op: str, label: str, urls: Urls, *, button_id: str) -> str:
     )
 
 
+def describe_fix(fix: Fix) -> str:
+    """A button's words for a repair: what it will write."""
+    last = fix.path.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    if fix.op == "move":
+        return f"Use {last}"
+    if fix.op == "remove":
+        return f"Remove {last}" if not last.isdigit() else "Remove it"
+    value = fix.value
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        return f"Use {value}"
+    return f"Set {last}"
+
+
 def _choice_buttons(k: int, choices: Sequence[Fix], urls: Urls) -> str:
     return "".join(
         " " + _button(f"use-{k}-{n}", describe_fix(c), urls, button_id=f"op-use-{k}-{n}")
@@ -75,17 +90,24 @@ def inline_finding(k: int, f: Finding, urls: Urls) -> str:
     return "".join(parts)
 
 
-def slot(sid: str, items: Iterable[Numbered], urls: Urls, *, oob: bool = False) -> SafeString:
-    """The place beside a field where its findings show; empty when it has none."""
+def digest(html: str) -> str:
+    """A short fingerprint of some markup, for the page to say what it already shows."""
+    return blake2b(html.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def slot_body(items: Iterable[Numbered], urls: Urls) -> str:
+    return "".join(inline_finding(k, f, urls) for k, f in items)
+
+
+def slot(sid: str, body: str, *, oob: bool = False) -> SafeString:
+    """The place beside a field where its findings show; empty when it has none.
+
+    A filled slot carries the fingerprint of its content, which the page sends back so
+    that an answer can leave out the slots it would redraw the same.
+    """
     swap = ' hx-swap-oob="true"' if oob else ""
-    body = "".join(inline_finding(k, f, urls) for k, f in items)
-    return mark_safe(f'<div class="slot" id="{_e(sid)}"{swap}>{body}</div>')
-
-
-def slots(
-    ids: Iterable[str], by_slot: dict[str, list[Numbered]], urls: Urls, *, oob: bool
-) -> SafeString:
-    return mark_safe("".join(slot(sid, by_slot.get(sid, []), urls, oob=oob) for sid in ids))
+    mark = f' data-digest="{digest(body)}"' if body else ""
+    return mark_safe(f'<div class="slot" id="{_e(sid)}"{mark}{swap}>{body}</div>')
 
 
 def finding_item(k: int, f: Finding, urls: Urls) -> str:
@@ -113,3 +135,37 @@ def finding_item(k: int, f: Finding, urls: Urls) -> str:
 
 def findings_list(findings: Sequence[Finding], urls: Urls) -> SafeString:
     return mark_safe("".join(finding_item(k, f, urls) for k, f in enumerate(findings)))
+
+
+def slot_bodies(by_slot: dict[str, list[Numbered]], urls: Urls) -> dict[str, str]:
+    """The content of every slot that holds findings."""
+    return {sid: slot_body(items, urls) for sid, items in by_slot.items()}
+
+
+def read_shown(posted: str) -> dict[str, str]:
+    """What the page says it shows: `id:digest` for a filled slot, a bare `id` for
+    anything else showing text (its content unknown, so always redrawn)."""
+    shown = {}
+    for token in posted.split()[:2000]:
+        sid, _, mark = token.partition(":")
+        shown[sid] = mark
+    return shown
+
+
+def shown_marks(bodies: dict[str, str]) -> str:
+    """The page's record of its filled slots after an answer, as `read_shown` reads it."""
+    return " ".join(f"{sid}:{digest(body)}" for sid, body in sorted(bodies.items()))
+
+
+def slots_to_send(slot_ids: list[str], bodies: dict[str, str], shown: dict[str, str]) -> list[str]:
+    """The slots an answer must redraw: those that hold findings the page does not show
+    as they are now, and those the page shows findings in that have none now."""
+    out = []
+    for sid in slot_ids:
+        body = bodies.get(sid, "")
+        if sid not in shown:
+            if body:
+                out.append(sid)
+        elif not body or shown[sid] != digest(body):
+            out.append(sid)
+    return out

@@ -19,6 +19,7 @@ from scpstudio.engine.analysis import analyze_policy
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import parse_policy, to_minified, to_pretty
 from scpstudio.policies import editor_context as ctx
+from scpstudio.policies import editor_html
 from scpstudio.policies.editor_io import (
     EditorInput,
     document_for_export,
@@ -139,7 +140,7 @@ def _apply_fix(
             return editor_input, stale
         choice = finding.choices[index]
         patch = (choice.op, choice.path, choice.value, choice.from_path)
-        done = f"Done: {ctx.describe_fix(choice)}."
+        done = f"Done: {editor_html.describe_fix(choice)}."
     elif finding.fix is not None:
         fix = finding.fix
         patch = (fix.op, fix.path, fix.value, fix.from_path)
@@ -194,24 +195,34 @@ def _context(
     wanted = str(data.get("preview_filter", "all"))
     rows = ctx.preview_rows(analysis, wanted)
     feedback = ctx.match_feedback(state, catalog)
-    shown = str(data.get("filled_slots", ""))
+    urls = editor_html.Urls(editor=reverse("policies:editor"), checks=reverse("checks"))
+    bodies = editor_html.slot_bodies(slots, urls)
+    # What the page already shows (sent by htmx requests only): what is the same is not sent.
+    htmx = bool(getattr(request, "htmx", False))
+    shown = editor_html.read_shown(str(data.get("filled_slots", ""))) if htmx else {}
+    filter_shown = wanted if wanted in ctx.FILTERS else "all"
+    empty = f"No API is {filter_shown.replace('_', ' ')}." if filter_shown != "all" else ""
+    table = ctx.preview_table(tuple(rows), empty or "No API to show.")
     # Only the answers that redraw the form need its statements worked out.
     statements = _Lazy(lambda: ctx.statement_views(state, catalog) if form_shown else [])
     return {
         "nav": "editor",
         # Reversed once here: the template names them on every finding and button.
-        "editor_url": reverse("policies:editor"),
-        "checks_url": reverse("checks"),
+        "editor_url": urls.editor,
+        "checks_url": urls.checks,
+        "urls": urls,
         "state": state,
         "editor": editor_input,
         "statements": statements,
         "analysis": analysis,
         "slots": slots,
-        "slot_ids": slot_ids,
-        "filled_slots": " ".join(sorted([*slots, *(k for k, v in feedback.items() if v)])),
-        "slots_to_send": ctx.slots_to_send(slot_ids, slots, shown),
+        "slot_bodies": bodies,
+        "filled_slots": " ".join(
+            [editor_html.shown_marks(bodies), *sorted(k for k, v in feedback.items() if v)]
+        ).strip(),
+        "slots_to_send": editor_html.slots_to_send(slot_ids, bodies, shown),
         "match_feedback": feedback,
-        "feedback_to_send": {k: v for k, v in feedback.items() if v or k in shown.split()},
+        "feedback_to_send": {k: v for k, v in feedback.items() if v or k in shown},
         "rules": ctx.profile_rules(state.profile),
         "profiles": [
             ("scp", "SCP (current console rules)"),
@@ -219,9 +230,9 @@ def _context(
             ("identity", "IAM identity policy"),
         ],
         "filters": ctx.FILTERS,
-        "preview_filter": wanted if wanted in ctx.FILTERS else "all",
-        "rows": rows,
-        "preview_table": ctx.preview_table(tuple(rows)),
+        "preview_filter": filter_shown,
+        "preview_table": table,
+        "preview_kept": htmx and str(data.get("preview_digest", "")) == table.digest,
         "context_values": {
             "region": preview_context.region or "",
             "account": preview_context.account_id or "",

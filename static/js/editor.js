@@ -31,6 +31,20 @@
     // need not carry the JSON view's text (half of its body on a large policy).
     var params = event.detail.parameters;
     if ((params.op || "check") === "check" && params.source === "form") delete params.json;
+    // Tell the server what the page shows now, so that it leaves out what would be
+    // redrawn the same: finding slots by their fingerprint, and the preview table.
+    if (params.filled_slots !== undefined) {
+      var shown = [];
+      document.querySelectorAll(".slot[data-digest]").forEach(function (slot) {
+        shown.push(slot.id + ":" + slot.dataset.digest);
+      });
+      document.querySelectorAll("p.match").forEach(function (match) {
+        if (match.textContent.trim()) shown.push(match.id);
+      });
+      params.filled_slots = shown.join(" ");
+      var rows = document.getElementById("preview-rows");
+      params.preview_digest = rows && rows.dataset.digest ? rows.dataset.digest : "";
+    }
   });
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;

@@ -214,3 +214,37 @@ def test_the_editor_runs_under_its_content_security_policy(live_server, page: Pa
 
     expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
     assert violations == []
+
+
+def test_a_keystroke_sends_and_gets_back_only_what_changed(live_server, page: Page):
+    """A form keystroke leaves the JSON view's text out (the server writes it), and the
+    answer leaves out the preview table and the finding slots the page already shows."""
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("ims:images:share").check()
+    page.get_by_label("Other actions and wildcard patterns").fill("ims:images:shar")
+    expect(page.locator("#f-s0-actions")).to_contain_text("INVALID_ACTION")
+    expect(_row(page, SHARE_API).locator(".row-outcome")).to_have_text("Denied")
+    _settled(page)
+
+    with page.expect_response(
+        lambda r: r.url.endswith("/editor/") and "description=Nobody" in (r.request.post_data or "")
+    ) as answered:
+        page.get_by_label("Description").fill("Nobody shares images")
+    _settled(page)
+
+    body, answer = answered.value.request.post_data or "", answered.value.text()
+    assert "json=" not in body
+    assert re.search(r"filled_slots=[^&]*f-s0-actions%3A[0-9a-f]{16}", body)
+    assert re.search(r"preview_digest=[0-9a-f]{16}", body)
+    assert 'id="preview-rows" hx-preserve="true"' in answer and "<table" not in answer
+    assert 'id="f-s0-actions"' not in answer
+    # What the answer left out is still on the page, as it was.
+    expect(page.locator("#f-s0-actions")).to_contain_text("INVALID_ACTION")
+    expect(_row(page, SHARE_API).locator(".row-outcome")).to_have_text("Denied")
+
+    # A change of outcome redraws the table; a fixed mistake empties its slot.
+    page.get_by_label("Other actions and wildcard patterns").fill("")
+    page.get_by_label("ims:images:share").uncheck()
+    expect(_row(page, SHARE_API).locator(".row-outcome")).to_have_text("Allowed")
+    expect(page.locator("#f-s0-actions")).not_to_contain_text("INVALID_ACTION")
+    expect(page.locator("#preview-summary")).to_contain_text("0 of 29 APIs denied")

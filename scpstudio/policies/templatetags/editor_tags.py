@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from scpstudio.policies import editor_html
 
@@ -21,23 +21,20 @@ def lookup(mapping: Any, key: Any) -> Any:
         return []
 
 
-def _urls(context: Any) -> editor_html.Urls:
-    return editor_html.Urls(editor=context["editor_url"], checks=context["checks_url"])
-
-
 @register.simple_tag(takes_context=True)
 def finding_slot(context: Any, sid: str) -> SafeString:
     """The findings beside one field of the form."""
-    return editor_html.slot(sid, context["slots"].get(sid, []), _urls(context))
+    return editor_html.slot(sid, context["slot_bodies"].get(sid, ""))
 
 
 @register.simple_tag(takes_context=True)
 def finding_slots(context: Any, ids: list[str]) -> SafeString:
     """Slots sent with an answer, each swapped into the page by its id."""
-    return editor_html.slots(ids, context["slots"], _urls(context), oob=True)
+    bodies = context["slot_bodies"]
+    return mark_safe("".join(editor_html.slot(sid, bodies.get(sid, ""), oob=True) for sid in ids))
 
 
 @register.simple_tag(takes_context=True)
 def findings_list(context: Any) -> SafeString:
     """The entries of the findings list, in the analysis' order."""
-    return editor_html.findings_list(context["analysis"].findings, _urls(context))
+    return editor_html.findings_list(context["analysis"].findings, context["urls"])

@@ -1,0 +1,133 @@
+"""A keystroke's answer leaves out what the page already shows: finding slots whose
+content it would redraw the same, and the preview table when no row changed."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from scpstudio.policies import editor_html
+from tests.policies.editor_helpers import EDITOR, HTMX, form_fields
+
+pytestmark = pytest.mark.django_db
+
+POLICY = {
+    "Version": "5.0",
+    "Statement": [
+        {"Sid": "NoSharing", "Effect": "Deny", "Action": ["ims:images:share", "ims:images:shar"]}
+    ],
+}
+
+
+def _open(client):
+    """The page as a browser first shows it, and the form it would post back."""
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": json.dumps(POLICY)})
+    return page, form_fields(page)
+
+
+def _slot(body: str, sid: str) -> str | None:
+    m = re.search(rf'<div class="slot" id="{sid}"[^>]*>(.*?)</div>', body, re.S)
+    return m.group(1) if m else None
+
+
+def test_the_page_records_each_filled_slot_with_its_fingerprint(client):
+    page, fields = _open(client)
+
+    body = page.content.decode()
+    marks = editor_html.read_shown(fields["filled_slots"][0])
+    assert "INVALID_ACTION" in _slot(body, "f-s0-actions")
+    digest = re.search(r'id="f-s0-actions" data-digest="([0-9a-f]{16})"', body).group(1)
+    assert marks["f-s0-actions"] == digest
+    assert re.search(r'<div class="slot" id="f-s0-sid"></div>', body)  # empty: no mark
+    assert "f-s0-sid" not in marks
+
+
+def test_a_keystroke_leaves_out_slots_the_page_shows_unchanged(client):
+    _, fields = _open(client)
+
+    answer = client.post(EDITOR, {**fields, "op": "check", "name": "renamed"}, **HTMX)
+
+    assert answer.status_code == 200
+    assert 'id="f-s0-actions"' not in answer.content.decode()
+
+
+def test_a_slot_is_sent_when_the_page_shows_other_content_or_nothing(client):
+    _, fields = _open(client)
+
+    stale = client.post(
+        EDITOR, {**fields, "op": "check", "filled_slots": "f-s0-actions:0000000000000000"}, **HTMX
+    )
+    unknown = client.post(EDITOR, {**fields, "op": "check", "filled_slots": ""}, **HTMX)
+
+    for answer in (stale, unknown):
+        assert "INVALID_ACTION" in _slot(answer.content.decode(), "f-s0-actions")
+
+
+def test_a_fixed_mistake_empties_its_slot_and_drops_its_mark(client):
+    _, fields = _open(client)
+
+    fixed = client.post(
+        EDITOR, {**fields, "op": "check", "s0-patterns": [""]}, **HTMX
+    ).content.decode()
+
+    assert _slot(fixed, "f-s0-actions") == ""
+    shown = re.search(r'name="filled_slots" value="([^"]*)"', fixed).group(1)
+    assert "f-s0-actions" not in editor_html.read_shown(shown)
+
+
+def test_the_preview_table_is_kept_while_its_rows_are_the_same(client):
+    page, fields = _open(client)
+    assert "<table" in page.content.decode()
+
+    same = client.post(EDITOR, {**fields, "op": "check", "name": "renamed"}, **HTMX)
+    changed = client.post(EDITOR, {**fields, "op": "check", "s0-effect": "Allow"}, **HTMX)
+    no_digest = client.post(EDITOR, {**fields, "op": "check", "preview_digest": ""}, **HTMX)
+    whole_page = client.post(EDITOR, {**fields, "op": "check", "name": "renamed"})
+
+    assert '<div id="preview-rows" hx-preserve="true"></div>' in same.content.decode()
+    assert "<table" not in same.content.decode()
+    for answer in (changed, no_digest, whole_page):
+        body = answer.content.decode()
+        assert "<table" in body
+        assert "hx-preserve" not in body
+
+
+def test_a_renamed_statement_redraws_the_table_that_names_it(client):
+    _, fields = _open(client)
+
+    answer = client.post(EDITOR, {**fields, "op": "check", "s0-sid": "Renamed"}, **HTMX)
+
+    assert "statement “Renamed”" in answer.content.decode()
+
+
+def test_an_empty_filtered_preview_says_so_in_words(client):
+    _, fields = _open(client)
+
+    answer = client.post(EDITOR, {**fields, "op": "check", "preview_filter": "not_allowed"})
+
+    assert '<p class="empty">No API is not allowed.</p>' in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "f-s0-actions:<script>alert(1)</script> " * 3000,
+        ":::: \x00:\x00 f-s0-actions: f-s0-actions:zz",
+        "m-s0 m-s99 f-policy",
+    ],
+    ids=["many", "garbage", "bare-ids"],
+)
+def test_what_the_page_claims_to_show_cannot_break_the_answer(client, shown):
+    _, fields = _open(client)
+
+    answer = client.post(
+        EDITOR, {**fields, "op": "check", "filled_slots": shown, "preview_digest": shown}, **HTMX
+    )
+
+    body = answer.content.decode()
+    assert answer.status_code == 200
+    assert "<script>alert" not in body
+    assert "INVALID_ACTION" in _slot(body, "f-s0-actions")
+    assert "<table" in body
