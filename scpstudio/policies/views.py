@@ -32,7 +32,13 @@ from scpstudio.policies.editor_io import (
     terraform_snippet,
 )
 from scpstudio.policies.editor_ops import PatchError, apply_patch, apply_structure_op, parse_op
-from scpstudio.policies.editor_state import EditorState, keep_unfinished_rows, state_from_form
+from scpstudio.policies.editor_state import (
+    EditorState,
+    MultiValueMapping,
+    keep_unfinished_rows,
+    state_from_form,
+)
+from scpstudio.policies.form_body import FormBodyError, posted_form
 
 TEMPLATE = "policies/editor.html"
 
@@ -48,8 +54,12 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
         state = EditorState()
         return _render(request, catalog, from_form_state(state), full=True)
-    op = str(request.POST.get("op", "check"))
-    editor_input, message = _apply_op(request, catalog, read_editor(request.POST, op=op), op)
+    try:
+        data = _fields(request)
+    except FormBodyError as exc:
+        return _refused(exc)
+    op = str(data.get("op", "check"))
+    editor_input, message = _apply_op(request, catalog, read_editor(data, op=op), op)
     if not request.htmx:
         return _render(request, catalog, editor_input, full=True, message=message)
     if op == "json":
@@ -74,7 +84,7 @@ def _apply_op(
     if name in ("check", "json", ""):
         return editor_input, ""
     builder = {
-        part: str(request.POST.get(f"builder-{part}-{i}-{j}", ""))
+        part: str(_fields(request).get(f"builder-{part}-{i}-{j}", ""))
         for part in ("region", "account", "id")
     }
     message = apply_structure_op(editor_input.state, op, catalog, builder) or ""
@@ -92,11 +102,11 @@ def _render_json_edit(
     Redrawing every statement of a large policy on each keystroke is most of the
     cost of the round trip; a statement the JSON edit did not touch is left as it is.
     """
-    posted = state_from_form(request.POST)
+    posted = state_from_form(_fields(request))
     new = editor_input.state
     if (
         editor_input.form_problem
-        or request.POST.get("source") == "json"
+        or _fields(request).get("source") == "json"
         or len(posted.statements) != len(new.statements)
     ):
         return _render(request, catalog, editor_input, partial="json")
@@ -154,6 +164,19 @@ def _apply_fix(
     return from_json_text(to_pretty(fixed), editor_input.state), done
 
 
+def _fields(request: HttpRequest) -> MultiValueMapping:
+    """The form's fields, read once per request: urlencoded, or JSON from editor.js."""
+    fields: MultiValueMapping | None = getattr(request, "_editor_fields", None)
+    if fields is None:
+        fields = posted_form(request) if request.method == "POST" else request.GET
+        request._editor_fields = fields  # type: ignore[attr-defined]
+    return fields
+
+
+def _refused(exc: FormBodyError) -> HttpResponse:
+    return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+
+
 def _render(
     request: HttpRequest,
     catalog: Catalog,
@@ -177,7 +200,7 @@ def _context(
     request: HttpRequest, catalog: Catalog, editor_input: EditorInput, message: str
 ) -> dict[str, Any]:
     state = editor_input.state
-    data = request.POST if request.method == "POST" else request.GET
+    data = _fields(request)
     type_names = sorted({r.name for r in catalog.resource_types.values()})
     preview_context, context_problems = read_context(data, type_names)
     # FullAccess is on unless the editor's own checkbox was shown and left unticked.
@@ -257,7 +280,11 @@ def _statement_spans(analysis: Any) -> dict[int, tuple[int, int]]:
 @require_POST
 def export(request: HtmxHttpRequest) -> HttpResponse:
     """Download the policy as JSON (pretty or minified) or as a Terraform file."""
-    editor_input = read_editor(request.POST)
+    try:
+        data = _fields(request)
+    except FormBodyError as exc:
+        return _refused(exc)
+    editor_input = read_editor(data)
     value, problem = document_for_export(editor_input)
     if value is None:
         if request.htmx:
@@ -266,7 +293,7 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
         response = _render(request, catalog, editor_input, full=True, message=problem)
         response.status_code = 400
         return response
-    kind = str(request.POST.get("op", "download-pretty"))
+    kind = str(data.get("op", "download-pretty"))
     name = slug(editor_input.state.name)
     if kind == "show-terraform":
         snippet = terraform_snippet(

@@ -217,8 +217,9 @@ def test_the_editor_runs_under_its_content_security_policy(live_server, page: Pa
 
 
 def test_a_keystroke_sends_and_gets_back_only_what_changed(live_server, page: Page):
-    """A form keystroke leaves the JSON view's text out (the server writes it), and the
-    answer leaves out the preview table and the finding slots the page already shows."""
+    """A form keystroke goes as JSON and leaves the JSON view's text out (the server
+    writes it); the answer leaves out the preview table and the finding slots the page
+    already shows."""
     page.goto(f"{live_server.url}/editor/")
     page.get_by_label("ims:images:share").check()
     page.get_by_label("Other actions and wildcard patterns").fill("ims:images:shar")
@@ -227,15 +228,19 @@ def test_a_keystroke_sends_and_gets_back_only_what_changed(live_server, page: Pa
     _settled(page)
 
     with page.expect_response(
-        lambda r: r.url.endswith("/editor/") and "description=Nobody" in (r.request.post_data or "")
+        lambda r: r.url.endswith("/editor/") and "Nobody" in (r.request.post_data or "")
     ) as answered:
         page.get_by_label("Description").fill("Nobody shares images")
     _settled(page)
 
-    body, answer = answered.value.request.post_data or "", answered.value.text()
-    assert "json=" not in body
-    assert re.search(r"filled_slots=[^&]*f-s0-actions%3A[0-9a-f]{16}", body)
-    assert re.search(r"preview_digest=[0-9a-f]{16}", body)
+    request, answer = answered.value.request, answered.value.text()
+    assert request.headers["content-type"] == "application/json"
+    sent = json.loads(request.post_data or "")
+    assert sent["description"] == ["Nobody shares images"]
+    assert sent["s0-actions"] == ["ims:images:share"]
+    assert "json" not in sent
+    assert re.fullmatch(r"f-s0-actions:[0-9a-f]{16} m-s0", sent["filled_slots"][0])
+    assert re.fullmatch(r"[0-9a-f]{16}", sent["preview_digest"][0])
     assert 'id="preview-rows" hx-preserve="true"' in answer and "<table" not in answer
     assert 'id="f-s0-actions"' not in answer
     # What the answer left out is still on the page, as it was.
@@ -248,3 +253,17 @@ def test_a_keystroke_sends_and_gets_back_only_what_changed(live_server, page: Pa
     expect(_row(page, SHARE_API).locator(".row-outcome")).to_have_text("Allowed")
     expect(page.locator("#f-s0-actions")).not_to_contain_text("INVALID_ACTION")
     expect(page.locator("#preview-summary")).to_contain_text("0 of 29 APIs denied")
+
+
+def test_the_terraform_box_shows_the_resource_for_the_policy(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("Name").fill("no-sharing")
+    page.get_by_label("ims:images:share").check()
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+
+    page.get_by_text("Terraform", exact=True).click()
+
+    box = page.locator("pre.terraform")
+    expect(box).to_contain_text('resource "huaweicloud_organizations_policy" "no-sharing"')
+    expect(box).to_contain_text('type        = "service_control_policy"')
+    expect(box).to_contain_text('"ims:images:share"')

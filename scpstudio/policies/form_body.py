@@ -1,0 +1,77 @@
+"""The editor form's fields, however the page sent them.
+
+Without JavaScript the browser posts the form urlencoded, and Django's `request.POST`
+reads it. editor.js sends the same fields as one JSON object, `{"name": ["value", ...]}`:
+a keystroke on a large policy posts several hundred fields, and decoding them as JSON
+costs a tenth of what the urlencoded parser spends on them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
+
+from scpstudio.policies.editor_state import MultiValueMapping
+
+JSON_TYPE = "application/json"
+# A `\ud800`-style escape of half a surrogate pair: JSON decodes it to a string no
+# UTF-8 answer can hold; the urlencoded path turns such bytes into U+FFFD, so this does too.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class FormBodyError(ValueError):
+    """The body is not the editor's form: the sentence says what is wrong with it."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def posted_form(request: HttpRequest) -> MultiValueMapping:
+    """The posted fields, urlencoded or multipart (`request.POST`) or JSON (editor.js)."""
+    if request.content_type != JSON_TYPE:
+        return request.POST
+    try:
+        body = request.body
+    except RequestDataTooBig as exc:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raise FormBodyError(f"The form is larger than the {limit:,} bytes accepted.", 413) from exc
+    return read_json_fields(body)
+
+
+def read_json_fields(body: bytes) -> MultiValueDict[str, str]:
+    try:
+        text = body.decode("utf-8")
+        raw = json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise FormBodyError("The form data is not UTF-8 text.") from exc
+    except (ValueError, RecursionError) as exc:
+        raise FormBodyError("The form data is not valid JSON.") from exc
+    if not isinstance(raw, dict):
+        raise FormBodyError("The form data must be a JSON object of field names to values.")
+    repair = _SURROGATE_ESCAPE.search(text) is not None
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    count = 0
+    fields: MultiValueDict[str, str] = MultiValueDict()
+    for name, values in raw.items():
+        if isinstance(values, str):
+            values = [values]
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            shown = _SURROGATE.sub("\ufffd", name[:60])
+            raise FormBodyError(f"The field {shown!r} must be a string or a list of strings.")
+        count += len(values)
+        if limit is not None and count > limit:
+            raise FormBodyError(f"The form has more than {limit:,} values.")
+        if repair:
+            name = _SURROGATE.sub("\ufffd", name)
+            values = [_SURROGATE.sub("\ufffd", v) for v in values]
+            values = [*fields.getlist(name), *values]
+        fields.setlist(name, values)
+    return fields
