@@ -389,75 +389,75 @@ def pretty_parsed(value: Any) -> ParseResult:
     The editor writes the form's policy as pretty JSON on every keystroke and then
     validates it; recording each element's offsets as it is written spares parsing
     the text straight back. Values that are not plain policy JSON (keys that are not
-    strings, numbers that are not finite) take the ordinary way.
+    strings, numbers that are not finite, nesting past MAX_DEPTH) take the ordinary way.
     """
-    if not _plain_json(value, 0):
-        return parse_policy(to_pretty(value))
     ordered = canonical(value)
-    writer = _PrettyWriter()
-    root = writer.node(ordered, "")
-    result = ParseResult(root, "".join(writer.parts))
+    try:
+        root, text = _write_pretty(ordered, "", 0, 0)
+    except _NotPlain:
+        return parse_policy(to_pretty(value))
+    result = ParseResult(root, text)
     result._python = ordered
     return result
 
 
-def _plain_json(value: Any, depth: int) -> bool:
-    if depth > MAX_DEPTH:
-        return False
+class _NotPlain(Exception):
+    """A value `_write_pretty` leaves to json.dumps and the parser."""
+
+
+def _write_pretty(value: Any, indent: str, start: int, depth: int) -> tuple[JsonNode, str]:
+    """The node for `value` written at offset `start`, and its text exactly as
+    `json.dumps(indent=2, ensure_ascii=False)` writes it at that indent."""
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain_json(v, depth + 1) for k, v in value.items())
+        if not value:
+            return JsonObject([], start, start + 2), "{}"
+        if depth >= MAX_DEPTH:
+            raise _NotPlain
+        inner = indent + "  "
+        first, later = "\n" + inner, ",\n" + inner
+        pieces = ["{"]
+        pos = start + 1
+        members: list[Member] = []
+        for key, item in value.items():
+            if type(key) is not str:
+                raise _NotPlain
+            lead = later if members else first
+            key_text = _scalar_text(key)
+            key_start = pos + len(lead)
+            key_end = key_start + len(key_text)
+            node, text = _write_pretty(item, inner, key_end + 2, depth + 1)
+            pieces += (lead, key_text, ": ", text)
+            pos = key_end + 2 + len(text)
+            members.append(Member(key, node, key_start, key_end))
+        close = "\n" + indent + "}"
+        pieces.append(close)
+        return JsonObject(members, start, pos + len(close)), "".join(pieces)
     if isinstance(value, list):
-        return all(_plain_json(v, depth + 1) for v in value)
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return value is None or isinstance(value, str | int | bool)
-
-
-class _PrettyWriter:
-    """Writes exactly what `json.dumps(indent=2, ensure_ascii=False)` writes."""
-
-    __slots__ = ("parts", "pos")
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-        self.pos = 0
-
-    def emit(self, text: str) -> None:
-        self.parts.append(text)
-        self.pos += len(text)
-
-    def node(self, value: Any, indent: str) -> JsonNode:
-        start = self.pos
-        if isinstance(value, dict):
-            if not value:
-                self.emit("{}")
-                return JsonObject([], start, self.pos)
-            inner = indent + "  "
-            members = []
-            self.emit("{")
-            for n, (key, item) in enumerate(value.items()):
-                self.emit(("\n" if n == 0 else ",\n") + inner)
-                key_start = self.pos
-                self.emit(_scalar_text(key))
-                key_end = self.pos
-                self.emit(": ")
-                members.append(Member(key, self.node(item, inner), key_start, key_end))
-            self.emit("\n" + indent + "}")
-            return JsonObject(members, start, self.pos)
-        if isinstance(value, list):
-            if not value:
-                self.emit("[]")
-                return JsonArray([], start, self.pos)
-            inner = indent + "  "
-            items = []
-            self.emit("[")
-            for n, item in enumerate(value):
-                self.emit(("\n" if n == 0 else ",\n") + inner)
-                items.append(self.node(item, inner))
-            self.emit("\n" + indent + "]")
-            return JsonArray(items, start, self.pos)
-        self.emit(_scalar_text(value))
-        return JsonScalar(value, start, self.pos)
+        if not value:
+            return JsonArray([], start, start + 2), "[]"
+        if depth >= MAX_DEPTH:
+            raise _NotPlain
+        inner = indent + "  "
+        first, later = "\n" + inner, ",\n" + inner
+        pieces = ["["]
+        pos = start + 1
+        items: list[JsonNode] = []
+        for item in value:
+            lead = later if items else first
+            pos += len(lead)
+            node, text = _write_pretty(item, inner, pos, depth + 1)
+            pieces += (lead, text)
+            pos += len(text)
+            items.append(node)
+        close = "\n" + indent + "]"
+        pieces.append(close)
+        return JsonArray(items, start, pos + len(close)), "".join(pieces)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _NotPlain
+    if value is not None and not isinstance(value, str | int | float):
+        raise _NotPlain
+    text = _scalar_text(value)
+    return JsonScalar(value, start, start + len(text)), text
 
 
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')

@@ -138,9 +138,16 @@ class StatementView:
         return f"s{self.index}-"
 
 
-def statement_views(state: EditorState, catalog: Catalog) -> list[StatementView]:
+def statement_views(
+    state: EditorState, catalog: Catalog, only: set[int] | None = None
+) -> list[StatementView]:
+    """What the form shows of each statement (of the statements `only`, when given)."""
     services = sorted(s.prefix for s in catalog.services.values())
-    return [_statement_view(i, s, catalog, services) for i, s in enumerate(state.statements)]
+    return [
+        _statement_view(i, s, catalog, services)
+        for i, s in enumerate(state.statements)
+        if only is None or i in only
+    ]
 
 
 def _statement_view(

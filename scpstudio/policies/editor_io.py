@@ -37,8 +37,11 @@ class EditorInput:
     source: str  # "form" or "json"
     json_text: str
     form_problem: str = ""  # why the form cannot show the JSON, when it cannot
-    # The form's JSON with its element offsets, written together (no parse back).
+    # The JSON with its element offsets: written with them when the form leads, else
+    # the parse of the JSON text; the engine reads it rather than parsing the text again.
     parsed: ParseResult | None = None
+    # The form as the request posted it, before the JSON (when it leads) replaced it.
+    posted: EditorState | None = None
 
     @property
     def engine_source(self) -> Any:
@@ -54,10 +57,13 @@ def from_form_state(state: EditorState) -> EditorInput:
 
 def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
     state = state_from_form(data)
-    json_text = str(data.get("json", ""))[: MAX_JSON_CHARS + 1]
     if op == "json" or data.get("source") == "json":
-        return from_json_text(json_text, state)
-    return from_form_state(state)
+        json_text = str(data.get("json", ""))[: MAX_JSON_CHARS + 1]
+        editor_input = from_json_text(json_text, state)
+    else:
+        editor_input = from_form_state(state)
+    editor_input.posted = state
+    return editor_input
 
 
 def from_json_text(text: str, meta: EditorState) -> EditorInput:
@@ -86,8 +92,10 @@ def from_json_text(text: str, meta: EditorState) -> EditorInput:
             parsed.value(), name=meta.name, description=meta.description, profile=meta.profile
         )
     except NotRepresentable as exc:
-        return EditorInput(meta, "json", text, f"The form cannot show this policy: {exc}.")
-    return EditorInput(state, "form", text)
+        return EditorInput(
+            meta, "json", text, f"The form cannot show this policy: {exc}.", parsed=parsed
+        )
+    return EditorInput(state, "form", text, parsed=parsed)
 
 
 def read_context(

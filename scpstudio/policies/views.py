@@ -102,7 +102,7 @@ def _render_json_edit(
     Redrawing every statement of a large policy on each keystroke is most of the
     cost of the round trip; a statement the JSON edit did not touch is left as it is.
     """
-    posted = state_from_form(_fields(request))
+    posted = editor_input.posted or state_from_form(_fields(request))
     new = editor_input.state
     if (
         editor_input.form_problem
@@ -116,7 +116,7 @@ def _render_json_edit(
         if ctx.statement_shown(a) != ctx.statement_shown(b)
     }
     context = _context(request, catalog, editor_input, "")
-    context["changed_statements"] = [st for st in context["statements"]() if st.index in changed]
+    context["changed_statements"] = ctx.statement_views(new, catalog, only=changed)
     context["unchanged_slot_ids"] = [
         sid for sid in context["slots_to_send"] if _slot_statement(sid) not in changed
     ]
