@@ -95,19 +95,30 @@ def digest(html: str) -> str:
     return blake2b(html.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
-def slot_body(items: Iterable[Numbered], urls: Urls) -> str:
-    return "".join(inline_finding(k, f, urls) for k, f in items)
+@dataclass(frozen=True)
+class SlotContent:
+    body: str
+    digest: str
 
 
-def slot(sid: str, body: str, *, oob: bool = False) -> SafeString:
+def slot_content(items: Iterable[Numbered], urls: Urls) -> SlotContent:
+    body = "".join(inline_finding(k, f, urls) for k, f in items)
+    return SlotContent(body, digest(body))
+
+
+def slot(sid: str, content: SlotContent | None, *, oob: bool = False) -> SafeString:
     """The place beside a field where its findings show; empty when it has none.
 
     A filled slot carries the fingerprint of its content, which the page sends back so
     that an answer can leave out the slots it would redraw the same.
     """
     swap = ' hx-swap-oob="true"' if oob else ""
-    mark = f' data-digest="{digest(body)}"' if body else ""
-    return mark_safe(f'<div class="slot" id="{_e(sid)}"{mark}{swap}>{body}</div>')
+    if content is None or not content.body:
+        return mark_safe(f'<div class="slot" id="{_e(sid)}"{swap}></div>')
+    return mark_safe(
+        f'<div class="slot" id="{_e(sid)}" data-digest="{content.digest}"{swap}>'
+        f"{content.body}</div>"
+    )
 
 
 def finding_item(k: int, f: Finding, urls: Urls) -> str:
@@ -137,35 +148,46 @@ def findings_list(findings: Sequence[Finding], urls: Urls) -> SafeString:
     return mark_safe("".join(finding_item(k, f, urls) for k, f in enumerate(findings)))
 
 
-def slot_bodies(by_slot: dict[str, list[Numbered]], urls: Urls) -> dict[str, str]:
+def slot_contents(by_slot: dict[str, list[Numbered]], urls: Urls) -> dict[str, SlotContent]:
     """The content of every slot that holds findings."""
-    return {sid: slot_body(items, urls) for sid, items in by_slot.items()}
+    return {sid: slot_content(items, urls) for sid, items in by_slot.items()}
 
 
-def read_shown(posted: str) -> dict[str, str]:
+SHOWN_LIMIT = 20_000  # far more slots than a policy of the largest size the editor reads
+
+
+def read_shown(posted: str) -> dict[str, str] | None:
     """What the page says it shows: `id:digest` for a filled slot, a bare `id` for
-    anything else showing text (its content unknown, so always redrawn)."""
+    anything else showing text (its content unknown, so always redrawn). None when
+    the page names more than this reads: then every slot is redrawn."""
+    tokens = posted.split(maxsplit=SHOWN_LIMIT)
+    if len(tokens) > SHOWN_LIMIT:
+        return None
     shown = {}
-    for token in posted.split()[:2000]:
+    for token in tokens:
         sid, _, mark = token.partition(":")
         shown[sid] = mark
     return shown
 
 
-def shown_marks(bodies: dict[str, str]) -> str:
+def shown_marks(contents: dict[str, SlotContent]) -> str:
     """The page's record of its filled slots after an answer, as `read_shown` reads it."""
-    return " ".join(f"{sid}:{digest(body)}" for sid, body in sorted(bodies.items()))
+    return " ".join(f"{sid}:{c.digest}" for sid, c in sorted(contents.items()))
 
 
-def slots_to_send(slot_ids: list[str], bodies: dict[str, str], shown: dict[str, str]) -> list[str]:
+def slots_to_send(
+    slot_ids: list[str], contents: dict[str, SlotContent], shown: dict[str, str] | None
+) -> list[str]:
     """The slots an answer must redraw: those that hold findings the page does not show
     as they are now, and those the page shows findings in that have none now."""
+    if shown is None:
+        return list(slot_ids)
     out = []
     for sid in slot_ids:
-        body = bodies.get(sid, "")
+        content = contents.get(sid)
         if sid not in shown:
-            if body:
+            if content is not None:
                 out.append(sid)
-        elif not body or shown[sid] != digest(body):
+        elif content is None or shown[sid] != content.digest:
             out.append(sid)
     return out

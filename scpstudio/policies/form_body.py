@@ -66,7 +66,7 @@ def read_json_fields(body: bytes) -> MultiValueDict[str, str]:
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             shown = _SURROGATE.sub("\ufffd", name[:60])
             raise FormBodyError(f"The field {shown!r} must be a string or a list of strings.")
-        count += len(values)
+        count += max(1, len(values))  # a field with no value still counts, as in a query
         if limit is not None and count > limit:
             raise FormBodyError(f"The form has more than {limit:,} values.")
         if repair:

@@ -219,7 +219,7 @@ def _context(
     rows = ctx.preview_rows(analysis, wanted)
     feedback = ctx.match_feedback(state, catalog)
     urls = editor_html.Urls(editor=reverse("policies:editor"), checks=reverse("checks"))
-    bodies = editor_html.slot_bodies(slots, urls)
+    contents = editor_html.slot_contents(slots, urls)
     # What the page already shows (sent by htmx requests only): what is the same is not sent.
     htmx = bool(getattr(request, "htmx", False))
     shown = editor_html.read_shown(str(data.get("filled_slots", ""))) if htmx else {}
@@ -239,13 +239,13 @@ def _context(
         "statements": statements,
         "analysis": analysis,
         "slots": slots,
-        "slot_bodies": bodies,
+        "slot_contents": contents,
         "filled_slots": " ".join(
-            [editor_html.shown_marks(bodies), *sorted(k for k, v in feedback.items() if v)]
+            [editor_html.shown_marks(contents), *sorted(k for k, v in feedback.items() if v)]
         ).strip(),
-        "slots_to_send": editor_html.slots_to_send(slot_ids, bodies, shown),
+        "slots_to_send": editor_html.slots_to_send(slot_ids, contents, shown),
         "match_feedback": feedback,
-        "feedback_to_send": {k: v for k, v in feedback.items() if v or k in shown},
+        "feedback_to_send": {k: v for k, v in feedback.items() if v or shown is None or k in shown},
         "rules": ctx.profile_rules(state.profile),
         "profiles": [
             ("scp", "SCP (current console rules)"),
@@ -316,6 +316,10 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def import_policy(request: HtmxHttpRequest) -> HttpResponse:
     """Start editing from pasted JSON or an uploaded file."""
+    try:
+        _fields(request)  # a form with a file; anything else gets a sentence, not a 500
+    except FormBodyError as exc:
+        return _refused(exc)
     catalog = catalog_snapshot()
     upload = request.FILES.get("import_file")
     text = str(request.POST.get("import_text", ""))

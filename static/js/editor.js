@@ -81,10 +81,18 @@
     status.hidden = !text;
   }
   document.addEventListener("htmx:responseError", function (event) {
-    var code = event.detail.xhr ? event.detail.xhr.status : 0;
-    showStatus(code === 400 || code === 413
-      ? "The server refused that change: the policy or the form is larger than it accepts. Nothing was lost in this page; shorten the policy."
-      : "The server could not check that change (status " + code + "). Your text is still here; try again.");
+    var xhr = event.detail.xhr;
+    var code = xhr ? xhr.status : 0;
+    var type = xhr ? xhr.getResponseHeader("Content-Type") || "" : "";
+    // A refusal in words (text/plain) is shown as the server wrote it.
+    var said = type.indexOf("text/plain") === 0 ? xhr.responseText.trim().slice(0, 300) : "";
+    if (code === 400 || code === 413) {
+      showStatus("The server refused that change: " + (said ||
+        "the policy or the form is larger than it accepts.") +
+        " Nothing was lost in this page.");
+    } else {
+      showStatus("The server could not check that change (status " + code + "). Your text is still here; try again.");
+    }
   });
   document.addEventListener("htmx:sendError", function () {
     showStatus("The server cannot be reached. Your text is still here; the findings will update when it answers again.");

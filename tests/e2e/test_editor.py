@@ -247,6 +247,20 @@ def test_a_keystroke_sends_and_gets_back_only_what_changed(live_server, page: Pa
     expect(page.locator("#f-s0-actions")).to_contain_text("INVALID_ACTION")
     expect(_row(page, SHARE_API).locator(".row-outcome")).to_have_text("Denied")
 
+    # The JSON view follows the form although the form no longer sends it.
+    page.locator("#s0-sid").fill("NoShare")
+    expect(page.locator("#json")).to_have_value(re.compile(r'"Sid": "NoShare"'))
+
+    # A structure op's answer swaps #analysis out of band: the table is kept there too.
+    _settled(page)
+    with page.expect_response(
+        lambda r: r.url.endswith("/editor/") and '"add-condition-0"' in (r.request.post_data or "")
+    ) as added:
+        page.get_by_role("button", name="Add condition").click()
+    expect(page.locator("#s0-c0-key")).to_be_visible()
+    assert 'id="preview-rows" hx-preserve="true"' in added.value.text()
+    expect(_row(page, SHARE_API).locator(".row-outcome")).to_have_text("Denied")
+
     # A change of outcome redraws the table; a fixed mistake empties its slot.
     page.get_by_label("Other actions and wildcard patterns").fill("")
     page.get_by_label("ims:images:share").uncheck()
@@ -261,9 +275,31 @@ def test_the_terraform_box_shows_the_resource_for_the_policy(live_server, page: 
     page.get_by_label("ims:images:share").check()
     expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
 
-    page.get_by_text("Terraform", exact=True).click()
+    with page.expect_request(lambda r: r.url.endswith("/editor/export/")) as asked:
+        page.get_by_text("Terraform", exact=True).click()
+    assert asked.value.headers["content-type"] == "application/json"
 
     box = page.locator("pre.terraform")
     expect(box).to_contain_text('resource "huaweicloud_organizations_policy" "no-sharing"')
     expect(box).to_contain_text('type        = "service_control_policy"')
     expect(box).to_contain_text('"ims:images:share"')
+
+
+def test_a_refused_change_says_why_and_keeps_the_text(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("ims:images:share").check()
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+    _settled(page)
+    huge = "ims:images:x\n" * 200_000  # 2.6 MB: more than the server reads
+
+    page.locator("#s0-patterns").evaluate(
+        "(box, text) => { box.value = text;"
+        " box.dispatchEvent(new Event('input', {bubbles: true})); }",
+        huge,
+    )
+
+    status = page.locator("#editor-status")
+    expect(status).to_be_visible()
+    expect(status).to_contain_text("larger than the 2,097,152 bytes accepted")
+    assert page.locator("#s0-patterns").input_value() == huge
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")

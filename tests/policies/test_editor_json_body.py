@@ -85,10 +85,21 @@ def test_a_single_string_counts_as_one_value(client):
         (b"\xff\xfe{}", "not UTF-8"),
         (b"[" * 100_000, "not valid JSON"),
         (json.dumps({"v": ["x"] * 10_001}).encode(), "more than 10,000 values"),
+        (json.dumps({f"f{i}": [] for i in range(10_001)}).encode(), "more than 10,000 values"),
     ],
-    ids=["syntax", "array", "number", "null-item", "markup-name", "bytes", "deep", "many"],
+    ids=[
+        "syntax",
+        "array",
+        "number",
+        "null-item",
+        "markup-name",
+        "bytes",
+        "deep",
+        "many",
+        "many-empty",
+    ],
 )
-@pytest.mark.parametrize("url", [EDITOR, "/editor/export/"])
+@pytest.mark.parametrize("url", [EDITOR, "/editor/export/", "/editor/import/"])
 def test_a_body_that_is_not_the_form_gets_a_400_with_a_sentence(client, body, words, url):
     answer = client.generic("POST", url, body, content_type="application/json", **HTMX)
 

@@ -24,14 +24,14 @@ def lookup(mapping: Any, key: Any) -> Any:
 @register.simple_tag(takes_context=True)
 def finding_slot(context: Any, sid: str) -> SafeString:
     """The findings beside one field of the form."""
-    return editor_html.slot(sid, context["slot_bodies"].get(sid, ""))
+    return editor_html.slot(sid, context["slot_contents"].get(sid))
 
 
 @register.simple_tag(takes_context=True)
 def finding_slots(context: Any, ids: list[str]) -> SafeString:
     """Slots sent with an answer, each swapped into the page by its id."""
-    bodies = context["slot_bodies"]
-    return mark_safe("".join(editor_html.slot(sid, bodies.get(sid, ""), oob=True) for sid in ids))
+    contents = context["slot_contents"]
+    return mark_safe("".join(editor_html.slot(sid, contents.get(sid), oob=True) for sid in ids))
 
 
 @register.simple_tag(takes_context=True)
