@@ -12,10 +12,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 from html import escape
+from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
 from scpstudio.engine.findings import Code, Finding, Fix
+
+if TYPE_CHECKING:  # editor_context uses `digest` from here
+    from scpstudio.policies.editor_context import ConditionView, StatementView
 
 SEVERITY_LABELS = {
     "error": "Error",
@@ -191,3 +195,74 @@ def slots_to_send(
         elif content is None or shown[sid] != content.digest:
             out.append(sid)
     return out
+
+
+# -- the parts of a statement that loop over the catalog ------------------------------------------
+
+
+def action_picker(st: StatementView, urls: Urls) -> SafeString:
+    """The service's actions grouped by access level, each a labelled checkbox, with a
+    count of those ticked and a button that ticks a whole level."""
+    prefix = _e(st.prefix)
+    i = st.index
+    parts = []
+    for group in st.pickers:
+        level = _e(group.level)
+        label = _e(group.label)
+        op = f"level-{i}-{level}"
+        parts.append(
+            f'\n      <fieldset class="level">\n        <legend>{label} <span class="badge">'
+            f"{group.chosen_count}/{len(group.actions)}</span></legend>\n        "
+            f'<button id="op-{op}" type="submit" name="op" value="{op}" class="link" '
+            f'hx-vals=\'{{"op": "{op}"}}\' hx-post="{_e(urls.editor)}" '
+            f'hx-target="#workspace" hx-swap="outerHTML">all {_e(group.label.lower())} actions'
+            '</button>\n        <ul class="plain">'
+        )
+        for action, chosen in group.actions:
+            name = _e(action.name)
+            description = _e(action.description)
+            box = f"{prefix}a-{name}"
+            checked = " checked" if chosen else ""
+            parts.append(
+                f'\n          <li data-name="{_e(action.name.lower())} '
+                f'{_e(action.description.lower())}"><input type="checkbox" id="{box}" '
+                f'name="{prefix}actions" value="{name}"{checked}> <label for="{box}" '
+                f'title="{description}"><code>{name}</code></label></li>'
+            )
+        parts.append("\n        </ul>\n      </fieldset>")
+    if not st.pickers:
+        parts.append(
+            f'<p class="empty">The catalog has no actions for service '
+            f"“{_e(st.form.service)}”. Type patterns below.</p>"
+        )
+    return mark_safe("".join(parts))
+
+
+def key_options(cv: ConditionView) -> SafeString:
+    """The keys a condition row may use, the row's own selected."""
+    chosen = cv.row.key
+    template = cv.key_template
+    parts = []
+    for k in cv.key_choices:
+        if k.name == template:
+            continue
+        selected = " selected" if k.name == chosen else ""
+        multi = ", multivalued" if k.multivalued else ""
+        name = _e(k.name)
+        parts.append(
+            f'<option value="{name}"{selected}>{name} ({_e(k.value_type)}{multi})</option>'
+        )
+    return mark_safe("".join(parts))
+
+
+def operator_options(cv: ConditionView) -> SafeString:
+    """The operators that fit the row's key; an operator written that does not fit is
+    kept, selected, so that nothing typed is lost."""
+    chosen = cv.row.operator
+    parts = []
+    if chosen not in cv.operators:
+        parts.append(f'<option value="{_e(chosen)}" selected>{_e(chosen)}</option>')
+    for op in cv.operators:
+        selected = " selected" if op == chosen else ""
+        parts.append(f'<option value="{_e(op)}"{selected}>{_e(op)}</option>')
+    return mark_safe("".join(parts))

@@ -38,3 +38,18 @@ def finding_slots(context: Any, ids: list[str]) -> SafeString:
 def findings_list(context: Any) -> SafeString:
     """The entries of the findings list, in the analysis' order."""
     return editor_html.findings_list(context["analysis"].findings, context["urls"])
+
+
+@register.simple_tag(takes_context=True)
+def action_picker(context: Any, st: Any) -> SafeString:
+    return editor_html.action_picker(st, context["urls"])
+
+
+@register.simple_tag
+def key_options(cv: Any) -> SafeString:
+    return editor_html.key_options(cv)
+
+
+@register.simple_tag
+def operator_options(cv: Any) -> SafeString:
+    return editor_html.operator_options(cv)
