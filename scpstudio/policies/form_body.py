@@ -59,19 +59,21 @@ def read_json_fields(body: bytes) -> MultiValueDict[str, str]:
     repair = _SURROGATE_ESCAPE.search(text) is not None
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     count = 0
-    fields: MultiValueDict[str, str] = MultiValueDict()
+    fields: dict[str, list[str]] = {}
     for name, values in raw.items():
-        if isinstance(values, str):
+        if type(values) is str:
             values = [values]
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        elif type(values) is not list or not set(map(type, values)) <= _ONLY_STR:
             shown = _SURROGATE.sub("\ufffd", name[:60])
             raise FormBodyError(f"The field {shown!r} must be a string or a list of strings.")
-        count += max(1, len(values))  # a field with no value still counts, as in a query
+        count += len(values) or 1  # a field with no value still counts, as in a query
         if limit is not None and count > limit:
             raise FormBodyError(f"The form has more than {limit:,} values.")
         if repair:
             name = _SURROGATE.sub("\ufffd", name)
-            values = [_SURROGATE.sub("\ufffd", v) for v in values]
-            values = [*fields.getlist(name), *values]
-        fields.setlist(name, values)
-    return fields
+            values = [*fields.get(name, ()), *(_SURROGATE.sub("\ufffd", v) for v in values)]
+        fields[name] = values
+    return MultiValueDict(fields)
+
+
+_ONLY_STR = frozenset({str})
