@@ -104,6 +104,7 @@ class StatementView:
     resources_supported: bool
     conditions: list[ConditionView]
     services: list[str]
+    last: bool = False  # the last statement of the policy: it cannot move down
 
     @property
     def slot(self) -> str:
@@ -143,15 +144,16 @@ def statement_views(
 ) -> list[StatementView]:
     """What the form shows of each statement (of the statements `only`, when given)."""
     services = sorted(s.prefix for s in catalog.services.values())
+    last = len(state.statements) - 1
     return [
-        _statement_view(i, s, catalog, services)
+        _statement_view(i, s, catalog, services, last=i == last)
         for i, s in enumerate(state.statements)
         if only is None or i in only
     ]
 
 
 def _statement_view(
-    i: int, s: StatementForm, catalog: Catalog, services: list[str]
+    i: int, s: StatementForm, catalog: Catalog, services: list[str], *, last: bool
 ) -> StatementView:
     service_actions = catalog.actions_of_service(s.service)
     # Only an action written exactly as the catalog spells it ticks its box: another
@@ -193,6 +195,7 @@ def _statement_view(
         resources_supported=supported,
         conditions=conditions,
         services=services,
+        last=last,
     )
 
 

@@ -81,3 +81,21 @@ def test_pattern_feedback_is_sent_while_shown_and_cleared_once(client):
     assert "ims:images:list* matches 4 actions" in typed.content.decode()
     assert 'id="m-s0" aria-live="polite" hx-swap-oob="true"></p>' in cleared.content.decode()
     assert 'id="m-s0"' not in quiet.content.decode()
+
+
+def test_a_middle_statement_redrawn_alone_keeps_both_move_buttons(client):
+    three = json.loads(json.dumps(DOCUMENT))
+    three["Statement"].append({"Effect": "Deny", "Action": ["ims:images:get"]})
+    fields = form_fields(
+        client.post(EDITOR, {"op": "json", "source": "json", "json": json.dumps(three)})
+    )
+    three["Statement"][1]["Action"] = ["ims:images:export"]
+
+    response = client.post(EDITOR, {**fields, "op": "json", "json": json.dumps(three)}, **HTMX)
+
+    body = response.content.decode()
+    assert 'id="statement-1"' in body
+    up = re.search(r'<button id="op-up-1"[^>]*>', body).group(0)
+    down = re.search(r'<button id="op-down-1"[^>]*>', body).group(0)
+    assert "disabled" not in up
+    assert "disabled" not in down
