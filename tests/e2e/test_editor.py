@@ -301,3 +301,15 @@ def test_a_refused_change_says_why_and_keeps_the_text(live_server, page: Page):
     expect(status).to_contain_text("larger than the 2,097,152 bytes accepted")
     assert page.locator("#s0-patterns").input_value() == huge
     expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+
+
+def test_another_rule_profile_changes_what_the_form_offers(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    expect(page.get_by_text("This profile allows only Deny")).to_be_visible()
+    expect(page.locator("#s0-not_action")).to_have_count(0)
+
+    page.get_by_label("Rule profile").select_option("identity")
+
+    expect(page.locator("#s0-not_action")).to_be_visible()
+    expect(page.get_by_text("This profile allows only Deny")).to_have_count(0)
+    expect(page.get_by_label("Rule profile")).to_have_value("identity")

@@ -696,3 +696,16 @@ def test_user_text_in_the_form_is_shown_as_typed_after_escaping(client):
     assert fields["name"] == MARK
     assert fields["s0-sid"] == MARK
     assert page.textareas["s0-patterns"].splitlines() == [MARK, ATTR_BREAK]
+
+
+def test_choosing_another_profile_redraws_the_form_with_its_rules(client):
+    fields = form_fields(client.get(EDITOR))
+
+    scp = client.post(EDITOR, {**fields, "op": "profile", "profile": "scp"}, **HTMX)
+    identity = client.post(EDITOR, {**fields, "op": "profile", "profile": "identity"}, **HTMX)
+
+    assert 'id="workspace"' in identity.content.decode()
+    assert 'id="s0-not_action"' in identity.content.decode()
+    assert "only Deny" not in identity.content.decode()
+    assert 'id="s0-not_action"' not in scp.content.decode()
+    assert "This profile allows only Deny" in scp.content.decode()
