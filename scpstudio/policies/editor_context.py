@@ -420,12 +420,13 @@ def fit_operators(state: EditorState, catalog: Catalog, changed_field: str | Non
 
 
 def statement_shown(s: StatementForm) -> tuple[Any, ...]:
-    """What the form shows of a statement: chosen actions have no order on the page."""
+    """What the form shows of a statement: chosen actions have no order on the page, but
+    their spelling shows (a box ticked, or the name typed among the patterns)."""
     return (
         s.sid,
         s.effect,
         s.action_element,
-        frozenset(a.casefold() for a in s.actions),
+        frozenset(s.actions),
         s.resource_element,
         s.all_resources,
         tuple(s.resources),

@@ -4,6 +4,7 @@ is a plain submit and the whole page comes back."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from catalog.snapshot import catalog_snapshot
@@ -64,8 +66,38 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
         return _render(request, catalog, editor_input, full=True, message=message)
     if op == "json":
         return _render_json_edit(request, catalog, editor_input)
-    partial = "check" if op == "check" else "structure"
-    return _render(request, catalog, editor_input, partial=partial, message=message)
+    if op == "check":
+        return _render(request, catalog, editor_input, partial="check", message=message)
+    name, i, _ = parse_op(op)
+    if name in PER_STATEMENT_OPS:
+        # The statement the button or the changed field belongs to: its values may be the
+        # same as posted (a ticked box), yet what the form derives from them is not.
+        touched = {i} if i is not None and name not in ("fix", "use") else set()
+        touched |= _trigger_statement(request.htmx.trigger)
+        answer = _render_changed_statements(request, catalog, editor_input, message, touched)
+        if answer is not None:
+            return answer
+    return _render(request, catalog, editor_input, partial="structure", message=message)
+
+
+# Buttons whose change stays inside the statements they touch (a fix, a ticked box, a
+# condition added): their answer redraws only the statements that changed, since the whole
+# form of a large policy is half a megabyte of HTML. The others redraw the whole form.
+PER_STATEMENT_OPS = frozenset(
+    {
+        "add-condition",
+        "remove-condition",
+        "level",
+        "clear-actions",
+        "add-urn",
+        "refresh",
+        "fix",
+        "use",
+        "minify",
+        "up",
+        "down",
+    }
+)
 
 
 def _apply_op(
@@ -103,24 +135,71 @@ def _render_json_edit(
     cost of the round trip; a statement the JSON edit did not touch is left as it is.
     """
     posted = editor_input.posted or state_from_form(_fields(request))
+    context = _changed_statements_context(request, catalog, editor_input, posted, "")
+    if context is None:
+        return _render(request, catalog, editor_input, partial="json")
+    return _respond(request, f"{TEMPLATE}#response-json-statements", context)
+
+
+_TRIGGER_STATEMENT = re.compile(r"^(?:picker-|s)(\d{1,4})(?:-|$)")
+
+
+def _trigger_statement(trigger: str | None) -> set[int]:
+    """`s3-service`, `s3-c0-key`, `picker-3` -> {3}."""
+    m = _TRIGGER_STATEMENT.match(trigger or "")
+    return {int(m.group(1))} if m else set()
+
+
+def _render_changed_statements(
+    request: HtmxHttpRequest,
+    catalog: Catalog,
+    editor_input: EditorInput,
+    message: str,
+    touched: set[int],
+) -> HttpResponse | None:
+    """A button's answer that redraws only the statements it changed (and those it
+    `touched`), or None when the whole form must be redrawn. The page's #workspace
+    stays; everything is swapped in by id."""
+    # The form as the page shows it: the op changed the state read from these fields.
+    posted = state_from_form(_fields(request))
+    context = _changed_statements_context(
+        request, catalog, editor_input, posted, message, touched
+    )
+    if context is None:
+        return None
+    response = _respond(request, f"{TEMPLATE}#response-statements", context)
+    return reswap(retarget(response, "#analysis"), "outerHTML")
+
+
+def _changed_statements_context(
+    request: HtmxHttpRequest,
+    catalog: Catalog,
+    editor_input: EditorInput,
+    posted: EditorState,
+    message: str,
+    touched: set[int] | None = None,
+) -> dict[str, Any] | None:
+    """The answer's context with the statements that differ from `posted`, or None
+    when statements came or went, or the form and the JSON trade the lead."""
     new = editor_input.state
     if (
         editor_input.form_problem
         or _fields(request).get("source") == "json"
         or len(posted.statements) != len(new.statements)
     ):
-        return _render(request, catalog, editor_input, partial="json")
+        return None
     changed = {
         i
         for i, (a, b) in enumerate(zip(posted.statements, new.statements, strict=True))
         if ctx.statement_shown(a) != ctx.statement_shown(b)
     }
-    context = _context(request, catalog, editor_input, "")
+    changed |= {i for i in touched or () if 0 <= i < len(new.statements)}
+    context = _context(request, catalog, editor_input, message)
     context["changed_statements"] = ctx.statement_views(new, catalog, only=changed)
     context["unchanged_slot_ids"] = [
         sid for sid in context["slots_to_send"] if _slot_statement(sid) not in changed
     ]
-    return _respond(request, f"{TEMPLATE}#response-json-statements", context)
+    return context
 
 
 def _slot_statement(slot_id: str) -> int | None:

@@ -313,3 +313,37 @@ def test_another_rule_profile_changes_what_the_form_offers(live_server, page: Pa
     expect(page.locator("#s0-not_action")).to_be_visible()
     expect(page.get_by_text("This profile allows only Deny")).to_have_count(0)
     expect(page.get_by_label("Rule profile")).to_have_value("identity")
+
+
+def test_a_button_redraws_only_the_statement_it_changed(live_server, page: Page):
+    policy = {
+        "Version": "5.0",
+        "Statement": [
+            {"Sid": "A", "Effect": "Deny", "Action": ["ims:images:share"], "Resource": ["*"]},
+            {"Sid": "B", "Effect": "Deny", "Action": ["ims:images:addMember"], "Resource": ["*"]},
+            {"Sid": "C", "Effect": "Deny", "Action": ["ims:images:export"], "Resource": ["*"]},
+        ],
+    }
+    page.goto(f"{live_server.url}/editor/")
+    page.locator("#json").fill(json.dumps(policy, indent=2))
+    expect(page.locator("#statement-2")).to_be_visible()
+    _settled(page)
+    box = page.locator("#s2-a-ims\\:images\\:get")
+    box.focus()
+
+    with page.expect_response(lambda r: r.url.endswith("/editor/")) as answered:
+        page.keyboard.press("Space")
+    _settled(page)
+
+    answer = answered.value.text()
+    assert 'id="statement-2"' in answer
+    assert 'id="statement-0"' not in answer and 'id="workspace"' not in answer
+    expect(box).to_be_checked()
+    expect(box).to_be_focused()
+    expect(page.locator("#picker-2 .badge").nth(1)).to_have_text("2/7")
+    expect(page.locator("#json")).to_have_value(re.compile(r'"ims:images:get"'))
+
+    page.locator("#op-add-condition-0").click()
+    expect(page.locator("#s0-c0-key")).to_be_visible()
+    expect(box).to_be_checked()
+    expect(page.locator("#s1-sid")).to_have_value("B")

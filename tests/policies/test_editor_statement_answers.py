@@ -1,0 +1,145 @@
+"""A button that changes some statements gets an answer that redraws only those, swapped
+by id into the page (the whole form of a large policy is half a megabyte of HTML)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.policies.editor_helpers import EDITOR, HTMX, form_fields
+
+pytestmark = pytest.mark.django_db
+
+POLICY = {
+    "Version": "5.0",
+    "Statement": [
+        {"Sid": "A", "Effect": "Deny", "Action": ["ims:images:share"], "Resource": ["*"]},
+        {"Sid": "B", "Effect": "Deny", "Action": ["ims:images:copyCrossregion"], "Resource": ["*"]},
+        {"Sid": "C", "Effect": "Deny", "Action": ["ims:images:export"], "Resource": ["*"]},
+    ],
+}
+
+
+def _fields(client) -> dict[str, list[str]]:
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": json.dumps(POLICY)})
+    return form_fields(page)
+
+
+def _post(client, fields, op, **changes):
+    return client.post(EDITOR, {**fields, **changes, "op": op}, **HTMX)
+
+
+def _redrawn(response) -> list[str]:
+    return re.findall(r'<section class="statement" id="(statement-\d+)"', response.content.decode())
+
+
+def test_adding_a_condition_redraws_that_statement_only(client):
+    answer = _post(client, _fields(client), "add-condition-1")
+
+    body = answer.content.decode()
+    assert answer["HX-Retarget"] == "#analysis"
+    assert answer["HX-Reswap"] == "outerHTML"
+    assert _redrawn(answer) == ["statement-1"]
+    assert 'id="s1-c0-key"' in body
+    assert 'id="workspace"' not in body
+    assert '<div id="analysis"' in body
+    assert '<textarea id="json"' in body
+
+
+def test_moving_a_statement_redraws_the_two_that_swapped_places(client):
+    answer = _post(client, _fields(client), "down-0")
+
+    body = answer.content.decode()
+    assert _redrawn(answer) == ["statement-0", "statement-1"]
+    assert 'id="s0-sid" name="s0-sid" value="B"' in body
+    assert 'id="s1-sid" name="s1-sid" value="A"' in body
+    up_0 = re.search(r'<button id="op-up-0"[^>]*>', body).group(0)
+    assert "disabled" in up_0
+
+
+def test_ticking_an_action_redraws_its_statement(client):
+    fields = _fields(client)
+    fields["s2-actions"] = [*fields["s2-actions"], "ims:images:get"]
+
+    answer = client.post(EDITOR, {**fields, "op": "refresh"}, **HTMX, HTTP_HX_TRIGGER="picker-2")
+
+    body = answer.content.decode()
+    assert _redrawn(answer) == ["statement-2"]
+    assert 'value="ims:images:get" checked' in body
+    assert '<span class="badge">2/7</span>' in body  # Read: export and the new tick
+
+
+def test_a_fix_says_what_it_did_and_redraws_the_fixed_statement(client):
+    fields = _fields(client)
+    case = re.search(r'value="(fix-\d+)"', client.post(EDITOR, fields).content.decode()).group(1)
+
+    answer = _post(client, fields, case)
+
+    body = answer.content.decode()
+    assert _redrawn(answer) == ["statement-1"]
+    assert '<div id="editor-message" role="status" hx-swap-oob="true">' in body
+    assert "Fixed:" in body
+    assert "ims:images:copyCrossRegion" in body
+
+
+def test_the_message_of_an_earlier_button_is_cleared(client):
+    answer = _post(client, _fields(client), "add-condition-0")
+
+    assert '<div id="editor-message" role="status" hx-swap-oob="true"></div>' in (
+        answer.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    ("op", "changes"),
+    [
+        ("add-statement", {}),
+        ("remove-statement-1", {}),
+        ("profile", {"profile": "identity"}),
+        ("add-condition-1", {"source": "json"}),
+    ],
+    ids=["add-statement", "remove-statement", "profile", "json-leads"],
+)
+def test_other_buttons_redraw_the_whole_form(client, op, changes):
+    answer = _post(client, _fields(client), op, **changes)
+
+    assert 'id="workspace"' in answer.content.decode()
+    assert "HX-Retarget" not in answer
+
+
+def test_without_javascript_a_button_gets_the_whole_page(client):
+    answer = client.post(EDITOR, {**_fields(client), "op": "add-condition-1"})
+
+    body = answer.content.decode()
+    assert "<!doctype html>" in body.lower()
+    assert _redrawn(answer) == ["statement-0", "statement-1", "statement-2"]
+
+
+@pytest.mark.parametrize(
+    ("trigger", "redrawn"),
+    [
+        ("s1-service", ["statement-1"]),
+        ("s2-c0-key", ["statement-2"]),
+        ("picker-0", ["statement-0"]),
+    ],
+)
+def test_the_field_that_asked_names_the_statement_to_redraw(client, trigger, redrawn):
+    answer = client.post(
+        EDITOR, {**_fields(client), "op": "refresh"}, **HTMX, HTTP_HX_TRIGGER=trigger
+    )
+
+    assert _redrawn(answer) == redrawn
+
+
+def test_a_case_only_change_in_the_json_redraws_the_statement(client):
+    fields = _fields(client)
+    fixed = json.loads(json.dumps(POLICY))
+    fixed["Statement"][1]["Action"] = ["ims:images:copyCrossRegion"]
+
+    answer = _post(client, fields, "json", json=json.dumps(fixed))
+
+    body = answer.content.decode()
+    assert _redrawn(answer) == ["statement-1"]
+    assert 'value="ims:images:copyCrossRegion" checked' in body
