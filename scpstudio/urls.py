@@ -1,11 +1,20 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from scpstudio.policies import views_docs
 
+
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Pages that do not name an icon (the admin, the API docs) make browsers ask here."""
+    return HttpResponseRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", RedirectView.as_view(pattern_name="policies:editor", permanent=False), name="home"),
     path("editor/", include("scpstudio.policies.urls")),
     path("checks/", views_docs.checks, name="checks"),

@@ -35,3 +35,24 @@ def test_the_editor_answer_to_a_keystroke_shows_no_template_source(client):
     response = client.post("/editor/", {"op": "check"}, HTTP_HX_REQUEST="true")
 
     assert TEMPLATE_SOURCE.findall(response.content.decode()) == []
+
+
+def test_the_icon_is_found_where_browsers_look_for_it(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 302
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content if icon.streaming else [icon.content])
+
+
+@pytest.mark.parametrize("op", ["add-condition-0", "add-statement", "minify", "json", "refresh"])
+def test_the_editor_answer_to_a_button_shows_no_template_source(client, op):
+    fields = {"op": op, "s0-actions": "ims:images:share", "statement_count": "1"}
+    if op == "json":
+        fields["json"] = '{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": "*"}]}'
+
+    response = client.post("/editor/", fields, HTTP_HX_REQUEST="true")
+
+    assert response.status_code == 200
+    assert TEMPLATE_SOURCE.findall(response.content.decode()) == []

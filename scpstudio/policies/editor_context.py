@@ -419,14 +419,16 @@ def fit_operators(state: EditorState, catalog: Catalog, changed_field: str | Non
     return True
 
 
-def statement_shown(s: StatementForm) -> tuple[Any, ...]:
-    """What the form shows of a statement: chosen actions have no order on the page, but
-    their spelling shows (a box ticked, or the name typed among the patterns)."""
+def statement_shown(s: StatementForm, catalog: Catalog) -> tuple[Any, ...]:
+    """What the form shows of a statement: the ticked boxes (in no order) and the typed
+    patterns (in their order, as the text box shows them)."""
+    names = {a.name for a in catalog.actions_of_service(s.service)}
     return (
         s.sid,
         s.effect,
         s.action_element,
-        frozenset(s.actions),
+        frozenset(a for a in s.actions if a in names),
+        tuple(a for a in s.actions if a not in names),
         s.resource_element,
         s.all_resources,
         tuple(s.resources),

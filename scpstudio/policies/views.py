@@ -64,12 +64,21 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
     editor_input, message = _apply_op(request, catalog, read_editor(data, op=op), op)
     if not request.htmx:
         return _render(request, catalog, editor_input, full=True, message=message)
+    # The form shows another profile's rules (a profile change whose own answer was
+    # replaced by a later request): whatever the op, the whole form is redrawn.
+    drawn = data.get("drawn_profile")
+    rules_changed = drawn is not None and drawn != editor_input.state.profile
     if op == "json":
+        if rules_changed:
+            return _render(request, catalog, editor_input, partial="json")
         return _render_json_edit(request, catalog, editor_input)
     if op == "check":
+        if rules_changed:
+            response = _render(request, catalog, editor_input, partial="structure")
+            return reswap(retarget(response, "#workspace"), "outerHTML")
         return _render(request, catalog, editor_input, partial="check", message=message)
     name, i, _ = parse_op(op)
-    if name in PER_STATEMENT_OPS:
+    if name in PER_STATEMENT_OPS and not rules_changed:
         # The statement the button or the changed field belongs to: its values may be the
         # same as posted (a ticked box), yet what the form derives from them is not.
         touched = {i} if i is not None and name not in ("fix", "use") else set()
@@ -162,9 +171,7 @@ def _render_changed_statements(
     stays; everything is swapped in by id."""
     # The form as the page shows it: the op changed the state read from these fields.
     posted = state_from_form(_fields(request))
-    context = _changed_statements_context(
-        request, catalog, editor_input, posted, message, touched
-    )
+    context = _changed_statements_context(request, catalog, editor_input, posted, message, touched)
     if context is None:
         return None
     response = _respond(request, f"{TEMPLATE}#response-statements", context)
@@ -191,7 +198,7 @@ def _changed_statements_context(
     changed = {
         i
         for i, (a, b) in enumerate(zip(posted.statements, new.statements, strict=True))
-        if ctx.statement_shown(a) != ctx.statement_shown(b)
+        if ctx.statement_shown(a, catalog) != ctx.statement_shown(b, catalog)
     }
     changed |= {i for i in touched or () if 0 <= i < len(new.statements)}
     context = _context(request, catalog, editor_input, message)

@@ -21,34 +21,120 @@
     }
   });
 
-  document.addEventListener("input", function (event) {
-    var box = event.target;
-    if (!box.classList || !box.classList.contains("action-filter")) return;
-    event.stopPropagation();
+  function filterPicker(box) {
     var picker = document.getElementById(box.dataset.picker);
     if (!picker) return;
     var words = box.value.toLowerCase().trim();
     picker.querySelectorAll("li[data-name]").forEach(function (item) {
       item.hidden = words !== "" && item.dataset.name.indexOf(words) === -1;
     });
+  }
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.classList || !box.classList.contains("action-filter")) return;
+    event.stopPropagation();  // the search box is the page's own, never sent
+    filterPicker(box);
   }, true);
 
-  // Never overwrite what the person is typing: a response that left before their
-  // last keystroke must not replace the JSON view or the form they are editing.
-  var dirty = { json: false, form: false };
+  // Never lose what the person types while an answer is on its way. An answer was
+  // worked out from the form as it was sent: the fields typed in since then keep what
+  // was typed (the answer's other changes, such as a button's, still land), and the
+  // JSON view is not replaced while it is being typed in.
+  var typed = Object.create(null);  // ids of form fields typed in since the last request
+  var jsonTyped = false;
   document.addEventListener("input", function (event) {
-    if (!event.target.closest) return;
-    if (event.target.id === "json") dirty.json = true;
-    else if (event.target.closest("#workspace, .meta")) dirty.form = true;
+    var field = event.target;
+    if (!field.closest || field.classList.contains("action-filter")) return;
+    if (field.id === "json") jsonTyped = true;
+    else if (field.id && field.closest("#workspace, .meta")) typed[field.id] = true;
   }, true);
+
+  var kept = null;  // what the fields typed in and the search boxes held before a swap
+  document.addEventListener("htmx:beforeSwap", function () {
+    kept = { fields: [], filters: [], focus: null };
+    Object.keys(typed).forEach(function (id) {
+      var field = document.getElementById(id);
+      if (field) kept.fields.push({ id: id, value: field.value, checked: field.checked });
+    });
+    document.querySelectorAll(".action-filter").forEach(function (box) {
+      if (box.value) kept.filters.push({ id: box.id, value: box.value });
+    });
+    var active = document.activeElement;
+    if (active && active.id) {
+      kept.focus = { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (!kept) return;
+    kept.fields.forEach(function (was) {
+      var field = document.getElementById(was.id);
+      if (!field) return;
+      if (field.type === "checkbox" || field.type === "radio") field.checked = was.checked;
+      else if (field.value !== was.value) field.value = was.value;
+    });
+    kept.filters.forEach(function (was) {
+      var box = document.getElementById(was.id);
+      if (box && box.value !== was.value) {
+        box.value = was.value;
+        filterPicker(box);
+      }
+    });
+    var focus = kept.focus;
+    var active = focus && document.getElementById(focus.id);
+    if (active && document.activeElement === active && typeof focus.start === "number") {
+      try { active.setSelectionRange(focus.start, focus.end); } catch (e) { /* not a text field */ }
+    }
+    kept = null;
+    placeFocus(event.detail.requestConfig ? event.detail.requestConfig.elt : null);
+  });
+
+  // After a button, keyboard focus goes where the person would look next: a moved
+  // statement's own button follows it; a fix (whose button is gone) hands focus to the
+  // message saying what was done; a removed condition hands it to "Add condition".
+  function placeFocus(button) {
+    var id = button && button.id ? button.id : "";
+    var move = /^op-(up|down)-(\d+)$/.exec(id);
+    if (move) {
+      var to = Number(move[2]) + (move[1] === "up" ? -1 : 1);
+      var same = document.getElementById("op-" + move[1] + "-" + to);
+      var other = document.getElementById("op-" + (move[1] === "up" ? "down" : "up") + "-" + to);
+      var next = same && !same.disabled ? same : other;
+      if (next) next.focus({ preventScroll: false });
+      return;
+    }
+    var active = document.activeElement;
+    if (active && active !== document.body) return;
+    var message = document.getElementById("editor-message");
+    var removed = /^op-remove-condition-(\d+)-/.exec(id);
+    if (/^op-(fix|use|minify)/.test(id) && message && message.textContent.trim()) {
+      message.focus({ preventScroll: true });
+    } else if (removed) {
+      var add = document.getElementById("op-add-condition-" + removed[1]);
+      if (add) add.focus();
+    }
+  }
+
+  // The import form sits outside the editor's form: it takes the profile chosen now.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var chosen = document.getElementById("profile");
+    if (!form.classList || !form.classList.contains("import-form") || !chosen) return;
+    var hidden = form.querySelector("input[name=profile]");
+    if (hidden) hidden.value = chosen.value;
+  });
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "json" && jsonTyped) event.detail.shouldSwap = false;
+  });
+
   document.addEventListener("htmx:configRequest", function (event) {
-    var elt = event.detail.elt;
-    if (elt && elt.id === "json") dirty.json = false;
-    else dirty.form = false;
     // While the form leads, the server writes the JSON from the form: a form keystroke
     // need not carry the JSON view's text (half of its body on a large policy).
     var params = event.detail.parameters;
     if ((params.op || "check") === "check" && params.source === "form") delete params.json;
+    // This request carries everything typed so far.
+    typed = Object.create(null);
+    if (params.json !== undefined) jsonTyped = false;
     // Tell the server what the page shows now, so that it leaves out what would be
     // redrawn the same: finding slots by their fingerprint, and the preview table.
     if (params.filled_slots !== undefined) {
@@ -62,14 +148,6 @@
       params.filled_slots = shown.join(" ");
       var rows = document.getElementById("preview-rows");
       params.preview_digest = rows && rows.dataset.digest ? rows.dataset.digest : "";
-    }
-  });
-  document.addEventListener("htmx:oobBeforeSwap", function (event) {
-    var target = event.detail.target;
-    if (!target) return;
-    var formPart = target.id === "workspace" || target.classList.contains("statement");
-    if ((target.id === "json" && dirty.json) || (formPart && dirty.form)) {
-      event.detail.shouldSwap = false;
     }
   });
 

@@ -347,3 +347,68 @@ def test_a_button_redraws_only_the_statement_it_changed(live_server, page: Page)
     expect(page.locator("#s0-c0-key")).to_be_visible()
     expect(box).to_be_checked()
     expect(page.locator("#s1-sid")).to_have_value("B")
+
+
+TYPE_WHILE_ANSWERING = """
+(fields) => document.body.addEventListener('htmx:beforeSend', function once(event) {
+  if (event.detail.requestConfig.elt.id !== 'op-add-condition-0') return;
+  document.body.removeEventListener('htmx:beforeSend', once);
+  for (const [id, text] of fields) {  // typed after the request left, before its answer
+    const field = document.getElementById(id);
+    field.value = text;
+    field.dispatchEvent(new Event('input', {bubbles: true}));
+  }
+})
+"""
+
+
+def test_typing_while_a_button_is_answered_loses_neither(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("ims:images:share").check()
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+    _settled(page)
+    page.evaluate(TYPE_WHILE_ANSWERING, [["name", "typed-meanwhile"], ["s0-sid", "Meanwhile"]])
+
+    page.locator("#op-add-condition-0").click()
+
+    expect(page.locator("#s0-c0-key")).to_be_visible()
+    expect(page.get_by_label("Name")).to_have_value("typed-meanwhile")
+    expect(page.locator("#s0-sid")).to_have_value("Meanwhile")
+    expect(page.locator("#json")).to_have_value(re.compile(r'"Sid": "Meanwhile"'))
+    _settled(page)
+    expect(page.locator("#s0-c0-key")).to_be_visible()
+
+
+def test_the_action_search_survives_a_redraw(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("Search actions").fill("member")
+    visible = page.locator("#picker-0 li:not([hidden])")
+    expect(visible).to_have_count(3)
+
+    page.get_by_label("ims:images:addMember").check()
+
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+    _settled(page)
+    expect(page.get_by_label("Search actions")).to_have_value("member")
+    expect(visible).to_have_count(3)
+    expect(page.get_by_label("ims:images:addMember")).to_be_checked()
+
+
+def test_keyboard_focus_follows_a_moved_statement(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    page.locator("#s0-sid").fill("First")
+    page.get_by_role("button", name="Add statement").click()
+    expect(page.locator("#statement-1")).to_be_visible()
+    page.get_by_role("button", name="Add statement").click()
+    expect(page.locator("#statement-2")).to_be_visible()
+    _settled(page)
+
+    page.locator("#op-down-0").focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#s1-sid")).to_have_value("First")
+    expect(page.locator("#op-down-1")).to_be_focused()
+    _settled(page)
+    page.keyboard.press("Enter")
+    expect(page.locator("#s2-sid")).to_have_value("First")
+    expect(page.locator("#op-up-2")).to_be_focused()  # last now: its down button is disabled
