@@ -82,11 +82,21 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
         # The statement the button or the changed field belongs to: its values may be the
         # same as posted (a ticked box), yet what the form derives from them is not.
         touched = {i} if i is not None and name not in ("fix", "use") else set()
-        touched |= _trigger_statement(request.htmx.trigger)
+        touched |= _trigger_statement(_changed_field(request))
         answer = _render_changed_statements(request, catalog, editor_input, message, touched)
         if answer is not None:
             return answer
-    return _render(request, catalog, editor_input, partial="structure", message=message)
+    # The whole form, wherever the request came from (editor.js may send a waiting
+    # request from the form itself, whose own target is #analysis).
+    response = _render(request, catalog, editor_input, partial="structure", message=message)
+    return reswap(retarget(response, "#workspace"), "outerHTML")
+
+
+def _changed_field(request: HtmxHttpRequest) -> str:
+    """The id of the field whose change asked for this answer: htmx's trigger, or the
+    `changed` field editor.js adds when it sends a request on that field's behalf."""
+    named = _fields(request).get("changed")
+    return str(named) if named else str(request.htmx.trigger or "")
 
 
 # Buttons whose change stays inside the statements they touch (a fix, a ticked box, a
@@ -130,7 +140,7 @@ def _apply_op(
     }
     message = apply_structure_op(editor_input.state, op, catalog, builder) or ""
     if editor_input.source == "form":
-        ctx.fit_operators(editor_input.state, catalog, request.htmx.trigger)
+        ctx.fit_operators(editor_input.state, catalog, _changed_field(request))
         editor_input = from_form_state(editor_input.state)
     return editor_input, message
 

@@ -151,6 +151,41 @@
     }
   });
 
+  // A button's change exists only in its answer, so nothing may cut its request off:
+  // while it is on its way, other editor requests wait, and the last one to ask leaves
+  // after the answer, with the form as it is by then. A waiting request whose element
+  // the answer redrew is sent from the form instead, naming the field it was for.
+  var buttonInFlight = false;
+  var waiting = null;
+  function fromEditor(elt) {
+    return elt && elt.closest && elt.closest("#editor") !== null;
+  }
+  document.addEventListener("htmx:confirm", function (event) {
+    if (!buttonInFlight || !fromEditor(event.detail.elt)) return;
+    event.preventDefault();
+    waiting = event.detail;
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt.tagName === "BUTTON" && fromEditor(elt)) buttonInFlight = true;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (!buttonInFlight || event.detail.requestConfig.elt.tagName !== "BUTTON") return;
+    buttonInFlight = false;
+    var next = waiting;
+    waiting = null;
+    if (!next) return;
+    setTimeout(function () {  // once htmx has let go of the finished request
+      if (document.body.contains(next.elt)) {
+        next.issueRequest(true);
+        return;
+      }
+      var form = document.getElementById("editor");
+      var values = { op: "refresh", changed: next.elt.id || "" };
+      htmx.ajax("POST", form.getAttribute("hx-post"), { source: form, values: values });
+    }, 0);
+  });
+
   // A refused or failed request must not leave the page silently stale.
   function showStatus(text) {
     var status = document.getElementById("editor-status");

@@ -412,3 +412,41 @@ def test_keyboard_focus_follows_a_moved_statement(live_server, page: Page):
     page.keyboard.press("Enter")
     expect(page.locator("#s2-sid")).to_have_value("First")
     expect(page.locator("#op-up-2")).to_be_focused()  # last now: its down button is disabled
+
+
+CUT_IN = """
+() => document.body.addEventListener('htmx:beforeSend', function once(event) {
+  if (event.detail.requestConfig.elt.id !== 'op-add-condition-0') return;
+  document.body.removeEventListener('htmx:beforeSend', once);
+  const name = document.getElementById('name');  // a change while the button is answered:
+  name.value = 'cut-in';                           // the form's own request asks to leave
+  name.dispatchEvent(new Event('change', {bubbles: true}));
+})
+"""
+
+
+def test_a_request_asked_for_during_a_button_waits_for_its_answer(live_server, page: Page):
+    sent = []
+    page.on(
+        "request",
+        lambda r: (
+            sent.append(json.loads(r.post_data or "{}"))
+            if r.method == "POST" and r.url.endswith("/editor/")
+            else None
+        ),
+    )
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("ims:images:share").check()
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+    _settled(page)
+    page.evaluate(CUT_IN)
+
+    page.locator("#op-add-condition-0").click()
+
+    expect(page.locator("#s0-c0-key")).to_be_visible()
+    _settled(page)
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+    expect(page.locator("#s0-c0-key")).to_be_visible()
+    later = [body for body in sent if body.get("name") == ["cut-in"]]
+    assert later, "the form's request never left"
+    assert later[-1]["s0-condition_count"] == ["1"]  # it left after the button's answer

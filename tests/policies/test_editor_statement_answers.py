@@ -189,7 +189,7 @@ def test_other_buttons_redraw_the_whole_form(client, op, changes):
     answer = _post(client, _fields(client), op, **changes)
 
     assert 'id="workspace"' in answer.content.decode()
-    assert "HX-Retarget" not in answer
+    assert answer["HX-Retarget"] == "#workspace"
 
 
 def test_without_javascript_a_button_gets_the_whole_page(client):
@@ -226,3 +226,14 @@ def test_a_case_only_change_in_the_json_redraws_the_statement(client):
     body = answer.content.decode()
     assert _redrawn(answer) == ["statement-1"]
     assert 'value="ims:images:copyCrossRegion" checked' in body
+
+
+def test_a_request_sent_for_a_redrawn_field_names_it(client):
+    """editor.js sends a request that waited for a button from the form itself, naming
+    the field it was for in `changed`: that field's statement is redrawn."""
+    fields = _fields(client)
+    fields["s1-actions"] = [*fields.get("s1-actions", []), "ims:images:get"]
+
+    answer = _post(client, fields, "refresh", changed="picker-1")
+
+    assert _redrawn(answer) == ["statement-1"]
