@@ -86,17 +86,14 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
         answer = _render_changed_statements(request, catalog, editor_input, message, touched)
         if answer is not None:
             return answer
-    # The whole form, wherever the request came from (editor.js may send a waiting
-    # request from the form itself, whose own target is #analysis).
+    # The whole form, whichever element asked (a keystroke's own target is #analysis).
     response = _render(request, catalog, editor_input, partial="structure", message=message)
     return reswap(retarget(response, "#workspace"), "outerHTML")
 
 
 def _changed_field(request: HtmxHttpRequest) -> str:
-    """The id of the field whose change asked for this answer: htmx's trigger, or the
-    `changed` field editor.js adds when it sends a request on that field's behalf."""
-    named = _fields(request).get("changed")
-    return str(named) if named else str(request.htmx.trigger or "")
+    """The id of the field whose change asked for this answer (htmx names it)."""
+    return str(request.htmx.trigger or "")
 
 
 # Buttons whose change stays inside the statements they touch (a fix, a ticked box, a

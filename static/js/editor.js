@@ -40,21 +40,36 @@
   // worked out from the form as it was sent: the fields typed in since then keep what
   // was typed (the answer's other changes, such as a button's, still land), and the
   // JSON view is not replaced while it is being typed in.
-  var typed = Object.create(null);  // ids of form fields typed in since the last request
+  // Field ids carry the statement's and the condition's place (s1-sid, s0-c2-values): an
+  // answer that renumbers them cannot take typed text back to the right field.
+  var RENUMBERS = /^(remove-statement|up|down|remove-condition)-/;
+  var typed = Object.create(null);  // fields typed in since the last request, by id (radios by name)
   var jsonTyped = false;
   document.addEventListener("input", function (event) {
     var field = event.target;
     if (!field.closest || field.classList.contains("action-filter")) return;
     if (field.id === "json") jsonTyped = true;
-    else if (field.id && field.closest("#workspace, .meta")) typed[field.id] = true;
+    else if (!field.closest("#workspace, .meta")) return;
+    else if (field.type === "radio" && field.name) typed["radio:" + field.name] = true;
+    else if (field.id) typed[field.id] = true;
   }, true);
 
   var kept = null;  // what the fields typed in and the search boxes held before a swap
-  document.addEventListener("htmx:beforeSwap", function () {
-    kept = { fields: [], filters: [], focus: null };
-    Object.keys(typed).forEach(function (id) {
-      var field = document.getElementById(id);
-      if (field) kept.fields.push({ id: id, value: field.value, checked: field.checked });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    kept = { fields: [], radios: [], filters: [], focus: null };
+    var cfg = event.detail.requestConfig;
+    var op = cfg && cfg.parameters ? String(cfg.parameters.op || "") : "";
+    var renumbered = RENUMBERS.test(op);
+    Object.keys(typed).forEach(function (key) {
+      if (renumbered) return;
+      if (key.indexOf("radio:") === 0) {
+        var name = key.slice(6);
+        var chosen = document.querySelector('input[type=radio][name="' + CSS.escape(name) + '"]:checked');
+        if (chosen) kept.radios.push({ name: name, value: chosen.value });
+        return;
+      }
+      var field = document.getElementById(key);
+      if (field) kept.fields.push({ id: key, value: field.value, checked: field.checked });
     });
     document.querySelectorAll(".action-filter").forEach(function (box) {
       if (box.value) kept.filters.push({ id: box.id, value: box.value });
@@ -72,6 +87,10 @@
       if (field.type === "checkbox" || field.type === "radio") field.checked = was.checked;
       else if (field.value !== was.value) field.value = was.value;
     });
+    kept.radios.forEach(function (was) {
+      document.querySelectorAll('input[type=radio][name="' + CSS.escape(was.name) + '"]')
+        .forEach(function (radio) { radio.checked = radio.value === was.value; });
+    });
     kept.filters.forEach(function (was) {
       var box = document.getElementById(was.id);
       if (box && box.value !== was.value) {
@@ -87,12 +106,18 @@
     kept = null;
     placeFocus(event.detail.requestConfig ? event.detail.requestConfig.elt : null);
   });
+  // (htmx writes an element it drew back with the focus it had before.)
 
   // After a button, keyboard focus goes where the person would look next: a moved
   // statement's own button follows it; a fix (whose button is gone) hands focus to the
   // message saying what was done; a removed condition hands it to "Add condition".
   function placeFocus(button) {
     var id = button && button.id ? button.id : "";
+    var active = document.activeElement;
+    // Only when the focus is still where the click left it: never take it from a field
+    // the person has moved on to (and a focused button would ride along on the next
+    // keystroke's request as its op).
+    if (active && active !== document.body && active.id !== id) return;
     var move = /^op-(up|down)-(\d+)$/.exec(id);
     if (move) {
       var to = Number(move[2]) + (move[1] === "up" ? -1 : 1);
@@ -102,7 +127,6 @@
       if (next) next.focus({ preventScroll: false });
       return;
     }
-    var active = document.activeElement;
     if (active && active !== document.body) return;
     var message = document.getElementById("editor-message");
     var removed = /^op-remove-condition-(\d+)-/.exec(id);
@@ -131,10 +155,20 @@
     // While the form leads, the server writes the JSON from the form: a form keystroke
     // need not carry the JSON view's text (half of its body on a large policy).
     var params = event.detail.parameters;
+    var form = document.getElementById("editor");
+    var elt = event.detail.elt;
+    if (form && elt === form) {
+      // A keystroke is a check to the editor, whichever button htmx last saw focused
+      // in the form (a button's op and formaction would otherwise ride along).
+      delete params.op;
+      event.detail.path = form.getAttribute("hx-post");
+    }
+    if (!form || event.detail.path !== form.getAttribute("hx-post")) return;  // the export
     if ((params.op || "check") === "check" && params.source === "form") delete params.json;
-    // This request carries everything typed so far.
+    // This request carries everything typed in the form so far; the JSON view's text
+    // leads only in its own request (or while the JSON leads the form).
     typed = Object.create(null);
-    if (params.json !== undefined) jsonTyped = false;
+    if (elt && elt.id === "json") jsonTyped = false;
     // Tell the server what the page shows now, so that it leaves out what would be
     // redrawn the same: finding slots by their fingerprint, and the preview table.
     if (params.filled_slots !== undefined) {
@@ -149,41 +183,6 @@
       var rows = document.getElementById("preview-rows");
       params.preview_digest = rows && rows.dataset.digest ? rows.dataset.digest : "";
     }
-  });
-
-  // A button's change exists only in its answer, so nothing may cut its request off:
-  // while it is on its way, other editor requests wait, and the last one to ask leaves
-  // after the answer, with the form as it is by then. A waiting request whose element
-  // the answer redrew is sent from the form instead, naming the field it was for.
-  var buttonInFlight = false;
-  var waiting = null;
-  function fromEditor(elt) {
-    return elt && elt.closest && elt.closest("#editor") !== null;
-  }
-  document.addEventListener("htmx:confirm", function (event) {
-    if (!buttonInFlight || !fromEditor(event.detail.elt)) return;
-    event.preventDefault();
-    waiting = event.detail;
-  });
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var elt = event.detail.elt;
-    if (elt.tagName === "BUTTON" && fromEditor(elt)) buttonInFlight = true;
-  });
-  document.addEventListener("htmx:afterRequest", function (event) {
-    if (!buttonInFlight || event.detail.requestConfig.elt.tagName !== "BUTTON") return;
-    buttonInFlight = false;
-    var next = waiting;
-    waiting = null;
-    if (!next) return;
-    setTimeout(function () {  // once htmx has let go of the finished request
-      if (document.body.contains(next.elt)) {
-        next.issueRequest(true);
-        return;
-      }
-      var form = document.getElementById("editor");
-      var values = { op: "refresh", changed: next.elt.id || "" };
-      htmx.ajax("POST", form.getAttribute("hx-post"), { source: form, values: values });
-    }, 0);
   });
 
   // A refused or failed request must not leave the page silently stale.

@@ -226,14 +226,3 @@ def test_a_case_only_change_in_the_json_redraws_the_statement(client):
     body = answer.content.decode()
     assert _redrawn(answer) == ["statement-1"]
     assert 'value="ims:images:copyCrossRegion" checked' in body
-
-
-def test_a_request_sent_for_a_redrawn_field_names_it(client):
-    """editor.js sends a request that waited for a button from the form itself, naming
-    the field it was for in `changed`: that field's statement is redrawn."""
-    fields = _fields(client)
-    fields["s1-actions"] = [*fields.get("s1-actions", []), "ims:images:get"]
-
-    answer = _post(client, fields, "refresh", changed="picker-1")
-
-    assert _redrawn(answer) == ["statement-1"]
