@@ -40,9 +40,26 @@
   // worked out from the form as it was sent: the fields typed in since then keep what
   // was typed (the answer's other changes, such as a button's, still land), and the
   // JSON view is not replaced while it is being typed in.
-  // Field ids carry the statement's and the condition's place (s1-sid, s0-c2-values): an
-  // answer that renumbers them cannot take typed text back to the right field.
-  var RENUMBERS = /^(remove-statement|up|down|remove-condition)-/;
+  // Field ids carry the statement's and the condition's place (s1-sid, s0-c2-values,
+  // builder-id-1-image): after an answer that renumbers some of them, text typed in those
+  // would land in another statement's field, so only the others get their text back.
+  function placeOf(key) {
+    var m = /^(?:radio:)?s(\d+)-(?:c(\d+)-)?/.exec(key) || /^builder-[a-z]+-(\d+)-/.exec(key);
+    if (!m) return null;
+    return { s: Number(m[1]), c: m[2] !== undefined ? Number(m[2]) : null };
+  }
+  function renumbered(key, op) {
+    var place = placeOf(key);
+    if (!place) return false;
+    if (op === "json") return true;  // the JSON may have added, removed or moved statements
+    var m = /^(remove-statement|up|down|remove-condition)-(\d+)(?:-(\d+))?$/.exec(op);
+    if (!m) return false;
+    var i = Number(m[2]);
+    if (m[1] === "remove-statement") return place.s >= i;
+    if (m[1] === "up") return place.s === i || place.s === i - 1;
+    if (m[1] === "down") return place.s === i || place.s === i + 1;
+    return place.s === i && place.c !== null && place.c >= Number(m[3]);
+  }
   var typed = Object.create(null);  // fields typed in since the last request, by id (radios by name)
   var jsonTyped = false;
   document.addEventListener("input", function (event) {
@@ -59,9 +76,8 @@
     kept = { fields: [], radios: [], filters: [], focus: null };
     var cfg = event.detail.requestConfig;
     var op = cfg && cfg.parameters ? String(cfg.parameters.op || "") : "";
-    var renumbered = RENUMBERS.test(op);
     Object.keys(typed).forEach(function (key) {
-      if (renumbered) return;
+      if (renumbered(key, op)) return;
       if (key.indexOf("radio:") === 0) {
         var name = key.slice(6);
         var chosen = document.querySelector('input[type=radio][name="' + CSS.escape(name) + '"]:checked');

@@ -483,3 +483,32 @@ def test_json_typed_before_a_button_click_is_kept(live_server, page: Page):
     expect(page.locator("#s0-a-ims\\:images\\:get")).to_be_checked()
     _settled(page)
     assert json.loads(page.locator("#json").input_value()) == json.loads(typed)
+
+
+def test_text_typed_during_a_remove_stays_where_no_field_moved(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    page.locator("#s0-sid").fill("Keep")
+    page.get_by_role("button", name="Add statement").click()
+    expect(page.locator("#statement-1")).to_be_visible()
+    page.locator("#s1-sid").fill("Gone")
+    page.get_by_role("button", name="Add statement").click()
+    expect(page.locator("#statement-2")).to_be_visible()
+    page.locator("#s2-sid").fill("Third")
+    _settled(page)
+    page.wait_for_timeout(400)
+    _settled(page)
+    page.evaluate(
+        WHILE_ANSWERING,
+        [
+            "op-remove-statement-1",
+            "for (const [id, text] of [['s0-sid', 'KeepTyped'], ['s2-sid', 'ThirdTyped']]) {"
+            " const f = document.getElementById(id); f.value = text;"
+            " f.dispatchEvent(new Event('input', {bubbles: true})); }",
+        ],
+    )
+
+    page.locator("#op-remove-statement-1").click()
+
+    expect(page.locator("#statement-2")).to_have_count(0)
+    expect(page.locator("#s0-sid")).to_have_value("KeepTyped")  # no field of it moved
+    expect(page.locator("#s1-sid")).to_have_value("Third")  # moved up: not overwritten
