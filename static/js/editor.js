@@ -225,8 +225,23 @@
   document.addEventListener("htmx:sendError", function () {
     showStatus("The server cannot be reached. Your text is still here; the findings will update when it answers again.");
   });
+  // Editor requests replace each other, so a change made while a button's answer is on
+  // its way cuts that button's request off. Its change exists only in the answer: say so,
+  // until the next button is clicked, rather than let the click pass unnoticed.
+  var cutOff = false;
+  document.addEventListener("htmx:sendAbort", function (event) {
+    var elt = event.detail.requestConfig ? event.detail.requestConfig.elt : null;
+    if (!elt || elt.tagName !== "BUTTON" || !elt.closest || !elt.closest("#editor")) return;
+    var label = (elt.getAttribute("aria-label") || elt.textContent || "").trim();
+    cutOff = true;
+    showStatus("“" + label + "” was not applied: a later change replaced its request " +
+      "while it was on its way. Click it again.");
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt && event.detail.elt.tagName === "BUTTON") cutOff = false;
+  });
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.successful) showStatus("");
+    if (event.detail.successful && !cutOff) showStatus("");
   });
 
   document.addEventListener("click", function (event) {

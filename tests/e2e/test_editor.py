@@ -512,3 +512,31 @@ def test_text_typed_during_a_remove_stays_where_no_field_moved(live_server, page
     expect(page.locator("#statement-2")).to_have_count(0)
     expect(page.locator("#s0-sid")).to_have_value("KeepTyped")  # no field of it moved
     expect(page.locator("#s1-sid")).to_have_value("Third")  # moved up: not overwritten
+
+
+def test_a_button_cut_off_by_a_later_change_says_so(live_server, page: Page):
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("ims:images:share").check()
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+    _settled(page)
+    page.evaluate(
+        WHILE_ANSWERING,
+        [
+            "op-add-condition-0",  # once it is sent, a change whose request replaces it
+            "setTimeout(() => { const name = document.getElementById('name');"
+            " name.value = 'cut-in'; name.dispatchEvent(new Event('change', {bubbles: true}));"
+            " }, 0);",
+        ],
+    )
+
+    page.locator("#op-add-condition-0").click()
+
+    status = page.locator("#editor-status")
+    expect(status).to_contain_text("“Add condition” was not applied")
+    _settled(page)
+    expect(status).to_be_visible()  # the later change's answer leaves it there
+    expect(page.get_by_label("Name")).to_have_value("cut-in")
+
+    page.locator("#op-add-condition-0").click()  # clicked again, it works and the note goes
+    expect(page.locator("#s0-c0-key")).to_be_visible()
+    expect(status).to_be_hidden()
