@@ -76,14 +76,20 @@ def _choice_buttons(k: int, choices: Sequence[Fix], urls: Urls) -> str:
     )
 
 
+def _check_link(f: Finding, urls: Urls, *, as_code: bool) -> str:
+    """The finding's code, a link to its entry in the checks reference."""
+    code = f.code.value
+    text = f"<code>{code}</code>" if as_code else code
+    return f'<a href="{_e(urls.checks)}#{code}">{text}</a>'
+
+
 def inline_finding(k: int, f: Finding, urls: Urls) -> str:
     """One finding beside the field it concerns, with its fix and choice buttons."""
-    code = f.code.value
     severity = f.severity.value
     parts = [
         f'<p class="inline-finding sev-{severity}"><span class="sev-label">',
         f"{severity_label(severity)}:</span> {_e(f.message)} ",
-        f'<a href="{_e(urls.checks)}#{code}">{code}</a>',
+        _check_link(f, urls, as_code=False),
     ]
     if f.fix is not None:
         parts.append(" " + _button(f"fix-{k}", "Fix", urls, button_id=f"op-fix-{k}"))
@@ -128,12 +134,11 @@ def slot(sid: str, content: SlotContent | None, *, oob: bool = False) -> SafeStr
 def finding_item(k: int, f: Finding, urls: Urls) -> str:
     """One entry of the findings list: severity, code (a link to its check), message,
     where it is, what was meant, and the fix when there is a certain one."""
-    code = f.code.value
     severity = f.severity.value
     parts = [
         f'<li class="finding sev-{severity}">\n',
         f'  <span class="sev-label">{severity_label(severity)}</span>\n',
-        f'  <a href="{_e(urls.checks)}#{code}"><code>{code}</code></a>\n',
+        f"  {_check_link(f, urls, as_code=True)}\n",
         f"  {_e(f.message)}\n",
     ]
     if f.span is not None:

@@ -75,7 +75,7 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
     if op == "check":
         if rules_changed:
             response = _render(request, catalog, editor_input, partial="structure")
-            return reswap(retarget(response, "#workspace"), "outerHTML")
+            return _swap_into(response, "#workspace")
         return _render(request, catalog, editor_input, partial="check", message=message)
     name, i, _ = parse_op(op)
     if name in PER_STATEMENT_OPS and not rules_changed:
@@ -88,7 +88,12 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
             return answer
     # The whole form, whichever element asked (a keystroke's own target is #analysis).
     response = _render(request, catalog, editor_input, partial="structure", message=message)
-    return reswap(retarget(response, "#workspace"), "outerHTML")
+    return _swap_into(response, "#workspace")
+
+
+def _swap_into(response: HttpResponse, target: str) -> HttpResponse:
+    """Have htmx put this answer in place of `target`, whichever element asked."""
+    return reswap(retarget(response, target), "outerHTML")
 
 
 def _changed_field(request: HtmxHttpRequest) -> str:
@@ -182,7 +187,7 @@ def _render_changed_statements(
     if context is None:
         return None
     response = _respond(request, f"{TEMPLATE}#response-statements", context)
-    return reswap(retarget(response, "#analysis"), "outerHTML")
+    return _swap_into(response, "#analysis")
 
 
 def _changed_statements_context(

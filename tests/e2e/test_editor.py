@@ -18,6 +18,43 @@ def _settled(page: Page) -> None:
     page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request')")
 
 
+WHILE_ANSWERING = """
+([button, script]) => document.body.addEventListener('htmx:beforeSend', function once(event) {
+  if (event.detail.requestConfig.elt.id !== button) return;
+  document.body.removeEventListener('htmx:beforeSend', once);
+  new Function(script)();  // what the person does after the request left, before its answer
+})
+"""
+
+
+def _typing(fields: list[list[str]]) -> str:
+    """Script for WHILE_ANSWERING: set these fields as if typed, firing their input."""
+    return (
+        f"for (const [id, text] of {json.dumps(fields)}) {{"
+        " const field = document.getElementById(id); field.value = text;"
+        " field.dispatchEvent(new Event('input', {bubbles: true})); }"
+    )
+
+
+def _open_with_share_denied(live_server, page: Page) -> None:
+    """The editor with ims:images:share ticked, its answer in and settled."""
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_label("ims:images:share").check()
+    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
+    _settled(page)
+
+
+def _add_statements(page: Page, sids: list[str]) -> None:
+    """Name statement 1 and add one more statement per further Sid."""
+    page.locator("#s0-sid").fill(sids[0])
+    for i, sid in enumerate(sids[1:], start=1):
+        page.get_by_role("button", name="Add statement").click()
+        expect(page.locator(f"#statement-{i}")).to_be_visible()
+        if sid:
+            page.locator(f"#s{i}-sid").fill(sid)
+    _settled(page)
+
+
 def _row(page: Page, api: str):
     return page.locator(f'tr[data-api="{api}"]')
 
@@ -284,10 +321,7 @@ def test_the_terraform_box_shows_the_resource_for_the_policy(live_server, page: 
 
 
 def test_a_refused_change_says_why_and_keeps_the_text(live_server, page: Page):
-    page.goto(f"{live_server.url}/editor/")
-    page.get_by_label("ims:images:share").check()
-    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
-    _settled(page)
+    _open_with_share_denied(live_server, page)
     huge = "ims:images:x\n" * 200_000  # 2.6 MB: more than the server reads
 
     page.locator("#s0-patterns").evaluate(
@@ -349,25 +383,11 @@ def test_a_button_redraws_only_the_statement_it_changed(live_server, page: Page)
     expect(page.locator("#s1-sid")).to_have_value("B")
 
 
-TYPE_WHILE_ANSWERING = """
-(fields) => document.body.addEventListener('htmx:beforeSend', function once(event) {
-  if (event.detail.requestConfig.elt.id !== 'op-add-condition-0') return;
-  document.body.removeEventListener('htmx:beforeSend', once);
-  for (const [id, text] of fields) {  // typed after the request left, before its answer
-    const field = document.getElementById(id);
-    field.value = text;
-    field.dispatchEvent(new Event('input', {bubbles: true}));
-  }
-})
-"""
-
-
 def test_typing_while_a_button_is_answered_loses_neither(live_server, page: Page):
-    page.goto(f"{live_server.url}/editor/")
-    page.get_by_label("ims:images:share").check()
-    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
-    _settled(page)
-    page.evaluate(TYPE_WHILE_ANSWERING, [["name", "typed-meanwhile"], ["s0-sid", "Meanwhile"]])
+    _open_with_share_denied(live_server, page)
+    typed = [["name", "typed-meanwhile"], ["s0-sid", "Meanwhile"]]
+    script = _typing(typed)
+    page.evaluate(WHILE_ANSWERING, ["op-add-condition-0", script])
 
     page.locator("#op-add-condition-0").click()
 
@@ -396,12 +416,7 @@ def test_the_action_search_survives_a_redraw(live_server, page: Page):
 
 def test_keyboard_focus_follows_a_moved_statement(live_server, page: Page):
     page.goto(f"{live_server.url}/editor/")
-    page.locator("#s0-sid").fill("First")
-    page.get_by_role("button", name="Add statement").click()
-    expect(page.locator("#statement-1")).to_be_visible()
-    page.get_by_role("button", name="Add statement").click()
-    expect(page.locator("#statement-2")).to_be_visible()
-    _settled(page)
+    _add_statements(page, ["First", "", ""])
 
     page.locator("#op-down-0").focus()
     page.keyboard.press("Enter")
@@ -414,20 +429,8 @@ def test_keyboard_focus_follows_a_moved_statement(live_server, page: Page):
     expect(page.locator("#op-up-2")).to_be_focused()  # last now: its down button is disabled
 
 
-WHILE_ANSWERING = """
-([button, script]) => document.body.addEventListener('htmx:beforeSend', function once(event) {
-  if (event.detail.requestConfig.elt.id !== button) return;
-  document.body.removeEventListener('htmx:beforeSend', once);
-  new Function(script)();  // what the person does after the request left, before its answer
-})
-"""
-
-
 def test_a_radio_chosen_while_a_button_is_answered_stays_chosen(live_server, page: Page):
-    page.goto(f"{live_server.url}/editor/")
-    page.get_by_label("ims:images:share").check()
-    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
-    _settled(page)
+    _open_with_share_denied(live_server, page)
     page.evaluate(
         WHILE_ANSWERING,
         [
@@ -445,10 +448,7 @@ def test_a_radio_chosen_while_a_button_is_answered_stays_chosen(live_server, pag
 
 def test_focus_moved_on_during_an_answer_stays_and_no_button_repeats(live_server, page: Page):
     page.goto(f"{live_server.url}/editor/")
-    page.locator("#s0-sid").fill("First")
-    page.get_by_role("button", name="Add statement").click()
-    expect(page.locator("#statement-1")).to_be_visible()
-    _settled(page)
+    _add_statements(page, ["First", ""])
     page.evaluate(
         WHILE_ANSWERING,
         [
@@ -487,25 +487,12 @@ def test_json_typed_before_a_button_click_is_kept(live_server, page: Page):
 
 def test_text_typed_during_a_remove_stays_where_no_field_moved(live_server, page: Page):
     page.goto(f"{live_server.url}/editor/")
-    page.locator("#s0-sid").fill("Keep")
-    page.get_by_role("button", name="Add statement").click()
-    expect(page.locator("#statement-1")).to_be_visible()
-    page.locator("#s1-sid").fill("Gone")
-    page.get_by_role("button", name="Add statement").click()
-    expect(page.locator("#statement-2")).to_be_visible()
-    page.locator("#s2-sid").fill("Third")
+    _add_statements(page, ["Keep", "Gone", "Third"])
+    page.wait_for_timeout(400)  # the last Sid's own check has come and gone
     _settled(page)
-    page.wait_for_timeout(400)
-    _settled(page)
-    page.evaluate(
-        WHILE_ANSWERING,
-        [
-            "op-remove-statement-1",
-            "for (const [id, text] of [['s0-sid', 'KeepTyped'], ['s2-sid', 'ThirdTyped']]) {"
-            " const f = document.getElementById(id); f.value = text;"
-            " f.dispatchEvent(new Event('input', {bubbles: true})); }",
-        ],
-    )
+    typed = [["s0-sid", "KeepTyped"], ["s2-sid", "ThirdTyped"]]
+    script = _typing(typed)
+    page.evaluate(WHILE_ANSWERING, ["op-remove-statement-1", script])
 
     page.locator("#op-remove-statement-1").click()
 
@@ -515,10 +502,7 @@ def test_text_typed_during_a_remove_stays_where_no_field_moved(live_server, page
 
 
 def test_a_button_cut_off_by_a_later_change_says_so(live_server, page: Page):
-    page.goto(f"{live_server.url}/editor/")
-    page.get_by_label("ims:images:share").check()
-    expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
-    _settled(page)
+    _open_with_share_denied(live_server, page)
     page.evaluate(
         WHILE_ANSWERING,
         [
