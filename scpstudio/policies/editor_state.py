@@ -202,7 +202,11 @@ def keep_unfinished_rows(new: EditorState, old: EditorState) -> None:
     """Carry condition rows still without a key over a rebuild from the JSON (which
     cannot hold them), so a fix elsewhere does not throw away a half-written row."""
     for before, after in zip(old.statements, new.statements, strict=False):
-        after.conditions.extend(row for row in before.conditions if not row.key)
+        # A list first: `before` may be `after` (an op that left the state as it was), and
+        # extending a list from a generator over itself never ends.
+        unfinished = [row for row in before.conditions if not row.key]
+        if after is not before:
+            after.conditions.extend(unfinished)
 
 
 def state_to_document(state: EditorState) -> dict[str, Any]:
