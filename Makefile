@@ -51,6 +51,7 @@ test: setup-dev chromium lint
 
 bench: setup-dev
 	$(PY) tests/bench/bench_engine.py
+	$(PY) tests/bench/bench_hostile.py
 	$(PY) tests/bench/bench_http.py
 
 screenshot: setup-dev chromium

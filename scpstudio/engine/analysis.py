@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.findings import Finding, Severity
 from scpstudio.engine.preview import Preview, PreviewContext, preview_policy
 from scpstudio.engine.profiles import Profile
@@ -42,7 +43,16 @@ def analyze_policy(
     *,
     full_access: bool = True,
 ) -> Analysis:
-    """`validate_policy` then `preview_policy` on the same compiled policy."""
+    """`validate_policy` then `preview_policy` on the same compiled policy.
+
+    Never raises: a document or context past the engine's limits, or a context that is
+    not one, leaves the findings as they are and says why in `preview.problem`.
+    """
     validation = validate_policy(source, catalog, profile)
-    preview = preview_policy(validation.policy, catalog, profile, context, full_access=full_access)
+    try:
+        preview = preview_policy(
+            validation.policy, catalog, profile, context, full_access=full_access
+        )
+    except EngineInputError as exc:
+        preview = Preview((), {}, f"{exc} Nothing was previewed.")
     return Analysis(validation, preview)

@@ -8,7 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from scpstudio.engine.operators import FOR_ALL, FOR_ANY, compare, prepare_value
+from scpstudio.engine.operators import (
+    FOR_ALL,
+    FOR_ANY,
+    ParsedOperator,
+    ValueMatcher,
+    prepare_value,
+)
 from scpstudio.engine.policy import Clause
 
 Tri = bool | None
@@ -28,19 +34,41 @@ def holds_when_absent(clause: Clause) -> bool:
     return parsed.spec.negated
 
 
+_MEMO_SIZE = 32
+
+
 def evaluate_clause(clause: Clause, values: Sequence[Any] | None) -> Tri:
-    """`values` is None when unknown, empty when the key is absent."""
+    """`values` is None when unknown, empty when the key is absent.
+
+    A preview asks the same clause about the same context values once per API; the
+    verdict is kept (by the identity of the values, which the memo holds on to).
+    """
     parsed = clause.parsed
     if parsed is None or values is None:
         return None
     if not values:
         return holds_when_absent(clause)
+    memo = clause.memo
+    kept = memo.get(id(values))
+    if kept is not None and kept[0] is values:
+        result: Tri = kept[1]
+        return result
+    result = _evaluate(clause, parsed, values)
+    if len(memo) >= _MEMO_SIZE:
+        memo.clear()
+    memo[id(values)] = (values, result)
+    return result
+
+
+def _evaluate(clause: Clause, parsed: ParsedOperator, values: Sequence[Any]) -> Tri:
     spec = parsed.spec
     if spec.family == "null":
         return any(p is False for p in clause.prepared)
-    policy_values = clause.prepared
+    matcher = clause.matcher
+    if matcher is None:
+        matcher = clause.matcher = ValueMatcher(spec, clause.prepared)
     requested = [prepare_value(spec.family, v) for v in values]
-    matches = [any(compare(spec, r, p) for p in policy_values) for r in requested]
+    matches = [matcher.matches(r) for r in requested]
     if parsed.qualifier == FOR_ALL:
         return all(not m for m in matches) if spec.negated else all(matches)
     if parsed.qualifier == FOR_ANY:

@@ -42,6 +42,7 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 _OBJECT_NEXT = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\}))")
 _ARRAY_NEXT = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\]))")
+_NONZERO = re.compile(r"[1-9]")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 
 Scalar = str | int | float | bool | None
@@ -146,6 +147,29 @@ class JsonObject(JsonNode):
         return "object"
 
 
+class _NumberOutOfRange(Exception):
+    """A number JSON allows but no reader keeps: 1e999 (infinite) or 1e-999 (read as 0)."""
+
+    def __init__(self, raw: str, start: int, end: int) -> None:
+        super().__init__(raw)
+        self.raw = raw
+        self.start = start
+        self.end = end
+
+    @property
+    def message(self) -> str:
+        shown = self.raw if len(self.raw) <= 40 else self.raw[:37] + "..."
+        if "e" in self.raw.lower() and self.raw.lower().split("e")[1].startswith("-"):
+            return (
+                f"The number {shown} is too small to be kept: it would be read as 0. Write 0, "
+                "or a number within about 1e-308 to 1.8e308."
+            )
+        return (
+            f"The number {shown} is out of range: it would be read as infinity, which JSON "
+            "cannot write back. Numbers in a policy must be within about 1.8e308."
+        )
+
+
 class _SyntaxError(Exception):
     def __init__(self, message: str, offset: int) -> None:
         super().__init__(message)
@@ -191,6 +215,10 @@ class _Parser:
             if len(raw) > MAX_NUMBER_LENGTH:
                 raise _SyntaxError(f"A number longer than {MAX_NUMBER_LENGTH} characters", pos)
             number: int | float = float(raw) if m.group(1) or m.group(2) else int(raw)
+            if isinstance(number, float) and (
+                not math.isfinite(number) or (number == 0 and _NONZERO.search(_mantissa(raw)))
+            ):
+                raise _NumberOutOfRange(raw, pos, m.end())
             return JsonScalar(number, pos, m.end()), m.end()
         raise _SyntaxError("Expecting a value", pos)
 
@@ -244,6 +272,10 @@ class _Parser:
             return JsonArray(items, start, close), close
 
 
+def _mantissa(raw: str) -> str:
+    return raw.split("e")[0].split("E")[0]
+
+
 def _skip(text: str, pos: int) -> int:
     return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
 
@@ -251,7 +283,15 @@ def _skip(text: str, pos: int) -> int:
 class ParseResult:
     """A parsed policy document: the tree (or the syntax error) and the source text."""
 
-    __slots__ = ("root", "text", "error", "has_duplicates", "_line_starts", "_python")
+    __slots__ = (
+        "root",
+        "text",
+        "error",
+        "has_duplicates",
+        "_line_starts",
+        "_python",
+        "limit_check",
+    )
 
     def __init__(
         self,
@@ -266,6 +306,7 @@ class ParseResult:
         self.has_duplicates = has_duplicates
         self._line_starts: list[int] | None = None
         self._python: Any = _UNSET
+        self.limit_check: Any = None  # engine.limits keeps its verdict here, once worked out
 
     @property
     def ok(self) -> bool:
@@ -332,6 +373,12 @@ def parse_policy(source: Any) -> ParseResult:
         return _syntax_error(text, exc.message, exc.offset)
     except json.JSONDecodeError as exc:
         return _syntax_error(text, exc.msg, exc.pos)
+    except _NumberOutOfRange as exc:
+        result = ParseResult(None, text)
+        result.error = Finding(
+            Code.NUMBER_OUT_OF_RANGE, exc.message, "", result.span(exc.start, exc.end)
+        )
+        return result
     return ParseResult(root, text, None, parser.duplicates)
 
 
@@ -343,6 +390,8 @@ def _syntax_error(text: str, message: str, offset: int) -> ParseResult:
     result = ParseResult(None, text)
     offset = max(0, min(offset, len(text)))
     pos = result.position(offset)
+    # the C scanner's own messages end in "at" ("Invalid control character at")
+    message = message.removesuffix(" at")
     result.error = Finding(
         Code.JSON_SYNTAX_ERROR,
         f"The policy is not valid JSON: {message} at line {pos.line}, column {pos.column}.",
@@ -358,6 +407,8 @@ def _from_value(value: Any) -> ParseResult:
     def build(v: Any, depth: int) -> JsonNode:
         if isinstance(v, int) and not isinstance(v, bool) and v.bit_length() > 1300:
             raise _SyntaxError(f"A number longer than {MAX_NUMBER_LENGTH} characters", -1)
+        if isinstance(v, float) and not math.isfinite(v):
+            raise _SyntaxError(f"{v} is not a JSON number: numbers must be finite", -1)
         if v is None or isinstance(v, bool | int | float | str):
             return JsonScalar(v)
         if depth >= MAX_DEPTH:

@@ -60,6 +60,8 @@ class Code(StrEnum):
     DATA_TYPE_MISMATCH = "DATA_TYPE_MISMATCH"
     INVALID_CONDITION_VALUE = "INVALID_CONDITION_VALUE"
     POLICY_SIZE_EXCEEDS_QUOTA = "POLICY_SIZE_EXCEEDS_QUOTA"
+    NUMBER_OUT_OF_RANGE = "NUMBER_OUT_OF_RANGE"
+    POLICY_LIMIT_EXCEEDED = "POLICY_LIMIT_EXCEEDED"
     # security warnings
     FORALLVALUES_WITH_SINGLE_VALUED_KEY = "FORALLVALUES_WITH_SINGLE_VALUED_KEY"
     FORALLVALUES_WITH_ABSENT_KEY = "FORALLVALUES_WITH_ABSENT_KEY"
@@ -140,6 +142,8 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.DATA_TYPE_MISMATCH: (_E, "The operator does not fit the key's type"),
     Code.INVALID_CONDITION_VALUE: (_E, "A condition value does not fit the operator"),
     Code.POLICY_SIZE_EXCEEDS_QUOTA: (_E, "The policy is too large even minified"),
+    Code.NUMBER_OUT_OF_RANGE: (_E, "A number no JSON reader keeps as written"),
+    Code.POLICY_LIMIT_EXCEEDED: (_E, "The policy is larger than SCP Studio reads"),
     Code.FORALLVALUES_WITH_SINGLE_VALUED_KEY: (_S, "ForAllValues on a single-valued key"),
     Code.FORALLVALUES_WITH_ABSENT_KEY: (_S, "ForAllValues holds when the key is absent"),
     Code.ALLOW_WITH_NOTACTION: (_S, "Allow with NotAction grants every other action"),

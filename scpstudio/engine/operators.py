@@ -7,12 +7,13 @@ is one the evaluator can decide, and vice versa.
 from __future__ import annotations
 
 import ipaddress
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from scpstudio.engine.wildcard import wildcard_match
+from scpstudio.engine.wildcard import Glob, compile_glob, has_wildcard, wildcard_match
 
 FOR_ANY = "ForAnyValue"
 FOR_ALL = "ForAllValues"
@@ -291,3 +292,96 @@ def compare(spec: OperatorSpec, request: Any, policy: Any) -> bool:
             return False
         return bool(request.subnet_of(policy))
     return False
+
+
+class ValueMatcher:
+    """Whether a request value matches any of a clause's policy values (`compare` with one
+    of them), answered without trying every pair where a set, a bound or a sorted list of
+    ranges answers at once: many values against many values stays linear in both."""
+
+    __slots__ = ("spec", "exact", "prefixes", "suffixes", "globs", "low", "high", "ranges")
+
+    def __init__(self, spec: OperatorSpec, prepared: tuple[Any, ...]) -> None:
+        self.spec = spec
+        valid = [p for p in prepared if p is not INVALID]
+        self.exact: frozenset[Any] = frozenset()
+        self.prefixes: tuple[str, ...] = ()
+        self.suffixes: tuple[str, ...] = ()
+        self.globs: tuple[Glob, ...] = ()
+        self.low: Any = None
+        self.high: Any = None
+        self.ranges: dict[int, tuple[list[int], list[int]]] = {}
+        name, family = spec.name, spec.family
+        if name in ("StringMatch", "StringNotMatch"):
+            self._index_patterns(valid)
+        elif name in ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"):
+            self.exact = frozenset(p.casefold() for p in valid)
+        elif family == "ip":
+            self._index_networks(valid)
+        elif family in ("number", "date") and ("Than" in name) and valid:
+            self.low, self.high = min(valid), max(valid)
+        else:  # StringEquals, NumberEquals, DateEquals-like, Bool
+            self.exact = frozenset(valid)
+
+    def _index_patterns(self, patterns: list[str]) -> None:
+        exact, prefixes, suffixes, globs = set(), [], [], []
+        for p in patterns:
+            body = p.strip("*")
+            if not has_wildcard(p):
+                exact.add(p)
+            elif "?" not in body and "*" not in body and p.count("*") == 1 and p.endswith("*"):
+                prefixes.append(body)
+            elif "?" not in body and "*" not in body and p.count("*") == 1:
+                suffixes.append(body)
+            else:
+                globs.append(compile_glob(p))
+        self.exact = frozenset(exact)
+        self.prefixes, self.suffixes, self.globs = tuple(prefixes), tuple(suffixes), tuple(globs)
+
+    def _index_networks(self, networks: list[Any]) -> None:
+        by_version: dict[int, list[tuple[int, int]]] = {}
+        for net in networks:
+            by_version.setdefault(net.version, []).append(
+                (int(net.network_address), int(net.broadcast_address))
+            )
+        for version, spans in by_version.items():
+            spans.sort()
+            starts = [start for start, _ in spans]
+            reach, furthest = [], -1
+            for _, end in spans:
+                furthest = max(furthest, end)
+                reach.append(furthest)
+            self.ranges[version] = (starts, reach)
+
+    def matches(self, request: Any) -> bool:
+        if request is INVALID:
+            return False
+        spec = self.spec
+        name, family = spec.name, spec.family
+        if family == "ip":
+            found = self.ranges.get(request.version)
+            if found is None:
+                return False
+            starts, reach = found
+            i = bisect_right(starts, int(request.network_address)) - 1
+            return i >= 0 and reach[i] >= int(request.broadcast_address)
+        if name in ("StringMatch", "StringNotMatch"):
+            return (
+                request in self.exact
+                or (bool(self.prefixes) and request.startswith(self.prefixes))
+                or (bool(self.suffixes) and request.endswith(self.suffixes))
+                or any(g.matches(request) for g in self.globs)
+            )
+        if name in ("StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase"):
+            return request.casefold() in self.exact
+        if self.low is not None:
+            if name.endswith("LessThan"):
+                return bool(request < self.high)
+            if name.endswith("LessThanEquals"):
+                return bool(request <= self.high)
+            if name.endswith("GreaterThan"):
+                return bool(request > self.low)
+            return bool(request >= self.low)
+        if family in ("number", "date") and "Than" in name:
+            return False  # no valid policy value to compare with
+        return request in self.exact

@@ -20,6 +20,7 @@ from scpstudio.engine.document import (
     parse_policy,
 )
 from scpstudio.engine.findings import escape
+from scpstudio.engine.limits import LimitProblem, policy_limit_problem
 from scpstudio.engine.operators import (
     INVALID,
     OperatorProblem,
@@ -47,6 +48,9 @@ class Clause:
     member: Member | None = None
     value_node: JsonNode | None = None
     text: str = ""  # the clause in words, filled in when first needed
+    # engine.conditions keeps the policy values indexed here, and its recent verdicts
+    matcher: Any = None
+    memo: dict[int, Any] = field(default_factory=dict)
 
     @property
     def folded_key(self) -> str:
@@ -133,6 +137,7 @@ class Policy:
     touches_every_service: bool = False
     _by_action: dict[str, tuple[Statement, ...]] | None = None
     _general: tuple[Statement, ...] = ()
+    limit: LimitProblem | None = None  # the limit the document passes, when it does
 
     def candidates(self, name: str, in_catalog: bool) -> tuple[Statement, ...]:
         """The statements that may apply to this action, in order: those whose Action
@@ -164,6 +169,10 @@ def compile_policy(source: Any, catalog: Catalog, *, name: str = "") -> Policy:
     parsed = source if isinstance(source, ParseResult) else parse_policy(source)
     statements: list[Statement] = []
     root = parsed.root
+    limit = policy_limit_problem(parsed)
+    if limit is not None:
+        # nothing of a document past the limits is compiled: the preview refuses it
+        return Policy(name=name, statements=(), catalog=catalog, parse=parsed, limit=limit)
     if isinstance(root, JsonObject):
         member = root.get("Statement")
         if member is not None:

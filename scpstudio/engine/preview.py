@@ -29,6 +29,7 @@ from scpstudio.engine.evaluate import (
     evaluate_subjects,
     normalize_context,
 )
+from scpstudio.engine.limits import context_limit_problem
 from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.profiles import Profile, get_profile
 
@@ -67,7 +68,19 @@ class PreviewContext:
         keys = data.get("keys") or {}
         if not isinstance(keys, dict):
             raise EngineInputError("The context's keys must map condition keys to lists of values.")
-        return cls(region, account, dict(ids), dict(keys))
+        context = cls(region, account, dict(ids), dict(keys))
+        context.check_limits()
+        return context
+
+    def check_limits(self) -> None:
+        """Raise EngineInputError naming the first limit this context passes."""
+        problem = context_limit_problem(
+            self.keys,
+            self.resource_ids,
+            {"the region": self.region, "the account id": self.account_id},
+        )
+        if problem is not None:
+            raise EngineInputError(problem)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -263,6 +276,8 @@ class ApiPreview:
 class Preview:
     apis: tuple[ApiPreview, ...]
     actions: Mapping[str, ActionOutcome]
+    # Why nothing was previewed (a policy that is not JSON), in a sentence; "" otherwise.
+    problem: str = ""
 
     @property
     def summary(self) -> dict[str, int]:
@@ -272,7 +287,11 @@ class Preview:
         return counts
 
     def to_json(self) -> dict[str, Any]:
-        return {"apis": [a.to_json() for a in self.apis], "summary": self.summary}
+        return {
+            "apis": [a.to_json() for a in self.apis],
+            "summary": self.summary,
+            "problem": self.problem or None,
+        }
 
 
 def services_of(policies: Iterable[Policy]) -> frozenset[str] | None:
@@ -297,6 +316,14 @@ def preview_levels(
     the services the policies name (every API when they name every service, or none).
     """
     ctx = context or PreviewContext()
+    ctx.check_limits()
+    for lv in levels:
+        for p in lv.policies:
+            if p.limit is not None:
+                raise EngineInputError(p.limit.message)
+            if p.parse is not None and p.parse.error is not None:
+                where = f"{p.name}: " if p.name else ""
+                return Preview((), {}, f"{where}{p.parse.error.message} Nothing was previewed.")
     if services is None:
         wanted = services_of(p for lv in levels for p in lv.policies)
     else:

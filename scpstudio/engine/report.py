@@ -9,17 +9,29 @@ from scpstudio.engine.document import JsonNode, Member, ParseResult
 from scpstudio.engine.findings import Code, Finding, Fix
 from scpstudio.engine.profiles import Profile
 
+COMPARISON_BUDGET = 10_000
+
 
 class Report:
     """Shared by the checks of one run: where to add a finding, and what they all read."""
 
-    __slots__ = ("parse", "catalog", "profile", "findings")
+    __slots__ = ("parse", "catalog", "profile", "findings", "budget")
 
     def __init__(self, parse: ParseResult, catalog: Catalog, profile: Profile) -> None:
         self.parse = parse
         self.catalog = catalog
         self.profile = profile
         self.findings: list[Finding] = []
+        # Pattern comparisons the cross-entry checks may still make: they compare every
+        # pattern with every other, so a hostile policy must not make them the bulk of a run.
+        self.budget = COMPARISON_BUDGET
+
+    def spend(self, comparisons: int) -> bool:
+        """Take `comparisons` from the budget; False (and nothing taken) when it is short."""
+        if comparisons > self.budget:
+            return False
+        self.budget -= comparisons
+        return True
 
     def add(
         self,

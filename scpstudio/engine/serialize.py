@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from scpstudio.engine.errors import EngineInputError
+
 _TOP_ORDER = ("Version", "Statement")
 _STATEMENT_ORDER = (
     "Sid",
@@ -46,9 +48,20 @@ def canonical(value: Any) -> Any:
 
 def to_pretty(value: Any) -> str:
     """Canonical pretty JSON: two-space indent, elements in the conventional order."""
-    return json.dumps(canonical(value), indent=2, ensure_ascii=False)
+    return _dumps(canonical(value), indent=2)
 
 
 def to_minified(value: Any) -> str:
     """Canonical JSON without insignificant whitespace: what the size quota counts."""
-    return json.dumps(canonical(value), separators=(",", ":"), ensure_ascii=False)
+    return _dumps(canonical(value), separators=(",", ":"))
+
+
+def _dumps(value: Any, **layout: Any) -> str:
+    # NaN and Infinity are not JSON: no export may hold them (json.dumps would write them).
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, **layout)
+    except ValueError as exc:
+        raise EngineInputError(
+            "The policy holds a number that is not finite (NaN or infinity), which JSON "
+            "cannot write."
+        ) from exc

@@ -21,6 +21,7 @@ from scpstudio.engine.document import (
     to_minified,
 )
 from scpstudio.engine.findings import Code, Finding, Fix, Severity, pointer, sort_and_dedupe
+from scpstudio.engine.limits import policy_limit_problem
 from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.profiles import Profile, get_profile
 from scpstudio.engine.report import Report, quote
@@ -93,6 +94,16 @@ def validate_policy(
     assert root is not None
     if parsed.has_duplicates:
         _check_duplicates(report, root, "")
+    limit = policy_limit_problem(parsed)
+    if limit is not None:
+        size = PolicySize(len(parsed.text or ""), None, prof.max_size)
+        finding = Finding(
+            Code.POLICY_LIMIT_EXCEEDED,
+            limit.message,
+            limit.path,
+            parsed.span_of(limit.node),
+        )
+        return ValidationResult((finding,), size, prof.name, parsed, policy)
     minified = to_minified(parsed.value())
     size = PolicySize(
         len(parsed.text) if parsed.text is not None else len(minified), len(minified), prof.max_size

@@ -75,6 +75,8 @@ def _redundant_entries(
     is_array = member is not None and isinstance(member.value, JsonArray)
     kind = "action" if code is Code.REDUNDANT_ACTION else "resource"
     patterns = [(k, t) for k, t in enumerate(texts) if has_wildcard(t)]
+    if not report.spend(len(texts) * len(patterns)):
+        return  # a suggestion is not worth a stalled request: past the budget, skip it
     first: dict[str, int] = {}
     for j, text in enumerate(texts):
         norm = text.casefold() if ignore_case else text
@@ -160,7 +162,13 @@ def _redundant_statements(report: Report, policy: Policy) -> None:
     for shapes in groups.values():
         for b in shapes:
             for a in shapes:
-                if a is b or not _statement_covers(a, b):
+                if a is b:
+                    continue
+                cost = 1 + len(b.other_actions) * len(a.statement.actions)
+                cost += len(b.statement.resources) * len(a.statement.resources)
+                if not report.spend(cost):
+                    return  # past the budget: no more redundancy suggestions
+                if not _statement_covers(a, b):
                     continue
                 if a.statement.index > b.statement.index and _statement_covers(b, a):
                     continue  # equivalent statements: report the later one only

@@ -22,6 +22,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.document import parse_policy
+from scpstudio.engine.limits import policy_limit_problem
 from scpstudio.engine.lint import LintedFile, lint_json
 from scpstudio.engine.preview import preview_policy
 from scpstudio.engine.validate import ValidationResult, validate_policy
@@ -148,7 +150,18 @@ class PolicyApi(APIView):
             )
         serializer = PolicyCheckSerializer(data=body)
         serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
+        data = dict(serializer.validated_data)
+        # parsed once here, for the limits and for the engine call that follows
+        data["document"] = parse_policy(data["document"])
+        problem = policy_limit_problem(data["document"])
+        if problem is not None:
+            raise PolicyTooLarge({"document": [problem.message]})
+        return data
+
+
+class PolicyTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "The policy is larger than SCP Studio reads."
 
 
 def _content_length(request: Request) -> int:
@@ -170,7 +183,11 @@ def _json_kind(value: Any) -> str:
 
 _ERRORS = {
     400: OpenApiResponse(ApiErrorSerializer, description="The request itself is wrong."),
-    413: OpenApiResponse(ApiErrorSerializer, description="The body is too large."),
+    413: OpenApiResponse(
+        ApiErrorSerializer,
+        description="The body, or the policy in it, is larger than SCP Studio reads "
+        "(the error names the limit).",
+    ),
     415: OpenApiResponse(ApiErrorSerializer, description="The body is not sent as JSON."),
 }
 _EXAMPLES = [

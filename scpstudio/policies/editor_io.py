@@ -15,6 +15,7 @@ from scpstudio.engine.document import (
     to_minified,
     to_pretty,
 )
+from scpstudio.engine.limits import MAX_POLICY_CHARS
 from scpstudio.engine.preview import PreviewContext
 from scpstudio.policies.editor_state import (
     EditorState,
@@ -25,7 +26,7 @@ from scpstudio.policies.editor_state import (
     state_to_document,
 )
 
-MAX_JSON_CHARS = 100_000
+MAX_JSON_CHARS = MAX_POLICY_CHARS
 MAX_CONTEXT_LINES = 50
 
 
@@ -77,12 +78,9 @@ def from_json_text(text: str, meta: EditorState) -> EditorInput:
         )
     parsed = parse_policy(text)
     if not parsed.ok:
-        where = ""
-        if parsed.error is not None and parsed.error.span is not None:
-            start = parsed.error.span.start
-            where = f" at line {start.line}, column {start.column}"
+        # the engine's sentence already says where ("... at line 3, column 7.")
         message = parsed.error.message if parsed.error is not None else "invalid JSON"
-        return EditorInput(meta, "json", text, f"The JSON has a syntax error{where}: {message}")
+        return EditorInput(meta, "json", text, message)
     if parsed.has_duplicates:
         return EditorInput(
             meta, "json", text, "The JSON repeats a key in one object; the form would drop one."

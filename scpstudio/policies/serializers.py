@@ -209,3 +209,7 @@ class PreviewSummarySerializer(serializers.Serializer):
 class PreviewSerializer(serializers.Serializer):
     apis = ApiPreviewSerializer(many=True)
     summary = PreviewSummarySerializer()
+    problem = serializers.CharField(
+        allow_null=True,
+        help_text="Why nothing was previewed (the document is not JSON), or null.",
+    )

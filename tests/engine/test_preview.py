@@ -163,11 +163,20 @@ def test_org_path_preview_names_the_level(ims):
     assert (row.decided_by.level, row.decided_by.policy) == ("ou-dev", "guardrail")
 
 
-def test_preview_of_an_invalid_policy_still_works(ims):
+def test_a_policy_that_does_not_parse_is_not_previewed_and_says_why(ims):
     preview = preview_policy('{"Version": "5.0", "Statement": [', ims)
 
-    assert len(preview.apis) == 29
-    assert preview.summary["allowed"] == 29
+    assert preview.apis == ()
+    assert preview.summary["allowed"] == 0
+    assert preview.to_json()["problem"] == (
+        "The policy is not valid JSON: Expecting value at line 1, column 34. Nothing was previewed."
+    )
+
+
+def test_a_valid_policy_has_no_preview_problem(ims):
+    preview = preview_policy(policy(deny("ims:images:share")), ims)
+
+    assert preview.to_json()["problem"] is None
 
 
 def test_preview_text_lists_every_api(ims):

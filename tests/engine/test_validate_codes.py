@@ -219,8 +219,22 @@ CASES = [
     Case(
         Code.POLICY_SIZE_EXCEEDS_QUOTA,
         "",
-        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": "a" * 5100}})),
-        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": "a" * 4900}})),
+        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": ["a" * 1000] * 6}})),
+        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": ["a" * 1000] * 4}})),
+    ),
+    Case(
+        Code.NUMBER_OUT_OF_RANGE,
+        "",
+        '{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:get"], '
+        '"Condition": {"NumberLessThan": {"g:MFAAge": 1e999}}}]}',
+        '{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:get"], '
+        '"Condition": {"NumberLessThan": {"g:MFAAge": 1e300}}}]}',
+    ),
+    Case(
+        Code.POLICY_LIMIT_EXCEEDED,
+        "/Statement/0/Condition/StringEquals/g:PrincipalAccount",
+        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": ["a"] * 201}})),
+        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": ["a"] * 200}})),
     ),
     Case(
         Code.FORALLVALUES_WITH_SINGLE_VALUED_KEY,

@@ -150,10 +150,13 @@ def test_scp_without_full_access_allows_nothing(client):
     assert answer["summary"]["not_allowed"] == 28
 
 
-def test_preview_of_a_broken_document_still_lists_every_api(client):
+def test_preview_of_a_broken_document_says_so_instead_of_listing_apis(client):
     answer = _ok(client, PREVIEW, {"document": "{not json"})
 
-    assert answer["summary"]["apis"] == 29
+    assert answer["summary"]["apis"] == 0
+    assert answer["apis"] == []
+    assert answer["problem"].startswith("The policy is not valid JSON: Expecting property name")
+    assert answer["problem"].endswith("Nothing was previewed.")
 
 
 # -- the same JSON as the command line --------------------------------------------------------
@@ -363,9 +366,8 @@ def test_accept_header_does_not_change_the_answer(client):
         '{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": "\\ud800"}]}',
         "\ud800" * 100,
         "\x00" * 1000,
-        "x" * 1_000_000,
-        {"Version": "5.0", "Statement": [_deny("ims:images:share", Sid="s" * 1_000_000)]},
-        {"Version": "5.0", "Statement": [_deny()] * 500},
+        {"Version": "5.0", "Statement": [_deny("ims:images:share", Sid="s" * 1_000)]},
+        {"Version": "5.0", "Statement": [_deny()] * 50},
         '{"Version": 1e999, "Statement": [{"Effect": "Deny", "Action": NaN}]}',
     ],
     ids=lambda d: repr(d)[:40],
@@ -376,6 +378,34 @@ def test_any_document_answers_200_with_json(client, url_name, document):
     assert response.status_code == 200, response.content[:500]
     assert response.content.isascii()
     assert isinstance(response.json(), dict)
+
+
+@BOTH
+@pytest.mark.parametrize(
+    ("document", "sentence"),
+    [
+        ("x" * 1_000_000, "The policy has 1,000,000 characters; at most 100,000 are read."),
+        (
+            {"Version": "5.0", "Statement": [_deny("ims:images:share", Sid="s" * 1_000_000)]},
+            "/Statement/0/Sid is a string of 1,000,000 characters; at most 1,024 are read in "
+            "one string.",
+        ),
+        (
+            {"Version": "5.0", "Statement": [_deny()] * 500},
+            "The policy has 500 statements; at most 50 are read.",
+        ),
+        (
+            {"Version": "5.0", "Statement": [_deny([f"ims:images:x{i}" for i in range(201)])]},
+            "/Statement/0/Action lists 201 items; at most 200 are read in one list.",
+        ),
+    ],
+    ids=["text", "string", "statements", "list"],
+)
+def test_a_document_past_a_limit_answers_413_naming_it(client, url_name, document, sentence):
+    response = _post(client, url_name, {"document": document})
+
+    assert response.status_code == 413
+    assert response.json() == {"error": sentence, "field": "document"}
 
 
 def test_text_document_with_a_huge_integer_is_a_finding(client):
@@ -454,7 +484,10 @@ def test_every_json_value_gets_findings_and_a_preview(client, document, as_text)
 
     assert validation.status_code == 200
     assert preview.status_code == 200
-    assert preview.json()["summary"]["apis"] == 29
+    answer = preview.json()
+    # a string is the policy's text: when it is not JSON, the preview says so instead
+    assert answer["summary"]["apis"] == 29 or answer["problem"].endswith("Nothing was previewed.")
+    assert (answer["problem"] is None) == (answer["summary"]["apis"] == 29)
 
 
 # -- CSRF: the API is for machines ----------------------------------------------------------

@@ -104,7 +104,7 @@ def test_a_json_syntax_error_answers_400_with_a_message_not_a_download(client, o
     assert "Content-Disposition" not in response
     body = response.content.decode()
     assert "<html" in body
-    assert "syntax error" in body
+    assert "The policy is not valid JSON: Expecting property name" in body
     assert 'role="status"' in body
 
 

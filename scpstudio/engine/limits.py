@@ -1,0 +1,212 @@
+"""How much input the engine reads, checked before any work is done.
+
+Policies and preview contexts come from strangers. Every dimension that the work
+grows with has a limit here, far above what a real policy or request needs (the
+console's quota is 5,120 characters), and each is checked by a walk that is
+linear in the input: a document or context over a limit is refused with a
+sentence naming the limit, never half-evaluated. The web pages, the REST API and
+the command line all read these same numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scpstudio.engine.document import JsonArray, JsonNode, JsonObject, JsonScalar, ParseResult
+from scpstudio.engine.findings import pointer
+
+MAX_POLICY_CHARS = 100_000  # characters of policy text read at all
+MAX_STATEMENTS = 50  # statements in one policy (the editor's form shows as many)
+MAX_ITEMS = 200  # items in one list (actions, resources, values of one condition key)
+MAX_MEMBERS = 200  # members of one object (condition operators, keys under one operator)
+MAX_STRING_CHARS = 1_024  # characters of one string: an action, a URN, a key, a value
+# Action patterns with a wildcard, in the whole policy: each is compared with every action
+# of the catalog (or of its service) once.
+MAX_WILDCARD_ACTIONS = 100
+
+MAX_CONTEXT_KEYS = 50  # condition keys in one preview context
+MAX_CONTEXT_VALUES = 100  # values given for one key
+MAX_CONTEXT_CHARS = 1_024  # characters of one value, a region, an account or resource id
+MAX_RESOURCE_IDS = 50  # resource ids in one preview context
+
+LIMITS = {
+    "policy characters": MAX_POLICY_CHARS,
+    "statements per policy": MAX_STATEMENTS,
+    "items per list (actions, resources, values per condition key)": MAX_ITEMS,
+    "members per object (operators, keys per operator)": MAX_MEMBERS,
+    "characters per string (pattern, key or value)": MAX_STRING_CHARS,
+    "action patterns with a wildcard per policy": MAX_WILDCARD_ACTIONS,
+    "condition keys per context": MAX_CONTEXT_KEYS,
+    "values per context key": MAX_CONTEXT_VALUES,
+    "characters per context value": MAX_CONTEXT_CHARS,
+    "resource ids per context": MAX_RESOURCE_IDS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LimitProblem:
+    """Which limit a document passes, in a sentence, and where."""
+
+    message: str
+    path: str
+    node: JsonNode | None
+
+
+def policy_limit_problem(parsed: ParseResult) -> LimitProblem | None:
+    """The first limit the parsed document passes, or None when it is within all of them.
+
+    Worked out once per parse: validation and compilation both ask.
+    """
+    if parsed.limit_check is None:
+        parsed.limit_check = (_policy_problem(parsed),)
+    found: LimitProblem | None = parsed.limit_check[0]
+    return found
+
+
+def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
+    if parsed.text is not None and len(parsed.text) > MAX_POLICY_CHARS:
+        return LimitProblem(
+            f"The policy has {len(parsed.text):,} characters; at most {MAX_POLICY_CHARS:,} "
+            "are read.",
+            "",
+            parsed.root,
+        )
+    root = parsed.root
+    if root is None:
+        return None
+    if isinstance(root, JsonObject):
+        statement = root.get("Statement")
+        if statement is not None and isinstance(statement.value, JsonArray):
+            count = len(statement.value.items)
+            if count > MAX_STATEMENTS:
+                return LimitProblem(
+                    f"The policy has {count:,} statements; at most {MAX_STATEMENTS} are read.",
+                    "/Statement",
+                    statement.value,
+                )
+    return _node_problem(root) or _wildcard_actions_problem(root)
+
+
+def _wildcard_actions_problem(root: JsonNode) -> LimitProblem | None:
+    if not isinstance(root, JsonObject):
+        return None
+    member = root.get("Statement")
+    if member is None:
+        return None
+    items = member.value.items if isinstance(member.value, JsonArray) else [member.value]
+    count = 0
+    for i, statement in enumerate(items):
+        if not isinstance(statement, JsonObject):
+            continue
+        for name in ("Action", "NotAction"):
+            element = statement.get(name)
+            if element is None:
+                continue
+            values = (
+                element.value.items if isinstance(element.value, JsonArray) else [element.value]
+            )
+            count += sum(
+                1
+                for value in values
+                if isinstance(value, JsonScalar)
+                and isinstance(value.value, str)
+                and ("*" in value.value or "?" in value.value)
+            )
+            if count > MAX_WILDCARD_ACTIONS:
+                return LimitProblem(
+                    f"The policy has more than {MAX_WILDCARD_ACTIONS} action patterns with a "
+                    "wildcard; at most that many are read.",
+                    f"/Statement/{i}/{name}",
+                    element.value,
+                )
+    return None
+
+
+def _node_problem(root: JsonNode) -> LimitProblem | None:
+    # an explicit stack: the parser already bounds the depth, but no recursion is needed
+    stack: list[tuple[JsonNode, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, JsonScalar):
+            value = node.value
+            if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
+                return LimitProblem(
+                    f"{path or 'The policy'} is a string of {len(value):,} characters; at most "
+                    f"{MAX_STRING_CHARS:,} are read in one string.",
+                    path,
+                    node,
+                )
+        elif isinstance(node, JsonArray):
+            if len(node.items) > MAX_ITEMS and path != "/Statement":
+                return LimitProblem(
+                    f"{path or 'The policy'} lists {len(node.items):,} items; at most "
+                    f"{MAX_ITEMS} are read in one list.",
+                    path,
+                    node,
+                )
+            stack.extend((item, f"{path}/{i}") for i, item in enumerate(node.items))
+        elif isinstance(node, JsonObject):
+            if len(node.members) > MAX_MEMBERS:
+                return LimitProblem(
+                    f"{path or 'The policy'} has {len(node.members):,} members; at most "
+                    f"{MAX_MEMBERS} are read in one object.",
+                    path,
+                    node,
+                )
+            for m in node.members:
+                where = path + pointer(m.key)
+                if len(m.key) > MAX_STRING_CHARS:
+                    return LimitProblem(
+                        f"{path or 'The policy'} has a key of {len(m.key):,} characters; at "
+                        f"most {MAX_STRING_CHARS:,} are read in one string.",
+                        path,
+                        node,
+                    )
+                stack.append((m.value, where))
+    return None
+
+
+def context_limit_problem(
+    keys: Mapping[str, Any],
+    resource_ids: Mapping[str, Any] | None = None,
+    names: Mapping[str, Any] | None = None,
+) -> str | None:
+    """A sentence naming the first limit a preview context passes, or None.
+
+    `names` holds the single-valued fields (region, account id) by their user-facing name.
+    """
+    if len(keys) > MAX_CONTEXT_KEYS:
+        return (
+            f"The context gives {len(keys):,} condition keys; at most {MAX_CONTEXT_KEYS} are read."
+        )
+    for key, values in keys.items():
+        if len(str(key)) > MAX_CONTEXT_CHARS:
+            return (
+                f"The context names a key of {len(str(key)):,} characters; at most "
+                f"{MAX_CONTEXT_CHARS:,} are read."
+            )
+        items = values if isinstance(values, list | tuple | set | frozenset) else (values,)
+        if len(items) > MAX_CONTEXT_VALUES:
+            return (
+                f"The context gives {len(items):,} values for {str(key)[:80]}; at most "
+                f"{MAX_CONTEXT_VALUES} are read for one key."
+            )
+        for value in items:
+            if isinstance(value, str) and len(value) > MAX_CONTEXT_CHARS:
+                return (
+                    f"The context gives {str(key)[:80]} a value of {len(value):,} characters; "
+                    f"at most {MAX_CONTEXT_CHARS:,} are read in one value."
+                )
+    ids = resource_ids or {}
+    if len(ids) > MAX_RESOURCE_IDS:
+        return f"The context gives {len(ids):,} resource ids; at most {MAX_RESOURCE_IDS} are read."
+    singles = {**(names or {}), **{f"the {name} id": value for name, value in ids.items()}}
+    for name, value in singles.items():
+        if isinstance(value, str) and len(value) > MAX_CONTEXT_CHARS:
+            return (
+                f"The context gives {str(name)[:80]} {len(value):,} characters; at most "
+                f"{MAX_CONTEXT_CHARS:,} are read."
+            )
+    return None
