@@ -15,8 +15,8 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 urlpatterns = [
     path("favicon.ico", favicon),
-    path("", RedirectView.as_view(pattern_name="policies:editor", permanent=False), name="home"),
-    path("editor/", include("scpstudio.policies.urls")),
+    path("", RedirectView.as_view(pattern_name="editor:editor", permanent=False), name="home"),
+    path("editor/", include("scpstudio.editor.urls")),
     path("checks/", views_docs.checks, name="checks"),
     path("catalog/", include("catalog.urls")),
     path("api/v1/catalog/", include("catalog.api_urls")),

@@ -292,7 +292,7 @@ class EditorScenario:
 def form_fields_of(html: str) -> dict[str, list[str]]:
     """The editor form's fields as a browser would post them."""
     sys.path.insert(0, str(ROOT))
-    from tests.policies.editor_helpers import _FormReader
+    from tests.editor.helpers import _FormReader
 
     reader = _FormReader("editor")
     reader.feed(html)

@@ -21,7 +21,7 @@ def test_every_finding_code_has_an_anchor_on_the_checks_page(client):
 @pytest.mark.django_db
 def test_the_editor_links_findings_to_their_entry(client):
     response = client.post(
-        reverse("policies:editor"),
+        reverse("editor:editor"),
         {"source": "json", "op": "json", "json": '{"Version": "1.1", "Statement": []}'},
     )
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from scpstudio.policies import views
+from scpstudio.editor import views
 
-app_name = "policies"
+app_name = "editor"
 urlpatterns = [
     path("", views.editor, name="editor"),
     path("export/", views.export, name="export"),

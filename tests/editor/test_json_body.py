@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.policies.editor_helpers import EDITOR, HTMX, form_fields
+from tests.editor.helpers import EDITOR, HTMX, form_fields
 
 pytestmark = pytest.mark.django_db
 

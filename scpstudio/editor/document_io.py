@@ -8,6 +8,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from scpstudio.editor.state import (
+    EditorState,
+    MultiValueMapping,
+    NotRepresentable,
+    state_from_document,
+    state_from_form,
+    state_to_document,
+)
 from scpstudio.engine.document import (
     ParseResult,
     parse_policy,
@@ -17,14 +25,6 @@ from scpstudio.engine.document import (
 )
 from scpstudio.engine.limits import MAX_POLICY_CHARS
 from scpstudio.engine.preview import PreviewContext
-from scpstudio.policies.editor_state import (
-    EditorState,
-    MultiValueMapping,
-    NotRepresentable,
-    state_from_document,
-    state_from_form,
-    state_to_document,
-)
 
 MAX_JSON_CHARS = MAX_POLICY_CHARS
 MAX_CONTEXT_LINES = 50

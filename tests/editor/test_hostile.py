@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.policies.editor_helpers import EDITOR, HTMX
+from tests.editor.helpers import EDITOR, HTMX
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from scpstudio.policies import editor_html
-from tests.policies.editor_helpers import EDITOR, HTMX, form_fields
+from scpstudio.editor import html as editor_html
+from tests.editor.helpers import EDITOR, HTMX, form_fields
 
 pytestmark = pytest.mark.django_db
 

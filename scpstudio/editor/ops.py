@@ -11,14 +11,14 @@ import copy
 import re
 from typing import Any
 
-from scpstudio.engine.catalog import Catalog
-from scpstudio.policies.editor_state import (
+from scpstudio.editor.state import (
     MAX_CONDITIONS,
     MAX_STATEMENTS,
     ConditionRow,
     EditorState,
     StatementForm,
 )
+from scpstudio.engine.catalog import Catalog
 
 # The name is whole words only (a lazy `[a-z-]+?` read "add-statement" as "add" + "statement");
 # the numbers are short, so a hostile op cannot ask `int()` for thousands of digits.

@@ -4,7 +4,6 @@ is a plain submit and the whole page comes back."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -17,12 +16,10 @@ from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from catalog.snapshot import catalog_snapshot
-from scpstudio.engine.analysis import analyze_policy
-from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.document import parse_policy, to_minified, to_pretty
-from scpstudio.policies import editor_context as ctx
-from scpstudio.policies import editor_html
-from scpstudio.policies.editor_io import (
+from scpstudio.editor import context as ctx
+from scpstudio.editor import html as editor_html
+from scpstudio.editor import ids
+from scpstudio.editor.document_io import (
     EditorInput,
     document_for_export,
     export_text,
@@ -33,16 +30,19 @@ from scpstudio.policies.editor_io import (
     slug,
     terraform_snippet,
 )
-from scpstudio.policies.editor_ops import PatchError, apply_patch, apply_structure_op, parse_op
-from scpstudio.policies.editor_state import (
+from scpstudio.editor.form_body import FormBodyError, posted_form
+from scpstudio.editor.ops import PatchError, apply_patch, apply_structure_op, parse_op
+from scpstudio.editor.state import (
     EditorState,
     MultiValueMapping,
     keep_unfinished_rows,
     state_from_form,
 )
-from scpstudio.policies.form_body import FormBodyError, posted_form
+from scpstudio.engine.analysis import analyze_policy
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.document import parse_policy, to_minified, to_pretty
 
-TEMPLATE = "policies/editor.html"
+TEMPLATE = "editor/editor.html"
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -162,13 +162,10 @@ def _render_json_edit(
     return _respond(request, f"{TEMPLATE}#response-json-statements", context)
 
 
-_TRIGGER_STATEMENT = re.compile(r"^(?:picker-|s)(\d{1,4})(?:-|$)")
-
-
 def _trigger_statement(trigger: str | None) -> set[int]:
     """`s3-service`, `s3-c0-key`, `picker-3` -> {3}."""
-    m = _TRIGGER_STATEMENT.match(trigger or "")
-    return {int(m.group(1))} if m else set()
+    found = ids.statement_of_field(trigger)
+    return set() if found is None else {found}
 
 
 def _render_changed_statements(
@@ -316,7 +313,7 @@ def _context(
     wanted = str(data.get("preview_filter", "all"))
     rows = ctx.preview_rows(analysis, wanted)
     feedback = ctx.match_feedback(state, catalog)
-    urls = editor_html.Urls(editor=reverse("policies:editor"), checks=reverse("checks"))
+    urls = editor_html.Urls(editor=reverse("editor:editor"), checks=reverse("checks"))
     contents = editor_html.slot_contents(slots, urls)
     # What the page already shows (sent by htmx requests only): what is the same is not sent.
     htmx = bool(getattr(request, "htmx", False))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from tests.policies.editor_helpers import EDITOR, HTMX, form_fields, resubmit, shown_json
+from tests.editor.helpers import EDITOR, HTMX, form_fields, resubmit, shown_json
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from scpstudio.engine.findings import Code, Finding, Fix
 
-if TYPE_CHECKING:  # editor_context uses `digest` from here
-    from scpstudio.policies.editor_context import ConditionView, StatementView
+if TYPE_CHECKING:
+    from scpstudio.editor.parts import ConditionView, StatementView
 
 SEVERITY_LABELS = {
     "error": "Error",

@@ -11,8 +11,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scpstudio.policies.editor_ops import parse_op
-from tests.policies.editor_helpers import (
+from scpstudio.editor.ops import parse_op
+from tests.editor.helpers import (
     EDITOR,
     HTMX,
     form_fields,

@@ -16,7 +16,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 from django.utils.datastructures import MultiValueDict
 
-from scpstudio.policies.editor_state import MultiValueMapping
+from scpstudio.editor.state import MultiValueMapping
 
 JSON_TYPE = "application/json"
 # A `\ud800`-style escape of half a surrogate pair: JSON decodes it to a string no

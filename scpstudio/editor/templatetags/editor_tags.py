@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from scpstudio.policies import editor_html
+from scpstudio.editor import html as editor_html
 
 register = template.Library()
 

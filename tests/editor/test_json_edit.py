@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.policies.editor_helpers import EDITOR, form_fields
+from tests.editor.helpers import EDITOR, form_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from django.http import QueryDict
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scpstudio.engine.operators import OPERATORS
-from scpstudio.policies.editor_state import (
+from scpstudio.editor.state import (
     MAX_CONDITIONS,
     MAX_ITEMS,
     MAX_STATEMENTS,
@@ -22,7 +21,8 @@ from scpstudio.policies.editor_state import (
     state_from_form,
     state_to_document,
 )
-from tests.policies.editor_helpers import normalized
+from scpstudio.engine.operators import OPERATORS
+from tests.editor.helpers import normalized
 
 ACTIONS = ["ims:images:share", "ims:images:get", "ims:images:*", "ims:*:list*", "obs:buckets:get"]
 URNS = ["*", "ims:*:*:image:*", "ims:cn-north-4:0a1b*:image:abc"]

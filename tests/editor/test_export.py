@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from scpstudio.editor.document_io import terraform_snippet
 from scpstudio.engine.document import to_minified
-from scpstudio.policies.editor_io import terraform_snippet
-from tests.policies.editor_helpers import EDITOR, form_fields, shown_document, shown_json
+from tests.editor.helpers import EDITOR, form_fields, shown_document, shown_json
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.policies.editor_helpers import EDITOR, resubmit, shown_document
+from tests.editor.helpers import EDITOR, resubmit, shown_document
 
 pytestmark = pytest.mark.django_db
 

@@ -11,18 +11,19 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.html import escape
 
+from scpstudio.editor import html as editor_html
+from scpstudio.editor import ids
+from scpstudio.editor.parts import ConditionView, LevelPicker, StatementView
+from scpstudio.editor.state import (
+    EditorState,
+    StatementForm,
+    merged_rows,
+)
 from scpstudio.engine.analysis import Analysis
 from scpstudio.engine.catalog import ACCESS_LEVELS, Action, Catalog, ConditionKey
 from scpstudio.engine.findings import Finding
 from scpstudio.engine.operators import OPERATORS
 from scpstudio.engine.profiles import get_profile
-from scpstudio.policies import editor_html
-from scpstudio.policies.editor_state import (
-    ConditionRow,
-    EditorState,
-    StatementForm,
-    merged_rows,
-)
 
 LEVEL_LABELS = {
     "list": "List",
@@ -43,100 +44,6 @@ FILTERS = {
     "allowed": "Allowed",
 }
 _STATEMENT_PATH = re.compile(r"^/Statement/(\d+)(?:/([^/]+))?(?:/([^/]+))?(?:/([^/]+))?")
-
-
-@dataclass
-class LevelPicker:
-    level: str
-    label: str
-    actions: list[tuple[Action, bool]]
-
-    @property
-    def chosen_count(self) -> int:
-        return sum(1 for _, chosen in self.actions if chosen)
-
-
-@dataclass
-class ConditionView:
-    row: ConditionRow
-    key: ConditionKey | None
-    key_choices: list[ConditionKey]
-    operators: list[str]
-    slot: str
-    merged_with: int | None = None
-
-    @property
-    def negated(self) -> bool:
-        spec = OPERATORS.get(self.row.operator)
-        return bool(spec and spec.negated)
-
-    @property
-    def key_template(self) -> str:
-        """The catalog key when the row's key is an instance of a templated one."""
-        return self.key.name if self.key is not None and self.key.templated else ""
-
-    @property
-    def tag(self) -> str:
-        if not self.key_template:
-            return ""
-        prefix = self.key_template.split("<", 1)[0]
-        return (
-            self.row.key[len(prefix) :] if self.row.key.lower().startswith(prefix.lower()) else ""
-        )
-
-    @property
-    def key_listed(self) -> bool:
-        """Whether the row's key is one of the select's choices (else it is added as is)."""
-        return any(k.name == self.row.key for k in self.key_choices)
-
-    @property
-    def value_kind(self) -> str:
-        return self.key.value_type if self.key else "string"
-
-
-@dataclass
-class StatementView:
-    index: int
-    form: StatementForm
-    pickers: list[LevelPicker]
-    patterns: list[str]
-    resource_types: list[Any]
-    resources_supported: bool
-    conditions: list[ConditionView]
-    services: list[str]
-    last: bool = False  # the last statement of the policy: it cannot move down
-
-    @property
-    def slot(self) -> str:
-        return f"f-s{self.index}"
-
-    @property
-    def sid_slot(self) -> str:
-        return f"f-s{self.index}-sid"
-
-    @property
-    def effect_slot(self) -> str:
-        return f"f-s{self.index}-effect"
-
-    @property
-    def actions_slot(self) -> str:
-        return f"f-s{self.index}-actions"
-
-    @property
-    def resources_slot(self) -> str:
-        return f"f-s{self.index}-resources"
-
-    @property
-    def conditions_slot(self) -> str:
-        return f"f-s{self.index}-conditions"
-
-    @property
-    def match_id(self) -> str:
-        return f"m-s{self.index}"
-
-    @property
-    def prefix(self) -> str:
-        return f"s{self.index}-"
 
 
 def statement_views(
@@ -180,10 +87,11 @@ def _statement_view(
     merged = merged_rows(s)
     for j, row in enumerate(s.conditions):
         key = catalog.condition_key(row.key) if row.key else None
-        ops = OPERATORS_BY_TYPE.get(key.value_type, []) if key else sorted(OPERATORS)
+        # before a key is chosen every operator fits (Null among them, once)
+        ops = [*OPERATORS_BY_TYPE.get(key.value_type, []), "Null"] if key else sorted(OPERATORS)
         conditions.append(
             ConditionView(
-                row, key, key_choices, [*ops, "Null"], f"f-s{i}-c{j}", merged_with=merged.get(j)
+                row, key, key_choices, ops, ids.condition_slot(i, j), merged_with=merged.get(j)
             )
         )
     return StatementView(
@@ -217,38 +125,40 @@ def finding_slot(finding: Finding, state: EditorState | None) -> str:
     """The id of the place in the form a finding is shown beside."""
     m = _STATEMENT_PATH.match(finding.path)
     if not m:
-        return "f-policy"
+        return ids.POLICY_SLOT
     i = int(m.group(1))
     element = m.group(2) or ""
     if element in ("Action", "NotAction"):
-        return f"f-s{i}-actions"
+        return ids.statement_slot(i, "actions")
     if element in ("Resource", "NotResource"):
-        return f"f-s{i}-resources"
+        return ids.statement_slot(i, "resources")
     if element == "Effect":
-        return f"f-s{i}-effect"
+        return ids.statement_slot(i, "effect")
     if element == "Sid":
-        return f"f-s{i}-sid"
+        return ids.statement_slot(i, "sid")
     if element == "Condition" and state is not None and i < len(state.statements):
         operator = _unescape(m.group(3) or "")
         key = _unescape(m.group(4) or "")
         for j, row in enumerate(state.statements[i].conditions):
             if row.written_operator == operator and (not key or row.key == key):
-                return f"f-s{i}-c{j}"
-        return f"f-s{i}-conditions"
-    return f"f-s{i}"
+                return ids.condition_slot(i, j)
+        return ids.statement_slot(i, "conditions")
+    return ids.statement_slot(i)
 
 
 def _unescape(part: str) -> str:
     return part.replace("~1", "/").replace("~0", "~")
 
 
+STATEMENT_SLOT_PARTS = ("", "sid", "effect", "actions", "resources", "conditions")
+
+
 def slot_ids(state: EditorState) -> list[str]:
-    ids = ["f-policy"]
+    found = [ids.POLICY_SLOT]
     for i, s in enumerate(state.statements):
-        ids += [f"f-s{i}", f"f-s{i}-sid", f"f-s{i}-effect", f"f-s{i}-actions"]
-        ids += [f"f-s{i}-resources", f"f-s{i}-conditions"]
-        ids += [f"f-s{i}-c{j}" for j in range(len(s.conditions))]
-    return ids
+        found += [ids.statement_slot(i, part) for part in STATEMENT_SLOT_PARTS]
+        found += [ids.condition_slot(i, j) for j in range(len(s.conditions))]
+    return found
 
 
 def findings_by_slot(
@@ -267,13 +177,13 @@ def match_feedback(state: EditorState, catalog: Catalog) -> dict[str, str]:
         names = {a.name for a in catalog.actions_of_service(s.service)}
         typed = [a for a in s.actions if a not in names]
         if not typed:
-            out[f"m-s{i}"] = ""
+            out[ids.match_feedback(i)] = ""
             continue
         parts = []
         for pattern in typed:
             n = len(catalog.match_actions(pattern))
             parts.append(f"{pattern} matches {n} action{'s' if n != 1 else ''}")
-        out[f"m-s{i}"] = "; ".join(parts)
+        out[ids.match_feedback(i)] = "; ".join(parts)
     return out
 
 
@@ -374,7 +284,7 @@ def preview_table(rows: tuple[PreviewRowView, ...], empty: str) -> PreviewTable:
     """The preview table's HTML. Most keystrokes change no outcome, so the same rows
     come back again and again: the table is rendered once per distinct set of rows."""
     if rows:
-        html = render_to_string("policies/editor.html#preview_table", {"rows": rows})
+        html = render_to_string("editor/editor.html#preview_table", {"rows": rows})
     else:
         html = f'<p class="empty">{escape(empty)}</p>'
     return PreviewTable(html, editor_html.digest(html))
