@@ -16,6 +16,7 @@ from scpstudio.editor.state import (
     state_from_form,
     state_to_document,
 )
+from scpstudio.editor.text_sync import CannotMerge, identity, merge_form
 from scpstudio.engine.document import (
     ParseResult,
     parse_policy,
@@ -43,6 +44,9 @@ class EditorInput:
     parsed: ParseResult | None = None
     # The form as the request posted it, before the JSON (when it leads) replaced it.
     posted: EditorState | None = None
+    # The form's changes were written into the JSON as typed (see `carry_form_changes`):
+    # the JSON view is sent back, since it differs from what the person sees.
+    carried: bool = False
 
     @property
     def engine_source(self) -> Any:
@@ -57,14 +61,69 @@ def from_form_state(state: EditorState) -> EditorInput:
 
 
 def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
+    """The request's policy: the JSON as typed when it leads, else the JSON with the
+    form's changes written into it."""
     state = state_from_form(data)
+    json_text = str(data.get("json", ""))[: MAX_JSON_CHARS + 1]
     if op == "json" or data.get("source") == "json":
-        json_text = str(data.get("json", ""))[: MAX_JSON_CHARS + 1]
+        base = str(data.get("json_base", ""))
+        typed = json_text
+        if base and base != json_text:
+            json_text = carry_form_changes(json_text, base, state)
         editor_input = from_json_text(json_text, state)
+        editor_input.carried = json_text != typed
     else:
-        editor_input = from_form_state(state)
+        editor_input = from_form_edit(json_text, state, identity(state))
     editor_input.posted = state
     return editor_input
+
+
+def from_form_edit(text: str, after: EditorState, origin: list[int | None]) -> EditorInput:
+    """The form leads: what it changed is written into the text, the rest kept as written.
+
+    `origin` says where each statement of `after` came from (see `text_sync.merge_form`).
+    Without a text that the form can show (none was sent, or it does not parse), the
+    form's policy is written whole.
+    """
+    before = form_of_text(text, after)
+    if before is None:
+        return from_form_state(after)
+    try:
+        merged = merge_form(text, before, after, origin)
+    except CannotMerge:
+        return from_form_state(after)
+    return EditorInput(after, "form", merged, parsed=parse_policy(merged))
+
+
+def carry_form_changes(text: str, base: str, form: EditorState) -> str:
+    """The JSON as edited, with the form's changes that had not reached it yet.
+
+    `base` is the JSON the page showed before the person edited it into `text`; a change
+    made in the form just before (its answer not in yet) differs from `base`'s form, and is
+    written into the edited text too, so that neither edit is lost.
+    """
+    before = form_of_text(base, form)
+    if before is None or len(before.statements) != len(form.statements):
+        return text
+    try:
+        return merge_form(text, before, form, identity(form))
+    except CannotMerge:
+        return text
+
+
+def form_of_text(text: str, meta: EditorState) -> EditorState | None:
+    """The form that shows this text, or None when it cannot show it."""
+    if not text.strip() or len(text) > MAX_JSON_CHARS:
+        return None
+    parsed = parse_policy(text)
+    if not parsed.ok or parsed.has_duplicates:
+        return None
+    try:
+        return state_from_document(
+            parsed.value(), name=meta.name, description=meta.description, profile=meta.profile
+        )
+    except NotRepresentable:
+        return None
 
 
 def from_json_text(text: str, meta: EditorState) -> EditorInput:
@@ -131,7 +190,7 @@ def read_context(
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _escape_surrogates(text: str) -> str:
+def escape_surrogates(text: str) -> str:
     """JSON text with lone surrogates (decoded from `\\ud800`-style escapes) written back as
     escapes: they are not characters, and no UTF-8 file or response can hold them."""
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
@@ -139,7 +198,7 @@ def _escape_surrogates(text: str) -> str:
 
 def export_text(value: Any, *, minified: bool) -> str:
     text = to_minified(value) if minified else to_pretty(value) + "\n"
-    return _escape_surrogates(text)
+    return escape_surrogates(text)
 
 
 def slug(name: str) -> str:
@@ -153,7 +212,7 @@ _JSON_ONLY_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\([bf])")
 
 def _hcl_text(json_text: str) -> str:
     """JSON text as HCL source: same strings, with HCL's template sequences escaped."""
-    text = _escape_surrogates(json_text)
+    text = escape_surrogates(json_text)
     text = _JSON_ONLY_ESCAPE.sub(
         lambda m: m.group(1) + ("\\u0008" if m.group(2) == "b" else "\\u000c"), text
     )

@@ -8,6 +8,7 @@ before, and every value from the policy or the catalog is escaped on the way in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
@@ -46,11 +47,10 @@ def _e(value: object) -> str:
 
 
 def _button(op: str, label: str, urls: Urls, *, button_id: str) -> str:
-    """A button that posts its op and redraws the form; a plain submit without JS."""
+    """A button that sends its op (editor.js queues it; a plain submit without JS)."""
     return (
-        f'<button id="{_e(button_id)}" type="submit" name="op" value="{op}" class="fix" '
-        f'hx-vals=\'{{"op": "{op}"}}\' hx-post="{_e(urls.editor)}" '
-        f'hx-target="#workspace" hx-swap="outerHTML">{_e(label)}</button>'
+        f'<button id="{_e(button_id)}" type="submit" name="op" value="{op}" class="fix">'
+        f"{_e(label)}</button>"
     )
 
 
@@ -69,10 +69,23 @@ def describe_fix(fix: Fix) -> str:
     return f"Set {last}"
 
 
-def _choice_buttons(k: int, choices: Sequence[Fix], urls: Urls) -> str:
+def finding_id(f: Finding) -> str:
+    """A finding's name for the buttons that repair it: its code, its place and its repair.
+
+    A button names the finding it was drawn for, so that the repair applied is that
+    finding's even when the list of findings changed since the page was drawn.
+    """
+    fix = f.fix.to_json() if f.fix is not None else None
+    choices = [c.to_json() for c in f.choices]
+    key = json.dumps([f.code.value, f.path, fix, choices], sort_keys=True, default=str)
+    return blake2b(key.encode("utf-8", "surrogatepass"), digest_size=6).hexdigest()
+
+
+def _choice_buttons(k: int, f: Finding, urls: Urls) -> str:
+    fid = finding_id(f)
     return "".join(
-        " " + _button(f"use-{k}-{n}", describe_fix(c), urls, button_id=f"op-use-{k}-{n}")
-        for n, c in enumerate(choices)
+        " " + _button(f"use-{k}-{n}_{fid}", describe_fix(c), urls, button_id=f"op-use-{k}-{n}")
+        for n, c in enumerate(f.choices)
     )
 
 
@@ -92,8 +105,10 @@ def inline_finding(k: int, f: Finding, urls: Urls) -> str:
         _check_link(f, urls, as_code=False),
     ]
     if f.fix is not None:
-        parts.append(" " + _button(f"fix-{k}", "Fix", urls, button_id=f"op-fix-{k}"))
-    parts.append(_choice_buttons(k, f.choices, urls))
+        parts.append(
+            " " + _button(f"fix-{k}-{finding_id(f)}", "Fix", urls, button_id=f"op-fix-{k}")
+        )
+    parts.append(_choice_buttons(k, f, urls))
     if f.code is Code.POLICY_SIZE_NEEDS_MINIFYING:
         parts.append(" " + _button("minify", "Minify the JSON", urls, button_id="op-minify-slot"))
     parts.append("</p>")
@@ -148,7 +163,8 @@ def finding_item(k: int, f: Finding, urls: Urls) -> str:
         meant = ", ".join(f"<code>{_e(s)}</code>" for s in f.suggestions)
         parts.append(f'  <span class="suggest">Did you mean {meant}?</span>\n')
     if f.fix is not None:
-        parts.append("  " + _button(f"fix-{k}", "Fix", urls, button_id=f"op-fix-{k}-list") + "\n")
+        fix_op = f"fix-{k}-{finding_id(f)}"
+        parts.append("  " + _button(fix_op, "Fix", urls, button_id=f"op-fix-{k}-list") + "\n")
     parts.append("</li>\n")
     return "".join(parts)
 

@@ -95,6 +95,24 @@ def _build_urn(
     return f"{rt.service}:{region}:{account}:{rt.name}:{rid}"
 
 
+def statement_origin(op: str, before: int, after: int) -> list[int | None]:
+    """Where each statement after a structural op came from: its index before, or None for
+    a new one. The text keeps a kept statement's writing, wherever it moves."""
+    name, i, _ = parse_op(op)
+    same = list(range(before))
+    if name == "add-statement" and after == before + 1:
+        return [*same, None]
+    if name == "remove-statement" and i is not None and 0 <= i < before:
+        kept: list[int | None] = [k for k in same if k != i]
+        return kept if kept else [None]
+    if name in ("up", "down") and i is not None and after == before:
+        j = i - 1 if name == "up" else i + 1
+        if 0 <= j < before and 0 <= i < before:
+            same[i], same[j] = same[j], same[i]
+        return list(same)
+    return list(same) if after == before else [None] * after
+
+
 # -- certain fixes: one JSON Patch operation ------------------------------------------------
 
 

@@ -151,7 +151,8 @@ def _typed_value(operator: str, text: str) -> Any:
     return text
 
 
-def _condition_value(row: ConditionRow) -> Any:
+def condition_value(row: ConditionRow) -> Any:
+    """The value a row writes under its operator and key: one value, or a list."""
     values = [_typed_value(row.operator, v) for v in row.values]
     return values[0] if len(values) == 1 else values
 
@@ -172,7 +173,7 @@ def _condition_element(rows: list[ConditionRow]) -> dict[str, dict[str, Any]]:
             first.key,
             [v for row in rows_of_key for v in row.values],
         )
-        condition.setdefault(first.written_operator, {})[first.key] = _condition_value(merged)
+        condition.setdefault(first.written_operator, {})[first.key] = condition_value(merged)
     return condition
 
 

@@ -22,7 +22,9 @@ from scpstudio.editor import ids
 from scpstudio.editor.document_io import (
     EditorInput,
     document_for_export,
+    escape_surrogates,
     export_text,
+    from_form_edit,
     from_form_state,
     from_json_text,
     read_context,
@@ -31,7 +33,8 @@ from scpstudio.editor.document_io import (
     terraform_snippet,
 )
 from scpstudio.editor.form_body import FormBodyError, posted_form
-from scpstudio.editor.ops import PatchError, apply_patch, apply_structure_op, parse_op
+from scpstudio.editor.html import finding_id
+from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
 from scpstudio.editor.state import (
     EditorState,
     MultiValueMapping,
@@ -40,7 +43,8 @@ from scpstudio.editor.state import (
 )
 from scpstudio.engine.analysis import analyze_policy
 from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.document import parse_policy, to_minified, to_pretty
+from scpstudio.engine.document import parse_policy, to_minified
+from scpstudio.engine.text_patch import TextPatchError, patch_text
 
 TEMPLATE = "editor/editor.html"
 
@@ -64,21 +68,14 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
     editor_input, message = _apply_op(request, catalog, read_editor(data, op=op), op)
     if not request.htmx:
         return _render(request, catalog, editor_input, full=True, message=message)
-    # The form shows another profile's rules (a profile change whose own answer was
-    # replaced by a later request): whatever the op, the whole form is redrawn.
-    drawn = data.get("drawn_profile")
-    rules_changed = drawn is not None and drawn != editor_input.state.profile
+    # Every editor request waits for the one before it (editor.js keeps them in one
+    # queue), so each answer redraws only what its own request changed.
     if op == "json":
-        if rules_changed:
-            return _render(request, catalog, editor_input, partial="json")
         return _render_json_edit(request, catalog, editor_input)
     if op == "check":
-        if rules_changed:
-            response = _render(request, catalog, editor_input, partial="structure")
-            return _swap_into(response, "#workspace")
         return _render(request, catalog, editor_input, partial="check", message=message)
     name, i, _ = parse_op(op)
-    if name in PER_STATEMENT_OPS and not rules_changed:
+    if name in PER_STATEMENT_OPS:
         # The statement the button or the changed field belongs to: its values may be the
         # same as posted (a ticked box), yet what the form derives from them is not.
         touched = {i} if i is not None and name not in ("fix", "use") else set()
@@ -97,8 +94,9 @@ def _swap_into(response: HttpResponse, target: str) -> HttpResponse:
 
 
 def _changed_field(request: HtmxHttpRequest) -> str:
-    """The id of the field whose change asked for this answer (htmx names it)."""
-    return str(request.htmx.trigger or "")
+    """The id of the field whose change asked for this answer (editor.js sends it as
+    `changed`; a request htmx sends from the field itself names it in HX-Trigger)."""
+    return str(_fields(request).get("changed") or request.htmx.trigger or "")
 
 
 # Buttons whose change stays inside the statements they touch (a fix, a ticked box, a
@@ -140,10 +138,13 @@ def _apply_op(
         part: str(_fields(request).get(f"builder-{part}-{i}-{j}", ""))
         for part in ("region", "account", "id")
     }
+    before = len(editor_input.state.statements)
     message = apply_structure_op(editor_input.state, op, catalog, builder) or ""
     if editor_input.source == "form":
         ctx.fit_operators(editor_input.state, catalog, _changed_field(request))
-        editor_input = from_form_state(editor_input.state)
+        origin = statement_origin(op, before, len(editor_input.state.statements))
+        # the text the form's keystrokes were just written into, now changed by the op
+        editor_input = from_form_edit(editor_input.json_text, editor_input.state, origin)
     return editor_input, message
 
 
@@ -232,15 +233,20 @@ def to_minified_text(editor_input: EditorInput) -> str:
 def _apply_fix(
     request: HttpRequest, catalog: Catalog, editor_input: EditorInput, op: str
 ) -> tuple[EditorInput, str]:
-    """Apply a finding's certain fix (`fix-K`) or one of its suggestions (`use-K-N`)."""
-    name, k, n = parse_op(op)
+    """Apply a finding's certain fix (`fix-K-ID`) or one of its suggestions (`use-K-N_ID`).
+
+    The finding is the one whose id (its code, place and repair) the button names, not
+    the one at place K of a list that may have changed since the page was drawn.
+    """
+    name, _, rest = parse_op(op)
     result = analyze_policy(editor_input.json_text, catalog, editor_input.state.profile)
     stale = "That fix no longer applies: the policy changed. Look at the findings again."
-    if k is None or k >= len(result.findings):
+    choice_part, _, wanted = (rest or "").rpartition("_") if name == "use" else ("", "", rest)
+    finding = next((f for f in result.findings if finding_id(f) == wanted), None)
+    if finding is None:
         return editor_input, stale
-    finding = result.findings[k]
     if name == "use":
-        index = int(n) if n and n.isdigit() else -1
+        index = int(choice_part) if choice_part.isdigit() else -1
         if not 0 <= index < len(finding.choices):
             return editor_input, stale
         choice = finding.choices[index]
@@ -252,11 +258,20 @@ def _apply_fix(
         done = f"Fixed: {finding.message}"
     else:
         return editor_input, stale
+    op_name, path, value, from_path = patch
     try:
-        fixed = apply_patch(result.validation.parse.value(), *patch)
-    except PatchError as exc:
+        # where the value stands in the text: the rest stays as the person wrote it
+        fixed = patch_text(
+            editor_input.json_text,
+            op_name,
+            path,
+            value,
+            from_path,
+            first=path in ("/Version", "/Statement") or path.endswith("/Sid"),
+        )
+    except TextPatchError as exc:
         return editor_input, f"The fix could not be applied: {exc}."
-    return from_json_text(to_pretty(fixed), editor_input.state), done
+    return from_json_text(fixed, editor_input.state), done
 
 
 def _fields(request: HttpRequest) -> MultiValueMapping:
@@ -400,8 +415,12 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
             value, name=editor_input.state.name, description=editor_input.state.description
         )
         filename, content_type = f"{name}.tf", "text/plain; charset=utf-8"
+    elif kind == "download-minified":
+        body = export_text(value, minified=True)
+        filename, content_type = f"{name}.json", "application/json"
     else:
-        body = export_text(value, minified=kind == "download-minified")
+        # the JSON text is the document: downloaded exactly as shown and copied
+        body = escape_surrogates(editor_input.json_text)
         filename, content_type = f"{name}.json", "application/json"
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

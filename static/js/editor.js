@@ -29,111 +29,160 @@
       item.hidden = words !== "" && item.dataset.name.indexOf(words) === -1;
     });
   }
+  // The search boxes belong to the page, not to the policy: never sent, and kept (with
+  // the list they filter) when the server redraws their statement.
+  var searches = Object.create(null);
   document.addEventListener("input", function (event) {
     var box = event.target;
     if (!box.classList || !box.classList.contains("action-filter")) return;
-    event.stopPropagation();  // the search box is the page's own, never sent
+    event.stopPropagation();
+    searches[box.id] = box.value;
     filterPicker(box);
   }, true);
-
-  // Never lose what the person types while an answer is on its way. An answer was
-  // worked out from the form as it was sent: the fields typed in since then keep what
-  // was typed (the answer's other changes, such as a button's, still land), and the
-  // JSON view is not replaced while it is being typed in.
-  // Field ids carry the statement's and the condition's place (s1-sid, s0-c2-values,
-  // builder-id-1-image): after an answer that renumbers some of them, text typed in those
-  // would land in another statement's field, so only the others get their text back.
-  function placeOf(key) {
-    var m = /^(?:radio:)?s(\d+)-(?:c(\d+)-)?/.exec(key) || /^builder-[a-z]+-(\d+)-/.exec(key);
-    if (!m) return null;
-    return { s: Number(m[1]), c: m[2] !== undefined ? Number(m[2]) : null };
-  }
-  function renumbered(key, op) {
-    var place = placeOf(key);
-    if (!place) return false;
-    if (op === "json") return true;  // the JSON may have added, removed or moved statements
-    var m = /^(remove-statement|up|down|remove-condition)-(\d+)(?:-(\d+))?$/.exec(op);
-    if (!m) return false;
-    var i = Number(m[2]);
-    if (m[1] === "remove-statement") return place.s >= i;
-    if (m[1] === "up") return place.s === i || place.s === i - 1;
-    if (m[1] === "down") return place.s === i || place.s === i + 1;
-    return place.s === i && place.c !== null && place.c >= Number(m[3]);
-  }
-  var typed = Object.create(null);  // fields typed in since the last request, by id (radios by name)
-  var jsonTyped = false;
-  document.addEventListener("input", function (event) {
-    var field = event.target;
-    if (!field.closest || field.classList.contains("action-filter")) return;
-    if (field.id === "json") jsonTyped = true;
-    else if (!field.closest("#workspace, .meta")) return;
-    else if (field.type === "radio" && field.name) typed["radio:" + field.name] = true;
-    else if (field.id) typed[field.id] = true;
-  }, true);
-
-  var kept = null;  // what the fields typed in and the search boxes held before a swap
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    kept = { fields: [], radios: [], filters: [], focus: null };
-    var cfg = event.detail.requestConfig;
-    var op = cfg && cfg.parameters ? String(cfg.parameters.op || "") : "";
-    Object.keys(typed).forEach(function (key) {
-      if (renumbered(key, op)) return;
-      if (key.indexOf("radio:") === 0) {
-        var name = key.slice(6);
-        var chosen = document.querySelector('input[type=radio][name="' + CSS.escape(name) + '"]:checked');
-        if (chosen) kept.radios.push({ name: name, value: chosen.value });
-        return;
-      }
-      var field = document.getElementById(key);
-      if (field) kept.fields.push({ id: key, value: field.value, checked: field.checked });
-    });
-    document.querySelectorAll(".action-filter").forEach(function (box) {
-      if (box.value) kept.filters.push({ id: box.id, value: box.value });
-    });
-    var active = document.activeElement;
-    if (active && active.id) {
-      kept.focus = { id: active.id, start: active.selectionStart, end: active.selectionEnd };
-    }
-  });
-  document.addEventListener("htmx:afterSwap", function (event) {
-    if (!kept) return;
-    kept.fields.forEach(function (was) {
-      var field = document.getElementById(was.id);
-      if (!field) return;
-      if (field.type === "checkbox" || field.type === "radio") field.checked = was.checked;
-      else if (field.value !== was.value) field.value = was.value;
-    });
-    kept.radios.forEach(function (was) {
-      document.querySelectorAll('input[type=radio][name="' + CSS.escape(was.name) + '"]')
-        .forEach(function (radio) { radio.checked = radio.value === was.value; });
-    });
-    kept.filters.forEach(function (was) {
-      var box = document.getElementById(was.id);
-      if (box && box.value !== was.value) {
-        box.value = was.value;
+  document.addEventListener("htmx:afterSwap", function () {
+    Object.keys(searches).forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box && box.value !== searches[id]) {
+        box.value = searches[id];
         filterPicker(box);
       }
     });
-    var focus = kept.focus;
-    var active = focus && document.getElementById(focus.id);
-    if (active && document.activeElement === active && typeof focus.start === "number") {
-      try { active.setSelectionRange(focus.start, focus.end); } catch (e) { /* not a text field */ }
-    }
-    kept = null;
-    placeFocus(event.detail.requestConfig ? event.detail.requestConfig.elt : null);
   });
-  // (htmx writes an element it drew back with the focus it had before.)
+
+  // -- One queue for every editor request ---------------------------------------------
+  // Each region of the page has one owner at a time. The person owns the form and the
+  // JSON view while typing in them; a request owns what its answer redraws until that
+  // answer is in: a button or a JSON edit redraws the form, so the form waits (inert,
+  // and shown busy); a form keystroke or a button rewrites the JSON view, so the JSON
+  // view waits (read-only). Requests leave one after another, each reading the page as
+  // it is when it leaves, so none replaces another and no button is lost.
+  var form = document.getElementById("editor");
+  if (!form) return;
+  var url = form.getAttribute("action");
+  var queue = [];
+  var sending = false;
+  var timers = { check: null, json: null };
+  var DELAY = { check: 300, json: 400 };
+
+  function enqueue(op, changed) {
+    var last = queue[queue.length - 1];
+    // a keystroke waiting behind another of its kind: the waiting one reads the page later
+    if ((op === "check" || op === "json") && last && last.op === op) return;
+    queue.push({ op: op, changed: changed || "" });
+    pump();
+  }
+  function schedule(op) {
+    clearTimeout(timers[op]);
+    timers[op] = setTimeout(function () { timers[op] = null; enqueue(op); }, DELAY[op]);
+  }
+  function flush(op) {
+    if (!timers[op]) return;
+    clearTimeout(timers[op]);
+    timers[op] = null;
+    enqueue(op);
+  }
+  function cancel(op) {
+    clearTimeout(timers[op]);
+    timers[op] = null;
+  }
+  function idle() {
+    return !sending && !queue.length && !timers.check && !timers.json;
+  }
+
+  // The JSON view typed in since the last JSON request left: an answer that rewrites the
+  // JSON (a keystroke in the form) does not land there, since the JSON request that
+  // follows makes the JSON lead.
+  // The JSON as the server last wrote it (or as last sent): a JSON request sends it along,
+  // so that a form change whose answer the person's JSON edit overtook is not lost.
+  var jsonTyped = false;
+  var jsonBase = (document.getElementById("json") || {}).value || "";
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!target || target.id !== "json") return;
+    // the text changes in place: the element (its focus, its caret) stays
+    event.detail.shouldSwap = false;
+    var fresh = event.detail.fragment && event.detail.fragment.querySelector
+      ? event.detail.fragment.querySelector("#json") : null;
+    if (!fresh || jsonTyped) return;
+    replaceKeepingCaret(target, fresh.value);
+    jsonBase = fresh.value;
+  });
+  // New text in a field that may have the focus: the caret and the selection keep their
+  // place relative to the text around them (the change is one stretch of it).
+  function replaceKeepingCaret(field, text) {
+    var old = field.value;
+    if (old === text) return;
+    var focused = document.activeElement === field;
+    var start = field.selectionStart, end = field.selectionEnd;
+    var same = 0;
+    while (same < old.length && same < text.length && old[same] === text[same]) same++;
+    var shift = text.length - old.length;
+    field.value = text;
+    if (!focused) return;
+    var moved = function (at) { return at >= same ? Math.max(same, at + shift) : at; };
+    field.setSelectionRange(moved(start), moved(end));
+  }
+
+  function hold(op) {
+    var redrawsForm = op !== "check";
+    // a button's answer rewrites the JSON: typing there waits for it (a keystroke's
+    // answer gives way to the person instead, see jsonTyped)
+    var rewritesJson = op !== "json" && op !== "check";
+    var focused = document.activeElement && document.activeElement.id;
+    var workspace = document.getElementById("workspace");
+    var json = document.getElementById("json");
+    if (redrawsForm && workspace) {
+      workspace.inert = true;
+      workspace.setAttribute("aria-busy", "true");
+    }
+    if (rewritesJson && json) {
+      json.readOnly = true;
+      json.setAttribute("aria-busy", "true");
+    }
+    return function release() {
+      var ws = document.getElementById("workspace");
+      var js = document.getElementById("json");
+      if (ws) { ws.inert = false; ws.removeAttribute("aria-busy"); }
+      if (js) { js.readOnly = false; js.removeAttribute("aria-busy"); }
+      var lost = !document.activeElement || document.activeElement === document.body;
+      var back = focused && document.getElementById(focused);
+      if (lost && back) back.focus({ preventScroll: true });
+    };
+  }
+
+  function pump() {
+    if (sending || !queue.length) return;
+    var next = queue.shift();
+    sending = true;
+    var release = hold(next.op);
+    var values = { op: next.op };
+    if (next.changed) values.changed = next.changed;
+    if (next.op === "json") {
+      var json = document.getElementById("json");
+      values.json_base = jsonBase;
+      jsonTyped = false;
+      jsonBase = json ? json.value : "";
+    }
+    var done = function () {
+      release();
+      sending = false;
+      placeFocus(next.changed);
+      if (idle()) document.dispatchEvent(new CustomEvent("editor:idle"));
+      pump();
+    };
+    htmx.ajax("POST", url, {
+      source: form, values: values, target: "#analysis", swap: "outerHTML"
+    }).then(done, done);
+  }
 
   // After a button, keyboard focus goes where the person would look next: a moved
   // statement's own button follows it; a fix (whose button is gone) hands focus to the
   // message saying what was done; a removed condition hands it to "Add condition".
-  function placeFocus(button) {
-    var id = button && button.id ? button.id : "";
+  // Only when the focus is not already somewhere the person chose.
+  function placeFocus(id) {
     var active = document.activeElement;
-    // Only when the focus is still where the click left it: never take it from a field
-    // the person has moved on to (and a focused button would ride along on the next
-    // keystroke's request as its op).
-    if (active && active !== document.body && active.id !== id) return;
+    var free = !active || active === document.body || active.id === id;
+    if (!free) return;
     var move = /^op-(up|down)-(\d+)$/.exec(id);
     if (move) {
       var to = Number(move[2]) + (move[1] === "up" ? -1 : 1);
@@ -143,7 +192,6 @@
       if (next) next.focus({ preventScroll: false });
       return;
     }
-    if (active && active !== document.body) return;
     var message = document.getElementById("editor-message");
     var removed = /^op-remove-condition-(\d+)-/.exec(id);
     if (/^op-(fix|use|minify)/.test(id) && message && message.textContent.trim()) {
@@ -151,8 +199,72 @@
     } else if (removed) {
       var add = document.getElementById("op-add-condition-" + removed[1]);
       if (add) add.focus();
+    } else if (id && document.getElementById(id) && (!active || active === document.body)) {
+      document.getElementById(id).focus({ preventScroll: true });
     }
   }
+
+  function inJson(el) { return el && el.id === "json"; }
+  function ownField(el) {
+    return el && el.closest && el.closest("#editor") && !el.closest(".terraform-box") &&
+      !(el.classList && el.classList.contains("action-filter"));
+  }
+
+  document.addEventListener("input", function (event) {
+    var el = event.target;
+    if (!ownField(el)) return;
+    if (inJson(el)) { jsonTyped = true; schedule("json"); return; }
+    if (el.matches("input[type=checkbox], input[type=radio], select")) return;  // their change
+    schedule("check");
+  });
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!ownField(el) || inJson(el)) return;
+    if (el.matches("textarea, input:not([type=checkbox]):not([type=radio])")) {
+      flush("check");  // a text field left after typing: what it holds goes now
+      return;
+    }
+    var structural = el.closest("[data-op]");
+    if (structural) {
+      send(structural.dataset.op, el.id || structural.id);
+    } else {
+      cancel("check");
+      enqueue("check", el.id);
+    }
+  });
+  // Moving from one view to the other hands over what was typed in the first at once.
+  document.addEventListener("focusin", function (event) {
+    var el = event.target;
+    if (inJson(el)) flush("check");
+    else if (ownField(el)) flush("json");
+  });
+
+  // A button (or a select that redraws its statement) sends its op after what was typed
+  // in the JSON; what was typed in the form goes with it (the request reads the form).
+  function send(op, changed) {
+    flush("json");
+    cancel("check");
+    enqueue(op, changed);
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[name=op]");
+    if (!button || !button.closest("#editor")) return;
+    if (button.hasAttribute("formaction")) {
+      // an export: the download must hold every change made so far
+      if (idle() || button.dataset.ready) { delete button.dataset.ready; return; }
+      event.preventDefault();
+      flush("json");
+      flush("check");
+      document.addEventListener("editor:idle", function go() {
+        document.removeEventListener("editor:idle", go);
+        button.dataset.ready = "1";
+        button.click();
+      });
+      return;
+    }
+    event.preventDefault();
+    send(button.value, button.id);
+  });
 
   // The import form sits outside the editor's form: it takes the profile chosen now.
   document.addEventListener("submit", function (event) {
@@ -162,29 +274,9 @@
     var hidden = form.querySelector("input[name=profile]");
     if (hidden) hidden.value = chosen.value;
   });
-  document.addEventListener("htmx:oobBeforeSwap", function (event) {
-    var target = event.detail.target;
-    if (target && target.id === "json" && jsonTyped) event.detail.shouldSwap = false;
-  });
-
   document.addEventListener("htmx:configRequest", function (event) {
-    // While the form leads, the server writes the JSON from the form: a form keystroke
-    // need not carry the JSON view's text (half of its body on a large policy).
+    if (event.detail.elt !== form || event.detail.path !== url) return;
     var params = event.detail.parameters;
-    var form = document.getElementById("editor");
-    var elt = event.detail.elt;
-    if (form && elt === form) {
-      // A keystroke is a check to the editor, whichever button htmx last saw focused
-      // in the form (a button's op and formaction would otherwise ride along).
-      delete params.op;
-      event.detail.path = form.getAttribute("hx-post");
-    }
-    if (!form || event.detail.path !== form.getAttribute("hx-post")) return;  // the export
-    if ((params.op || "check") === "check" && params.source === "form") delete params.json;
-    // This request carries everything typed in the form so far; the JSON view's text
-    // leads only in its own request (or while the JSON leads the form).
-    typed = Object.create(null);
-    if (elt && elt.id === "json") jsonTyped = false;
     // Tell the server what the page shows now, so that it leaves out what would be
     // redrawn the same: finding slots by their fingerprint, and the preview table.
     if (params.filled_slots !== undefined) {
@@ -225,23 +317,8 @@
   document.addEventListener("htmx:sendError", function () {
     showStatus("The server cannot be reached. Your text is still here; the findings will update when it answers again.");
   });
-  // Editor requests replace each other, so a change made while a button's answer is on
-  // its way cuts that button's request off. Its change exists only in the answer: say so,
-  // until the next button is clicked, rather than let the click pass unnoticed.
-  var cutOff = false;
-  document.addEventListener("htmx:sendAbort", function (event) {
-    var elt = event.detail.requestConfig ? event.detail.requestConfig.elt : null;
-    if (!elt || elt.tagName !== "BUTTON" || !elt.closest || !elt.closest("#editor")) return;
-    var label = (elt.getAttribute("aria-label") || elt.textContent || "").trim();
-    cutOff = true;
-    showStatus("“" + label + "” was not applied: a later change replaced its request " +
-      "while it was on its way. Click it again.");
-  });
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.detail.elt && event.detail.elt.tagName === "BUTTON") cutOff = false;
-  });
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.successful && !cutOff) showStatus("");
+    if (event.detail.successful) showStatus("");
   });
 
   document.addEventListener("click", function (event) {

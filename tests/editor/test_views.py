@@ -359,7 +359,7 @@ def test_add_urn_uses_the_builder_of_the_statement_it_was_clicked_in(client):
 
 def test_a_suggestion_button_replaces_the_mistyped_action(client):
     page = client.post(EDITOR, {"statement_count": "1", "s0-patterns": "ims:images:shar"})
-    [use] = re.findall(r'value="(use-\d+-\d+)"[^>]*>Use ims:images:share<', page.content.decode())
+    [use] = re.findall(r'value="(use-\d+-\w+)"[^>]*>Use ims:images:share<', page.content.decode())
 
     response = resubmit(client, page, use)
 
