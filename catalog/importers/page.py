@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from catalog.importers import Anomaly, ImportData
-from catalog.importers.page_checks import cross_check
+from catalog.importers.page_checks import cross_check, repeated_table
 from catalog.importers.page_layout import (
     ACCESS_LEVELS,
     ACTION_RE,
@@ -33,15 +33,6 @@ from catalog.importers.page_layout import (
 from catalog.importers.urns import EXAMPLE as URN_EXAMPLE
 from catalog.importers.urns import urn_markup, urn_service
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
-
-# The captions of the page's four tables, by the words they start with (lower case).
-CAPTIONS = {
-    "supported actions": "Supported Actions",
-    "actions and dependencies": "Actions and dependencies",
-    "resource types": "Resource types",
-    "service-specific condition keys": "Service-specific condition keys",
-}
-TABLES = tuple(CAPTIONS)
 
 
 class _PageReader:
@@ -86,38 +77,8 @@ class _PageReader:
 
     # -- the page ---------------------------------------------------------------
 
-    def repeated_table(self) -> Anomaly | None:
-        """A file holding the page (or one of its tables) more than once is not one page.
-
-        Gluing the copies together would import whichever rows were read first; the copies
-        are counted by the captions of the four tables.
-        """
-        for words in TABLES:
-            at = [
-                line.number
-                for line in self.lines
-                if (m := CAPTION_RE.match(line.text)) and m.group(1).lower().startswith(words)
-            ]
-            if len(at) > 1 and words == TABLES[0]:
-                shown = ", ".join(str(n) for n in at[:6]) + (", ..." if len(at) > 6 else "")
-                return Anomaly(
-                    "error",
-                    f"the page appears {len(at)} times in this file (its 'Supported Actions' "
-                    f"table starts on lines {shown}): import one copy of one page per file",
-                    at[1],
-                )
-            if len(at) > 1:
-                return Anomaly(
-                    "error",
-                    f"the '{CAPTIONS[words]}' table appears {len(at)} times (lines "
-                    f"{', '.join(str(n) for n in at[:6])}): the page was pasted together; "
-                    "import one copy of one page per file",
-                    at[1],
-                )
-        return None
-
     def read(self) -> ImportData:
-        repeated = self.repeated_table()
+        repeated = repeated_table(self.lines)
         if repeated is not None:
             return ImportData({}, [repeated], "huawei-page")
         service = self.read_title()
