@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -10,10 +12,14 @@ from django.shortcuts import redirect, render
 
 from catalog.importers import read_source
 from catalog.management.commands.import_catalog import format_result
-from catalog.selectors import catalog_health
-from catalog.services import catalog_import
+from catalog.selectors import catalog_health, import_draft_get
+from catalog.services import catalog_import, import_draft_delete, import_draft_save
 
 MAX_UPLOAD = 2 * 1024 * 1024
+DRAFT_GONE = (
+    "This review is no longer on the server (it expired, or was applied already): "
+    "upload the file again."
+)
 
 
 class ImportForm(forms.Form):
@@ -35,26 +41,15 @@ def _read_upload(upload) -> str:  # type: ignore[no-untyped-def]
 
 
 def import_view(request: HttpRequest) -> HttpResponse:
-    """Upload, review the dry-run change set, then confirm: the text travels in the form."""
+    """Upload, review the dry-run change set, then confirm.
+
+    The reviewed text stays on the server (an `ImportDraft`); the Apply form posts its SHA-256.
+    """
     if not request.user.has_perm("catalog.change_action"):
         raise PermissionDenied
     context = {**admin.site.each_context(request), "title": "Import catalog"}
     if request.method == "POST" and "confirm" in request.POST:
-        text = request.POST.get("source_text", "")
-        name = request.POST.get("source_name", "")
-        result = catalog_import(read_source(text, source_name=name))
-        if result.errors:
-            messages.error(request, "Nothing was imported: the source has errors.")
-        else:
-            counts = result.counts()
-            messages.success(
-                request,
-                f"Imported {name}: {counts['added']} added, {counts['changed']} changed, "
-                f"{counts['removed']} removed.",
-            )
-            return redirect("admin:catalog_service_changelist")
-        context.update(form=ImportForm(), result=result, lines=format_result(result, dry_run=True))
-        return render(request, "admin/catalog/import.html", context)
+        return _apply(request, context)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -64,14 +59,33 @@ def import_view(request: HttpRequest) -> HttpResponse:
             form.add_error("file", exc)
         else:
             result = catalog_import(read_source(text, source_name=upload.name), dry_run=True)
-            context.update(
-                result=result,
-                lines=format_result(result, dry_run=True),
-                source_text=text,
-                source_name=upload.name,
-            )
+            context.update(result=result, lines=format_result(result, dry_run=True))
+            if result.changes and not result.errors:
+                context["source_sha256"] = import_draft_save(
+                    user=request.user, text=text, source_name=upload.name
+                )
     context["form"] = form
     return render(request, "admin/catalog/import.html", context)
+
+
+def _apply(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    draft = import_draft_get(user=request.user, sha256=request.POST.get("source_sha256", ""))
+    if draft is None:
+        context.update(form=ImportForm(), gone=DRAFT_GONE)
+        return render(request, "admin/catalog/import.html", context, status=400)
+    result = catalog_import(read_source(draft.text, source_name=draft.source_name))
+    if result.errors:
+        messages.error(request, "Nothing was imported: the source has errors.")
+        context.update(form=ImportForm(), result=result, lines=format_result(result, dry_run=True))
+        return render(request, "admin/catalog/import.html", context)
+    import_draft_delete(draft=draft)
+    counts = result.counts()
+    messages.success(
+        request,
+        f"Imported {draft.source_name}: {counts['added']} added, {counts['changed']} changed, "
+        f"{counts['removed']} removed.",
+    )
+    return redirect("admin:catalog_service_changelist")
 
 
 def health_view(request: HttpRequest) -> HttpResponse:

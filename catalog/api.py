@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 
 from catalog.models import (
@@ -42,6 +44,40 @@ from catalog.serializers import (
     ServiceSerializer,
 )
 
+# -- paging ------------------------------------------------------------------------------------
+
+MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000
+
+
+class CatalogPagination(LimitOffsetPagination):
+    """Limit/offset paging that answers 400 for a value out of range instead of guessing.
+
+    DRF's own falls back to the default on a value it cannot read, and passes a limit past
+    the database's integers on to the query (a 500).
+    """
+
+    max_limit = MAX_LIMIT
+
+    def get_limit(self, request: Request) -> int | None:
+        return _whole(request, self.limit_query_param, 1, MAX_LIMIT, self.default_limit)
+
+    def get_offset(self, request: Request) -> int:
+        return _whole(request, self.offset_query_param, 0, MAX_OFFSET, 0) or 0
+
+
+def _whole(request: Request, name: str, low: int, high: int, default: int | None) -> int | None:
+    raw = request.query_params.get(name, "")
+    if raw == "":
+        return default
+    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(high)) and low <= int(raw) <= high:
+        return int(raw)
+    shown = repr(raw[:40]) + ("..." if len(raw) > 40 else "")
+    raise ValidationError(
+        {name: [f"{name} must be a whole number from {low} to {high}, not {shown}."]}
+    )
+
+
 # -- views -------------------------------------------------------------------------------------
 
 
@@ -56,6 +92,7 @@ def _filters(serializer_class: type[serializers.Serializer], request: Request) -
 class ServiceListApi(generics.ListAPIView):
     """Services, with how many actions, APIs, resource types and keys each has."""
 
+    pagination_class = CatalogPagination
     serializer_class = ServiceSerializer
 
     def get_queryset(self) -> QuerySet[Service]:
@@ -76,6 +113,7 @@ class ServiceDetailApi(generics.RetrieveAPIView):
 class ActionListApi(generics.ListAPIView):
     """Actions with their resource types, condition keys, dependencies and APIs."""
 
+    pagination_class = CatalogPagination
     serializer_class = ActionSerializer
 
     def get_queryset(self) -> QuerySet[Action]:
@@ -96,6 +134,7 @@ class ActionDetailApi(generics.RetrieveAPIView):
 class ResourceTypeListApi(generics.ListAPIView):
     """Resource types with their URN pattern and the actions that take them."""
 
+    pagination_class = CatalogPagination
     serializer_class = ResourceTypeSerializer
 
     def get_queryset(self) -> QuerySet[ResourceType]:
@@ -106,6 +145,7 @@ class ResourceTypeListApi(generics.ListAPIView):
 class ConditionKeyListApi(generics.ListAPIView):
     """Condition keys: global (`g:`) ones and each service's own."""
 
+    pagination_class = CatalogPagination
     serializer_class = ConditionKeySerializer
 
     def get_queryset(self) -> QuerySet[ConditionKey]:
@@ -116,6 +156,7 @@ class ConditionKeyListApi(generics.ListAPIView):
 class ApiListApi(generics.ListAPIView):
     """Each API (method and path) once, with the actions it needs and their dependencies."""
 
+    pagination_class = CatalogPagination
     serializer_class = ApiSerializer
 
     def get_queryset(self) -> QuerySet[Api]:

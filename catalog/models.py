@@ -4,9 +4,11 @@ describe them."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class AccessLevel(models.TextChoices):
@@ -245,3 +247,26 @@ class CatalogRevision(models.Model):
 
     def __str__(self) -> str:
         return f"catalog revision {self.number}"
+
+
+class ImportDraft(models.Model):
+    """A source a maintainer reviewed in the admin import, kept until Apply or expiry.
+
+    The Apply form posts only the SHA-256 of the text: posting the text back could pass the
+    request size limit that the upload itself stays under.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    source_name = models.CharField(max_length=255, blank=True)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "import draft"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sha256"], name="import_draft_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_name or 'import'} ({self.sha256[:12]})"

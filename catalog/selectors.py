@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from catalog.models import (
     Action,
@@ -16,10 +19,15 @@ from catalog.models import (
     ApiAction,
     ConditionKey,
     Dependency,
+    ImportDraft,
     ResourceType,
     Service,
 )
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
+
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
+# How long a reviewed import waits for its Apply.
+IMPORT_DRAFT_TTL = timedelta(hours=24)
 
 Filters = dict[str, Any]
 
@@ -280,3 +288,12 @@ def api_list(*, filters: Filters) -> QuerySet[Api]:
             Exists(ApiAction.objects.filter(api=OuterRef("pk"), action_name=filters["action"]))
         )
     return qs.order_by("service__prefix", "path", "method")
+
+
+def import_draft_get(*, user: Any, sha256: str) -> ImportDraft | None:
+    """The user's reviewed source by its SHA-256, unless it expired; None for any other value."""
+    if not SHA256_RE.fullmatch(sha256):
+        return None
+    return ImportDraft.objects.filter(
+        user=user, sha256=sha256, created_at__gte=timezone.now() - IMPORT_DRAFT_TTL
+    ).first()

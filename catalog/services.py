@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from catalog.importers import Anomaly, ImportData
 from catalog.models import (
@@ -25,10 +27,11 @@ from catalog.models import (
     CatalogRevision,
     ConditionKey,
     Dependency,
+    ImportDraft,
     ResourceType,
     Service,
 )
-from catalog.selectors import catalog_export, service_document
+from catalog.selectors import IMPORT_DRAFT_TTL, catalog_export, service_document
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "data"
 SHIPPED_GLOBAL_KEYS = SHIPPED_DIR / "global-keys.json"
@@ -305,6 +308,28 @@ def _relink() -> None:
                 setattr(row, fk_field, pk)
                 stale.append(row)
         model.objects.bulk_update(stale, [fk_field])
+
+
+# -- reviewed imports waiting for Apply ----------------------------------------------------------
+
+
+def import_draft_save(*, user: Any, text: str, source_name: str) -> str:
+    """Keep a reviewed source on the server; the SHA-256 the Apply form posts instead of it.
+
+    Drafts older than IMPORT_DRAFT_TTL are dropped here, so the table stays small.
+    """
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    ImportDraft.objects.filter(created_at__lt=timezone.now() - IMPORT_DRAFT_TTL).delete()
+    ImportDraft.objects.update_or_create(
+        user=user,
+        sha256=sha256,
+        defaults={"text": text, "source_name": source_name[:255], "created_at": timezone.now()},
+    )
+    return sha256
+
+
+def import_draft_delete(*, draft: ImportDraft) -> None:
+    draft.delete()
 
 
 # -- shipped data -----------------------------------------------------------------------------

@@ -6,9 +6,14 @@ and the anomalies they met. Nothing here touches the database.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
+
+from catalog.importers.json_text import JsonTextError, load_json
+
+# A catalog document is about 7 levels deep (document, services, a service, its actions, an
+# action, its resource types, a link); anything far deeper is not one.
+MAX_JSON_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -58,20 +63,18 @@ def read_source(text: str, *, source_name: str = "") -> ImportData:
             ],
             "huawei-page",
         )
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        message = "the file holds a NUL character: it is not a text file"
+        return ImportData({}, [Anomaly("error", message, line)])
     if stripped.startswith("{") or stripped.startswith("["):
         try:
-            value = json.loads(stripped)
-        except json.JSONDecodeError as exc:
-            return ImportData(
-                document={},
-                anomalies=[
-                    Anomaly(
-                        "error",
-                        f"not valid JSON: {exc.msg} (column {exc.colno})",
-                        line=exc.lineno + text[: len(text) - len(stripped)].count("\n"),
-                    )
-                ],
-                source_kind="json",
+            value = load_json(
+                stripped, max_depth=MAX_JSON_DEPTH, depth_hint="; a catalog file needs about 7"
             )
+        except JsonTextError as exc:
+            skipped = text[: len(text) - len(stripped)].count("\n")
+            line = exc.line + skipped if exc.line else None
+            return ImportData({}, [Anomaly("error", exc.message, line)], source_kind="json")
         return read_json_catalog(value)
     return read_huawei_page(text, source_name=source_name)

@@ -12,6 +12,8 @@ from datetime import date
 from typing import Any
 
 from catalog.importers import Anomaly, ImportData
+from catalog.importers.urns import EXAMPLE as URN_EXAMPLE
+from catalog.importers.urns import urn_markup, urn_service
 from catalog.models import AccessLevel, HttpMethod, KeyType
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 
@@ -191,7 +193,7 @@ class _Checker:
             w = f"{where}.resource_types[{i}]"
             r = self.obj(r, w, "resource type") or {}
             out["resource_types"].append(
-                {"name": self.string(r, "name", w), "urn_pattern": self.string(r, "urn_pattern", w)}
+                {"name": self.string(r, "name", w), "urn_pattern": self.urn(r, w, prefix)}
             )
         for i, k in enumerate(self.items(s, "condition_keys", where)):
             w = f"{where}.condition_keys[{i}]"
@@ -248,6 +250,21 @@ class _Checker:
         for i, k in enumerate(s["condition_keys"]):
             if k["name"] and k["name"].lower() not in used:
                 self.warn(f"{where}.condition_keys[{i}]", f"{k['name']} is used by no action")
+
+    def urn(self, r: dict[str, Any], where: str, prefix: str) -> str:
+        pattern = self.string(r, "urn_pattern", where)
+        markup = urn_markup(pattern)
+        if markup is not None:
+            self.error(
+                f"{where}.urn_pattern",
+                f"holds markup ({markup}); a URN pattern is text like {URN_EXAMPLE}",
+            )
+        elif pattern and prefix and urn_service(pattern).lower() != prefix.lower():
+            self.warn(
+                f"{where}.urn_pattern",
+                f"starts with '{urn_service(pattern)}:', not the service's prefix '{prefix}:'",
+            )
+        return pattern
 
     def action(self, value: Any, where: str, prefix: str) -> dict[str, Any]:
         a = self.obj(value, where, "action") or {}

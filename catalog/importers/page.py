@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from catalog.importers import Anomaly, ImportData
-from catalog.importers.page_checks import cross_check
+from catalog.importers.page_checks import cross_check, repeated_table
 from catalog.importers.page_layout import (
     ACCESS_LEVELS,
     ACTION_RE,
@@ -30,6 +30,8 @@ from catalog.importers.page_layout import (
     read_api_cell,
     read_lines,
 )
+from catalog.importers.urns import EXAMPLE as URN_EXAMPLE
+from catalog.importers.urns import urn_markup, urn_service
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 
 
@@ -76,6 +78,9 @@ class _PageReader:
     # -- the page ---------------------------------------------------------------
 
     def read(self) -> ImportData:
+        repeated = repeated_table(self.lines)
+        if repeated is not None:
+            return ImportData({}, [repeated], "huawei-page")
         service = self.read_title()
         t1 = self.caption_index("Supported Actions")
         if t1 is None:
@@ -109,7 +114,7 @@ class _PageReader:
             )
         apis = self.read_apis(t2) if t2 is not None else []
         t3 = self.caption_index("Resource types")
-        resource_types = self.read_resource_types(t3) if t3 is not None else []
+        resource_types = self.read_resource_types(t3, service["prefix"]) if t3 is not None else []
         typed = [a["name"] for a in actions if a["resource_types"]]
         if t3 is None and typed:
             self.error(
@@ -362,7 +367,7 @@ class _PageReader:
 
     # -- Tables 3 and 4 -------------------------------------------------------------
 
-    def read_resource_types(self, caption: int) -> list[dict[str, Any]]:
+    def read_resource_types(self, caption: int, prefix: str) -> list[dict[str, Any]]:
         i = self.skip_header(caption, ("Resource Type", "URN"))
         lines = self.lines
         found: list[dict[str, Any]] = []
@@ -371,6 +376,14 @@ class _PageReader:
             if line.bullet or not TYPE_NAME_RE.match(line.text):
                 break  # the notes under the table, or the prose after it
             nxt = lines[i + 1] if i + 1 < len(lines) else None
+            markup = urn_markup(nxt.text) if nxt is not None else None
+            if nxt is not None and markup is not None:
+                self.error(
+                    f"the URN pattern of resource type {line.text!r} holds markup ({markup}): "
+                    f"a URN pattern is text like {URN_EXAMPLE}",
+                    nxt.number,
+                )
+                return found
             if nxt is None or not URN_RE.match(nxt.text):
                 self.error(
                     f"resource type {line.text!r} has no URN pattern"
@@ -381,6 +394,13 @@ class _PageReader:
             if any(r["name"] == line.text for r in found):
                 self.error(f"resource type {line.text!r} appears twice", line.number)
             else:
+                urn_prefix = urn_service(nxt.text)
+                if prefix and urn_prefix.lower() != prefix.lower():
+                    self.warn(
+                        f"the URN pattern of resource type {line.text!r} starts with "
+                        f"'{urn_prefix}:', but the page is about service '{prefix}'",
+                        nxt.number,
+                    )
                 found.append({"name": line.text, "urn_pattern": nxt.text})
             i += 2
         if not found:

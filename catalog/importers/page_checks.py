@@ -12,6 +12,44 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.importers import Anomaly
+from catalog.importers.page_layout import CAPTION_RE, Line
+
+# The captions of the page's four tables, by the words they start with (lower case).
+CAPTIONS = {
+    "supported actions": "Supported Actions",
+    "actions and dependencies": "Actions and dependencies",
+    "resource types": "Resource types",
+    "service-specific condition keys": "Service-specific condition keys",
+}
+
+
+def repeated_table(lines: list[Line]) -> Anomaly | None:
+    """A file holding the page (or one of its tables) more than once is not one page.
+
+    Gluing the copies together would import whichever rows were read first; the copies
+    are counted by the captions of the four tables.
+    """
+    for words, caption in CAPTIONS.items():
+        at = [
+            line.number
+            for line in lines
+            if (m := CAPTION_RE.match(line.text)) and m.group(1).lower().startswith(words)
+        ]
+        if len(at) < 2:
+            continue
+        shown = ", ".join(str(n) for n in at[:6]) + (", ..." if len(at) > 6 else "")
+        if caption == "Supported Actions":
+            message = (
+                f"the page appears {len(at)} times in this file (its 'Supported Actions' "
+                f"table starts on lines {shown}): import one copy of one page per file"
+            )
+        else:
+            message = (
+                f"the '{caption}' table appears {len(at)} times (lines {shown}): the page was "
+                "pasted together; import one copy of one page per file"
+            )
+        return Anomaly("error", message, at[1])
+    return None
 
 
 def cross_check(

@@ -109,7 +109,7 @@ def test_admin_import_shows_the_change_set_then_applies_on_confirm(staff_client)
     before = _revision()
     applied = staff_client.post(
         url,
-        {"confirm": "1", "source_text": text, "source_name": "ims-scp-elements.txt"},
+        {"confirm": "1", "source_sha256": review.context["source_sha256"]},
         follow=True,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +11,33 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.importers import read_source
 from catalog.services import ImportResult, catalog_import
+
+# A page is some 100 KB and the whole catalog as JSON a few MB; a bigger file is a mistake.
+MAX_SOURCE_MB = 20
+
+
+def read_source_file(path: Path) -> str:
+    """The file's text, or a CommandError saying in a sentence why it cannot be read."""
+    try:
+        if not path.is_file():  # a directory, a device or a pipe could block or never end
+            reason = "it is not a regular file" if path.exists() else "no such file"
+            raise CommandError(f"cannot read {path}: {reason}.")
+        with path.open("rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise CommandError(f"cannot read {path}: it is not a regular file.")
+            data = fh.read(MAX_SOURCE_MB * 1024 * 1024 + 1)
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}.") from exc
+    except ValueError as exc:  # a NUL byte in the name
+        raise CommandError(f"cannot read {str(path)!r}: the name is not a file name.") from exc
+    if len(data) > MAX_SOURCE_MB * 1024 * 1024:
+        raise CommandError(f"cannot read {path}: it is larger than {MAX_SOURCE_MB} MB.")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CommandError(
+            f"cannot read {path}: it is not UTF-8 text (byte {exc.start} cannot be read)."
+        ) from exc
 
 
 def format_result(result: ImportResult, *, dry_run: bool) -> list[str]:
@@ -39,10 +68,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"cannot read {path}: {exc}") from exc
+        text = read_source_file(path)
         data = read_source(text, source_name=path.name)
         result = catalog_import(data, dry_run=options["dry_run"])
         for line in format_result(result, dry_run=options["dry_run"]):

@@ -21,10 +21,10 @@ from scpstudio.engine.lint import (
     lint_json,
     lint_sarif,
     lint_text,
-    read_source,
 )
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
 from scpstudio.engine.validate import validate_policy
+from scpstudio.policies.management.commands._input import UnreadableInput, read_file_argument
 
 
 class Command(BaseCommand):
@@ -43,9 +43,9 @@ class Command(BaseCommand):
         linted, unreadable = [], False
         for name in options["files"]:
             try:
-                text = read_source(name)
-            except (OSError, UnicodeError) as exc:
-                self.stderr.write(f"{name}: cannot be read: {exc}")
+                text = read_file_argument(name)
+            except UnreadableInput as exc:
+                self.stderr.write(f"{name}: cannot be read: {exc}.")
                 unreadable = True
                 continue
             linted.append(LintedFile(name, validate_policy(text, catalog, options["profile"])))

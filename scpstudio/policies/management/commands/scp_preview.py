@@ -13,10 +13,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.document import parse_policy
-from scpstudio.engine.lint import read_source
 from scpstudio.engine.plain_text import preview_text
 from scpstudio.engine.preview import PreviewContext, preview_policy
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+from scpstudio.policies.management.commands._input import (
+    UnreadableInput,
+    read_file_argument,
+    read_json_argument,
+)
 
 
 class Command(BaseCommand):
@@ -31,13 +35,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            text = read_source(options["file"])
-            raw = options["context"]
-            if raw and raw.startswith("@"):
-                raw = read_source(raw[1:])
-            context = PreviewContext.from_json(json.loads(raw) if raw else None)
-        except (OSError, UnicodeError, ValueError) as exc:
-            raise CommandError(f"cannot read the input: {exc}", returncode=2) from exc
+            text = read_file_argument(options["file"])
+        except UnreadableInput as exc:
+            raise CommandError(f"cannot read {options['file']}: {exc}.", returncode=2) from exc
+        context = self.context(options["context"])
         parsed = parse_policy(text)
         if parsed.error is not None:
             raise CommandError(parsed.error.message, returncode=1)
@@ -49,3 +50,18 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(preview.to_json(), indent=2))
         else:
             self.stdout.write(preview_text(preview))
+
+    def context(self, raw: str | None) -> PreviewContext:
+        """The --context argument: JSON, or @file holding it; a sentence when unreadable."""
+        if raw is None:
+            return PreviewContext()
+        what = "the context"
+        try:
+            if raw.startswith("@"):
+                what = f"the context {raw[1:]}"
+                raw = read_file_argument(raw[1:])
+            return PreviewContext.from_json(read_json_argument(raw))
+        except UnreadableInput as exc:
+            raise CommandError(f"cannot read {what}: {exc}.", returncode=2) from exc
+        except ValueError as exc:  # EngineInputError: the JSON is not a context
+            raise CommandError(f"{what} is not usable: {exc}", returncode=2) from exc
