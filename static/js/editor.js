@@ -21,6 +21,21 @@
     }
   });
 
+  // The form checks the policy on each keystroke and change in its fields, except in an
+  // element that sends its own request (the JSON view, the profile, a picker, a button).
+  // An hx-trigger filter would say that, but htmx evaluates filters with eval, which the
+  // Content-Security-Policy forbids: the form is told here, as "editor-input"/"editor-change".
+  function relayToEditor(type, name) {
+    document.addEventListener(type, function (event) {
+      var field = event.target;
+      var form = field.closest ? field.closest("#editor") : null;
+      if (!form || field.closest("[hx-post]:not(#editor)")) return;
+      form.dispatchEvent(new CustomEvent(name));
+    });
+  }
+  relayToEditor("input", "editor-input");
+  relayToEditor("change", "editor-change");
+
   function filterPicker(box) {
     var picker = document.getElementById(box.dataset.picker);
     if (!picker) return;
