@@ -2,11 +2,17 @@
 
 DJANGO_DEBUG, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL (a SQLite
 file in the project folder by default; PostgreSQL when it names one).
+
+Serving over HTTPS (README, "Production"): DJANGO_HTTPS, DJANGO_SSL_REDIRECT,
+DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
+DJANGO_PROXY_SSL_HEADER and DJANGO_CSRF_TRUSTED_ORIGINS. Each is off unless set, so
+development and the tests run over plain HTTP as before.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -32,11 +38,54 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-    if h.strip()
-]
+
+def _env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}.")
+    return int(value)
+
+
+def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto` -> ("HTTP_X_FORWARDED_PROTO", "https"): the header the proxy
+    sets to `https` on the requests that reached it over TLS."""
+    name = name.strip()
+    if not name:
+        return None
+    if not re.fullmatch(r"[A-Za-z0-9-]+", name):
+        raise ImproperlyConfigured(
+            f"DJANGO_PROXY_SSL_HEADER names a header, such as X-Forwarded-Proto, not {name!r}."
+        )
+    return ("HTTP_" + name.upper().replace("-", "_"), "https")
+
+
+ALLOWED_HOSTS = _env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+
+# HTTPS. DJANGO_HTTPS=1 says the site is reached over HTTPS only (directly or through a
+# TLS-terminating proxy): cookies are sent over HTTPS only and plain HTTP is redirected.
+SERVED_OVER_HTTPS = _env_bool("DJANGO_HTTPS", False)
+SESSION_COOKIE_SECURE = SERVED_OVER_HTTPS
+CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
+SECURE_SSL_REDIRECT = _env_bool("DJANGO_SSL_REDIRECT", SERVED_OVER_HTTPS)
+SECURE_HSTS_SECONDS = _env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_bool("DJANGO_HSTS_PRELOAD", False)
+# Behind a proxy, Django sees plain HTTP unless the proxy says otherwise; set only when
+# the proxy always sets (overwrites) this header, or a client could claim HTTPS itself.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(os.environ.get("DJANGO_PROXY_SSL_HEADER", ""))
+# Origins (https://name[:port]) allowed to POST when the proxy hands Django another host
+# name than the browser used.
+CSRF_TRUSTED_ORIGINS = _env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# Asking browsers to preload HSTS binds the whole registrable domain for months: that is
+# the domain owner's decision (DJANGO_HSTS_PRELOAD=1), not a default, so Django's reminder
+# about it is silenced while it is off.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -120,6 +169,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# The admin's login is the only one. A login whose `next` is refused (another site) goes
+# to the app's home page rather than Django's default /accounts/profile/, which is no page.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -1,4 +1,5 @@
-"""The checks reference (docs/checks.md) as a page, one anchor per finding code."""
+"""The documentation pages: the checks reference (docs/checks.md, one anchor per finding
+code) and the REST API's Swagger UI."""
 
 from __future__ import annotations
 
@@ -8,9 +9,14 @@ from pathlib import Path
 
 import markdown
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from scpstudio.security import api_docs_policy
 
 CHECKS_FILE = Path(settings.BASE_DIR) / "docs" / "checks.md"
 _CODE = re.compile(r"\b([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[A-Z]{4,})\b")
@@ -42,3 +48,24 @@ def checks(request):  # type: ignore[no-untyped-def]
     except OSError:
         html = "<p>The checks reference is missing from this installation (docs/checks.md).</p>"
     return render(request, "policies/checks.html", {"body": mark_safe(html), "nav": "checks"})  # noqa: S308
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI for the REST API, under a Content-Security-Policy of its own.
+
+    The split view serves Swagger UI's start-up script as a file (`?script`), so the page
+    runs no inline script and its policy needs neither 'unsafe-inline' nor 'unsafe-eval'
+    for scripts. Its one inline style block is allowed by its hash, taken from the page
+    as served.
+    """
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        response = super().get(request, *args, **kwargs)
+        if "script" not in request.GET:
+            response.add_post_render_callback(_set_docs_policy)
+        return response
+
+
+def _set_docs_policy(response: HttpResponse) -> None:
+    response["Content-Security-Policy"] = api_docs_policy(response.content.decode())
