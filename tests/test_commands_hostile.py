@@ -402,3 +402,18 @@ def test_a_real_export_catalog_refuses_a_directory_as_output(process_env, tmp_pa
     run = python_manage(process_env, "export_catalog", "--output", str(tmp_path))
 
     refused(run.returncode, run.stderr.decode(), "cannot write")
+
+
+def test_scp_preview_of_a_policy_past_a_limit_exits_1_naming_it(tmp_path):
+    policy = {
+        "Version": "5.0",
+        "Statement": [{"Effect": "Deny", "Action": [f"ims:images:x{i}" for i in range(201)]}],
+    }
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(policy), encoding="utf-8")
+
+    code, out, err = manage("scp_preview", str(path))
+
+    assert code == 1
+    assert "lists 201 items; at most 200 are read in one list" in err
+    assert "Traceback" not in err

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.document import parse_policy
+from scpstudio.engine.limits import policy_limit_problem
 from scpstudio.engine.plain_text import preview_text
 from scpstudio.engine.preview import PreviewContext, preview_policy
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
@@ -42,6 +43,9 @@ class Command(BaseCommand):
         parsed = parse_policy(text)
         if parsed.error is not None:
             raise CommandError(parsed.error.message, returncode=1)
+        problem = policy_limit_problem(parsed)
+        if problem is not None:
+            raise CommandError(problem.message, returncode=1)
         catalog = catalog_snapshot()
         preview = preview_policy(
             parsed, catalog, options["profile"], context, full_access=not options["no_full_access"]
