@@ -44,10 +44,7 @@ def refusal_sentence(response: Any) -> str:
         except ValueError:
             return ""
         return " ".join(m for m in json_messages(data) if has_sentence(m))
-    if "html" in content_type:
-        text = html.unescape(_TAG.sub(" ", body))
-    else:
-        text = body
+    text = html.unescape(_TAG.sub(" ", body)) if "html" in content_type else body
     return text if has_sentence(text) else ""
 
 

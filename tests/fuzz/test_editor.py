@@ -20,6 +20,7 @@ from tests.fuzz.strategies import (
     BASE_OPERATORS,
     EIGHT_THOUSAND_SQUARED_PLAIN,
     HUGE,
+    INFINITE_NUMBER_TEXT,
     KEYS,
     LONG_WILDCARD,
     PATTERN_VS_HUGE_IMAGE_ID,
@@ -158,6 +159,14 @@ def post_editor(
     return client.post(url, body, content_type=content_type, **headers)
 
 
+def _no_constant(name: str) -> Any:
+    raise AssertionError(f"the export holds {name}, which is not JSON")
+
+
+def _encodable(text: str) -> str:
+    return text.encode("utf-8", "replace").decode()
+
+
 def _form(**fields: Any) -> dict[str, list[str]]:
     return {k: v if isinstance(v, list) else [v] for k, v in fields.items()}
 
@@ -241,6 +250,18 @@ def test_known_hostile_editor_forms_answer_quickly(client, timed, fields, how, h
 )
 @example(op="download-terraform", fields=_form(name=HUGE), how="urlencoded", htmx=False)
 @example(
+    op="download-minified",
+    fields=_form(source="json", json=INFINITE_NUMBER_TEXT),
+    how="urlencoded",
+    htmx=False,
+)
+@example(
+    op="download-pretty",
+    fields=_form(source="json", json=INFINITE_NUMBER_TEXT),
+    how="json",
+    htmx=True,
+)
+@example(
     op="show-terraform", fields=_form(name="\ud800", description="${x}"), how="json", htmx=True
 )
 def test_export_of_any_form_answers_quickly(client, timed, op, fields, how, htmx):
@@ -249,6 +270,8 @@ def test_export_of_any_form_answers_quickly(client, timed, op, fields, how, htmx
     response, seconds = timed(post_editor, client, EXPORT, fields, how, htmx)
 
     assert_answered(response, seconds, what=(how, htmx, fields))
+    if response.status_code == 200 and response["Content-Type"] == "application/json":
+        json.loads(response.content, parse_constant=_no_constant)  # never NaN or Infinity
 
 
 @fuzz(80)
@@ -268,16 +291,13 @@ def test_export_of_any_form_answers_quickly(client, timed, op, fields, how, htmx
 def test_import_of_any_text_or_file_answers_quickly(
     client, timed, text, upload, name, profile, htmx
 ):
-    fields: dict[str, Any] = {"import_text": text, "name": name, "profile": profile}
-    if upload is not None:
-        fields["import_file"] = SimpleUploadedFile("policy.json", upload)
-    fields = {
-        k: v.encode("utf-8", "surrogatepass") if isinstance(v, str) else v
-        for k, v in fields.items()
-    }
-    headers = HTMX if htmx else {}
-
-    response, seconds = timed(client.post, IMPORT, fields, **headers)
+    fields = {"import_text": [text], "name": [name], "profile": [profile]}
+    if upload is None:  # pasted text: urlencoded, where any bytes can travel
+        response, seconds = timed(post_editor, client, IMPORT, fields, "urlencoded", htmx)
+    else:  # a browser's multipart form holds text it could encode: no lone surrogates
+        data: dict[str, Any] = {k: _encodable(v[0]) for k, v in fields.items()}
+        data["import_file"] = SimpleUploadedFile("policy.json", upload)
+        response, seconds = timed(client.post, IMPORT, data, **(HTMX if htmx else {}))
 
     assert_answered(response, seconds, what=(text[:100], name[:100], profile[:100]))
 

@@ -43,15 +43,24 @@ from tests.fuzz.strategies import (
 
 
 def _serialized(result: Any) -> str:
-    """What the API and the CLI print: the result's JSON must be writable too."""
-    return json.dumps(result.to_json(), ensure_ascii=True)
+    """What the API and the CLI print: the result's JSON must be writable, and JSON (no
+    NaN or Infinity from a 1e999 in the policy)."""
+    return json.dumps(result.to_json(), ensure_ascii=True, allow_nan=False)
+
+
+def _no_constant(name: str) -> Any:
+    raise AssertionError(f"{name} is not JSON")
 
 
 def _canonical_texts(policy: Any) -> tuple[str, str] | None:
+    """The editor's and the exports' writers: what they write reads back as strict JSON."""
     parsed = parse_policy(policy)
     if not parsed.ok:
         return None
-    return to_pretty(parsed.value()), to_minified(parsed.value())
+    texts = to_pretty(parsed.value()), to_minified(parsed.value())
+    for text in texts:
+        json.loads(text, parse_constant=_no_constant)
+    return texts
 
 
 CALLS = {
@@ -146,3 +155,12 @@ def test_every_hostile_string_as_a_whole_policy(timed, name, text):
 @_pinned(PATTERN_VS_HUGE_IMAGE_ID, "scp")
 def test_a_hostile_context_never_breaks_the_preview(timed, policy, context, profile):
     _call(timed, "analyze_policy", policy, profile, context, "")
+
+
+@pytest.mark.parametrize("number", ["1e999", "-1e999", "1" + "0" * 400 + ".5"])
+def test_a_number_out_of_range_is_an_error_finding(number):
+    text = INFINITE_NUMBER_TEXT.replace("1e999", number)
+
+    result = validate_policy(text, CATALOG, "scp")
+
+    assert any(f.severity.value == "ERROR" for f in result.findings), number
