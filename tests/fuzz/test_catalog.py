@@ -158,6 +158,9 @@ def catalog_sources(draw: Any) -> str:
 )
 @example(source="\ud800", upload_name="x.txt", confirm=False)
 @example(source="[" * 100_000, upload_name="x.json", confirm=True)
+@example(source="[" * 100_000, upload_name="x.json", confirm=False)
+@example(source='{"version": ' + "9" * 5_000 + "}", upload_name="x.json", confirm=True)
+@example(source='{"version": ' + "9" * 5_000 + "}", upload_name="x.json", confirm=False)
 @example(
     source='{"format": "scpstudio-catalog", "version": 1e999}', upload_name="x.json", confirm=True
 )
@@ -181,8 +184,15 @@ def test_admin_import_of_any_source_answers_quickly(
 
 @pytest.mark.parametrize(
     "upload",
-    [b"", b"\xff\xfe\x00", b"\x00" * 1000, b"a" * (2 * 1024 * 1024 + 1), b"{" * 100_000],
-    ids=["empty", "utf16-bom", "nul", "over-2mb", "deep"],
+    [
+        b"",
+        b"\xff\xfe\x00",
+        b"\x00" * 1000,
+        b"a" * (2 * 1024 * 1024 + 1),
+        b"{" * 100_000,
+        b'{"format": "scpstudio-catalog", "version": ' + b"9" * 5_000 + b"}",
+    ],
+    ids=["empty", "utf16-bom", "nul", "over-2mb", "deep", "5000-digits"],
 )
 def test_admin_import_of_a_hostile_file_answers_quickly(staff_client, timed, upload):
     data = {"file": SimpleUploadedFile("catalog.json", upload)}

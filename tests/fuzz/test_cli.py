@@ -12,6 +12,7 @@ import os
 import resource
 import subprocess
 import sys
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,98 +129,38 @@ def cli_env(tmp_path_factory: Any) -> dict[str, str]:
 
 
 def _cases(f: dict[str, str]) -> dict[str, tuple[list[str], bytes]]:
-    context_big = json.dumps({"keys": {"g:UserAgent": ["a" * 40_000]}})
     return {
         "lint-no-file": (["scp_lint"], b""),
         "lint-missing": (["scp_lint", f["missing"]], b""),
         "lint-folder": (["scp_lint", f["folder"]], b""),
-        "lint-long-name": (["scp_lint", f["long_name"]], b""),
         "lint-binary": (["scp_lint", f["binary"]], b""),
-        "lint-empty": (["scp_lint", f["empty"]], b""),
         "lint-deep": (["scp_lint", f["deep"]], b""),
         "lint-huge-number": (["scp_lint", "--format", "json", f["huge_number"]], b""),
         "lint-infinite": (["scp_lint", f["infinite"]], b""),
-        "lint-infinite-sarif": (["scp_lint", "--format", "sarif", f["infinite"]], b""),
-        "lint-surrogate-json": (["scp_lint", "--format", "json", f["surrogate"]], b""),
-        "lint-stdin-binary": (["scp_lint", "-"], b"\xff\xfe\x00"),
         "lint-stdin-deep": (["scp_lint", "-", "-"], b"{" * 100_000),
-        "lint-bad-profile": (["scp_lint", "--profile", "nope", f["empty"]], b""),
-        "lint-bad-fail-on": (["scp_lint", "--fail-on", LONG_WILDCARD, f["empty"]], b""),
-        "preview-no-file": (["scp_preview"], b""),
-        "preview-missing": (["scp_preview", f["missing"]], b""),
         "preview-folder": (["scp_preview", f["folder"]], b""),
-        "preview-binary": (["scp_preview", f["binary"]], b""),
-        "preview-deep-stdin": (["scp_preview", "-"], b"[" * 100_000),
         "preview-context-not-json": (["scp_preview", "--context", "{", f["wildcard"]], b""),
-        "preview-context-list": (["scp_preview", "--context", "[]", f["wildcard"]], b""),
         "preview-context-keys-number": (
             ["scp_preview", "--context", '{"keys": 5}', f["wildcard"]],
             b"",
         ),
-        "preview-context-region-number": (
-            ["scp_preview", "--context", '{"region": 1, "x": 2}', f["wildcard"]],
-            b"",
-        ),
-        "preview-context-1e999": (["scp_preview", "--context", "1e999", f["wildcard"]], b""),
         "preview-context-deep": (["scp_preview", "--context", "[" * 50_000, f["wildcard"]], b""),
-        "preview-context-missing-file": (
-            ["scp_preview", "--context", "@" + f["missing"], f["wildcard"]],
-            b"",
-        ),
         "preview-context-folder": (
             ["scp_preview", "--context", "@" + f["folder"], f["wildcard"]],
             b"",
         ),
-        "preview-context-binary-file": (
-            ["scp_preview", "--context", "@" + f["binary"], f["wildcard"]],
-            b"",
-        ),
-        "preview-context-with-bad-ids": (
-            ["scp_preview", "--context", context_big[:-1] + ', "resource_ids": 7}', f["wildcard"]],
-            b"",
-        ),
-        "import-no-path": (["import_catalog"], b""),
         "import-missing": (["import_catalog", f["missing"]], b""),
-        "import-folder": (["import_catalog", "--dry-run", f["folder"]], b""),
-        "import-binary": (["import_catalog", "--dry-run", f["binary"]], b""),
-        "import-empty": (["import_catalog", "--dry-run", f["empty"]], b""),
         "import-deep": (["import_catalog", "--dry-run", f["deep"]], b""),
-        "import-html": (["import_catalog", "--dry-run", f["html"]], b""),
-        "import-infinite-version": (["import_catalog", "--dry-run", f["catalog_inf"]], b""),
         "import-bad-service": (["import_catalog", "--dry-run", f["catalog_bad"]], b""),
-        "import-nul-prefix": (["import_catalog", f["catalog_nul"]], b""),
         "import-huge-number": (["import_catalog", "--dry-run", f["huge_number"]], b""),
         "export-unknown-service": (["export_catalog", "--service", LONG_WILDCARD], b""),
-        "export-empty-service": (["export_catalog", "--service", ""], b""),
         "export-to-missing-folder": (["export_catalog", "--output", f["missing"] + "/x"], b""),
         "export-to-folder": (["export_catalog", "--output", f["folder"]], b""),
-        "export-unknown-option": (["export_catalog", "--bogus"], b""),
         "ensure-admin-extra-argument": (["ensure_admin", "extra"], b""),
-        "ensure-admin-unknown-option": (["ensure_admin", "--bogus"], b""),
     }
 
 
-CASE_NAMES = sorted(
-    _cases(
-        {k: "" for k in ("missing", "folder", "long_name")}
-        | {
-            k: ""
-            for k in (
-                "binary",
-                "empty",
-                "deep",
-                "huge_number",
-                "infinite",
-                "surrogate",
-                "html",
-                "catalog_inf",
-                "catalog_bad",
-                "catalog_nul",
-                "wildcard",
-            )
-        }
-    )
-)
+CASE_NAMES = sorted(_cases(defaultdict(str)))
 
 
 @pytest.fixture(scope="module")
@@ -283,7 +224,7 @@ def command_lines(draw: Any) -> list[bytes]:
     return [a.encode("utf-8", "surrogatepass") for a in args]
 
 
-@fuzz(6)
+@fuzz(4)
 @given(argv=command_lines())
 def test_any_command_line_is_refused_with_a_sentence(cli_env, argv):
     run = run_command(cli_env, argv)
