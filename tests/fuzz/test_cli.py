@@ -48,9 +48,10 @@ def _limit_memory() -> None:  # a runaway command fails on its own, not the mach
 
 
 def run_command(env: dict[str, str], args: list[Any], stdin: bytes = b"") -> Run:
+    # Run from a scratch folder: `export_catalog --output <any text>` writes a file there.
     done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        cwd=env["FUZZ_CLI_CWD"],
         env=env,
         input=stdin,
         capture_output=True,
@@ -121,6 +122,8 @@ def cli_env(tmp_path_factory: Any) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": f"sqlite:///{db}",
         "PYTHONIOENCODING": "utf-8",
+        "PYTHONPATH": str(ROOT),
+        "FUZZ_CLI_CWD": str(tmp_path_factory.mktemp("cli-cwd")),
     }
     env.pop("DJANGO_DEBUG", None)
     migrated = run_command(env, ["migrate", "--noinput", "-v0"])
