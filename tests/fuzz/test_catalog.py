@@ -13,6 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.catalog.fixtures import IMS_PAGE, page_text
+from tests.editor.helpers import HTMX
 from tests.fuzz.answers import assert_answered
 from tests.fuzz.budget import fuzz
 from tests.fuzz.strategies import (
@@ -24,7 +25,6 @@ from tests.fuzz.strategies import (
     hostile_text,
     json_values,
 )
-from tests.policies.editor_helpers import HTMX
 
 pytestmark = pytest.mark.django_db
 

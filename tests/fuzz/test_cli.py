@@ -31,7 +31,7 @@ COMMANDS = sorted(
     p.stem
     for folder in ("catalog/management/commands", "scpstudio/policies/management/commands")
     for p in (ROOT / folder).glob("*.py")
-    if p.stem != "__init__"
+    if not p.stem.startswith("_")  # _input.py is a helper module, not a command
 )
 CLI_SECONDS = 60
 

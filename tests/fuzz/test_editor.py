@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from tests.editor.helpers import EDITOR, HTMX
 from tests.fuzz.answers import assert_answered
 from tests.fuzz.budget import fuzz
 from tests.fuzz.strategies import (
@@ -33,7 +34,6 @@ from tests.fuzz.strategies import (
     hostile_text,
     policy_texts,
 )
-from tests.policies.editor_helpers import EDITOR, HTMX
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from scpstudio.engine import (
     EngineInputError,
+    Severity,
     analyze_policy,
     diff_policies,
     parse_policy,
@@ -163,4 +164,4 @@ def test_a_number_out_of_range_is_an_error_finding(number):
 
     result = validate_policy(text, CATALOG, "scp")
 
-    assert any(f.severity.value == "ERROR" for f in result.findings), number
+    assert any(f.severity is Severity.ERROR for f in result.findings), number
