@@ -177,7 +177,7 @@ def test_export_catalog_refuses_a_flag_given_a_value():
 @settings(max_examples=40, deadline=None, suppress_health_check=RELAXED)
 @given(service=st.text(max_size=50))
 def test_export_catalog_answers_any_service_with_an_exit_status(service):
-    code, out, err = manage("export_catalog", "--service", service)
+    code, out, err = manage("export_catalog", f"--service={service}")
 
     assert code in (0, 1), err
     assert "Traceback" not in err

@@ -50,9 +50,11 @@ class ConditionView:
         if not self.key_template:
             return ""
         prefix = self.key_template.split("<", 1)[0]
-        return (
-            self.row.key[len(prefix) :] if self.row.key.lower().startswith(prefix.lower()) else ""
-        )
+        if not self.row.key.lower().startswith(prefix.lower()):
+            return ""
+        tag = self.row.key[len(prefix) :]
+        # the template's own placeholder (`<tag-key>`) is no tag: the field starts empty
+        return "" if tag.startswith("<") and tag.endswith(">") else tag
 
     @property
     def key_listed(self) -> bool:

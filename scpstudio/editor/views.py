@@ -36,6 +36,7 @@ from scpstudio.editor.form_body import FormBodyError, posted_form
 from scpstudio.editor.html import finding_id
 from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
 from scpstudio.editor.state import (
+    PROFILES,
     EditorState,
     MultiValueMapping,
     keep_unfinished_rows,
@@ -312,7 +313,7 @@ def _context(
     state = editor_input.state
     data = _fields(request)
     type_names = sorted({r.name for r in catalog.resource_types.values()})
-    preview_context, context_problems = read_context(data, type_names)
+    preview_context, context_problems = read_context(data, type_names, catalog)
     # FullAccess is on unless the editor's own checkbox was shown and left unticked.
     full_access = not data.get("full_access_shown") or bool(data.get("full_access"))
     analysis = analyze_policy(
@@ -438,6 +439,15 @@ def import_policy(request: HtmxHttpRequest) -> HttpResponse:
     upload = request.FILES.get("import_file")
     text = str(request.POST.get("import_text", ""))
     message = ""
+    name = str(request.POST.get("name", ""))[:200]
+    if upload is not None and not name:
+        name = policy_name_from_file(upload.name or "")
+    if upload is not None and (upload.name or "").lower().endswith((".tf", ".hcl", ".tfvars")):
+        message = (
+            "That is a Terraform file; the editor opens a JSON policy (a .json file, or the "
+            "text pasted). Copy the policy out of the resource's jsonencode(...) and paste it."
+        )
+        upload = None
     if upload is not None:
         if upload.size and upload.size > 1024 * 1024:
             message = "The file is larger than 1 MB; a policy is at most a few thousand characters."
@@ -449,16 +459,27 @@ def import_policy(request: HtmxHttpRequest) -> HttpResponse:
             except UnicodeDecodeError:
                 message = "The file is not UTF-8 text; save the policy as UTF-8 JSON and try again."
                 text = ""
-    meta = EditorState(
-        name=str(request.POST.get("name", ""))[:200],
-        profile=str(request.POST.get("profile", "scp")),
-    )
+    profile = str(request.POST.get("profile", "scp"))
+    meta = EditorState(name=name, profile=profile if profile in PROFILES else "scp")
     if not text.strip() and not message:
         message = "Paste a policy or choose a file to import."
     editor_input = from_json_text(text, meta) if text.strip() else from_form_state(EditorState())
     if text.strip() and not message:
         message = "Imported." if not editor_input.form_problem else ""
+    if editor_input.form_problem and text.strip() and text.lstrip()[:1] not in ("{", "["):
+        message = (
+            "That is not a JSON policy: the editor opens JSON like "
+            '{"Version": "5.0", "Statement": [...]}, pasted or as a .json file.'
+        )
     return _render(request, catalog, editor_input, full=True, message=message)
+
+
+def policy_name_from_file(filename: str) -> str:
+    """`deny-sharing.json` -> `deny-sharing`: the name a policy imported from a file keeps."""
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    cleaned = "".join(c if c.isalnum() or c in "_- " else "-" for c in stem).strip(" -")
+    return cleaned[:64]
 
 
 class _Lazy:

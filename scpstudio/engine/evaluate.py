@@ -232,12 +232,13 @@ def _resource_reason(statement: Statement, resource: ResourceRef | str, result: 
     listed = ", ".join(statement.resources) or "nothing"
     if isinstance(resource, str):
         return f'{element} is {listed}; this action takes only "*"'
+    shown = str(resource) if resource.known else f"({resource.in_words()})"
     if result is None:
-        return f"the resource {resource} matches {listed}" + (
+        return f"the resource {shown} matches {listed}" + (
             " (negated by NotResource)" if statement.not_resource else ""
         )
     verb = "matches" if result != statement.not_resource else "does not match"
-    return f"the resource {resource} {verb} {element} {listed}"
+    return f"the resource {shown} {verb} {element} {listed}"
 
 
 # -- one node, then a path --------------------------------------------------------------
