@@ -579,3 +579,45 @@ def test_focus_moved_out_of_the_form_during_an_answer_stays_there(live_server, p
     expect(page.locator("#ctx_region")).to_be_focused()
     expect(page.locator("#ctx_region")).to_have_value("cn-north-4")
     expect(page.locator("#s1-sid")).to_have_value("First")
+
+
+# -- defects found in the browser -------------------------------------------------------------
+
+
+def test_small_defects_found_in_the_browser_stay_fixed(live_server, page: Page, tmp_path):
+    page.goto(f"{live_server.url}/editor/")
+    page.locator("#json").fill(
+        json.dumps(
+            {
+                "Version": "5.0",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Action": ["ims:images:copyInRegion"],
+                        "Resource": ["ims:*:*:image:abc"],
+                    }
+                ],
+            }
+        )
+    )
+    row = _row(page, "POST /v1/cloudimages/{image_id}/copy")
+    expect(row).to_contain_text("any region, any account, any image")
+    expect(row).to_contain_text("statement #1")
+    _idle(page)
+
+    page.locator("#op-add-condition-0").click()
+    operators = page.locator("#s0-c0-operator option[value=Null]")
+    expect(operators).to_have_count(1)
+    _idle(page)
+
+    page.get_by_label("Condition key values").fill("g:ResourceTag/env dev\ng:MFAAge=abc")
+    problems = page.locator("#context-problems")
+    expect(problems).to_contain_text("Context line 1 is not key=value")
+    expect(problems).to_contain_text("g:MFAAge takes a number; 'abc' is not one")
+
+    terraform = tmp_path / "guard.tf"
+    terraform.write_text('resource "huaweicloud_organizations_policy" "x" {}')
+    page.get_by_text("Start from JSON").click()
+    page.get_by_label("or choose a JSON file").set_input_files(str(terraform))
+    page.get_by_role("button", name="Open in the editor").click()
+    expect(page.locator("#editor-message")).to_contain_text("That is a Terraform file")
