@@ -87,13 +87,17 @@ def from_form_edit(text: str, after: EditorState, origin: list[int | None]) -> E
     Without a text that the form can show (none was sent, or it does not parse), the
     form's policy is written whole.
     """
-    before = form_of_text(text, after)
-    if before is None:
+    parsed = _parsed_if_fit(text)
+    before = _form_of(parsed, after) if parsed is not None else None
+    if parsed is None or before is None:
         return from_form_state(after)
     try:
-        merged = merge_form(text, before, after, origin)
+        merged = merge_form(text, before, after, origin, parsed=parsed, current=before)
     except CannotMerge:
         return from_form_state(after)
+    if merged == text:
+        # most keystrokes change nothing the text holds (a context field): one parse
+        return EditorInput(after, "form", text, parsed=parsed)
     return EditorInput(after, "form", merged, parsed=parse_policy(merged))
 
 
@@ -115,11 +119,18 @@ def carry_form_changes(text: str, base: str, form: EditorState) -> str:
 
 def form_of_text(text: str, meta: EditorState) -> EditorState | None:
     """The form that shows this text, or None when it cannot show it."""
+    parsed = _parsed_if_fit(text)
+    return _form_of(parsed, meta) if parsed is not None else None
+
+
+def _parsed_if_fit(text: str) -> ParseResult | None:
     if not text.strip() or len(text) > MAX_JSON_CHARS:
         return None
     parsed = parse_policy(text)
-    if not parsed.ok or parsed.has_duplicates:
-        return None
+    return parsed if parsed.ok and not parsed.has_duplicates else None
+
+
+def _form_of(parsed: ParseResult, meta: EditorState) -> EditorState | None:
     try:
         return state_from_document(
             parsed.value(), name=meta.name, description=meta.description, profile=meta.profile

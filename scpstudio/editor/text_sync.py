@@ -45,22 +45,30 @@ def identity(state: EditorState) -> list[int | None]:
 
 
 def merge_form(
-    text: str, before: EditorState, after: EditorState, origin: Sequence[int | None]
+    text: str,
+    before: EditorState,
+    after: EditorState,
+    origin: Sequence[int | None],
+    *,
+    parsed: ParseResult | None = None,
+    current: EditorState | None = None,
 ) -> str:
     """`text` (whose form is `before`) changed to say what the form `after` says.
 
     `origin[i]` is the index in `before` of the statement that is now statement `i` of
     `after` (None for a new one), so that moves and removals keep each statement's text.
+    `parsed` and `current` (the text's parse and its form) spare reading the text again.
     """
-    parsed = parse_policy(text)
+    parsed = parsed or parse_policy(text)
     if not parsed.ok or not isinstance(parsed.root, JsonObject):
         raise CannotMerge("the JSON does not parse")
     if len(origin) != len(after.statements):
         raise CannotMerge("the statements do not line up")
-    try:
-        current = state_from_document(parsed.value())
-    except NotRepresentable as exc:
-        raise CannotMerge(str(exc)) from exc
+    if current is None:
+        try:
+            current = state_from_document(parsed.value())
+        except NotRepresentable as exc:
+            raise CannotMerge(str(exc)) from exc
     if len(current.statements) != len(before.statements):
         raise CannotMerge("the text and the form hold different statements")
     try:

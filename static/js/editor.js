@@ -96,6 +96,11 @@
   // so that a form change whose answer the person's JSON edit overtook is not lost.
   var jsonTyped = false;
   var jsonBase = (document.getElementById("json") || {}).value || "";
+  // Form changes are counted: the JSON shown holds those up to `shownUpTo`, so a JSON edit
+  // needs the base (and the server's work of carrying them) only when some are missing.
+  var formChanges = 0;
+  var shownUpTo = 0;
+  var answering = 0;  // the form changes the request on its way was sent with
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
     if (!target || target.id !== "json") return;
@@ -106,6 +111,7 @@
     if (!fresh || jsonTyped) return;
     replaceKeepingCaret(target, fresh.value);
     jsonBase = fresh.value;
+    shownUpTo = answering;
   });
   // New text in a field that may have the focus: the caret and the selection keep their
   // place relative to the text around them (the change is one stretch of it).
@@ -157,9 +163,10 @@
     var release = hold(next.op);
     var values = { op: next.op };
     if (next.changed) values.changed = next.changed;
+    answering = formChanges;
     if (next.op === "json") {
       var json = document.getElementById("json");
-      values.json_base = jsonBase;
+      if (formChanges > shownUpTo) values.json_base = jsonBase;
       jsonTyped = false;
       jsonBase = json ? json.value : "";
     }
@@ -214,12 +221,14 @@
     var el = event.target;
     if (!ownField(el)) return;
     if (inJson(el)) { jsonTyped = true; schedule("json"); return; }
+    formChanges++;
     if (el.matches("input[type=checkbox], input[type=radio], select")) return;  // their change
     schedule("check");
   });
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (!ownField(el) || inJson(el)) return;
+    formChanges++;
     if (el.matches("textarea, input:not([type=checkbox]):not([type=radio])")) {
       flush("check");  // a text field left after typing: what it holds goes now
       return;
