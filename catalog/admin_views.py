@@ -22,11 +22,37 @@ DRAFT_GONE = (
 )
 
 
+PASTED = "pasted text"
+
+
 class ImportForm(forms.Form):
+    """A file, or the page's text pasted from the browser: one of the two."""
+
     file = forms.FileField(
         label="Catalog source",
+        required=False,
         help_text="Huawei's SCP reference page saved as text, or an SCP Studio catalog JSON file.",
     )
+    text = forms.CharField(
+        label="Or paste it",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text="Select the whole page in the browser, copy it and paste it here.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        has_file, has_text = bool(data.get("file")), bool((data.get("text") or "").strip())
+        if has_file == has_text:
+            raise forms.ValidationError(
+                "Give the source once: upload a file or paste its text, not both."
+                if has_file
+                else "Upload a file or paste the page's text."
+            )
+        if has_text and len(data["text"].encode("utf-8")) > MAX_UPLOAD:
+            self.add_error("text", "The text is larger than 2 MB; a catalog page is far smaller.")
+        return data
 
 
 def _read_upload(upload) -> str:  # type: ignore[no-untyped-def]
@@ -54,15 +80,16 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            text = _read_upload(upload)
+            text = _read_upload(upload) if upload else form.cleaned_data["text"]
         except forms.ValidationError as exc:
             form.add_error("file", exc)
         else:
-            result = catalog_import(read_source(text, source_name=upload.name), dry_run=True)
+            name = upload.name if upload else PASTED
+            result = catalog_import(read_source(text, source_name=name), dry_run=True)
             context.update(result=result, lines=format_result(result, dry_run=True))
             if result.changes and not result.errors:
                 context["source_sha256"] = import_draft_save(
-                    user=request.user, text=text, source_name=upload.name
+                    user=request.user, text=text, source_name=name
                 )
     context["form"] = form
     return render(request, "admin/catalog/import.html", context)

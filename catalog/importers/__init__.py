@@ -6,7 +6,7 @@ and the anomalies they met. Nothing here touches the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from catalog.importers.json_text import JsonTextError, load_json
@@ -24,10 +24,12 @@ class Anomaly:
     message: str
     line: int | None = None
     field: str = ""
+    source: str = ""  # the file it was met in, when several are imported together
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else (f"{self.field}: " if self.field else "")
-        return f"{self.severity}: {where}{self.message}"
+        source = f"{self.source}: " if self.source else ""
+        return f"{self.severity}: {source}{where}{self.message}"
 
 
 @dataclass
@@ -78,3 +80,47 @@ def read_source(text: str, *, source_name: str = "") -> ImportData:
             return ImportData({}, [Anomaly("error", exc.message, line)], source_kind="json")
         return read_json_catalog(value)
     return read_huawei_page(text, source_name=source_name)
+
+
+# The parts of a document that replace a whole table; two sources may not both hold one.
+_WHOLE_PARTS = ("global_condition_keys", "regions")
+
+
+def read_sources(sources: list[tuple[str, str]]) -> ImportData:
+    """Read several (name, text) sources as one document, for one atomic import.
+
+    Each anomaly names its source. A service in two sources, or two sources holding the
+    global keys (or the regions), is an error: which one should win is not ours to guess.
+    """
+    if len(sources) == 1:
+        name, text = sources[0]
+        return read_source(text, source_name=name)
+    anomalies: list[Anomaly] = []
+    merged: dict[str, Any] = {}
+    owner: dict[str, str] = {}
+    for name, text in sources:
+        data = read_source(text, source_name=name)
+        anomalies.extend(replace(a, source=name) for a in data.anomalies)
+        if data.errors:
+            continue
+        doc = data.document
+        merged.setdefault("format", doc.get("format"))
+        merged.setdefault("version", doc.get("version"))
+        for part in _WHOLE_PARTS:
+            if part not in doc:
+                continue
+            if part in merged:
+                message = f"{part} are also in {owner[part]}: give them in one source only"
+                anomalies.append(Anomaly("error", message, source=name))
+            merged[part], owner[part] = doc[part], name
+        for service in doc.get("services", []):
+            key = f"service {service['prefix']}"
+            if key in owner:
+                message = f"service {service['prefix']!r} is also in {owner[key]}"
+                anomalies.append(Anomaly("error", message, source=name))
+                continue
+            owner[key] = name
+            merged.setdefault("services", []).append(service)
+    if any(a.severity == "error" for a in anomalies):
+        return ImportData({}, anomalies, "several")
+    return ImportData(merged, anomalies, "several")

@@ -27,6 +27,7 @@ from catalog.importers.page_layout import (
     TYPE_NAME_RE,
     UPDATED_RE,
     URN_RE,
+    find_tables,
     read_api_cell,
     read_lines,
 )
@@ -38,6 +39,7 @@ from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 class _PageReader:
     def __init__(self, text: str, source_name: str) -> None:
         self.lines = read_lines(text)
+        self.tables = find_tables(self.lines)
         self.source_name = source_name
         self.anomalies: list[Anomaly] = []
         self.dependencies: dict[str, list[tuple[str, int]]] = {}
@@ -53,11 +55,8 @@ class _PageReader:
         return self.lines[-1].number if self.lines else None
 
     def caption_index(self, words: str) -> int | None:
-        for i, line in enumerate(self.lines):
-            m = CAPTION_RE.match(line.text)
-            if m and m.group(1).lower().startswith(words.lower()):
-                return i
-        return None
+        """The caption of one of the four tables, known by its words or its header cells."""
+        return self.tables.get(words.lower())
 
     def table_end(self, start: int) -> int:
         """Index of the next caption or section heading after `start`, or the end."""
@@ -68,10 +67,11 @@ class _PageReader:
         return len(self.lines)
 
     def skip_header(self, start: int, cells: tuple[str, ...]) -> int:
-        """Index after the table's header cells; headers are matched by their first word."""
+        """Index after the table's header cells, matched by their first words (`a|b`: either)."""
         i = start + 1
         for cell in cells:
-            if i < len(self.lines) and self.lines[i].text.lower().startswith(cell.lower()):
+            text = self.lines[i].text.lower() if i < len(self.lines) else ""
+            if any(text.startswith(word.lower()) for word in cell.split("|")):
                 i += 1
         return i
 
@@ -135,13 +135,13 @@ class _PageReader:
                 f"{len(keyed)} actions use service-specific keys: is it truncated?",
                 self.last_line,
             )
-        for heading in ("Resources", "Conditions"):
-            if not any(line.text == heading for line in self.lines[t1:]):
-                self.error(
-                    f"the page has no '{heading}' section after the actions: it looks truncated",
-                    self.last_line,
-                )
-                break
+        # The Conditions section closes every page; a page without it was cut. Resources
+        # may be missing on a service without resource-level permissions.
+        if not any(line.text == "Conditions" for line in self.lines[t1:]):
+            self.error(
+                "the page has no 'Conditions' section after the actions: it looks truncated",
+                self.last_line,
+            )
 
         service.update(
             resource_types=resource_types, condition_keys=keys, actions=actions, apis=apis
@@ -370,12 +370,20 @@ class _PageReader:
     def read_resource_types(self, caption: int, prefix: str) -> list[dict[str, Any]]:
         i = self.skip_header(caption, ("Resource Type", "URN"))
         lines = self.lines
+        end = self.table_end(i)  # the next section may follow the last row directly
         found: list[dict[str, Any]] = []
-        while i < len(lines):
+        while i < end:
             line = lines[i]
             if line.bullet or not TYPE_NAME_RE.match(line.text):
                 break  # the notes under the table, or the prose after it
-            nxt = lines[i + 1] if i + 1 < len(lines) else None
+            nxt = lines[i + 1] if i + 1 < end else None
+            if nxt is None and i + 1 < len(lines):
+                self.error(
+                    f"resource type {line.text!r} has no URN pattern: the table ends at line "
+                    f"{lines[end].number} ({lines[end].text[:60]!r})",
+                    line.number,
+                )
+                break
             markup = urn_markup(nxt.text) if nxt is not None else None
             if nxt is not None and markup is not None:
                 self.error(
@@ -411,15 +419,18 @@ class _PageReader:
         return found
 
     def read_keys(self, caption: int) -> list[dict[str, Any]]:
-        i = self.skip_header(caption, ("Service-specific", "Type", "Single-valued", "Description"))
+        i = self.skip_header(
+            caption, ("Service-specific|Condition Key", "Type", "Single-valued", "Description")
+        )
         lines = self.lines
+        end = self.table_end(i)
         reported = len(self.anomalies)
         found: list[dict[str, Any]] = []
-        while i < len(lines):
+        while i < end:
             line = lines[i]
             if not KEY_RE.match(line.text) or ACTION_RE.match(line.text):
                 break
-            if i + 3 >= len(lines):
+            if i + 3 >= end:
                 self.error(
                     f"the row of key {line.text} ends early: the page looks truncated",
                     line.number,

@@ -12,15 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from catalog.importers import Anomaly
-from catalog.importers.page_layout import CAPTION_RE, Line
+from catalog.importers.page_layout import CAPTION_RE, TABLE_CAPTIONS, Line
 
-# The captions of the page's four tables, by the words they start with (lower case).
-CAPTIONS = {
-    "supported actions": "Supported Actions",
-    "actions and dependencies": "Actions and dependencies",
-    "resource types": "Resource types",
-    "service-specific condition keys": "Service-specific condition keys",
-}
+CAPTIONS = TABLE_CAPTIONS
 
 
 def repeated_table(lines: list[Line]) -> Anomaly | None:

@@ -49,6 +49,22 @@ KEY_TYPES = {
 }
 BULLET = "\u2022"
 SECTION_HEADINGS = {"Actions", "Resources", "Conditions"}
+# The four tables, by the words their captions start with (lower case), as reported.
+TABLE_CAPTIONS = {
+    "supported actions": "Supported Actions",
+    "actions and dependencies": "Actions and dependencies",
+    "resource types": "Resource types",
+    "service-specific condition keys": "Service-specific condition keys",
+}
+# When a caption is worded otherwise ("Table 1 Actions supported by ECS"), the table's
+# first header cells tell which it is.
+_TABLE_HEADERS = (
+    (("action", "description"), "supported actions"),
+    (("api", "action"), "actions and dependencies"),
+    (("resource type", "urn"), "resource types"),
+    (("service-specific condition key",), "service-specific condition keys"),
+    (("condition key", "type"), "service-specific condition keys"),
+)
 
 
 @dataclass(frozen=True)
@@ -59,15 +75,18 @@ class Line:
 
 
 def read_lines(text: str) -> list[Line]:
+    """One `Line` per cell. A table copied from a browser has a row per line, its cells
+    separated by tabs: each cell is read as if it stood on a line of its own."""
     out = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        s = " ".join(raw.split())  # pages copied from a browser carry no-break spaces
-        if not s:
-            continue
-        bullet = s.startswith(BULLET)
-        if bullet:
-            s = s.lstrip(BULLET).strip()
-        out.append(Line(number, s, bullet))
+        for cell in raw.split("\t"):
+            s = " ".join(cell.split())  # pages copied from a browser carry no-break spaces
+            if not s:
+                continue
+            bullet = s.startswith(BULLET)
+            if bullet:
+                s = s.lstrip(BULLET).strip()
+            out.append(Line(number, s, bullet))
     return out
 
 
@@ -101,3 +120,34 @@ def read_api_cell(line: Line) -> tuple[dict[str, Any] | None, Anomaly | None]:
         "conditional": note.lower().startswith("required only"),
     }
     return api, anomaly
+
+
+def find_tables(lines: list[Line]) -> dict[str, int]:
+    """Where each of the four tables starts (the index of its caption), by caption or header.
+
+    Whatever prose stands between the sections, or is missing, does not matter: only the
+    captions and the header cells under them are read. The first table of a kind wins.
+    """
+    found: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        m = CAPTION_RE.match(line.text)
+        if not m:
+            continue
+        words = m.group(1).lower()
+        kind = next((k for k in TABLE_CAPTIONS if words.startswith(k)), None)
+        if kind is None:
+            header = [h.text.lower() for h in lines[i + 1 : i + 3]]
+            kind = next(
+                (
+                    k
+                    for cells, k in _TABLE_HEADERS
+                    if all(
+                        n < len(header) and header[n].startswith(cell)
+                        for n, cell in enumerate(cells)
+                    )
+                ),
+                None,
+            )
+        if kind is not None:
+            found.setdefault(kind, i)
+    return found

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.importers import read_source
+from catalog.importers import read_sources
 from catalog.services import ImportResult, catalog_import
 
 # A page is some 100 KB and the whole catalog as JSON a few MB; a bigger file is a mistake.
@@ -61,17 +61,43 @@ class Command(BaseCommand):
     help = "Import a Huawei SCP reference page (text) or an SCP Studio catalog JSON file."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("path", help="the page as text, or a catalog JSON file")
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            metavar="path",
+            help="pages as text, catalog JSON files, or folders of them: imported together, "
+            "all or nothing",
+        )
         parser.add_argument(
             "--dry-run", action="store_true", help="show the change set, write nothing"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path = Path(options["path"])
-        text = read_source_file(path)
-        data = read_source(text, source_name=path.name)
+        paths = source_paths([Path(p) for p in options["paths"]])
+        data = read_sources([(source_label(p, paths), read_source_file(p)) for p in paths])
         result = catalog_import(data, dry_run=options["dry_run"])
         for line in format_result(result, dry_run=options["dry_run"]):
             self.stdout.write(line)
         if result.errors:
-            raise CommandError(f"{path}: not imported")
+            shown = str(paths[0]) if len(paths) == 1 else f"{len(paths)} sources"
+            raise CommandError(f"{shown}: not imported")
+
+
+def source_paths(paths: list[Path]) -> list[Path]:
+    """The files to read: each path given, a folder standing for its visible files."""
+    out: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            out.append(path)
+            continue
+        found = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        if not found:
+            raise CommandError(f"cannot import {path}: the folder holds no files.")
+        out.extend(found)
+    return out
+
+
+def source_label(path: Path, paths: list[Path]) -> str:
+    """The file's name, or its whole path when another source has the same name."""
+    same = sum(1 for p in paths if p.name == path.name)
+    return path.name if same == 1 else str(path)
