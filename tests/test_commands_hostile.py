@@ -89,7 +89,7 @@ def files(tmp_path: Path) -> dict[str, str]:
 
 
 HOSTILE_FILES = ["empty", "not-utf8", "deep", "deep-object", "long-int", "nul", "missing"]
-UNREADABLE = ["missing", "directory", "device"]
+UNREADABLE = ["missing", "device"]
 
 
 # -- import_catalog PATH [--dry-run] ---------------------------------------------------------
@@ -110,6 +110,13 @@ def test_import_catalog_says_which_file_it_cannot_read(files, kind):
     code, _, err = manage("import_catalog", files[kind])
 
     refused(code, err, f"cannot read {files[kind]}:")
+
+
+def test_import_catalog_of_a_folder_names_the_file_in_it_it_cannot_read(files):
+    # a folder is imported as its pages (one atomic run): the unreadable one is named
+    code, _, err = manage("import_catalog", files["directory"])
+
+    refused(code, err, f"cannot read {files['directory']}/")
 
 
 def test_import_catalog_refuses_a_file_name_holding_a_nul_byte():
