@@ -153,7 +153,13 @@ def catalog_sources(draw: Any) -> str:
 @fuzz(150)
 @given(
     source=catalog_sources(),
-    upload_name=st.one_of(st.just("ims.json"), hostile_text.filter(lambda n: "\x00" not in n)),
+    # a name the test client can send as a file (it refuses one ending in a path separator)
+    upload_name=st.one_of(
+        st.just("ims.json"),
+        hostile_text.filter(
+            lambda n: "\x00" not in n and n.replace("\\", "/").rsplit("/", 1)[-1].strip()
+        ),
+    ),
     confirm=st.booleans(),
 )
 @example(source="\ud800", upload_name="x.txt", confirm=False)
