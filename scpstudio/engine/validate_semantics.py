@@ -15,9 +15,13 @@ from scpstudio.engine.document import JsonArray
 from scpstudio.engine.findings import Code, Fix, Severity, pointer
 from scpstudio.engine.policy import Policy, Statement
 from scpstudio.engine.report import Report, quote
+from scpstudio.engine.validate_resources import check_urn
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
 _MAX_LISTED = 5
+# Errors about how an entry pairs with the other element of its statement, not about the
+# pattern itself: the pattern still means what it says, so it still covers.
+_PAIRING_ERRORS = frozenset({Code.UNSUPPORTED_RESOURCE_URN, Code.NO_APPLICABLE_RESOURCE})
 
 
 def covers(general: str, specific: str, *, ignore_case: bool) -> bool:
@@ -31,8 +35,30 @@ def covers(general: str, specific: str, *, ignore_case: bool) -> bool:
     return wildcard_match(general, specific)
 
 
+def faulty_paths(report: Report, policy: Policy) -> frozenset[str]:
+    """Paths of the entries with an error about the pattern itself (not its pairing)."""
+    urns = {
+        path: (text, node)
+        for s in policy.statements
+        for text, node, path in zip(s.resources, s.resource_nodes, s.resource_paths, strict=False)
+    }
+    faulty: set[str] = set()
+    for f in report.findings:
+        if f.severity is not Severity.ERROR or f.code in _PAIRING_ERRORS:
+            continue
+        if f.code is Code.URN_SERVICE_MISMATCH and f.path in urns:
+            # the check stops at the service, so ask whether the URN is sound on its own
+            scratch = Report(report.parse, report.catalog, report.profile)
+            text, node = urns[f.path]
+            check_urn(scratch, text, node, f.path, None)
+            if not any(g.severity is Severity.ERROR for g in scratch.findings):
+                continue
+        faulty.add(f.path)
+    return frozenset(faulty)
+
+
 def check_semantics(report: Report, policy: Policy) -> None:
-    faulty = frozenset(f.path for f in report.findings if f.severity is Severity.ERROR)
+    faulty = faulty_paths(report, policy)
     for statement in policy.statements:
         if statement.action_element is not None:
             _redundant_entries(
