@@ -13,6 +13,7 @@ from scpstudio.engine.operators import (
     FOR_ALL,
     FOR_ANY,
     INVALID,
+    VALUE_FORMS,
     OperatorProblem,
     parse_operator,
     prepare_value,
@@ -20,14 +21,6 @@ from scpstudio.engine.operators import (
 from scpstudio.engine.policy import Clause, Statement
 from scpstudio.engine.report import Report, quote
 
-_VALUE_FORMS = {
-    "string": "a string",
-    "number": "a number",
-    "date": "an ISO 8601 date-time such as 2026-01-01T00:00:00Z",
-    "boolean": "true or false",
-    "ip": "an IPv4 or IPv6 address or CIDR block",
-    "null": "true (key absent) or false (key present)",
-}
 _MAX_LISTED = 6
 
 
@@ -86,12 +79,17 @@ def _check_operator(report: Report, op: Member, base: str, condition: JsonObject
     if isinstance(parsed, OperatorProblem):
         target = parsed.replacement
         certain = bool(target) and condition.get(target) is None
+        free = [name for name in parsed.suggestions if condition.get(name) is None]
         report.add(
             Code.INVALID_CONDITION_OPERATOR,
             parsed.message,
             path,
             op,
             fix=Fix("move", base + pointer(target), from_path=path) if certain else None,
+            suggestions=parsed.suggestions,
+            choices=()
+            if certain
+            else tuple(Fix("move", base + pointer(name), from_path=path) for name in free),
         )
         return
     if parsed.spec.family != "null":
@@ -195,7 +193,7 @@ def _check_values(report: Report, clause: Clause, family: str) -> None:
         if prepare_value(family, item.value) is INVALID:
             report.add(
                 Code.INVALID_CONDITION_VALUE,
-                f"{quote(item.value)} is not {_VALUE_FORMS[family]}, as {clause.operator} needs.",
+                f"{quote(item.value)} is not {VALUE_FORMS[family]}, as {clause.operator} needs.",
                 path,
                 item,
             )
