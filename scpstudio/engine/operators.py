@@ -189,11 +189,13 @@ def parse_operator(written: str) -> ParsedOperator | OperatorProblem:
         qualifier, _, base = written.partition(":")
         if qualifier not in (FOR_ANY, FOR_ALL):
             fixed = near_miss(qualifier, (FOR_ANY, FOR_ALL)).certain
-            hint = f"; did you mean {fixed}?" if fixed else ""
+            fixed_base = _base_repair(base) if fixed else ""
+            whole = f"{fixed}:{fixed_base}" if fixed_base else ""
+            hint = f"; did you mean {whole or fixed}?" if fixed else ""
             return OperatorProblem(
                 f'"{qualifier}" in "{written}" is not a qualifier: use ForAnyValue or '
                 f"ForAllValues{hint}",
-                f"{fixed}:{fixed_base}" if fixed and (fixed_base := _base_repair(base)) else "",
+                whole,
             )
     if_exists = base.endswith(IF_EXISTS) and base != IF_EXISTS
     name = base[: -len(IF_EXISTS)] if if_exists else base
