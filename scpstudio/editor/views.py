@@ -4,6 +4,7 @@ is a plain submit and the whole page comes back."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -47,6 +48,8 @@ from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import parse_policy, to_minified
 from scpstudio.engine.text_patch import TextPatchError, patch_text
 
+PAGE_IDS_JSON = json.dumps(ids.page_ids())
+
 TEMPLATE = "editor/editor.html"
 
 
@@ -86,7 +89,7 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
             return answer
     # The whole form, whichever element asked (a keystroke's own target is #analysis).
     response = _render(request, catalog, editor_input, partial="structure", message=message)
-    return _swap_into(response, "#workspace")
+    return _swap_into(response, f"#{ids.WORKSPACE}")
 
 
 def _swap_into(response: HttpResponse, target: str) -> HttpResponse:
@@ -186,7 +189,7 @@ def _render_changed_statements(
     if context is None:
         return None
     response = _respond(request, f"{TEMPLATE}#response-statements", context)
-    return _swap_into(response, "#analysis")
+    return _swap_into(response, f"#{ids.ANALYSIS}")
 
 
 def _changed_statements_context(
@@ -377,6 +380,8 @@ def _context(
         "full_access": full_access,
         "message": message,
         "statement_spans": _statement_spans(analysis),
+        "ids": ids,
+        "page_ids_json": PAGE_IDS_JSON,
     }
 
 

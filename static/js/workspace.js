@@ -5,7 +5,9 @@
 (function () {
   "use strict";
 
-  var json = document.getElementById("json");
+  var form = document.querySelector("form[data-editor]");
+  var IDS = form ? JSON.parse(form.dataset.ids || "{}") : {};
+  var json = document.getElementById(IDS.json);
   if (!json || !json.parentElement.classList.contains("json-editor")) return;
 
   var gutter = document.createElement("div");
