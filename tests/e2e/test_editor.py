@@ -621,3 +621,26 @@ def test_small_defects_found_in_the_browser_stay_fixed(live_server, page: Page, 
     page.get_by_label("or choose a JSON file").set_input_files(str(terraform))
     page.get_by_role("button", name="Open in the editor").click()
     expect(page.locator("#editor-message")).to_contain_text("That is a Terraform file")
+
+
+def test_a_whole_access_level_is_one_request_in_the_queue(live_server, page: Page):
+    """The level button goes through the queue like every other button: one request,
+    and the ticks it made are what the form then shows."""
+    page.goto(f"{live_server.url}/editor/")
+    page.get_by_role("button", name="Add statement").click()
+    _settled(page)
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            posts.append(r.post_data or "") if r.method == "POST" and "/editor/" in r.url else None
+        ),
+    )
+    level = page.locator("button[id^=op-level-0-]").first
+    level.click()
+    _settled(page)
+    expect(page.locator("#preview-summary")).not_to_contain_text("0 of 29 APIs denied")
+    page.wait_for_timeout(300)
+    assert len([p for p in posts if "level-0-" in p]) == 1, posts
+    ticked = page.locator("#picker-0 input[type=checkbox]:checked")
+    assert ticked.count() >= 1
