@@ -1,4 +1,11 @@
-"""Two versions of a policy to the APIs and actions whose outcome changes."""
+"""Two versions of a policy to the APIs and actions whose outcome changes.
+
+Each change names the statement that explains it (`decided_by`): the one deciding the new
+outcome when that is not "allowed" (a Deny added, a condition widened), otherwise the one
+that decided the old outcome (the Deny removed or narrowed). Denying `ims:images:get`
+turns `POST /v2/images/{image_id}/members` denied through its dependency, and the change
+names that statement and the action `ims:images:get`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.evaluate import Outcome
+from scpstudio.engine.evaluate import DecidedBy, Decision, Outcome
 from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.preview import PreviewContext, preview_policy, services_of
 from scpstudio.engine.profiles import Profile
@@ -32,6 +39,21 @@ class OutcomeChange:
     after: Outcome
     before_possible: frozenset[Outcome]
     after_possible: frozenset[Outcome]
+    before_decided_by: DecidedBy | None = None
+    after_decided_by: DecidedBy | None = None
+
+    @property
+    def decided_by(self) -> DecidedBy | None:
+        """The statement that explains the change (see the module's docstring)."""
+        if self.after is not Outcome.ALLOWED and self.after_decided_by is not None:
+            return self.after_decided_by
+        return self.before_decided_by or self.after_decided_by
+
+    @property
+    def decided_by_side(self) -> str:
+        """ "after" when `decided_by` is a statement of the new version, else "before"."""
+        chosen = self.decided_by
+        return "after" if chosen is not None and chosen is self.after_decided_by else "before"
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -49,6 +71,11 @@ class OutcomeChange:
                 "to_possible": _possible(self.after_possible),
             }
         )
+        if self.kind != "action":
+            deciding = self.decided_by
+            out["decided_by"] = (
+                None if deciding is None else {**deciding.to_json(), "side": self.decided_by_side}
+            )
         return out
 
 
@@ -93,7 +120,7 @@ def diff_policies(
             changes.append(
                 OutcomeChange(
                     "api", row.method, row.path, "", "", row.outcome, other.outcome,
-                    row.possible, other.possible,
+                    row.possible, other.possible, _by(row.deciding), _by(other.deciding),
                 )
             )  # fmt: skip
         links = {link.action.casefold(): link for link in other.conditional_links}
@@ -106,6 +133,7 @@ def diff_policies(
                     OutcomeChange(
                         "conditional_link", row.method, row.path, link.action, link.note,
                         link.outcome, new_link.outcome, link.possible, new_link.possible,
+                        _by(link.deciding), _by(new_link.deciding),
                     )
                 )  # fmt: skip
     for key, outcome in sorted(old.actions.items()):
@@ -117,7 +145,11 @@ def diff_policies(
             changes.append(
                 OutcomeChange(
                     "action", "", "", outcome.action, "", d1.outcome, d2.outcome,
-                    d1.possible, d2.possible,
+                    d1.possible, d2.possible, d1.decided_by, d2.decided_by,
                 )
             )  # fmt: skip
     return PolicyDiff(tuple(changes))
+
+
+def _by(decision: Decision | None) -> DecidedBy | None:
+    return decision.decided_by if decision is not None else None

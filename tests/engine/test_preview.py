@@ -255,3 +255,19 @@ def test_an_undefined_key_of_a_known_service_is_never_present(ims):
     row = rows(preview_policy(policy(statement), ims))["POST /v1/cloudimages/{image_id}/copy"]
 
     assert row.outcome is Outcome.ALLOWED
+
+
+def test_a_diff_names_the_statement_that_explains_each_change(ims):
+    before = policy(deny("ims:quotas:get"))
+    after = policy(deny("ims:quotas:get"), deny("ims:images:get", Sid="NoGet"))
+
+    added = {c.path: c for c in diff_policies(before, after, ims).of_kind("api")}
+    removed = {c.path: c for c in diff_policies(after, before, ims).of_kind("api")}
+
+    share = added["/v2/images/{image_id}/members"]  # denied through its dependency
+    assert (share.decided_by.sid, share.decided_by.action) == ("NoGet", "ims:images:get")
+    assert share.decided_by_side == "after"
+    assert share.to_json()["decided_by"]["sid"] == "NoGet"
+    back = removed["/v2/images/{image_id}/members"]
+    assert (back.before, back.after) == (Outcome.DENIED, Outcome.ALLOWED)
+    assert (back.decided_by.statement, back.decided_by_side) == (1, "before")

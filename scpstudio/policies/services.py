@@ -1,0 +1,383 @@
+"""Writes to the policy library: create, save a version, restore, rename, duplicate,
+delete, share. Each takes the acting user and checks what they may do (as `selectors`
+decides it), checks its input (`rules`), and writes in one transaction.
+
+A save names the version it was based on. The policy row's version counter moves only
+from that number (a conditional UPDATE, so two saves based on the same version cannot both
+succeed, whichever database): the loser gets `VersionConflict` and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.validate import validate_policy
+from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion, WorstSeverity
+from scpstudio.policies.rules import (
+    NAME_MAX,
+    PolicyInputError,
+    clean_description,
+    clean_document,
+    clean_message,
+    clean_name,
+    clean_profile,
+)
+from scpstudio.policies.selectors import (
+    NOT_FOUND,
+    OWNER_ONLY,
+    READ_ONLY,
+    user_can_edit,
+    user_can_see,
+)
+
+
+class VersionConflict(Exception):
+    """The save was based on a version that is no longer the latest."""
+
+    def __init__(self, base_version: int, current_version: int) -> None:
+        self.base_version = base_version
+        self.current_version = current_version
+        self.message = (
+            f"This policy changed since version {base_version}: it is now at version "
+            f"{current_version}. Compare with the latest version, then save again."
+        )
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """What the engine says about a document: its worst finding and its size."""
+
+    worst_severity: str
+    size: int
+    minified_size: int | None
+
+
+def assess_document(document: str, profile: str) -> Assessment:
+    result = validate_policy(document, catalog_snapshot(), profile)
+    worst = max(result.findings, key=lambda f: f.severity.rank, default=None)
+    return Assessment(
+        worst.severity.value if worst is not None else WorstSeverity.NONE.value,
+        result.size.characters,
+        result.size.minified_characters,
+    )
+
+
+# -- create, save, restore -------------------------------------------------------------------
+
+
+def create_policy(
+    *,
+    owner: Any,
+    name: Any,
+    document: Any,
+    description: Any = "",
+    profile: Any = "scp",
+    message: Any = "",
+) -> Policy:
+    """A new policy of `owner` with `document` as its version 1."""
+    name = clean_name(name)
+    description = clean_description(description)
+    profile = clean_profile(profile)
+    document = clean_document(document)
+    message = clean_message(message)
+    if not owner.is_authenticated:
+        raise PermissionDenied("Sign in to save policies.")
+    found = assess_document(document, profile)
+    now = timezone.now()
+    with transaction.atomic():
+        _check_name_free(owner, name)
+        try:
+            with transaction.atomic():
+                policy = Policy.objects.create(
+                    owner=owner,
+                    name=name,
+                    description=description,
+                    profile=profile,
+                    latest_version=1,
+                    worst_severity=found.worst_severity,
+                    size=found.size,
+                    minified_size=found.minified_size,
+                    created_at=now,
+                    updated_at=now,
+                )
+        except IntegrityError as exc:  # the same name saved a moment ago
+            raise _name_taken(owner, name) from exc
+        _write_version(policy, 1, owner, document, profile, found, message, now)
+    return policy
+
+
+def save_version(
+    *,
+    user: Any,
+    policy: Policy,
+    document: Any,
+    base_version: Any,
+    message: Any = "",
+    name: Any = None,
+    description: Any = None,
+    profile: Any = None,
+) -> PolicyVersion:
+    """A new version of `policy`, if `base_version` is still its latest version; otherwise
+    `VersionConflict` and nothing changes. Name, description and profile change with it
+    when given."""
+    base = _base(base_version)
+    document = clean_document(document)
+    message = clean_message(message)
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = clean_name(name)
+    if description is not None:
+        changes["description"] = clean_description(description)
+    if profile is not None:
+        changes["profile"] = clean_profile(profile)
+    _require_edit(user, policy)
+    new_profile = changes.get("profile", policy.profile)
+    found = assess_document(document, new_profile)
+    now = timezone.now()
+    with transaction.atomic():
+        if "name" in changes and changes["name"] != policy.name:
+            _check_name_free(policy.owner, changes["name"], exclude=policy.pk, actor=user)
+        try:
+            with transaction.atomic():
+                moved = Policy.objects.filter(pk=policy.pk, latest_version=base).update(
+                    latest_version=base + 1,
+                    worst_severity=found.worst_severity,
+                    size=found.size,
+                    minified_size=found.minified_size,
+                    updated_at=now,
+                    **changes,
+                )
+        except IntegrityError as exc:
+            raise _name_taken(policy.owner, changes.get("name", ""), user) from exc
+        if not moved:
+            current = Policy.objects.filter(pk=policy.pk).values_list("latest_version", flat=True)
+            if not current:
+                raise Http404(NOT_FOUND)
+            raise VersionConflict(base, current[0])
+        version = _write_version(policy, base + 1, user, document, new_profile, found, message, now)
+    _refresh(policy)
+    return version
+
+
+def restore_version(
+    *,
+    user: Any,
+    policy: Policy,
+    number: Any,
+    base_version: Any = None,
+    message: Any = None,
+) -> PolicyVersion:
+    """A new version holding the document of version `number`. Based on `base_version`
+    when given (a conflict if it is stale), else on the latest version at this moment."""
+    _require_edit(user, policy)
+    old = PolicyVersion.objects.filter(policy=policy, number=_whole(number)).first()
+    if old is None:
+        raise Http404(f"This policy has no version {str(number)[:20]}.")
+    if base_version is None:
+        current = Policy.objects.filter(pk=policy.pk).values_list("latest_version", flat=True)
+        if not current:
+            raise Http404(NOT_FOUND)
+        base_version = current[0]
+    return save_version(
+        user=user,
+        policy=policy,
+        document=old.document,
+        base_version=base_version,
+        message=f"Restored version {old.number}" if message is None else message,
+    )
+
+
+# -- name, copy, delete ----------------------------------------------------------------------
+
+
+def update_policy_details(
+    *, user: Any, policy: Policy, name: Any = None, description: Any = None, profile: Any = None
+) -> Policy:
+    """Rename, describe or change the profile without a new version of the document."""
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = clean_name(name)
+    if description is not None:
+        changes["description"] = clean_description(description)
+    if profile is not None:
+        changes["profile"] = clean_profile(profile)
+    _require_edit(user, policy)
+    if not changes:
+        return policy
+    if "profile" in changes and changes["profile"] != policy.profile:
+        latest = PolicyVersion.objects.get(policy=policy, number=policy.latest_version)
+        found = assess_document(latest.document, changes["profile"])
+        changes.update(worst_severity=found.worst_severity)
+    with transaction.atomic():
+        if "name" in changes and changes["name"] != policy.name:
+            _check_name_free(policy.owner, changes["name"], exclude=policy.pk, actor=user)
+        try:
+            with transaction.atomic():
+                Policy.objects.filter(pk=policy.pk).update(updated_at=timezone.now(), **changes)
+        except IntegrityError as exc:
+            raise _name_taken(policy.owner, changes.get("name", ""), user) from exc
+    _refresh(policy)
+    return policy
+
+
+def rename_policy(*, user: Any, policy: Policy, name: Any) -> Policy:
+    return update_policy_details(user=user, policy=policy, name=name)
+
+
+def duplicate_policy(*, user: Any, policy: Policy, name: Any = None) -> Policy:
+    """A new policy of `user` holding the latest document: named `name`, or "Copy of ..."
+    (shortened to fit, numbered when taken)."""
+    if not user_can_see(user, policy):
+        raise Http404(NOT_FOUND)
+    latest = PolicyVersion.objects.get(policy=policy, number=policy.latest_version)
+    if name is None:
+        taken = set(Policy.objects.filter(owner=user).values_list("name", flat=True))
+        name = copy_name(policy.name, taken)
+    return create_policy(
+        owner=user,
+        name=name,
+        description=policy.description,
+        profile=policy.profile,
+        document=latest.document,
+        message=f"Copied from {policy.name} version {latest.number}",
+    )
+
+
+def copy_name(name: str, taken: set[str]) -> str:
+    """ "Copy of <name>", then "Copy of <name> 2", 3, ...: the first free one that keeps
+    to the name rule (at most 64 characters, no space at either end)."""
+    for n in range(1, len(taken) + 2):
+        suffix = "" if n == 1 else f" {n}"
+        stem = f"Copy of {name}"[: NAME_MAX - len(suffix)].rstrip(" ")
+        candidate = stem + suffix
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable: one of len(taken) + 1 names is free")
+
+
+def delete_policy(*, user: Any, policy: Policy) -> None:
+    """The policy, every version and every share of it. Its owner only."""
+    if policy.owner_id != getattr(user, "pk", None):
+        raise PermissionDenied(OWNER_ONLY)
+    policy.delete()
+
+
+# -- shares ----------------------------------------------------------------------------------
+
+
+def share_policy(
+    *, user: Any, policy: Policy, with_user: Any, can_edit: bool = False
+) -> PolicyShare:
+    """Let `with_user` (a user or a username) read the policy, and save versions of it
+    with `can_edit`. Sharing again changes the access. Its owner only."""
+    if policy.owner_id != getattr(user, "pk", None):
+        raise PermissionDenied(OWNER_ONLY)
+    other = _user(with_user)
+    if other.pk == policy.owner_id:
+        raise PolicyInputError("The owner can always read and change their own policy.", "user")
+    share, _ = PolicyShare.objects.update_or_create(
+        policy=policy, user=other, defaults={"can_edit": bool(can_edit)}
+    )
+    return share
+
+
+def unshare_policy(*, user: Any, policy: Policy, with_user: Any) -> None:
+    if policy.owner_id != getattr(user, "pk", None):
+        raise PermissionDenied(OWNER_ONLY)
+    PolicyShare.objects.filter(policy=policy, user=_user(with_user)).delete()
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _write_version(
+    policy: Policy,
+    number: int,
+    author: Any,
+    document: str,
+    profile: str,
+    found: Assessment,
+    message: str,
+    now: Any,
+) -> PolicyVersion:
+    return PolicyVersion.objects.create(
+        policy=policy,
+        number=number,
+        author=author if author is not None and author.is_authenticated else None,
+        created_at=now,
+        message=message,
+        document=document,
+        profile=profile,
+        worst_severity=found.worst_severity,
+        size=found.size,
+        minified_size=found.minified_size,
+    )
+
+
+def _require_edit(user: Any, policy: Policy) -> None:
+    if not user_can_edit(user, policy):
+        raise PermissionDenied(READ_ONLY)
+
+
+def _check_name_free(owner: Any, name: str, exclude: int | None = None, actor: Any = None) -> None:
+    others = Policy.objects.filter(owner=owner, name=name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise _name_taken(owner, name, actor)
+
+
+def _name_taken(owner: Any, name: str, actor: Any = None) -> PolicyInputError:
+    whose = "You already have" if actor is None or actor.pk == owner.pk else "Its owner already has"
+    return PolicyInputError(f'{whose} a policy named "{name}"; choose another name.', "name")
+
+
+def _base(value: Any) -> int:
+    number = _whole(value)
+    if number is None:
+        raise PolicyInputError(
+            "base_version must be the number of the version you started from (1 or more).",
+            "base_version",
+        )
+    return number
+
+
+def _whole(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        return None
+    return value
+
+
+def _user(value: Any) -> Any:
+    users = get_user_model()
+    if isinstance(value, users):
+        return value
+    found = users.objects.filter(username=value).first() if isinstance(value, str) else None
+    if found is None:
+        raise PolicyInputError("There is no user with that name.", "user")
+    return found
+
+
+def _refresh(policy: Policy) -> None:
+    """Bring the caller's object up to date with the row written above."""
+    fresh = Policy.objects.get(pk=policy.pk)
+    for field in (
+        "name",
+        "description",
+        "profile",
+        "latest_version",
+        "worst_severity",
+        "size",
+        "minified_size",
+        "updated_at",
+    ):
+        setattr(policy, field, getattr(fresh, field))
