@@ -18,6 +18,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="editor:editor", permanent=False), name="home"),
     path("editor/", include("scpstudio.editor.urls")),
     path("checks/", views_docs.checks, name="checks"),
+    path("policies/", include("scpstudio.policies.urls")),
     path("catalog/", include("catalog.urls")),
     path("api/v1/catalog/", include("catalog.api_urls")),
     path("api/v1/", include("scpstudio.policies.api_urls")),

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import quote
 
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
@@ -36,6 +38,13 @@ from scpstudio.editor.document_io import (
 from scpstudio.editor.form_body import FormBodyError, posted_form
 from scpstudio.editor.html import finding_id
 from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
+from scpstudio.editor.saved import (
+    SavedRef,
+    keep_draft,
+    open_from_query,
+    open_posted_draft,
+    saved_ref,
+)
 from scpstudio.editor.state import (
     PROFILES,
     EditorState,
@@ -47,6 +56,12 @@ from scpstudio.engine.analysis import analyze_policy
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import parse_policy, to_minified
 from scpstudio.engine.text_patch import TextPatchError, patch_text
+from scpstudio.policies import selectors, services
+from scpstudio.policies.compare import compare as compare_versions
+from scpstudio.policies.compare import text_diff
+from scpstudio.policies.rules import PolicyInputError
+from scpstudio.policies.services import VersionConflict
+from scpstudio.policies.views import render_comparison
 
 PAGE_IDS_JSON = json.dumps(ids.page_ids())
 
@@ -62,8 +77,11 @@ class HtmxHttpRequest(HttpRequest):
 def editor(request: HtmxHttpRequest) -> HttpResponse:
     catalog = catalog_snapshot()
     if request.method == "GET":
-        state = EditorState()
-        return _render(request, catalog, from_form_state(state), full=True)
+        opened = open_from_query(request)
+        if opened is None:
+            return _render(request, catalog, from_form_state(EditorState()), full=True)
+        editor_input, saved, message = opened
+        return _render(request, catalog, editor_input, full=True, message=message, saved=saved)
     try:
         data = _fields(request)
     except FormBodyError as exc:
@@ -299,8 +317,12 @@ def _render(
     full: bool = False,
     partial: str = "",
     message: str = "",
+    saved: SavedRef | None = None,
 ) -> HttpResponse:
     context = _context(request, catalog, editor_input, message)
+    if full:
+        # the saved policy the text belongs to: given when opened, else named by the form
+        context["saved"] = saved or _saved_from_form(request)
     return _respond(request, TEMPLATE if full else f"{TEMPLATE}#response-{partial}", context)
 
 
@@ -500,3 +522,173 @@ class _Lazy:
             self._value = self._make()
             self._done = True
         return self._value
+
+
+# -- Saving --------------------------------------------------------------------------------
+
+
+def _saved_from_form(request: HttpRequest) -> SavedRef | None:
+    """The saved policy the posted form names, if the person may still see it."""
+    if request.method != "POST":
+        return None
+    data = _fields(request)
+    try:
+        return saved_ref(request, data.get("saved_policy"), data.get("base_version"))
+    except (Http404, PermissionDenied):
+        return None
+
+
+@require_POST
+def save(request: HtmxHttpRequest) -> HttpResponse:
+    """Save the editor's text: a new policy, or a new version of the one it was opened from.
+
+    The text saved is the JSON exactly as shown (with the form's changes written into it).
+    Without an account the draft is kept in the session and comes back after logging in; a
+    save on top of a version that is no longer the latest is refused with both sides shown.
+    """
+    try:
+        data = _fields(request)
+    except FormBodyError as exc:
+        return _refused(exc)
+    catalog = catalog_snapshot()
+    editor_input = read_editor(data)
+    state = editor_input.state
+    fields = {
+        "json": editor_input.json_text,
+        "name": state.name,
+        "description": state.description,
+        "profile": state.profile,
+        "saved_policy": str(data.get("saved_policy", "")),
+        "base_version": str(data.get("base_version", "")),
+    }
+    if not request.user.is_authenticated:
+        keep_draft(request, fields)
+        back = reverse("editor:editor") + "?draft=1"
+        return HttpResponseRedirect(f"{reverse('login')}?next={quote(back)}")
+    saved = _saved_from_form(request)
+    as_new = str(data.get("op", "save")) == "save-new" or saved is None
+    note = str(data.get("save_message", ""))
+    try:
+        if as_new:
+            policy = services.create_policy(
+                owner=request.user,
+                name=state.name,
+                description=state.description,
+                profile=state.profile,
+                document=editor_input.json_text,
+                message=note,
+            )
+        else:
+            assert saved is not None
+            policy = selectors.policy_for(request.user, saved.id, edit=True)
+            services.save_version(
+                user=request.user,
+                policy=policy,
+                document=editor_input.json_text,
+                base_version=saved.base_version,
+                message=note,
+                name=state.name,
+                description=state.description,
+                profile=state.profile,
+            )
+    except PolicyInputError as exc:
+        response = _render(
+            request, catalog, editor_input, full=True, message=f"Not saved: {exc.message}"
+        )
+        response.status_code = 400
+        return response
+    except PermissionDenied as exc:
+        response = _render(request, catalog, editor_input, full=True, message=f"Not saved: {exc}")
+        response.status_code = 403
+        return response
+    except VersionConflict as exc:
+        return _conflict(request, exc, fields)
+    policy = selectors.policy_for(request.user, policy.pk)  # its version number now
+    url = reverse("editor:editor")
+    return HttpResponseRedirect(f"{url}?policy={policy.pk}&saved={policy.latest_version}")
+
+
+def _conflict(request: HttpRequest, exc: VersionConflict, fields: dict[str, str]) -> HttpResponse:
+    policy = selectors.policy_for(request.user, fields["saved_policy"])
+    latest = selectors.latest_version(policy)
+    rows, _ = text_diff(latest.document, fields["json"], f"version {latest.number}", "your text")
+    context = {
+        "policy": policy,
+        "base_version": exc.base_version,
+        "current_version": exc.current_version,
+        "latest_author": latest.author.get_username() if latest.author else "",
+        "latest_message": latest.message,
+        "text_rows": rows,
+        "draft_text": fields["json"],
+        "draft_name": fields["name"],
+        "draft_description": fields["description"],
+        "draft_profile": fields["profile"],
+    }
+    response = _respond(request, "policies/conflict.html", context)
+    response.status_code = 409
+    return response
+
+
+@require_POST
+def draft(request: HtmxHttpRequest) -> HttpResponse:
+    """Reopen a posted text (the conflict page's "reopen my text") in the editor, exactly
+    as it was typed, on top of the version it names."""
+    try:
+        data = _fields(request)
+    except FormBodyError as exc:
+        return _refused(exc)
+    fields = {
+        "json": str(data.get("json", "")),
+        "name": str(data.get("name", "")),
+        "description": str(data.get("description", "")),
+        "profile": str(data.get("profile", "")),
+        "saved_policy": str(data.get("policy", "")),
+        "base_version": str(data.get("base_version", "")),
+    }
+    editor_input, saved, message = open_posted_draft(request, fields)
+    return _render(
+        request, catalog_snapshot(), editor_input, full=True, message=message, saved=saved
+    )
+
+
+@require_POST
+def compare_draft(request: HtmxHttpRequest) -> HttpResponse:
+    """The editor's text against the version it was opened from, under the preview's
+    context: which APIs it newly blocks or unblocks, and the lines that changed."""
+    try:
+        data = _fields(request)
+    except FormBodyError as exc:
+        return _refused(exc)
+    catalog = catalog_snapshot()
+    editor_input = read_editor(data)
+    saved = _saved_from_form(request)
+    if saved is None:
+        message = "This text is not a saved policy yet: save it first, then compare its versions."
+        response = _render(request, catalog, editor_input, full=True, message=message)
+        response.status_code = 400
+        return response
+    policy = selectors.policy_for(request.user, saved.id)
+    type_names = sorted({r.name for r in catalog.resource_types.values()})
+    preview_context, problems = read_context(data, type_names, catalog)
+    try:
+        found = compare_versions(
+            policy, saved.base_version, draft_text=editor_input.json_text, context=preview_context
+        )
+    except PolicyInputError as exc:
+        response = _render(request, catalog, editor_input, full=True, message=exc.message)
+        response.status_code = 400
+        return response
+    return render_comparison(request, policy, found, context_used=_context_words(preview_context))
+
+
+def _context_words(context: Any) -> str:
+    """`region cn-north-4, g:MFAPresent = true`: the context a comparison used, in words."""
+    used = context.to_json()
+    words = [f"region {used['region']}"] if used.get("region") else []
+    if used.get("account_id"):
+        words.append(f"account {used['account_id']}")
+    words += [f"{kind} id {rid}" for kind, rid in used.get("resource_ids", {}).items() if rid]
+    for key, values in used.get("keys", {}).items():
+        shown = ", ".join(map(str, values)) if isinstance(values, list) else str(values)
+        words.append(f"{key} = {shown}")
+    return "; ".join(words)

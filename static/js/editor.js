@@ -140,6 +140,7 @@
     var focused = document.activeElement && document.activeElement.id;
     var workspace = part("workspace");
     var json = part("json");
+    var jsonReadOnly = !!(json && json.readOnly);  // a version shown read only stays so
     if (redrawsForm && workspace) {
       workspace.inert = true;
       workspace.setAttribute("aria-busy", "true");
@@ -152,7 +153,7 @@
       var ws = part("workspace");
       var js = part("json");
       if (ws) { ws.inert = false; ws.removeAttribute("aria-busy"); }
-      if (js) { js.readOnly = false; js.removeAttribute("aria-busy"); }
+      if (js) { js.readOnly = jsonReadOnly; js.removeAttribute("aria-busy"); }
       var lost = !document.activeElement || document.activeElement === document.body;
       var back = focused && document.getElementById(focused);
       if (lost && back) back.focus({ preventScroll: true });
@@ -210,7 +211,7 @@
   function inJson(el) { return el && el.id === IDS.json; }
   function ownField(el) {
     return el && el.closest && el.closest("form[data-editor]") === form && !el.closest(".terraform-box") &&
-      !(el.classList && el.classList.contains("action-filter"));
+      !(el.classList && el.classList.contains("action-filter")) && !el.closest("[data-not-policy]");
   }
 
   document.addEventListener("input", function (event) {

@@ -1,0 +1,312 @@
+"""The policy library's pages: the list, one policy with its versions and settings,
+compare, delete, and the template gallery. Saving happens in the editor (editor:save).
+
+Every page gets its policy through `selectors.policy_for`, as the API does: a policy the
+person may not see answers 404, one they may only read refuses changes with a sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from scpstudio.engine.profiles import PROFILES
+from scpstudio.policies import selectors, services
+from scpstudio.policies.compare import compare as compare_versions
+from scpstudio.policies.library_templates import policy_templates
+from scpstudio.policies.models import Policy
+from scpstudio.policies.rules import PolicyInputError
+
+OUTCOME_LABELS = {
+    "allowed": "Allowed",
+    "denied": "Denied",
+    "not_allowed": "Not allowed",
+    "conditional": "Conditional",
+}
+SEVERITIES = [
+    ("error", "Error"),
+    ("security_warning", "Security warning"),
+    ("warning", "Warning"),
+    ("suggestion", "Suggestion"),
+    (selectors.SEVERITY_NONE, "No findings"),
+]
+SORTS = [
+    ("-updated", "Last changed first"),
+    ("updated", "Last changed last"),
+    ("name", "Name A–Z"),
+    ("-name", "Name Z–A"),
+]
+
+
+def _profile_label(profile: str) -> str:
+    found = PROFILES.get(profile)
+    return found.label if found is not None else profile
+
+
+def _open_url(policy: Policy) -> str:
+    return f"{reverse('editor:editor')}?policy={policy.pk}"
+
+
+@login_required
+@require_GET
+def policy_list(request: HttpRequest) -> HttpResponse:
+    q = str(request.GET.get("q", ""))[:200]
+    profile = str(request.GET.get("profile", ""))
+    severity = str(request.GET.get("severity", ""))
+    sort = str(request.GET.get("sort", selectors.DEFAULT_ORDER))
+    problem = ""
+    if profile and profile not in PROFILES:
+        problem, profile = f"There is no profile “{profile[:40]}”; showing every profile.", ""
+    if severity and severity not in {value for value, _ in SEVERITIES}:
+        problem, severity = f"There is no severity “{severity[:40]}”; showing every one.", ""
+    if sort not in selectors.ORDERINGS:
+        sort = selectors.DEFAULT_ORDER
+    filters = selectors.PolicyFilters(q=q, profile=profile, severity=severity, order=sort)
+    rows = [
+        {
+            "name": p.name,
+            "description": p.description,
+            "profile_label": _profile_label(p.profile),
+            "worst_severity": p.worst_severity,
+            "version": p.latest_version,
+            "updated_at": p.updated_at,
+            "mine": p.is_owner,  # type: ignore[attr-defined]
+            "owner": p.owner.get_username(),
+            "access": "can edit" if p.can_edit else "read only",  # type: ignore[attr-defined]
+            "open_url": _open_url(p),
+            "detail_url": reverse("policies:detail", args=[p.pk]),
+        }
+        for p in selectors.policy_list(request.user, filters)[:500]
+    ]
+    return render(
+        request,
+        "policies/list.html",
+        {
+            "nav": "policies",
+            "rows": rows,
+            "q": q,
+            "profile": profile,
+            "severity": severity,
+            "sort": sort,
+            "filtered": bool(q or profile or severity),
+            "profiles": [(name, p.label) for name, p in PROFILES.items()],
+            "severities": SEVERITIES,
+            "sorts": SORTS,
+            "problem": problem,
+        },
+    )
+
+
+def _detail(
+    request: HttpRequest, policy: Policy, *, message: str = "", problem: str = "", status: int = 200
+) -> HttpResponse:
+    versions = [
+        {
+            "number": v.number,
+            "created_at": v.created_at,
+            "author_name": v.author.get_username() if v.author else "(deleted user)",
+            "message": v.message,
+            "worst_severity": v.worst_severity,
+            "size": v.size,
+        }
+        for v in selectors.version_list(policy)
+    ]
+    mine = bool(policy.is_owner)  # type: ignore[attr-defined]
+    context = {
+        "nav": "policies",
+        "policy": policy,
+        "versions": versions,
+        "mine": mine,
+        "can_edit": bool(policy.can_edit),  # type: ignore[attr-defined]
+        "shares": list(selectors.policy_shares(policy)) if mine else [],
+        "profile_label": _profile_label(policy.profile),
+        "open_url": _open_url(policy),
+        "message": message,
+        "problem": problem,
+        "form_name": request.POST.get("name", "") if problem else "",
+        "form_description": request.POST.get("description", "") if problem else "",
+    }
+    return render(request, "policies/detail.html", context, status=status)
+
+
+_DONE = {
+    "renamed": "Name and description saved.",
+    "restored": "Restored: the old text is now the latest version.",
+    "shared": "Sharing updated.",
+    "duplicated": "This is the copy; the original is unchanged.",
+}
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = selectors.policy_for(request.user, pk)
+    return _detail(request, policy, message=_DONE.get(str(request.GET.get("done", "")), ""))
+
+
+def _back(policy: Policy, done: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{reverse('policies:detail', args=[policy.pk])}?done={done}")
+
+
+@login_required
+@require_POST
+def rename(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = selectors.policy_for(request.user, pk)
+    try:
+        services.update_policy_details(
+            user=request.user,
+            policy=policy,
+            name=request.POST.get("name", ""),
+            description=request.POST.get("description", ""),
+        )
+    except (PolicyInputError, PermissionDenied) as exc:
+        return _detail(request, policy, problem=_sentence(exc), status=400)
+    return _back(policy, "renamed")
+
+
+@login_required
+@require_POST
+def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = selectors.policy_for(request.user, pk)
+    try:
+        copy = services.duplicate_policy(user=request.user, policy=policy)
+    except (PolicyInputError, PermissionDenied) as exc:
+        return _detail(request, policy, problem=_sentence(exc), status=400)
+    return _back(copy, "duplicated")
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    policy = selectors.policy_for(request.user, pk)
+    try:
+        services.restore_version(user=request.user, policy=policy, number=number)
+    except (PolicyInputError, PermissionDenied) as exc:
+        return _detail(request, policy, problem=_sentence(exc), status=403)
+    except services.VersionConflict as exc:  # someone saved between the read and the write
+        return _detail(request, policy, problem=exc.message, status=409)
+    return _back(policy, "restored")
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = selectors.policy_for(request.user, pk, own=True)
+    username = str(request.POST.get("username", "")).strip()[:150]
+    access = str(request.POST.get("access", "read"))
+    try:
+        if access == "none":
+            services.unshare_policy(user=request.user, policy=policy, with_user=username)
+        else:
+            services.share_policy(
+                user=request.user, policy=policy, with_user=username, can_edit=access == "edit"
+            )
+    except (PolicyInputError, Http404) as exc:
+        return _detail(request, policy, problem=_sentence(exc), status=400)
+    return _back(policy, "shared")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = selectors.policy_for(request.user, pk, own=True)
+    if request.method == "POST":
+        services.delete_policy(user=request.user, policy=policy)
+        return HttpResponseRedirect(reverse("policies:list"))
+    return render(
+        request,
+        "policies/confirm_delete.html",
+        {
+            "nav": "policies",
+            "policy": policy,
+            "version_count": policy.latest_version,
+            "share_count": selectors.policy_shares(policy).count(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two versions: `?from=N&to=M` (to defaults to the latest)."""
+    policy = selectors.policy_for(request.user, pk)
+    try:
+        found = compare_versions(policy, request.GET.get("from"), request.GET.get("to") or None)
+    except PolicyInputError as exc:
+        return _detail(request, policy, problem=_sentence(exc), status=400)
+    return render_comparison(request, policy, found)
+
+
+def render_comparison(
+    request: HttpRequest, policy: Policy, found: Any, *, context_used: str = ""
+) -> HttpResponse:
+    """The compare page for a comparison (also used by the editor for its draft)."""
+    apis = [
+        {
+            "method": c.method,
+            "path": c.path,
+            "before": c.before.value,
+            "after": c.after.value,
+            "before_label": OUTCOME_LABELS.get(c.before.value, c.before.value),
+            "after_label": OUTCOME_LABELS.get(c.after.value, c.after.value),
+            "decided_by": _decided_by(c),
+        }
+        for c in found.apis
+    ]
+    to_label = "your draft" if found.to_number is None else f"version {found.to_number}"
+    return render(
+        request,
+        "policies/compare.html",
+        {
+            "nav": "policies",
+            "policy": policy,
+            "from_label": f"Version {found.from_number}",
+            "to_label": to_label,
+            "apis": apis,
+            "text_rows": found.rows if found.text_changed else [],
+            "changed_lines": sum(1 for r in found.rows if r.kind != "same"),
+            "problem": found.problem,
+            "context_used": context_used,
+        },
+    )
+
+
+def _decided_by(change: Any) -> str:
+    """ "statement “Sid” (after)": which statement makes the new (or old) outcome."""
+    d = change.decided_by
+    if d is None:
+        return ""
+    if d.policy == "FullAccess":
+        where = "FullAccess"
+    elif d.statement is not None:
+        where = f"statement “{d.sid}”" if d.sid else f"statement #{d.statement + 1}"
+    else:
+        where = d.policy or ""
+    side = "before" if change.decided_by_side == "before" else "now"
+    return f"{d.action}: {where} ({side})" if where else d.action
+
+
+@require_GET
+def templates(request: HttpRequest) -> HttpResponse:
+    rows = [
+        {
+            "slug": t.slug,
+            "title": t.title,
+            "explanation": t.explanation,
+            "profile_label": _profile_label(t.profile),
+            "document": t.document,
+        }
+        for t in policy_templates()
+    ]
+    return render(request, "policies/templates.html", {"nav": "templates", "templates": rows})
+
+
+def _sentence(exc: Exception) -> str:
+    message = getattr(exc, "message", None)
+    return str(message) if isinstance(message, str) and message else str(exc)

@@ -1,0 +1,217 @@
+"""Saving from the editor: a new policy, a new version, a save refused because another
+was saved first (nothing overwritten, nothing typed lost), a draft kept across a login,
+versions shown read only, and the draft compared with its version."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from scpstudio.policies import services
+from scpstudio.policies.models import Policy
+from tests.editor.helpers import form_fields, read_page, shown_json
+from tests.policies.library import deny, make_user, policy_text
+
+pytestmark = pytest.mark.django_db
+
+# spacing, key order and a scalar Action kept exactly as written
+ODD_TEXT = (
+    '{"Statement": [ {"Resource":"*", "Effect":"Deny","Action":"ims:images:share"}],'
+    '\n  "Version":"5.0"}'
+)
+
+
+def _typed(client: Client, text: str, url: str = "/editor/", **extra: Any) -> dict[str, Any]:
+    """The editor's form as a browser posts it after the person typed `text` in the JSON."""
+    page = client.get(url)
+    assert page.status_code == 200
+    fields: dict[str, Any] = form_fields(page)
+    fields.update(json=text, source="json", **extra)
+    return fields
+
+
+def _save(client: Client, fields: dict[str, Any], op: str = "save") -> Any:
+    return client.post("/editor/save/", {**fields, "op": op})
+
+
+def test_anonymous_save_keeps_the_draft_through_the_login(client: Client) -> None:
+    make_user("alice")
+    response = _save(client, _typed(client, ODD_TEXT, name="my-guardrail"))
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/editor/%3Fdraft%3D1"
+    login = client.post(
+        "/accounts/login/",
+        {"username": "alice", "password": "pw-alice-123", "next": "/editor/?draft=1"},
+    )
+    assert login["Location"] == "/editor/?draft=1"
+    back = client.get("/editor/?draft=1")
+    assert shown_json(back) == ODD_TEXT
+    assert "nothing you typed was lost" in back.content.decode()
+    assert form_fields(back)["name"] == ["my-guardrail"]
+    assert not Policy.objects.exists()  # nothing saved until they press Save again
+
+
+def test_save_new_then_reopen_byte_for_byte(client: Client) -> None:
+    alice = make_user("alice")
+    client.force_login(alice)
+    fields = _typed(client, ODD_TEXT, name="deny share", description="first try")
+    response = _save(client, {**fields, "save_message": "start"})
+    policy = Policy.objects.get(owner=alice)
+    assert response.status_code == 302
+    assert response["Location"] == f"/editor/?policy={policy.pk}&saved=1"
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert "Saved as version 1." in body
+    assert shown_json(page) == ODD_TEXT
+    assert policy.versions.get().document == ODD_TEXT
+    assert policy.versions.get().message == "start"
+    assert form_fields(page)["saved_policy"] == [str(policy.pk)]
+    assert form_fields(page)["base_version"] == ["1"]
+    assert "Save as version 2" in body
+
+
+def test_save_on_top_makes_version_two(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
+    client.force_login(alice)
+    changed = ODD_TEXT.replace("ims:images:share", "ims:images:delete")
+    fields = _typed(client, changed, url=f"/editor/?policy={policy.pk}")
+    assert fields["base_version"] == ["1"]
+    response = _save(client, fields)
+    assert response["Location"] == f"/editor/?policy={policy.pk}&saved=2"
+    policy.refresh_from_db()
+    assert policy.latest_version == 2
+    assert policy.versions.get(number=2).document == changed
+    assert policy.versions.get(number=1).document == ODD_TEXT  # history untouched
+
+
+def test_two_people_save_the_same_version_the_second_gets_a_conflict(client: Client) -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    policy = services.create_policy(owner=alice, name="shared", document=ODD_TEXT)
+    services.share_policy(user=alice, policy=policy, with_user=bob, can_edit=True)
+    other = Client()
+    client.force_login(alice)
+    other.force_login(bob)
+    mine = _typed(
+        client, policy_text(deny(["ims:images:delete"])), url=f"/editor/?policy={policy.pk}"
+    )
+    bobs_text = policy_text(deny(["ims:images:export"]))
+    theirs = _typed(other, bobs_text, url=f"/editor/?policy={policy.pk}")
+    assert _save(client, mine).status_code == 302
+
+    refused = _save(other, theirs)
+
+    assert refused.status_code == 409
+    body = refused.content.decode()
+    assert "You edited version 1" in body and "now at version 2" in body
+    assert "ims:images:export" in body and "ims:images:delete" in body  # both sides
+    policy.refresh_from_db()
+    assert policy.latest_version == 2
+    assert policy.versions.get(number=2).document == mine["json"]
+    # reopen Bob's text as a draft on top of version 2: exactly as typed
+    reopen = other.post(
+        "/editor/draft/",
+        {
+            "policy": policy.pk,
+            "base_version": 2,
+            "json": bobs_text,
+            "name": "shared",
+            "profile": "scp",
+        },
+    )
+    assert reopen.status_code == 200
+    assert shown_json(reopen) == bobs_text
+    assert form_fields(reopen)["base_version"] == ["2"]
+    # and saving it now makes version 3
+    again = _save(other, {**form_fields(reopen), "source": "json"})
+    assert again.status_code == 302
+    policy.refresh_from_db()
+    assert policy.versions.get(number=3).document == bobs_text
+
+
+def test_a_name_against_the_rule_is_refused_and_the_text_stays(client: Client) -> None:
+    client.force_login(make_user("alice"))
+    response = _save(client, _typed(client, ODD_TEXT, name=" bad/name"))
+    assert response.status_code == 400
+    assert "Not saved:" in response.content.decode()
+    assert shown_json(response) == ODD_TEXT
+    assert not Policy.objects.exists()
+
+
+def test_a_reader_cannot_save_a_version_but_can_save_a_copy(client: Client) -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
+    services.share_policy(user=alice, policy=policy, with_user=bob, can_edit=False)
+    client.force_login(bob)
+    page = client.get(f"/editor/?policy={policy.pk}")
+    assert "Save as version" not in page.content.decode()
+    refused = _save(client, _typed(client, ODD_TEXT, url=f"/editor/?policy={policy.pk}"))
+    assert refused.status_code == 403
+    assert Policy.objects.get(pk=policy.pk).latest_version == 1
+    copy = _save(
+        client,
+        _typed(client, ODD_TEXT, url=f"/editor/?policy={policy.pk}", name="mine"),
+        op="save-new",
+    )
+    assert copy.status_code == 302
+    assert Policy.objects.get(owner=bob).versions.get().document == ODD_TEXT
+
+
+def test_someone_elses_private_policy_is_not_found_in_the_editor(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
+    client.force_login(make_user("mallory"))
+    assert client.get(f"/editor/?policy={policy.pk}").status_code == 404
+    assert client.get(f"/editor/?policy={policy.pk}&version=1").status_code == 404
+    fields = _typed(client, "{}", saved_policy=str(policy.pk), base_version="1")
+    response = _save(client, fields)
+    # the form's policy is not theirs: saved as their own new policy, never into Alice's
+    assert Policy.objects.get(pk=policy.pk).latest_version == 1
+    assert response.status_code in (302, 400)
+
+
+def test_an_old_version_is_shown_read_only_with_restore(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
+    services.save_version(user=alice, policy=policy, document="{}", base_version=1)
+    client.force_login(alice)
+    page = client.get(f"/editor/?policy={policy.pk}&version=1")
+    body = page.content.decode()
+    assert shown_json(page) == ODD_TEXT
+    assert "read only" in body and "Restore this version" in body
+    reader = read_page(page)
+    assert reader.textareas["json"] == ODD_TEXT
+    assert "readonly" in body.split('name="json"', 1)[1].split(">", 1)[0]
+
+
+def test_a_template_opens_as_a_new_draft(client: Client) -> None:
+    from scpstudio.policies.library_templates import policy_templates
+
+    for template in policy_templates():
+        page = client.get(f"/editor/?template={template.slug}")
+        assert page.status_code == 200
+        assert shown_json(page) == template.document
+        assert "saved_policy" not in form_fields(page)
+    assert client.get("/editor/?template=no-such-thing").status_code == 404
+
+
+def test_compare_the_draft_with_its_version_under_the_context(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(
+        owner=alice, name="p", document=policy_text(deny(["ims:images:list"]))
+    )
+    client.force_login(alice)
+    draft = policy_text(deny(["ims:images:list", "ims:images:get"]))
+    fields = _typed(client, draft, url=f"/editor/?policy={policy.pk}", ctx_region="cn-north-4")
+    response = client.post("/editor/compare/", {**fields, "op": "compare"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Version 1 → your draft" in body
+    # the dependency: sharing an image needs ims:images:get too
+    assert "/v2/images/{image_id}/members" in body
+    assert "region cn-north-4" in body
+    assert Policy.objects.get(pk=policy.pk).latest_version == 1  # comparing saves nothing
+    assert json.loads(draft)  # the draft itself is JSON
