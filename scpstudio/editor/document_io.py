@@ -62,13 +62,20 @@ def from_form_state(state: EditorState) -> EditorInput:
     return EditorInput(state, "form", parsed.text or "", parsed=parsed)
 
 
+def textarea_text(value: object) -> str:
+    """A text box's content as the page holds it. A browser submitting a form sends the
+    line breaks of a textarea as CRLF (HTML's rule), while the box itself, and every
+    request editor.js sends, holds LF: the text saved or downloaded is the one shown."""
+    return str(value if value is not None else "").replace("\r\n", "\n")
+
+
 def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
     """The request's policy: the JSON as typed when it leads, else the JSON with the
     form's changes written into it."""
     state = state_from_form(data)
-    json_text = str(data.get("json", ""))[: MAX_JSON_CHARS + 1]
+    json_text = textarea_text(data.get("json", ""))[: MAX_JSON_CHARS + 1]
     if op == "json" or data.get("source") == "json":
-        base = str(data.get("json_base", ""))
+        base = textarea_text(data.get("json_base", ""))
         typed = json_text
         if base and base != json_text:
             json_text = carry_form_changes(json_text, base, state)

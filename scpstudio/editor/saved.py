@@ -13,7 +13,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from scpstudio.editor.document_io import EditorInput, from_json_text
+from scpstudio.editor.document_io import EditorInput, from_json_text, textarea_text
 from scpstudio.editor.state import EditorState
 from scpstudio.engine.profiles import PROFILES
 from scpstudio.policies import selectors
@@ -137,7 +137,7 @@ def _from_draft(
     if draft.get("saved_policy"):
         ref = saved_ref(request, draft.get("saved_policy"), draft.get("base_version"))
     message = "Your draft is back: nothing you typed was lost. It is not saved yet."
-    return from_json_text(str(draft.get("json", "")), meta), ref, message
+    return from_json_text(textarea_text(draft.get("json", "")), meta), ref, message
 
 
 def _number(value: Any) -> int | None:

@@ -34,6 +34,7 @@ from scpstudio.editor.document_io import (
     read_editor,
     slug,
     terraform_snippet,
+    textarea_text,
 )
 from scpstudio.editor.form_body import FormBodyError, posted_form
 from scpstudio.editor.html import finding_id
@@ -464,7 +465,7 @@ def import_policy(request: HtmxHttpRequest) -> HttpResponse:
         return _refused(exc)
     catalog = catalog_snapshot()
     upload = request.FILES.get("import_file")
-    text = str(request.POST.get("import_text", ""))
+    text = textarea_text(request.POST.get("import_text", ""))
     message = ""
     name = str(request.POST.get("name", ""))[:200]
     if upload is not None and not name:

@@ -62,6 +62,7 @@
   var IDS = JSON.parse(form.dataset.ids || "{}");
   function part(name) { return document.getElementById(IDS[name]); }
   var url = form.getAttribute("action");
+  var source = form.querySelector("[data-request-source]") || form;
   var queue = [];
   var sending = false;
   var timers = { check: null, json: null };
@@ -181,8 +182,11 @@
       if (idle()) document.dispatchEvent(new CustomEvent("editor:idle"));
       pump();
     };
+    // Sent from an element inside the form, not from the form: htmx would send a request
+    // from the form to the formaction of the button last clicked or focused there (Save,
+    // Download). The form's fields go along all the same (htmx reads the closest form).
     htmx.ajax("POST", url, {
-      source: form, values: values, target: "#" + CSS.escape(IDS.analysis), swap: "outerHTML"
+      source: source, values: values, target: "#" + CSS.escape(IDS.analysis), swap: "outerHTML"
     }).then(done, done);
   }
 
@@ -281,7 +285,7 @@
     if (hidden) hidden.value = chosen.value;
   });
   document.addEventListener("htmx:configRequest", function (event) {
-    if (event.detail.elt !== form || event.detail.path !== url) return;
+    if (event.detail.elt !== source || event.detail.path !== url) return;
     var params = event.detail.parameters;
     // Tell the server what the page shows now, so that it leaves out what would be
     // redrawn the same: finding slots by their fingerprint, and the preview table.

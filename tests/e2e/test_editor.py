@@ -562,8 +562,29 @@ def test_download_and_copy_give_the_json_text_as_shown(live_server, page: Page, 
     path = tmp_path / "policy.json"
     download_info.value.save_as(path)
 
-    assert path.read_text() == shown
+    # bytes, not text: a browser posts a textarea's line breaks as CRLF
+    assert path.read_bytes() == shown.encode()
     assert shown == written.replace('{"Resource"', '{"Sid": "Kept", "Resource"')
+
+
+def test_download_right_after_typing_posts_once_and_holds_the_typing(
+    live_server, page: Page, tmp_path
+):
+    """Clicked within a keystroke's delay: the keystroke's request goes to the editor (not
+    to the button's formaction), then the download holds what was typed."""
+    page.goto(f"{live_server.url}/editor/")
+    _idle(page)
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.locator("#json").fill('{"Version": "5.0", "Statement": []}')
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download JSON").click()
+    path = tmp_path / "policy.json"
+    download_info.value.save_as(path)
+    assert path.read_bytes() == b'{"Version": "5.0", "Statement": []}'
+    assert [u for u in posts if u.endswith("/editor/export/")] == [
+        f"{live_server.url}/editor/export/"
+    ]
 
 
 def test_focus_moved_out_of_the_form_during_an_answer_stays_there(live_server, page: Page):
