@@ -223,6 +223,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name for a choice set that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeEnum": "scpstudio.policies.library_serializers.OUTCOME_CHOICES",
+        "SeverityEnum": "scpstudio.policies.library_serializers.SEVERITY_CHOICES",
+    },
 }
 
 LOGGING = {

@@ -153,9 +153,9 @@ def text_diff(
     """Side-by-side rows and a unified diff of two texts, line by line (lines end at
     "\\n" only, so a U+2028 inside a JSON string does not split one)."""
     a, b = _LINE.findall(before), _LINE.findall(after)
+    opcodes = line_opcodes(a, b)
     rows: list[TextRow] = []
-    matcher = difflib.SequenceMatcher(None, a, b)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             rows.extend(
                 TextRow("same", i + 1, _bare(a[i]), j + 1, _bare(b[j]))
@@ -163,31 +163,91 @@ def text_diff(
             )
             continue
         paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
-        for k in range(paired):
-            rows.append(
-                TextRow("changed", i1 + k + 1, _bare(a[i1 + k]), j1 + k + 1, _bare(b[j1 + k]))
-            )
+        rows.extend(
+            TextRow("changed", i1 + k + 1, _bare(a[i1 + k]), j1 + k + 1, _bare(b[j1 + k]))
+            for k in range(paired)
+        )
         rows.extend(
             TextRow("removed", i + 1, _bare(a[i]), None, None) for i in range(i1 + paired, i2)
         )
         rows.extend(
             TextRow("added", None, None, j + 1, _bare(b[j])) for j in range(j1 + paired, j2)
         )
-    unified = "".join(
-        difflib.unified_diff(_ended(a), _ended(b), before_name, after_name, lineterm="\n")
-    )
-    return tuple(rows), unified
+    return tuple(rows), _unified(a, b, opcodes, before_name, after_name)
+
+
+# Past this many line pairs between the first and the last difference, difflib's matching
+# (quadratic on hostile text: 30,000 alternating lines take half a minute) gives way to
+# one block replaced. A policy within the 5,120-character quota is far below it.
+MAX_MATCHED_PAIRS = 4_000_000
+Opcode = tuple[str, int, int, int, int]
+
+
+def line_opcodes(a: list[str], b: list[str]) -> list[Opcode]:
+    """difflib's opcodes for two lists of lines, in bounded time."""
+    head = 0
+    while head < len(a) and head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    a_end, b_end = len(a) - tail, len(b) - tail
+    if (a_end - head) * (b_end - head) <= MAX_MATCHED_PAIRS:
+        middle = difflib.SequenceMatcher(None, a[head:a_end], b[head:b_end], autojunk=False)
+        inner = [
+            (tag, i1 + head, i2 + head, j1 + head, j2 + head)
+            for tag, i1, i2, j1, j2 in middle.get_opcodes()
+        ]
+    else:
+        inner = [("replace", head, a_end, head, b_end)]
+    ops: list[Opcode] = [("equal", 0, head, 0, head)] if head else []
+    ops += [op for op in inner if op[1] != op[2] or op[3] != op[4]]
+    if tail:
+        ops.append(("equal", a_end, len(a), b_end, len(b)))
+    merged: list[Opcode] = []
+    for op in ops:  # neighbouring equal runs (prefix, matcher's edges, suffix) become one
+        if merged and op[0] == "equal" and merged[-1][0] == "equal":
+            merged[-1] = ("equal", merged[-1][1], op[2], merged[-1][3], op[4])
+        else:
+            merged.append(op)
+    return merged
+
+
+def _unified(a: list[str], b: list[str], opcodes: list[Opcode], old: str, new: str) -> str:
+    """A unified diff (three lines of context) written from `opcodes`."""
+    if not any(op[0] != "equal" for op in opcodes):
+        return ""
+    matcher = difflib.SequenceMatcher(None, (), ())
+    matcher.opcodes = list(opcodes)  # the matcher only groups what was matched above
+    out = [f"--- {old}\n", f"+++ {new}\n"]
+    for group in matcher.get_grouped_opcodes(3):
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        out.append(f"@@ -{_range(i1, i2)} +{_range(j1, j2)} @@\n")
+        for tag, x1, x2, y1, y2 in group:
+            if tag == "equal":
+                out.extend(" " + line for line in _ended(a[x1:x2], x2 == len(a)))
+                continue
+            out.extend("-" + line for line in _ended(a[x1:x2], x2 == len(a)))
+            out.extend("+" + line for line in _ended(b[y1:y2], y2 == len(b)))
+    return "".join(out)
+
+
+def _range(start: int, stop: int) -> str:
+    length = stop - start
+    first = start + 1 if length else start
+    return str(first) if length == 1 else f"{first},{length}"
+
+
+def _ended(lines: list[str], at_end: bool) -> list[str]:
+    """Each line with its newline; the text's last line marked when it has none."""
+    out = list(lines)
+    if at_end and out and not out[-1].endswith("\n"):
+        out[-1] += "\n\\ No newline at end of file\n"
+    return out
 
 
 def _bare(line: str) -> str:
     return line[:-1] if line.endswith("\n") else line
-
-
-def _ended(lines: list[str]) -> list[str]:
-    """Lines for `unified_diff`, the last one marked when the text has no final newline."""
-    if lines and not lines[-1].endswith("\n"):
-        return [*lines[:-1], lines[-1] + "\n\\ No newline at end of file\n"]
-    return lines
 
 
 def _version(policy: Policy, number: Any, field: str) -> PolicyVersion:

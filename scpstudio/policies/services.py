@@ -129,7 +129,7 @@ def save_version(
     """A new version of `policy`, if `base_version` is still its latest version; otherwise
     `VersionConflict` and nothing changes. Name, description and profile change with it
     when given."""
-    base = _base(base_version)
+    base = base_version_number(base_version)
     document = clean_document(document)
     message = clean_message(message)
     changes: dict[str, Any] = {}
@@ -341,7 +341,8 @@ def _name_taken(owner: Any, name: str, actor: Any = None) -> PolicyInputError:
     return PolicyInputError(f'{whose} a policy named "{name}"; choose another name.', "name")
 
 
-def _base(value: Any) -> int:
+def base_version_number(value: Any) -> int:
+    """`base_version` as sent, checked: a version number, or PolicyInputError."""
     number = _whole(value)
     if number is None:
         raise PolicyInputError(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scpstudio.policies import services
 from scpstudio.policies.compare import compare, text_diff
@@ -154,3 +158,80 @@ def test_what_cannot_be_compared_is_a_sentence_naming_the_field(two_versions, kw
 
     assert caught.value.field == field
     assert caught.value.message.endswith(".")
+
+
+def _apply(unified: str, before: str) -> str:
+    """The unified diff applied to `before` (what `patch` would do)."""
+    old = re.findall(r"[^\n]*\n|[^\n]+", before)
+    lines = unified.split("\n")[2:]
+    out: list[str] = []
+    at = 0
+    k = 0
+    while k < len(lines) and lines[k]:
+        start = int(re.match(r"@@ -(\d+)", lines[k])[1])
+        length = re.match(r"@@ -\d+(?:,(\d+))?", lines[k])[1]
+        begin = start - 1 if length != "0" else start
+        out.extend(old[at:begin])
+        at = begin
+        k += 1
+        while k < len(lines) and lines[k] and not lines[k].startswith("@@"):
+            tag, text = lines[k][0], lines[k][1:] + "\n"
+            if k + 1 < len(lines) and lines[k + 1] == "\\ No newline at end of file":
+                text = text[:-1]
+                k += 1
+            if tag in " -":
+                at += 1
+            if tag in " +":
+                out.append(text)
+            k += 1
+    out.extend(old[at:])
+    return "".join(out)
+
+
+texts = st.lists(st.sampled_from(["a", "b", "c", "{", "}", ""]), max_size=30).map("\n".join)
+
+
+@given(before=texts, after=texts)
+def test_rows_hold_both_texts_and_the_unified_diff_turns_one_into_the_other(before, after):
+    rows, unified = text_diff(before, after, "one", "two")
+
+    assert "".join(r.before + "\n" for r in rows if r.before is not None) == _lines(before)
+    assert "".join(r.after + "\n" for r in rows if r.after is not None) == _lines(after)
+    assert _apply(unified, before) == after
+    assert (unified == "") == (before == after)
+
+
+def _lines(text: str) -> str:
+    return "".join(line if line.endswith("\n") else line + "\n" for line in _split(text))
+
+
+def _split(text: str) -> list[str]:
+    return re.findall(r"[^\n]*\n|[^\n]+", text)
+
+
+def test_hostile_text_is_diffed_in_bounded_time(deadline):
+    # alternating lines defeat difflib's matching: 30,000 of them took half a minute
+    before = "\n".join(str(i) if i % 2 else "a" for i in range(30_000))
+    after = "\n".join(str(i) if i % 3 else "a" for i in range(30_000))
+
+    with deadline(5):
+        rows, unified = text_diff(before, after, "one", "two")
+
+    assert "".join(r.after + "\n" for r in rows if r.after is not None) == after + "\n"
+    assert _apply(unified, before) == after
+
+
+@pytest.mark.parametrize(
+    "before, after",
+    [("", "a\n"), ("a\n", ""), ("a\nb\nc\n", "a\nB\nc\n"), ("1\n2\n3\n4\n5\n6\n7\n8\n", "1\n8\n")],
+)
+def test_the_unified_diff_reads_as_difflib_writes_it(before, after):
+    import difflib
+
+    expected = "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True), after.splitlines(keepends=True), "one", "two"
+        )
+    )
+
+    assert text_diff(before, after, "one", "two")[1] == expected

@@ -1,0 +1,51 @@
+"""The guardrail templates as REST: public, read-only, the data file's content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from scpstudio.policies.api_library import ERRORS, LibraryApi
+from scpstudio.policies.library_serializers import (
+    TemplateAnswerSerializer,
+    TemplatePageSerializer,
+)
+from scpstudio.policies.library_templates import policy_template, policy_templates
+
+
+class TemplateApi(LibraryApi):
+    """Templates need no account, like the catalog."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+
+class TemplateListApi(TemplateApi):
+    @extend_schema(
+        operation_id="library_template_list",
+        tags=["library"],
+        summary="Templates for common guardrails",
+        responses={200: TemplatePageSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        templates = [t.to_json() for t in policy_templates()]
+        return Response({"count": len(templates), "results": templates})
+
+
+class TemplateDetailApi(TemplateApi):
+    @extend_schema(
+        operation_id="library_template_get",
+        tags=["library"],
+        summary="One template by its slug",
+        responses={200: TemplateAnswerSerializer, 404: ERRORS[404]},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        template = policy_template(slug)
+        if template is None:
+            raise exceptions.NotFound("There is no template with that slug.")
+        return Response(template.to_json())
