@@ -178,3 +178,15 @@ def test_the_template_gallery(client: Client) -> None:
     for t in templates:
         assert t.title in body
         assert f"/editor/?template={t.slug}" in body
+
+
+def test_the_detail_page_downloads_exactly_what_was_saved(client: Client, people) -> None:
+    client.force_login(people["alice"])
+    own = people["own"]
+    page = client.get(f"/policies/{own.pk}/").content.decode()
+    link = f"/api/v1/policies/{own.pk}/export?format=json"
+    assert link in page
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response.content == LIST_DENIED.encode()
+    assert "attachment" in response.get("Content-Disposition", "")
