@@ -118,3 +118,28 @@ def test_a_stale_save_is_refused_and_the_text_comes_back(live_server, browser: B
     second.get_by_role("button", name="Save as version 3").click()
     expect(second.locator(".editor-message")).to_contain_text("Saved as version 3.")
     assert Policy.objects.get(pk=policy.pk).versions.get(number=3).document == mine
+
+
+def test_at_390_the_library_pages_fit_the_width(live_server, page: Page):
+    alice = make_user("alice")
+    long_text = (
+        '{"Version": "5.0", "Statement": [{"Sid": "AVeryLongStatementNameThatRunsOnAndOn", '
+        '"Effect": "Deny", "Action": ["ims:images:share", "ims:images:delete"], "Resource": "*"}]}'
+    )
+    policy = services.create_policy(
+        owner=alice, name="a long policy name for a narrow phone screen", document=long_text
+    )
+    services.save_version(user=alice, policy=policy, document=long_text + "\n", base_version=1)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    _log_in(page, "alice")
+    for path in (
+        "/policies/",
+        f"/policies/{policy.pk}/",
+        f"/policies/{policy.pk}/compare/?from=1&to=2",
+        f"/policies/{policy.pk}/delete/",
+        "/policies/templates/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
