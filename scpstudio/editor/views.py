@@ -78,6 +78,9 @@ class HtmxHttpRequest(HttpRequest):
 def editor(request: HtmxHttpRequest) -> HttpResponse:
     catalog = catalog_snapshot()
     if request.method == "GET":
+        if request.GET.get("policy") and not request.user.is_authenticated:
+            # a link to a saved policy: log in first, then come back to it
+            return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
         opened = open_from_query(request)
         if opened is None:
             return _render(request, catalog, from_form_state(EditorState()), full=True)

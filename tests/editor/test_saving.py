@@ -215,3 +215,13 @@ def test_compare_the_draft_with_its_version_under_the_context(client: Client) ->
     assert "region cn-north-4" in body
     assert Policy.objects.get(pk=policy.pk).latest_version == 1  # comparing saves nothing
     assert json.loads(draft)  # the draft itself is JSON
+
+
+def test_a_link_to_a_saved_policy_asks_for_a_login_first(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
+    response = client.get(f"/editor/?policy={policy.pk}&version=1")
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/accounts/login/?next=/editor/%3Fpolicy%3D{policy.pk}%26version%3D1"
+    )
