@@ -3,8 +3,6 @@ the exports (JSON, Terraform). No view logic, no templates."""
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,8 +20,6 @@ from scpstudio.engine.document import (
     ParseResult,
     parse_policy,
     pretty_parsed,
-    to_minified,
-    to_pretty,
 )
 from scpstudio.engine.limits import MAX_CONTEXT_CHARS, MAX_POLICY_CHARS
 from scpstudio.engine.operators import INVALID, prepare_value
@@ -246,61 +242,8 @@ _A_TYPE = {
 # -- exports -------------------------------------------------------------------------------------
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def escape_surrogates(text: str) -> str:
-    """JSON text with lone surrogates (decoded from `\\ud800`-style escapes) written back as
-    escapes: they are not characters, and no UTF-8 file or response can hold them."""
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-
-
-def export_text(value: Any, *, minified: bool) -> str:
-    text = to_minified(value) if minified else to_pretty(value) + "\n"
-    return escape_surrogates(text)
-
-
-def slug(name: str) -> str:
-    text = re.sub(r"[^A-Za-z0-9_-]+", "_", name.strip()).strip("_").lower()
-    return text[:64] or "scp"
-
-
-# JSON escapes HCL does not have (`\b`, `\f`), when not themselves escaped backslashes.
-_JSON_ONLY_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\([bf])")
-
-
-def _hcl_text(json_text: str) -> str:
-    """JSON text as HCL source: same strings, with HCL's template sequences escaped."""
-    text = escape_surrogates(json_text)
-    text = _JSON_ONLY_ESCAPE.sub(
-        lambda m: m.group(1) + ("\\u0008" if m.group(2) == "b" else "\\u000c"), text
-    )
-    return text.replace("${", "$${").replace("%{", "%%{")
-
-
-def _hcl_string(text: str) -> str:
-    return _hcl_text(json.dumps(text, ensure_ascii=False))
-
-
-def _terraform_label(name: str) -> str:
-    """A resource name Terraform accepts: it must start with a letter or an underscore."""
-    label = slug(name)
-    return label if re.match(r"[A-Za-z_]", label) else f"scp_{label}"
-
-
-def terraform_snippet(value: Any, *, name: str, description: str) -> str:
-    """A `huaweicloud_organizations_policy` resource whose content is the policy."""
-    body = _hcl_text(to_pretty(value))
-    # split on "\n" only: `splitlines` also breaks at U+2028 and friends inside strings
-    body = "\n".join("  " + line if i else line for i, line in enumerate(body.split("\n")))
-    return (
-        f'resource "huaweicloud_organizations_policy" "{_terraform_label(name)}" {{\n'
-        f"  name        = {_hcl_string(name or 'scp')}\n"
-        f'  type        = "service_control_policy"\n'
-        f"  description = {_hcl_string(description)}\n"
-        f"  content     = jsonencode({body})\n"
-        "}\n"
-    )
+# The exports themselves are the engine's (scpstudio/engine/export.py): the library's export
+# and the editor's write the same bytes.
 
 
 def document_for_export(editor: EditorInput) -> tuple[Any | None, str]:

@@ -121,6 +121,9 @@ def _arrange_statements(
     items = node.items if isinstance(node, JsonArray) else [node]
     if list(origin) == list(range(len(items))):
         return text
+    if any(k is not None and not 0 <= k < len(items) for k in origin):
+        # the form names a statement the text does not hold (a hand-made request)
+        raise CannotMerge("the form's statements do not match the text's")
     document = state_to_document(after)["Statement"]
     pieces = [
         text[items[k].start : items[k].end]

@@ -25,15 +25,11 @@ from scpstudio.editor import ids
 from scpstudio.editor.document_io import (
     EditorInput,
     document_for_export,
-    escape_surrogates,
-    export_text,
     from_form_edit,
     from_form_state,
     from_json_text,
     read_context,
     read_editor,
-    slug,
-    terraform_snippet,
     textarea_text,
 )
 from scpstudio.editor.form_body import FormBodyError, posted_form
@@ -56,6 +52,7 @@ from scpstudio.editor.state import (
 from scpstudio.engine.analysis import analyze_policy
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import parse_policy, to_minified
+from scpstudio.engine.export import escape_surrogates, export_text, slug, terraform_snippet
 from scpstudio.engine.text_patch import TextPatchError, patch_text
 from scpstudio.policies import selectors, services
 from scpstudio.policies.compare import compare as compare_versions

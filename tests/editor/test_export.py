@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from scpstudio.editor.document_io import terraform_snippet
 from scpstudio.engine.document import to_minified
+from scpstudio.engine.export import terraform_snippet
 from tests.editor.helpers import EDITOR, form_fields, shown_document, shown_json
 
 pytestmark = pytest.mark.django_db

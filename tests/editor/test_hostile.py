@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.editor.helpers import EDITOR, HTMX
+from tests.editor.helpers import EDITOR, HTMX, shown_document
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +108,24 @@ def test_any_op_with_any_form_body_ends_with_200_or_400(client, deadline, op, fi
         response = client.post(EDITOR, {**fields, "op": op}, **headers)
 
     assert response.status_code in (200, 400), (op, fields, response.status_code)
+
+
+@pytest.mark.django_db
+def test_a_form_naming_more_statements_than_its_text_is_written_whole(client):
+    """A hand-made request whose form holds two statements while its JSON text holds one,
+    moving the second up: the text cannot take the move, so the form is written whole
+    (it was an IndexError, a 500, found by the fuzz suite)."""
+    text = json.dumps(
+        {
+            "Version": "5.0",
+            "Statement": [{"Effect": "Deny", "Action": ["ims:images:share"], "Resource": "*"}],
+        }
+    )
+    form = {"profile": "scp", "statement_count": "2", "source": "form", "json": text, "op": "up-1"}
+    for i, action in enumerate(["ims:images:share", "ims:images:get"]):
+        form |= {f"s{i}-effect": "Deny", f"s{i}-service": "ims", f"s{i}-actions": action}
+        form[f"s{i}-resource_mode"] = "all"
+    response = client.post("/editor/", form)
+    assert response.status_code == 200
+    shown = shown_document(response)
+    assert [s["Action"] for s in shown["Statement"]] == [["ims:images:get"], ["ims:images:share"]]

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import given
 from hypothesis import strategies as st
 
-from scpstudio.editor import document_io
 from scpstudio.engine.export import export_text, slug, terraform_label, terraform_snippet
 
 POLICY = {
@@ -49,13 +47,3 @@ def test_names_become_file_names_and_terraform_labels():
 
 
 text = st.text(max_size=40)
-
-
-@given(sid=text, name=text, description=text)
-def test_the_editor_writes_the_same_terraform(sid, name, description):
-    document = {"Version": "5.0", "Statement": [{"Sid": sid, "Effect": "Deny", "Action": [sid]}]}
-
-    ours = terraform_snippet(document, name=name, description=description)
-
-    assert ours == document_io.terraform_snippet(document, name=name, description=description)
-    assert slug(name) == document_io.slug(name)
