@@ -19,6 +19,7 @@ from catalog.models import (
     Action,
     Api,
     ConditionKey,
+    Region,
     ResourceType,
     Service,
 )
@@ -27,6 +28,7 @@ from catalog.selectors import (
     action_list,
     api_list,
     condition_key_list,
+    region_list,
     resource_type_list,
     service_detail_list,
     service_list,
@@ -38,6 +40,7 @@ from catalog.serializers import (
     ApiSerializer,
     ConditionKeyFilterSerializer,
     ConditionKeySerializer,
+    RegionSerializer,
     ResourceTypeSerializer,
     ServiceDetailSerializer,
     ServiceFilterSerializer,
@@ -161,3 +164,13 @@ class ApiListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[Api]:
         return api_list(filters=_filters(ApiFilterSerializer, self.request))
+
+
+class RegionListApi(generics.ListAPIView):
+    """The regions URNs may name (`ims:<region>:...`), sorted by id; the URN builder offers them."""
+
+    pagination_class = CatalogPagination
+    serializer_class = RegionSerializer
+
+    def get_queryset(self) -> QuerySet[Region]:
+        return region_list()

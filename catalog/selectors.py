@@ -20,6 +20,7 @@ from catalog.models import (
     ConditionKey,
     Dependency,
     ImportDraft,
+    Region,
     ResourceType,
     Service,
 )
@@ -33,10 +34,15 @@ Filters = dict[str, Any]
 
 
 def catalog_export(
-    *, services: list[str] | None = None, global_keys: bool = True
+    *, services: list[str] | None = None, global_keys: bool = True, regions: bool | None = None
 ) -> dict[str, Any]:
-    """The catalog in our JSON format, sorted so that two exports compare equal."""
+    """The catalog in our JSON format, sorted so that two exports compare equal.
+
+    The regions are part of a whole export (`services` None) unless `regions` says otherwise.
+    """
     doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    if regions if regions is not None else services is None:
+        doc["regions"] = [{"id": r.region_id, "name": r.name} for r in region_list()]
     if global_keys:
         doc["global_condition_keys"] = [
             {
@@ -288,6 +294,10 @@ def api_list(*, filters: Filters) -> QuerySet[Api]:
             Exists(ApiAction.objects.filter(api=OuterRef("pk"), action_name=filters["action"]))
         )
     return qs.order_by("service__prefix", "path", "method")
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.order_by("region_id")
 
 
 def import_draft_get(*, user: Any, sha256: str) -> ImportDraft | None:

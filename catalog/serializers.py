@@ -15,6 +15,7 @@ from catalog.models import (
     ApiAction,
     ConditionKey,
     Dependency,
+    Region,
     ResourceType,
     Service,
 )
@@ -266,3 +267,13 @@ class ApiSerializer(serializers.ModelSerializer):
     class Meta:
         model = Api
         fields = ["method", "path", "service", "actions"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    """A region a URN may name: `id` as URNs write it (`cn-north-4`), `name` as shown."""
+
+    id = serializers.CharField(source="region_id")
+
+    class Meta:
+        model = Region
+        fields = ["id", "name"]

@@ -105,11 +105,18 @@ def test_import_catalog_refuses_a_hostile_file_and_writes_nothing(files, kind):
     assert catalog_state() == before
 
 
-@pytest.mark.parametrize("kind", UNREADABLE)
+@pytest.mark.parametrize("kind", [k for k in UNREADABLE if k != "directory"])
 def test_import_catalog_says_which_file_it_cannot_read(files, kind):
     code, _, err = manage("import_catalog", files[kind])
 
     refused(code, err, f"cannot read {files[kind]}:")
+
+
+def test_import_catalog_of_a_folder_says_which_file_in_it_it_cannot_read(files):
+    # A folder stands for its files (issue #9); the first it cannot read is named.
+    code, _, err = manage("import_catalog", files["directory"])
+
+    refused(code, err, f"cannot read {files['directory']}/")
 
 
 def test_import_catalog_refuses_a_file_name_holding_a_nul_byte():

@@ -86,6 +86,10 @@ class Code(StrEnum):
     FORANYVALUE_WITH_SINGLE_VALUED_KEY = "FORANYVALUE_WITH_SINGLE_VALUED_KEY"
     DENY_BREAKS_DEPENDENT_APIS = "DENY_BREAKS_DEPENDENT_APIS"
     MISSING_DEPENDENCY = "MISSING_DEPENDENCY"
+    # regions in URNs: Huawei's MISSING_URN_REGION, and AWS's names with URN for ARN
+    INVALID_URN_REGION = "INVALID_URN_REGION"
+    MISSING_URN_REGION = "MISSING_URN_REGION"
+    UNKNOWN_URN_REGION = "UNKNOWN_URN_REGION"
 
     @property
     def severity(self) -> Severity:
@@ -168,6 +172,9 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.FORANYVALUE_WITH_SINGLE_VALUED_KEY: (_G, "ForAnyValue on a single-valued key"),
     Code.DENY_BREAKS_DEPENDENT_APIS: (_G, "A Deny also blocks APIs that depend on the action"),
     Code.MISSING_DEPENDENCY: (_G, "An Allow grants an action but not its dependency"),
+    Code.INVALID_URN_REGION: (_E, "A URN's region part cannot be a region id"),
+    Code.MISSING_URN_REGION: (_E, "A URN of a regional service has an empty region"),
+    Code.UNKNOWN_URN_REGION: (_W, "A URN names a region the catalog does not list"),
 }
 SEVERITY: dict[Code, Severity] = {code: sev for code, (sev, _) in _TABLE.items()}
 TITLE: dict[Code, str] = {code: title for code, (_, title) in _TABLE.items()}

@@ -7,16 +7,20 @@ to it; it is fine that some resources do not apply to some actions (§3).
 from __future__ import annotations
 
 import difflib
+import re
 
-from scpstudio.engine.catalog import Action
+from scpstudio.engine.catalog import REGION_RE, Action
 from scpstudio.engine.document import JsonNode
-from scpstudio.engine.findings import Code, Fix, pointer
+from scpstudio.engine.findings import Code, Finding, Fix, Span, pointer
 from scpstudio.engine.policy import Statement
 from scpstudio.engine.report import Report, quote
 from scpstudio.engine.validate_actions import check_element_pair, element_items
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
 URN_SHAPE = "service:region:account-id:resource-type:resource-path"
+# A region pattern: what a region id holds (catalog.REGION_RE), and `*` and `?`.
+REGION_PATTERN_RE = re.compile(r"[a-z0-9*?-]+")
+REGION_EXAMPLE = "cn-north-4"
 
 
 def check_resources(report: Report, statement: Statement) -> None:
@@ -97,6 +101,8 @@ def check_urn(
             node,
         )
         return None
+    if not _check_region(report, text, node, path, parts):
+        return None
     catalog = report.catalog
     if (
         catalog.service(service) is not None
@@ -115,6 +121,99 @@ def check_urn(
         )
         return None
     return tuple(parts)
+
+
+def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: list[str]) -> bool:
+    """Report a region part that can never match; False when the URN is in error.
+
+    Whether a service's URNs need a region is read from the catalog's URN patterns, so a
+    global service (`cdn::<account-id>:...`) may leave it empty. Wildcards are allowed.
+    """
+    service, region, _account, rtype, _rest = parts
+    catalog = report.catalog
+    if not region:
+        if catalog.is_regional(service, rtype) is not True:
+            return True
+        _add(
+            report,
+            Code.MISSING_URN_REGION,
+            f"The URN {quote(text)} has an empty region, but {service} is a regional service "
+            f"(its URNs are {_pattern_of(report, service, rtype)}); Huawei refuses it. Write "
+            f"a region such as {REGION_EXAMPLE}, or * for any region.",
+            path,
+            _region_span(report, text, node, len(service) + 1, len(region)),
+        )
+        return False
+    wildcard = has_wildcard(region)
+    if not (REGION_PATTERN_RE if wildcard else REGION_RE).fullmatch(region):
+        start = len(service) + 2
+        guess = "-".join(re.split(r"[\s_.]+", region.strip())).lower()
+        suggestions = _close_regions(report, guess) or (
+            (guess,) if REGION_RE.fullmatch(guess) else ()
+        )
+        _add(
+            report,
+            Code.INVALID_URN_REGION,
+            f"The region {quote(region)} (characters {start}-{start + len(region) - 1} of the "
+            f"URN {quote(text)}) cannot be a region id: those are lower-case words and a "
+            f"number joined by hyphens, like {REGION_EXAMPLE}. A URN with it never matches.",
+            path,
+            _region_span(report, text, node, len(service) + 1, len(region)),
+            suggestions=suggestions,
+        )
+        return False
+    known = catalog.regions
+    if known and not any(wildcard_match(region, r.id) for r in known):
+        what = "matches no region" if wildcard else "is not a region"
+        _add(
+            report,
+            Code.UNKNOWN_URN_REGION,
+            f"The region {quote(region)} {what} the catalog lists, so the URN {quote(text)} "
+            "may never match. Check the spelling, or add the region to the catalog.",
+            path,
+            _region_span(report, text, node, len(service) + 1, len(region)),
+            suggestions=() if wildcard else _close_regions(report, region),
+        )
+    return True
+
+
+def _add(
+    report: Report,
+    code: Code,
+    message: str,
+    path: str,
+    span: Span | None,
+    suggestions: tuple[str, ...] = (),
+) -> None:
+    report.findings.append(Finding(code, message, path, span, suggestions=suggestions))
+
+
+def _region_span(
+    report: Report, text: str, node: JsonNode, offset: int, length: int
+) -> Span | None:
+    """Where the region part stands in the text; the whole string when escapes hide it.
+
+    An empty region is shown by the two colons around it.
+    """
+    source = report.parse.text
+    if source is None or node.start < 0 or source[node.start + 1 : node.end - 1] != text:
+        return report.parse.span_of(node)
+    start = node.start + 1 + offset
+    if length == 0:
+        return report.parse.span(start - 1, start + 1)
+    return report.parse.span(start, start + length)
+
+
+def _close_regions(report: Report, region: str) -> tuple[str, ...]:
+    ids = [r.id for r in report.catalog.regions]
+    return tuple(difflib.get_close_matches(region.lower(), ids, n=3, cutoff=0.6))
+
+
+def _pattern_of(report: Report, service: str, rtype: str) -> str:
+    for r in report.catalog.resource_types_of_service(service):
+        if wildcard_match(rtype, r.name, ignore_case=True):
+            return r.urn_pattern
+    return f"{service}:<region>:..."
 
 
 def resource_applies(action: Action, parts: tuple[str, ...]) -> bool:
