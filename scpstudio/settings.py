@@ -170,10 +170,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# The admin's login is the only one. A login whose `next` is refused (another site) goes
-# to the app's home page rather than Django's default /accounts/profile/, which is no page.
-LOGIN_URL = "admin:login"
+# One login page for people and the admin alike (/accounts/login/). A login whose `next`
+# is refused (another site) goes to the app's home page rather than Django's default
+# /accounts/profile/, which is no page; logging out lands there too.
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

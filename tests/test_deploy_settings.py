@@ -46,7 +46,8 @@ def readme_production_environment() -> dict[str, str]:
 def settings_under(monkeypatch, env: dict[str, str]) -> ModuleType:
     """A fresh copy of scpstudio/settings.py, read under exactly these DJANGO_ variables."""
     for name in list(os.environ):
-        if name.startswith("DJANGO_"):
+        # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' (tests/e2e/conftest.py), not a setting
+        if name.startswith("DJANGO_") and name != "DJANGO_ALLOW_ASYNC_UNSAFE":
             monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)

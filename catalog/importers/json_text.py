@@ -16,6 +16,12 @@ from typing import Any
 # Outside strings, only brackets and digit runs matter: a string is skipped whole.
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]|\d+')
 MAX_DIGITS = 100
+# \ud800-\udfff written as an escape, not itself escaped, and not one of a valid pair
+_LONE_SURROGATE = re.compile(
+    r"(?<!\\)(?:\\\\)*\\u(?:d[89ab][0-9a-f]{2}(?!\\ud[c-f][0-9a-f]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2}\\u)d[c-f][0-9a-f]{2})",
+    re.IGNORECASE,
+)
 
 
 class JsonTextError(ValueError):
@@ -61,6 +67,13 @@ def load_json(text: str, *, max_depth: int, depth_hint: str = "") -> Any:
     `depth_hint` ends the sentence about depth, e.g. "; a catalog file needs about 7".
     """
     _check_shape(text, max_depth, depth_hint)
+    lone = _LONE_SURROGATE.search(text)
+    if lone is not None:
+        # an escape of half a character: no page, database or file can hold it
+        raise JsonTextError(
+            f"the JSON holds {lone.group()}, half of a character (a lone surrogate escape)",
+            _line_at(text, lone.start()),
+        )
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except JsonTextError:

@@ -231,6 +231,10 @@ class PreviewRowView:
     def label(self) -> str:
         return OUTCOME_LABELS.get(self.outcome, self.outcome)
 
+    @property
+    def block_id(self) -> str:
+        return ids.statement_block(self.statement) if self.statement is not None else ""
+
 
 def _row_view(row: Any) -> PreviewRowView:
     d = row.decided_by

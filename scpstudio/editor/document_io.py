@@ -17,6 +17,7 @@ from scpstudio.editor.state import (
     state_to_document,
 )
 from scpstudio.editor.text_sync import CannotMerge, identity, merge_form
+from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import (
     ParseResult,
     parse_policy,
@@ -24,7 +25,8 @@ from scpstudio.engine.document import (
     to_minified,
     to_pretty,
 )
-from scpstudio.engine.limits import MAX_POLICY_CHARS
+from scpstudio.engine.limits import MAX_CONTEXT_CHARS, MAX_POLICY_CHARS
+from scpstudio.engine.operators import INVALID, prepare_value
 from scpstudio.engine.preview import PreviewContext
 
 MAX_JSON_CHARS = MAX_POLICY_CHARS
@@ -85,13 +87,17 @@ def from_form_edit(text: str, after: EditorState, origin: list[int | None]) -> E
     Without a text that the form can show (none was sent, or it does not parse), the
     form's policy is written whole.
     """
-    before = form_of_text(text, after)
-    if before is None:
+    parsed = _parsed_if_fit(text)
+    before = _form_of(parsed, after) if parsed is not None else None
+    if parsed is None or before is None:
         return from_form_state(after)
     try:
-        merged = merge_form(text, before, after, origin)
+        merged = merge_form(text, before, after, origin, parsed=parsed, current=before)
     except CannotMerge:
         return from_form_state(after)
+    if merged == text:
+        # most keystrokes change nothing the text holds (a context field): one parse
+        return EditorInput(after, "form", text, parsed=parsed)
     return EditorInput(after, "form", merged, parsed=parse_policy(merged))
 
 
@@ -113,11 +119,18 @@ def carry_form_changes(text: str, base: str, form: EditorState) -> str:
 
 def form_of_text(text: str, meta: EditorState) -> EditorState | None:
     """The form that shows this text, or None when it cannot show it."""
+    parsed = _parsed_if_fit(text)
+    return _form_of(parsed, meta) if parsed is not None else None
+
+
+def _parsed_if_fit(text: str) -> ParseResult | None:
     if not text.strip() or len(text) > MAX_JSON_CHARS:
         return None
     parsed = parse_policy(text)
-    if not parsed.ok or parsed.has_duplicates:
-        return None
+    return parsed if parsed.ok and not parsed.has_duplicates else None
+
+
+def _form_of(parsed: ParseResult, meta: EditorState) -> EditorState | None:
     try:
         return state_from_document(
             parsed.value(), name=meta.name, description=meta.description, profile=meta.profile
@@ -156,32 +169,71 @@ def from_json_text(text: str, meta: EditorState) -> EditorInput:
 
 
 def read_context(
-    data: MultiValueMapping, resource_types: list[str]
+    data: MultiValueMapping, resource_types: list[str], catalog: Catalog | None = None
 ) -> tuple[PreviewContext, list[str]]:
-    """The preview context from the panel's fields, and sentences about lines it skipped."""
+    """The preview context from the panel's fields, and a sentence for each line that
+    cannot say what it means: not `key=value`, a key the catalog does not know, a value
+    that cannot be of the key's type (such a value decides nothing)."""
     problems = []
     keys: dict[str, list[str]] = {}
-    lines = str(data.get("ctx_keys", "")).splitlines()[:MAX_CONTEXT_LINES]
-    for number, line in enumerate(lines, start=1):
+    lines = str(data.get("ctx_keys", "")).splitlines()
+    if len(lines) > MAX_CONTEXT_LINES:
+        problems.append(
+            f"Only the first {MAX_CONTEXT_LINES} context lines are read; "
+            f"{len(lines) - MAX_CONTEXT_LINES} more were left out."
+        )
+    for number, line in enumerate(lines[:MAX_CONTEXT_LINES], start=1):
         if not line.strip():
             continue
         key, sep, values = line.partition("=")
         if not sep or not key.strip():
-            problems.append(f"Context line {number} is not key=value: {line.strip()[:80]!r}.")
+            problems.append(
+                f"Context line {number} is not key=value: {line.strip()[:80]!r}; it is left out."
+            )
             continue
-        keys[key.strip()] = [v.strip() for v in values.split(",") if v.strip()]
+        key = key.strip()
+        given = [v.strip() for v in values.split(",") if v.strip()]
+        keys[key] = given
+        if catalog is not None:
+            problems += _context_line_problems(catalog, number, key, given)
     ids = {}
     for name in resource_types:
         value = str(data.get(f"ctx_rid_{name}", "")).strip()
         if value:
-            ids[name] = value[:200]
+            ids[name] = value[:MAX_CONTEXT_CHARS]
     context = PreviewContext(
-        region=str(data.get("ctx_region", "")).strip()[:64] or None,
-        account_id=str(data.get("ctx_account", "")).strip()[:64] or None,
+        region=str(data.get("ctx_region", "")).strip()[:MAX_CONTEXT_CHARS] or None,
+        account_id=str(data.get("ctx_account", "")).strip()[:MAX_CONTEXT_CHARS] or None,
         resource_ids=ids,
         keys=keys,
     )
     return context, problems
+
+
+def _context_line_problems(catalog: Catalog, number: int, key: str, values: list[str]) -> list[str]:
+    found = catalog.condition_key(key)
+    if found is None:
+        return [
+            f"Context line {number}: {key[:80]} is not a condition key the catalog knows, so "
+            "no condition reads it (check its spelling)."
+        ]
+    family = found.value_type
+    wrong = [v for v in values if prepare_value(family, v) is INVALID]
+    if not wrong or family not in ("number", "date", "boolean", "ip"):
+        return []
+    shown = ", ".join(repr(v[:40]) for v in wrong[:3])
+    return [
+        f"Context line {number}: {key} takes {_A_TYPE.get(family, family)}; {shown} "
+        f"{'is not one' if len(wrong) == 1 else 'are not'}, so it decides nothing."
+    ]
+
+
+_A_TYPE = {
+    "number": "a number",
+    "date": "an ISO 8601 date-time",
+    "boolean": "true or false",
+    "ip": "an IP address or CIDR range",
+}
 
 
 # -- exports -------------------------------------------------------------------------------------

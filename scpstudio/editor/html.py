@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
+from scpstudio.editor import ids
 from scpstudio.engine.findings import Code, Finding, Fix
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ def _e(value: object) -> str:
 def _button(op: str, label: str, urls: Urls, *, button_id: str) -> str:
     """A button that sends its op (editor.js queues it; a plain submit without JS)."""
     return (
-        f'<button id="{_e(button_id)}" type="submit" name="op" value="{op}" class="fix">'
+        f'<button id="{_e(button_id)}" type="submit" name="op" value="{op}" class="fix" '
+        f'data-focus="{ids.FOCUS_AFTER_FIX}">'
         f"{_e(label)}</button>"
     )
 
@@ -84,7 +86,8 @@ def finding_id(f: Finding) -> str:
 def _choice_buttons(k: int, f: Finding, urls: Urls) -> str:
     fid = finding_id(f)
     return "".join(
-        " " + _button(f"use-{k}-{n}_{fid}", describe_fix(c), urls, button_id=f"op-use-{k}-{n}")
+        " "
+        + _button(f"use-{k}-{n}_{fid}", describe_fix(c), urls, button_id=ids.button(f"use-{k}-{n}"))
         for n, c in enumerate(f.choices)
     )
 
@@ -106,11 +109,13 @@ def inline_finding(k: int, f: Finding, urls: Urls) -> str:
     ]
     if f.fix is not None:
         parts.append(
-            " " + _button(f"fix-{k}-{finding_id(f)}", "Fix", urls, button_id=f"op-fix-{k}")
+            " " + _button(f"fix-{k}-{finding_id(f)}", "Fix", urls, button_id=ids.button(f"fix-{k}"))
         )
     parts.append(_choice_buttons(k, f, urls))
     if f.code is Code.POLICY_SIZE_NEEDS_MINIFYING:
-        parts.append(" " + _button("minify", "Minify the JSON", urls, button_id="op-minify-slot"))
+        parts.append(
+            " " + _button("minify", "Minify the JSON", urls, button_id=ids.button("minify-slot"))
+        )
     parts.append("</p>")
     return "".join(parts)
 
@@ -164,7 +169,9 @@ def finding_item(k: int, f: Finding, urls: Urls) -> str:
         parts.append(f'  <span class="suggest">Did you mean {meant}?</span>\n')
     if f.fix is not None:
         fix_op = f"fix-{k}-{finding_id(f)}"
-        parts.append("  " + _button(fix_op, "Fix", urls, button_id=f"op-fix-{k}-list") + "\n")
+        parts.append(
+            "  " + _button(fix_op, "Fix", urls, button_id=ids.button(f"fix-{k}-list")) + "\n"
+        )
     parts.append("</li>\n")
     return "".join(parts)
 
@@ -234,9 +241,8 @@ def action_picker(st: StatementView, urls: Urls) -> SafeString:
         parts.append(
             f'\n      <fieldset class="level">\n        <legend>{label} <span class="badge">'
             f"{group.chosen_count}/{len(group.actions)}</span></legend>\n        "
-            f'<button id="op-{op}" type="submit" name="op" value="{op}" class="link" '
-            f'hx-vals=\'{{"op": "{op}"}}\' hx-post="{_e(urls.editor)}" '
-            f'hx-target="#workspace" hx-swap="outerHTML">all {_e(group.label.lower())} actions'
+            f'<button id="{ids.button(op)}" type="submit" name="op" value="{op}" class="link">'
+            f"all {_e(group.label.lower())} actions"
             '</button>\n        <ul class="plain">'
         )
         for action, chosen in group.actions:

@@ -54,3 +54,51 @@ def statement_of_field(field_id: str | None) -> int | None:
     """`s3-service`, `s3-c0-key`, `picker-3` -> 3; None for fields outside statements."""
     m = _FIELD_STATEMENT.match(field_id or "")
     return int(m.group(1)) if m else None
+
+
+# -- The page's fixed parts, and the buttons ---------------------------------------------
+
+PROFILE = "profile"  # the rule profile select: the import form takes its value
+PREVIEW_ROWS = "preview-rows"  # the preview table, kept when its digest has not changed
+STATEMENT_SPANS = "statement-spans"  # where each statement's text lies in the JSON
+
+
+def page_ids() -> dict[str, str]:
+    """The ids editor.js and workspace.js look up, written on the form as `data-ids`."""
+    return {
+        "form": FORM,
+        "workspace": WORKSPACE,
+        "analysis": ANALYSIS,
+        "json": JSON,
+        "message": MESSAGE,
+        "status": STATUS,
+        "profile": PROFILE,
+        "previewRows": PREVIEW_ROWS,
+        "statementSpans": STATEMENT_SPANS,
+    }
+
+
+def button(op: str) -> str:
+    """`op-up-2`: the id of the button that sends `op`."""
+    return f"op-{op}"
+
+
+def add_condition_button(statement: int) -> str:
+    return button(f"add-condition-{statement}")
+
+
+def focus_after_move(statement: int, direction: str) -> str:
+    """Where the focus goes once statement `statement` has moved `direction` ("up"/"down"):
+    the same button of the statement where it now is, or its other one at an end."""
+    to = statement - 1 if direction == "up" else statement + 1
+    other = "down" if direction == "up" else "up"
+    return f"{button(f'{direction}-{to}')} {button(f'{other}-{to}')}"
+
+
+def focus_after_remove_condition(statement: int) -> str:
+    return add_condition_button(statement)
+
+
+# A fix, a choice and "minify" remove their own button: the message saying what was done
+# takes the focus.
+FOCUS_AFTER_FIX = MESSAGE

@@ -50,9 +50,11 @@ class ConditionView:
         if not self.key_template:
             return ""
         prefix = self.key_template.split("<", 1)[0]
-        return (
-            self.row.key[len(prefix) :] if self.row.key.lower().startswith(prefix.lower()) else ""
-        )
+        if not self.row.key.lower().startswith(prefix.lower()):
+            return ""
+        tag = self.row.key[len(prefix) :]
+        # the template's own placeholder (`<tag-key>`) is no tag: the field starts empty
+        return "" if tag.startswith("<") and tag.endswith(">") else tag
 
     @property
     def key_listed(self) -> bool:
@@ -107,3 +109,35 @@ class StatementView:
     @property
     def prefix(self) -> str:
         return ids.field_prefix(self.index)
+
+    @property
+    def block_id(self) -> str:
+        return ids.statement_block(self.index)
+
+    @property
+    def picker_id(self) -> str:
+        return ids.picker(self.index)
+
+    @property
+    def up_id(self) -> str:
+        return ids.button(f"up-{self.index}")
+
+    @property
+    def down_id(self) -> str:
+        return ids.button(f"down-{self.index}")
+
+    @property
+    def up_focus(self) -> str:
+        return ids.focus_after_move(self.index, "up") if self.index > 0 else ""
+
+    @property
+    def down_focus(self) -> str:
+        return "" if self.last else ids.focus_after_move(self.index, "down")
+
+    @property
+    def remove_id(self) -> str:
+        return ids.button(f"remove-statement-{self.index}")
+
+    @property
+    def add_condition_id(self) -> str:
+        return ids.add_condition_button(self.index)

@@ -45,27 +45,37 @@ def identity(state: EditorState) -> list[int | None]:
 
 
 def merge_form(
-    text: str, before: EditorState, after: EditorState, origin: Sequence[int | None]
+    text: str,
+    before: EditorState,
+    after: EditorState,
+    origin: Sequence[int | None],
+    *,
+    parsed: ParseResult | None = None,
+    current: EditorState | None = None,
 ) -> str:
     """`text` (whose form is `before`) changed to say what the form `after` says.
 
     `origin[i]` is the index in `before` of the statement that is now statement `i` of
     `after` (None for a new one), so that moves and removals keep each statement's text.
+    `parsed` and `current` (the text's parse and its form) spare reading the text again.
     """
-    parsed = parse_policy(text)
+    parsed = parsed or parse_policy(text)
     if not parsed.ok or not isinstance(parsed.root, JsonObject):
         raise CannotMerge("the JSON does not parse")
     if len(origin) != len(after.statements):
         raise CannotMerge("the statements do not line up")
-    try:
-        current = state_from_document(parsed.value())
-    except NotRepresentable as exc:
-        raise CannotMerge(str(exc)) from exc
+    if current is None:
+        try:
+            current = state_from_document(parsed.value())
+        except NotRepresentable as exc:
+            raise CannotMerge(str(exc)) from exc
     if len(current.statements) != len(before.statements):
         raise CannotMerge("the text and the form hold different statements")
     try:
-        text = _arrange_statements(parsed, after, origin)
-        single = _single_statement(text)
+        arranged = _arrange_statements(parsed, after, origin)
+        # a statement written as an object stays one; an arranged list is always a list
+        single = arranged is text and _single_statement(parsed)
+        text = arranged
         for i, k in enumerate(origin):
             if k is None:
                 continue
@@ -74,15 +84,16 @@ def merge_form(
                 before.statements[k], after.statements[i], base, current.statements[k]
             )
             for op, path, value, first in edits:
-                text = _apply(text, op, path, value, first)
+                text = _apply(text, op, path, value, first, parsed)
     except TextPatchError as exc:
         raise CannotMerge(str(exc)) from exc
     return text
 
 
-def _apply(text: str, op: str, path: str, value: Any, first: bool) -> str:
+def _apply(text: str, op: str, path: str, value: Any, first: bool, parsed: ParseResult) -> str:
     if op != "write":
-        return patch_text(text, op, path, value, first=first)
+        # the caller's parse serves while the text is still the one it read
+        return patch_text(text, op, path, value, first=first, parsed=parsed)
     # a whole list element written anew: one item stays a string where it was one
     member = member_of(parse_policy(text), path)
     if member is not None and isinstance(member.value, JsonScalar) and len(value) == 1:
@@ -90,8 +101,7 @@ def _apply(text: str, op: str, path: str, value: Any, first: bool) -> str:
     return patch_text(text, "add", path, value)
 
 
-def _single_statement(text: str) -> bool:
-    parsed = parse_policy(text)
+def _single_statement(parsed: ParseResult) -> bool:
     root = parsed.root
     member = root.get("Statement") if isinstance(root, JsonObject) else None
     return member is not None and isinstance(member.value, JsonObject)

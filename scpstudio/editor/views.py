@@ -4,6 +4,7 @@ is a plain submit and the whole page comes back."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -36,6 +37,7 @@ from scpstudio.editor.form_body import FormBodyError, posted_form
 from scpstudio.editor.html import finding_id
 from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
 from scpstudio.editor.state import (
+    PROFILES,
     EditorState,
     MultiValueMapping,
     keep_unfinished_rows,
@@ -45,6 +47,8 @@ from scpstudio.engine.analysis import analyze_policy
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import parse_policy, to_minified
 from scpstudio.engine.text_patch import TextPatchError, patch_text
+
+PAGE_IDS_JSON = json.dumps(ids.page_ids())
 
 TEMPLATE = "editor/editor.html"
 
@@ -85,7 +89,7 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
             return answer
     # The whole form, whichever element asked (a keystroke's own target is #analysis).
     response = _render(request, catalog, editor_input, partial="structure", message=message)
-    return _swap_into(response, "#workspace")
+    return _swap_into(response, f"#{ids.WORKSPACE}")
 
 
 def _swap_into(response: HttpResponse, target: str) -> HttpResponse:
@@ -185,7 +189,7 @@ def _render_changed_statements(
     if context is None:
         return None
     response = _respond(request, f"{TEMPLATE}#response-statements", context)
-    return _swap_into(response, "#analysis")
+    return _swap_into(response, f"#{ids.ANALYSIS}")
 
 
 def _changed_statements_context(
@@ -312,7 +316,7 @@ def _context(
     state = editor_input.state
     data = _fields(request)
     type_names = sorted({r.name for r in catalog.resource_types.values()})
-    preview_context, context_problems = read_context(data, type_names)
+    preview_context, context_problems = read_context(data, type_names, catalog)
     # FullAccess is on unless the editor's own checkbox was shown and left unticked.
     full_access = not data.get("full_access_shown") or bool(data.get("full_access"))
     analysis = analyze_policy(
@@ -376,6 +380,8 @@ def _context(
         "full_access": full_access,
         "message": message,
         "statement_spans": _statement_spans(analysis),
+        "ids": ids,
+        "page_ids_json": PAGE_IDS_JSON,
     }
 
 
@@ -438,6 +444,15 @@ def import_policy(request: HtmxHttpRequest) -> HttpResponse:
     upload = request.FILES.get("import_file")
     text = str(request.POST.get("import_text", ""))
     message = ""
+    name = str(request.POST.get("name", ""))[:200]
+    if upload is not None and not name:
+        name = policy_name_from_file(upload.name or "")
+    if upload is not None and (upload.name or "").lower().endswith((".tf", ".hcl", ".tfvars")):
+        message = (
+            "That is a Terraform file; the editor opens a JSON policy (a .json file, or the "
+            "text pasted). Copy the policy out of the resource's jsonencode(...) and paste it."
+        )
+        upload = None
     if upload is not None:
         if upload.size and upload.size > 1024 * 1024:
             message = "The file is larger than 1 MB; a policy is at most a few thousand characters."
@@ -449,16 +464,27 @@ def import_policy(request: HtmxHttpRequest) -> HttpResponse:
             except UnicodeDecodeError:
                 message = "The file is not UTF-8 text; save the policy as UTF-8 JSON and try again."
                 text = ""
-    meta = EditorState(
-        name=str(request.POST.get("name", ""))[:200],
-        profile=str(request.POST.get("profile", "scp")),
-    )
+    profile = str(request.POST.get("profile", "scp"))
+    meta = EditorState(name=name, profile=profile if profile in PROFILES else "scp")
     if not text.strip() and not message:
         message = "Paste a policy or choose a file to import."
     editor_input = from_json_text(text, meta) if text.strip() else from_form_state(EditorState())
     if text.strip() and not message:
         message = "Imported." if not editor_input.form_problem else ""
+    if editor_input.form_problem and text.strip() and text.lstrip()[:1] not in ("{", "["):
+        message = (
+            "That is not a JSON policy: the editor opens JSON like "
+            '{"Version": "5.0", "Statement": [...]}, pasted or as a .json file.'
+        )
     return _render(request, catalog, editor_input, full=True, message=message)
+
+
+def policy_name_from_file(filename: str) -> str:
+    """`deny-sharing.json` -> `deny-sharing`: the name a policy imported from a file keeps."""
+    stem = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
+    cleaned = "".join(c if c.isalnum() or c in "_- " else "-" for c in stem).strip(" -")
+    return cleaned[:64]
 
 
 class _Lazy:

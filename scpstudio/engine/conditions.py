@@ -1,6 +1,8 @@
 """One condition clause, decided in three values, and said in words.
 
-`None` stands for *unknown*: the request context did not say the key's value.
+`None` stands for *unknown*: the request context did not say the key's value, or what
+it says leaves the clause open (a value the operator cannot read, several values under
+an operator without ForAnyValue:/ForAllValues:, which no documentation decides).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from typing import Any
 from scpstudio.engine.operators import (
     FOR_ALL,
     FOR_ANY,
+    INVALID,
+    VALUE_FORMS,
     ParsedOperator,
     ValueMatcher,
     prepare_value,
@@ -67,14 +71,58 @@ def _evaluate(clause: Clause, parsed: ParsedOperator, values: Sequence[Any]) -> 
     matcher = clause.matcher
     if matcher is None:
         matcher = clause.matcher = ValueMatcher(spec, clause.prepared)
-    requested = [prepare_value(spec.family, v) for v in values]
-    matches = [matcher.matches(r) for r in requested]
+    negated = spec.negated
+    holds: list[Tri] = []
+    for v in values:
+        r = prepare_value(spec.family, v)
+        # a value the operator cannot read decides nothing, whichever way it would go
+        holds.append(None if r is INVALID else matcher.matches(r) != negated)
     if parsed.qualifier == FOR_ALL:
-        return all(not m for m in matches) if spec.negated else all(matches)
+        return _all(holds)
     if parsed.qualifier == FOR_ANY:
-        return any(not m for m in matches) if spec.negated else any(matches)
-    hit = any(matches)
-    return not hit if spec.negated else hit
+        return _any(holds)
+    if len(holds) == 1:
+        return holds[0]
+    # Several request values under a plain operator: Huawei documents nothing, AWS says the
+    # condition does not match, "any value" and "every value" are the other readings. Only
+    # what every reading says is certain: false when no value makes the clause hold.
+    return False if _any(holds) is False else None
+
+
+def _any(values: list[Tri]) -> Tri:
+    if any(v is True for v in values):
+        return True
+    return None if any(v is None for v in values) else False
+
+
+def _all(values: list[Tri]) -> Tri:
+    if any(v is False for v in values):
+        return False
+    return None if any(v is None for v in values) else True
+
+
+def why_open(clause: Clause, values: Sequence[Any] | None) -> str:
+    """Why a clause the request gave values for is still undecided, in words; "" when the
+    values are all the clause needs (or none were given)."""
+    parsed = clause.parsed
+    if parsed is None or not values or parsed.spec.family == "null":
+        return ""
+    family = parsed.spec.family
+    reasons = []
+    unread = [v for v in values if prepare_value(family, v) is INVALID]
+    if unread:
+        shown = "a value" if len(unread) == 1 else f"{len(unread)} values"
+        reasons.append(
+            f"{shown} given for {clause.key} cannot be read as {VALUE_FORMS[family]}, so "
+            "it decides nothing"
+        )
+    if parsed.qualifier is None and len(values) > 1:
+        reasons.append(
+            f"the request gives {clause.key} {len(values)} values and {clause.operator} has "
+            "no ForAnyValue: or ForAllValues:; Huawei does not document whether the "
+            "condition then matches (AWS: it does not)"
+        )
+    return "; ".join(reasons)
 
 
 _VERBS = {

@@ -62,6 +62,21 @@ class ResourceRef:
     def __str__(self) -> str:
         return ":".join("{?}" if p is None else p for p in self.parts)
 
+    @property
+    def known(self) -> bool:
+        return None not in self.parts
+
+    def in_words(self) -> str:
+        """`any region, any account, any image`, or what is known of each part."""
+        kind = self.type or "resource"
+        return ", ".join(
+            (
+                f"region {self.region}" if self.region is not None else "any region",
+                f"account {self.account}" if self.account is not None else "any account",
+                f"{kind} {self.id}" if self.id is not None else f"any {kind}",
+            )
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Request:

@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from scpstudio.engine.catalog import Action, Catalog
-from scpstudio.engine.conditions import Tri, describe_clause, evaluate_clause
+from scpstudio.engine.conditions import (
+    Tri,
+    describe_clause,
+    evaluate_clause,
+    holds_when_absent,
+    why_open,
+)
+from scpstudio.engine.context_values import typed_context
 from scpstudio.engine.decision import (
     ALLOWED,
     CONDITIONAL,
@@ -132,6 +139,20 @@ class _Subject:
         memo[key] = found
         return found
 
+    def may_lack(self, key: str) -> bool:
+        """Whether the request may not carry the key at all, whatever the context says:
+        an action the catalog does not define, with a key that belongs to actions (§4)."""
+        return self.catalog.action_carries_key(self.name, key) is None
+
+
+def clause_value(clause: Clause, subject: _Subject) -> Tri:
+    """The clause for this request; a given value counts only if the key is present, so
+    when presence is unknown both cases must agree."""
+    values = subject.values(clause.key)
+    result = evaluate_clause(clause, values)
+    unsure = result is not None and values and subject.may_lack(clause.key)
+    return None if unsure and evaluate_clause(clause, ()) is not result else result
+
 
 def default_resource(
     name: str,
@@ -160,7 +181,7 @@ def _applies(statement: Statement, subject: _Subject) -> Tri:
     if result is False:
         return False
     for clause in statement.clauses:
-        value = evaluate_clause(clause, subject.values(clause.key))
+        value = clause_value(clause, subject)
         if value is False:
             return False
         if value is None:
@@ -189,9 +210,8 @@ def _trace(
     resource_reason = _resource_reason(statement, subject.resource, resource)
     traces = []
     for clause in statement.clauses:
-        values = subject.values(clause.key)
-        result = evaluate_clause(clause, values)
-        text = clause_text(clause)
+        result = clause_value(clause, subject)
+        text = _open_clause_text(clause, subject) if result is None else clause_text(clause)
         traces.append(ConditionTrace(clause.operator, clause.key, clause.values, result, text))
     applies = _applies(statement, subject)
     return StatementTrace(
@@ -215,9 +235,24 @@ def _unknown_parts(statement: Statement, subject: _Subject) -> list[str]:
     if resource_part(statement, subject.resource) is None:
         parts.append(_resource_reason(statement, subject.resource, None))
     for clause in statement.clauses:
-        if evaluate_clause(clause, subject.values(clause.key)) is None:
-            parts.append(clause_text(clause))
+        if clause_value(clause, subject) is None:
+            parts.append(_open_clause_text(clause, subject))
     return parts
+
+
+def _open_clause_text(clause: Clause, subject: _Subject) -> str:
+    """An undecided clause in words, with what keeps it open besides an unknown value."""
+    values = subject.values(clause.key)
+    reasons = [why_open(clause, values)]
+    if subject.may_lack(clause.key):
+        absent = "holds" if holds_when_absent(clause) else "does not hold"
+        reasons.append(
+            f"only if a request for {subject.name} carries {clause.key}: the catalog does "
+            f"not define {subject.name}, so whether it does is unknown, and without the key "
+            f"the condition {absent}"
+        )
+    said = "; ".join(r for r in reasons if r)
+    return f"{clause_text(clause)} ({said})" if said else clause_text(clause)
 
 
 def clause_text(clause: Clause) -> str:
@@ -232,12 +267,13 @@ def _resource_reason(statement: Statement, resource: ResourceRef | str, result: 
     listed = ", ".join(statement.resources) or "nothing"
     if isinstance(resource, str):
         return f'{element} is {listed}; this action takes only "*"'
+    shown = str(resource) if resource.known else f"({resource.in_words()})"
     if result is None:
-        return f"the resource {resource} matches {listed}" + (
+        return f"the resource {shown} matches {listed}" + (
             " (negated by NotResource)" if statement.not_resource else ""
         )
     verb = "matches" if result != statement.not_resource else "does not match"
-    return f"the resource {resource} {verb} {element} {listed}"
+    return f"the resource {shown} {verb} {element} {listed}"
 
 
 # -- one node, then a path --------------------------------------------------------------
@@ -328,7 +364,7 @@ def evaluate_path(
 
     The management account is not affected by SCPs: evaluate it with no levels (allowed).
     """
-    subject = _Subject(request, catalog, normalize_context(request.context))
+    subject = _Subject(request, catalog, typed_context(request.context, catalog).values)
     return _evaluate_subject(subject, levels, catalog, explain)
 
 
@@ -381,7 +417,8 @@ def evaluate_subjects(
     catalog: Catalog,
     context: dict[str, tuple[Any, ...]],
 ) -> dict[str, Decision]:
-    """Many requests sharing one normalized context, without explanations (the preview)."""
+    """Many requests sharing one context, without explanations (the preview); the context
+    is normalized and typed once by the caller (`typed_context`)."""
     out: dict[str, Decision] = {}
     for request in requests:
         subject = _Subject(request, catalog, context)

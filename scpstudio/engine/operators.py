@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
+from scpstudio.engine.near_miss import near_miss
 from scpstudio.engine.wildcard import Glob, compile_glob, has_wildcard, wildcard_match
 
 FOR_ANY = "ForAnyValue"
@@ -27,6 +28,17 @@ FAMILY_KEY_TYPE: dict[str, str | None] = {
     "boolean": "boolean",
     "ip": "ip",
     "null": None,
+}
+
+
+# family (or key type) -> how a value of it is written, for messages
+VALUE_FORMS: dict[str, str] = {
+    "string": "a string",
+    "number": "a number",
+    "date": "an ISO 8601 date-time such as 2026-01-01T00:00:00Z",
+    "boolean": "true or false",
+    "ip": "an IPv4 or IPv6 address or CIDR block",
+    "null": "true (key absent) or false (key present)",
 }
 
 
@@ -63,11 +75,32 @@ OPERATORS: dict[str, OperatorSpec] = {
     )
 }
 _BY_FOLDED = {name.casefold(): name for name in OPERATORS}
+# what a misspelt name is compared with: with IfExists already split off, and without
+_NEAR_BASES = tuple(name for name in OPERATORS if name != "Null")
+_NEAR_NAMES = tuple(OPERATORS) + tuple(name + IF_EXISTS for name in _NEAR_BASES)
 
 # Names from AWS IAM and Huawei's 1.1 language: (hint, certain 5.0 replacement or "")
 FOREIGN_OPERATORS: dict[str, tuple[str, str]] = {
     "StringLike": ("AWS's StringLike is StringMatch in version 5.0", "StringMatch"),
     "StringNotLike": ("AWS's StringNotLike is StringNotMatch in version 5.0", "StringNotMatch"),
+    "NumericEquals": ("AWS's NumericEquals is NumberEquals in version 5.0", "NumberEquals"),
+    "NumericNotEquals": (
+        "AWS's NumericNotEquals is NumberNotEquals in version 5.0",
+        "NumberNotEquals",
+    ),
+    "NumericLessThan": ("AWS's NumericLessThan is NumberLessThan in version 5.0", "NumberLessThan"),
+    "NumericLessThanEquals": (
+        "AWS's NumericLessThanEquals is NumberLessThanEquals in version 5.0",
+        "NumberLessThanEquals",
+    ),
+    "NumericGreaterThan": (
+        "AWS's NumericGreaterThan is NumberGreaterThan in version 5.0",
+        "NumberGreaterThan",
+    ),
+    "NumericGreaterThanEquals": (
+        "AWS's NumericGreaterThanEquals is NumberGreaterThanEquals in version 5.0",
+        "NumberGreaterThanEquals",
+    ),
     "DateEquals": (
         "AWS's DateEquals has no 5.0 equivalent; combine DateGreaterThanEquals and "
         "DateLessThanEquals",
@@ -121,6 +154,7 @@ FOREIGN_OPERATORS: dict[str, tuple[str, str]] = {
     "BooleanEquals": ("Huawei 1.1's BooleanEquals is Bool in 5.0", "Bool"),
     "IpAddressAnyOf": ("Huawei 1.1's IpAddressAnyOf is IpAddress with a list in 5.0", "IpAddress"),
 }
+_FOREIGN_FOLDED = {name.casefold(): name for name in FOREIGN_OPERATORS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,10 +173,12 @@ class ParsedOperator:
 
 @dataclass(frozen=True, slots=True)
 class OperatorProblem:
-    """Why an operator name is not valid, with a certain replacement name when there is one."""
+    """Why an operator name is not valid, with a certain replacement name when there is
+    one, and otherwise the close names it may mean."""
 
     message: str
     replacement: str = ""
+    suggestions: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=2048)
@@ -152,12 +188,14 @@ def parse_operator(written: str) -> ParsedOperator | OperatorProblem:
     if ":" in written:
         qualifier, _, base = written.partition(":")
         if qualifier not in (FOR_ANY, FOR_ALL):
-            fixed = _fold_qualifier(qualifier)
-            hint = f"; did you mean {fixed}?" if fixed else ""
+            fixed = near_miss(qualifier, (FOR_ANY, FOR_ALL)).certain
+            fixed_base = _base_repair(base) if fixed else ""
+            whole = f"{fixed}:{fixed_base}" if fixed_base else ""
+            hint = f"; did you mean {whole or fixed}?" if fixed else ""
             return OperatorProblem(
                 f'"{qualifier}" in "{written}" is not a qualifier: use ForAnyValue or '
                 f"ForAllValues{hint}",
-                f"{fixed}:{base}" if fixed and _known_base(base) else "",
+                whole,
             )
     if_exists = base.endswith(IF_EXISTS) and base != IF_EXISTS
     name = base[: -len(IF_EXISTS)] if if_exists else base
@@ -166,9 +204,9 @@ def parse_operator(written: str) -> ParsedOperator | OperatorProblem:
         return ParsedOperator(written, qualifier, if_exists, spec)
     prefix = f"{qualifier}:" if qualifier else ""
     suffix = IF_EXISTS if if_exists else ""
-    foreign = FOREIGN_OPERATORS.get(name)
-    if foreign is not None:
-        hint, replacement = foreign
+    foreign_name = _FOREIGN_FOLDED.get(name.casefold())
+    if foreign_name is not None:
+        hint, replacement = FOREIGN_OPERATORS[foreign_name]
         return OperatorProblem(
             f'"{written}" is not a version 5.0 operator: {hint}.',
             f"{prefix}{replacement}{suffix}" if replacement else "",
@@ -180,20 +218,32 @@ def parse_operator(written: str) -> ParsedOperator | OperatorProblem:
             f"{prefix}{cased}{suffix}.",
             f"{prefix}{cased}{suffix}",
         )
+    # a misspelling: the IfExists suffix, when written right, is kept apart
+    near = near_miss(name, _NEAR_BASES) if if_exists else near_miss(base, _NEAR_NAMES)
+    close = tuple(f"{prefix}{n}{suffix}" for n in near.close)
+    if near.certain:
+        certain = f"{prefix}{near.certain}{suffix}"
+        return OperatorProblem(
+            f'"{written}" is not an operator; did you mean {certain}?', certain, close
+        )
+    if close:
+        return OperatorProblem(
+            f'"{written}" is not a version 5.0 condition operator; did you mean '
+            f"{' or '.join(close)}?",
+            "",
+            close,
+        )
     return OperatorProblem(f'"{written}" is not a version 5.0 condition operator.')
 
 
-def _fold_qualifier(q: str) -> str:
-    folded = q.casefold()
-    for known in (FOR_ANY, FOR_ALL):
-        if folded == known.casefold():
-            return known
-    return ""
-
-
-def _known_base(base: str) -> bool:
-    name = base[: -len(IF_EXISTS)] if base.endswith(IF_EXISTS) else base
-    return name in OPERATORS
+def _base_repair(base: str) -> str:
+    """The operator a qualified name's base is, or certainly means; "" when unsure."""
+    if ":" in base:
+        return ""
+    parsed = parse_operator(base)
+    if isinstance(parsed, ParsedOperator):
+        return base
+    return parsed.replacement
 
 
 # -- values ------------------------------------------------------------------------

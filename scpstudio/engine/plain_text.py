@@ -37,7 +37,7 @@ def _by(decided: DecidedBy | None) -> str:
         return f"{decided.action}: no statement allows it"
     if decided.policy == FULL_ACCESS_NAME:
         return f"{decided.action}: {FULL_ACCESS_NAME}"
-    who = f'"{decided.sid}"' if decided.sid else f"#{decided.statement}"
+    who = f'"{decided.sid}"' if decided.sid else f"#{decided.statement + 1}"
     policy = f" of {decided.policy}" if decided.policy else ""
     level = f" at {decided.level}" if decided.level else ""
     return f"{decided.action}: statement {who}{policy}{level}"

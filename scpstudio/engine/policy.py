@@ -84,7 +84,8 @@ class Statement:
 
     @property
     def label(self) -> str:
-        return f'"{self.sid}"' if self.sid else f"#{self.index}"
+        # counted from 1, as the editor's form numbers statements ("Statement 1")
+        return f'"{self.sid}"' if self.sid else f"#{self.index + 1}"
 
     @property
     def not_action(self) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.context_values import typed_context
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import (
     ALLOWED,
@@ -27,7 +28,6 @@ from scpstudio.engine.evaluate import (
     combine,
     default_resource,
     evaluate_subjects,
-    normalize_context,
 )
 from scpstudio.engine.limits import context_limit_problem
 from scpstudio.engine.policy import Policy, compile_policy
@@ -278,6 +278,8 @@ class Preview:
     actions: Mapping[str, ActionOutcome]
     # Why nothing was previewed (a policy that is not JSON), in a sentence; "" otherwise.
     problem: str = ""
+    # Context values their key cannot hold, each in a sentence naming key and value.
+    context_problems: tuple[str, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:
@@ -291,6 +293,7 @@ class Preview:
             "apis": [a.to_json() for a in self.apis],
             "summary": self.summary,
             "problem": self.problem or None,
+            "context_problems": list(self.context_problems),
         }
 
 
@@ -338,7 +341,8 @@ def preview_levels(
         action = catalog.action(name)
         resource = default_resource(name, action, ctx.region, ctx.account_id, ctx.resource_ids)
         requests.append(Request(name, resource))
-    decisions = evaluate_subjects(requests, levels, catalog, normalize_context(ctx.keys))
+    typed = typed_context(ctx.keys, catalog)
+    decisions = evaluate_subjects(requests, levels, catalog, typed.values)
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
 
     def outcome_of(need: Need) -> ActionOutcome:
@@ -373,7 +377,7 @@ def preview_levels(
             )
         )
     by_action = {action.casefold(): found for (action, _), found in outcomes.items()}
-    return Preview(tuple(rows), by_action)
+    return Preview(tuple(rows), by_action, context_problems=typed.problems)
 
 
 def preview_policy(

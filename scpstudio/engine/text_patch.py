@@ -35,12 +35,15 @@ def patch_text(
     from_path: str | None = None,
     *,
     first: bool = False,
+    parsed: ParseResult | None = None,
 ) -> str:
     """The text with one RFC 6902 operation (`add`, `remove`, `replace`, `move`) applied.
 
     A member added to an object goes last, or `first` (a Sid leads its statement).
+    `parsed` is the text's parse when the caller has it.
     """
-    parsed = parse_policy(text)
+    if parsed is None or parsed.text != text:
+        parsed = parse_policy(text)
     if not parsed.ok or parsed.root is None:
         raise TextPatchError("the JSON does not parse, so it cannot be changed in place")
     if op == "replace":

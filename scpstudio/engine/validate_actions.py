@@ -85,12 +85,17 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
         return
     parts = text.split(":")
     if len(parts) != 3 or not _ACTION.fullmatch(text):
+        fix, names = _three_part_repairs(report, parts)
+        hint = f" Did you mean {' or '.join(quote(n) for n in names)}?" if names else ""
         report.add(
             Code.INVALID_ACTION_FORMAT,
             f"The action {quote(text)} is not of the form service:resourceType:operation "
-            "(letters, digits, _, -, and the wildcards * and ?).",
+            f"(letters, digits, _, -, and the wildcards * and ?).{hint}",
             path,
             node,
+            fix=Fix("replace", path, fix) if fix else None,
+            suggestions=names,
+            choices=() if fix else tuple(Fix("replace", path, n) for n in names),
         )
         return
     service = parts[0]
@@ -159,6 +164,38 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
             node,
             fix=Fix("replace", path, found.name),
         )
+
+
+def _three_part_repairs(report: Report, parts: list[str]) -> tuple[str, tuple[str, ...]]:
+    """The three-part actions a one- or two-part one may mean: (the certain one or "",
+    every candidate). `svc:*` certainly means `svc:*:*` (the wildcard already spans the
+    colon); `svc:x` may mean `svc:x:*` or an action whose operation is x; `svc` alone may
+    mean `svc:*:*`. Only candidates that name some catalog action are offered, except for
+    services the catalog does not hold, where only the certain repair is."""
+    if not 1 <= len(parts) <= 2 or not all(_SEGMENT.fullmatch(p) for p in parts):
+        return "", ()
+    service = parts[0]
+    if has_wildcard(service):
+        return "", ()
+    catalog = report.catalog
+    known = catalog.service(service) is not None
+    if len(parts) == 1:
+        return ("", (f"{service}:*:*",)) if known else ("", ())
+    rest = parts[1]
+    if rest.strip("*") == "":
+        return f"{service}:*:*", (f"{service}:*:*",)
+    if not known:
+        return "", ()
+    found: list[str] = []
+    for candidate in (f"{service}:{rest}:*", f"{service}:*:{rest}"):
+        matched = catalog.match_actions(candidate)
+        if not matched:
+            continue
+        if has_wildcard(rest) or candidate.endswith(":*"):
+            found.append(candidate)
+        else:
+            found.extend(a.name for a in matched)
+    return "", tuple(dict.fromkeys(found))[:5]
 
 
 def closest_actions(report: Report, text: str) -> list[str]:

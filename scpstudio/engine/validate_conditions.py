@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import difflib
+import re
 
 from scpstudio.engine.catalog import ConditionKey
 from scpstudio.engine.conditions import holds_when_absent
 from scpstudio.engine.document import JsonArray, JsonObject, JsonScalar, Member
 from scpstudio.engine.findings import Code, Fix, escape, pointer
+from scpstudio.engine.near_miss import near_miss
 from scpstudio.engine.operators import (
     FAMILY_KEY_TYPE,
     FOR_ALL,
     FOR_ANY,
     INVALID,
+    VALUE_FORMS,
     OperatorProblem,
     parse_operator,
     prepare_value,
@@ -20,15 +22,8 @@ from scpstudio.engine.operators import (
 from scpstudio.engine.policy import Clause, Statement
 from scpstudio.engine.report import Report, quote
 
-_VALUE_FORMS = {
-    "string": "a string",
-    "number": "a number",
-    "date": "an ISO 8601 date-time such as 2026-01-01T00:00:00Z",
-    "boolean": "true or false",
-    "ip": "an IPv4 or IPv6 address or CIDR block",
-    "null": "true (key absent) or false (key present)",
-}
 _MAX_LISTED = 6
+_TEMPLATE = re.compile(r"<[^<>]+>")
 
 
 def check_conditions(report: Report, statement: Statement) -> None:
@@ -86,12 +81,17 @@ def _check_operator(report: Report, op: Member, base: str, condition: JsonObject
     if isinstance(parsed, OperatorProblem):
         target = parsed.replacement
         certain = bool(target) and condition.get(target) is None
+        free = [name for name in parsed.suggestions if condition.get(name) is None]
         report.add(
             Code.INVALID_CONDITION_OPERATOR,
             parsed.message,
             path,
             op,
             fix=Fix("move", base + pointer(target), from_path=path) if certain else None,
+            suggestions=parsed.suggestions,
+            choices=()
+            if certain
+            else tuple(Fix("move", base + pointer(name), from_path=path) for name in free),
         )
         return
     if parsed.spec.family != "null":
@@ -123,7 +123,7 @@ def _check_clause(report: Report, statement: Statement, clause: Clause) -> None:
     if parsed is None:
         return
     family = parsed.spec.family
-    key = _check_key(report, clause)
+    key = _check_key(report, statement, clause)
     _check_values(report, clause, family)
     if key is None:
         return
@@ -141,32 +141,82 @@ def _check_clause(report: Report, statement: Statement, clause: Clause) -> None:
     _check_presence(report, statement, clause, key)
 
 
-def _check_key(report: Report, clause: Clause) -> ConditionKey | None:
+def _check_key(report: Report, statement: Statement, clause: Clause) -> ConditionKey | None:
     catalog = report.catalog
     found = catalog.condition_key(clause.key)
     if found is not None:
         return found
     prefix = clause.key.split(":", 1)[0] if ":" in clause.key else ""
+    certain, close = nearest_keys(report, clause.key)
+    hint = f" Did you mean {' or '.join(close)}?" if close else ""
+    taken = {c.folded_key for c in statement.clauses if c.operator == clause.operator}
+    free = [k for k in close if k.casefold() not in taken]
+    parent = clause.path.rsplit("/", 1)[0]
     if prefix and prefix.casefold() != "g" and catalog.service(prefix) is None:
+        # another service may define the key: the names are only offered
         report.add(
             Code.INVALID_SERVICE,
             f"The catalog does not hold the service {quote(prefix)}, so the key "
-            f"{quote(clause.key)} cannot be checked.",
+            f"{quote(clause.key)} cannot be checked.{hint}",
             clause.path,
             clause.member,
+            suggestions=close,
+            choices=tuple(Fix("move", parent + pointer(k), from_path=clause.path) for k in free),
         )
         return None
-    names = [k.name for k in catalog.condition_keys.values()]
-    close = difflib.get_close_matches(clause.key, names, n=3, cutoff=0.7)
-    hint = f" Did you mean {' or '.join(close)}?" if close else ""
+    fixable = bool(certain) and certain.casefold() not in taken
     report.add(
         Code.INVALID_CONDITION_KEY,
         f"{quote(clause.key)} is not a condition key the catalog knows.{hint}",
         clause.path,
         clause.member,
-        suggestions=tuple(close),
+        fix=Fix("move", parent + pointer(certain), from_path=clause.path) if fixable else None,
+        suggestions=close,
+        choices=()
+        if fixable
+        else tuple(Fix("move", parent + pointer(k), from_path=clause.path) for k in free),
     )
     return None
+
+
+def nearest_keys(report: Report, key: str) -> tuple[str, tuple[str, ...]]:
+    """The catalog keys an unknown key may mean: (the certain one or "", every one).
+
+    Certain: the same name under another prefix (`ims:SourceIp` is `g:SourceIp`), or a
+    near spelling (see near_miss). A key with a `/part` is compared with the templated
+    keys, `<tag-key>` standing for that part, and a tag on what the service's resource
+    types name (`ims:ImageTag/env`) ranks the resource tag first.
+    """
+    catalog = report.catalog
+    prefix, _, name = key.partition(":") if ":" in key.split("/", 1)[0] else ("", "", key)
+    stem, slash, part = name.partition("/")
+    candidates: dict[str, str] = {}  # the name after the prefix -> the full key
+    for known in catalog.condition_keys.values():
+        if known.templated:
+            if not slash or not part:
+                continue
+            full = _TEMPLATE.sub(lambda _: part, known.name)
+        else:
+            if slash:
+                continue
+            full = known.name
+        candidates.setdefault(full.split(":", 1)[1], full)
+    same = [full for after, full in candidates.items() if after.casefold() == name.casefold()]
+    if len(same) == 1:
+        return same[0], tuple(same)
+    near = near_miss(key, candidates.values(), cutoff=0.7)
+    by_name = near_miss(name, candidates.keys(), cutoff=0.6)
+    close = list(near.close) + [candidates[n] for n in by_name.close]
+    if slash and stem.casefold().endswith("tag"):
+        owner = stem[: -len("tag")].casefold()
+        types = {r.name.casefold() for r in catalog.resource_types.values()}
+        tags = sorted(full for after, full in candidates.items() if "/" in after)
+        if owner in types or owner == "resource":
+            tags.sort(key=lambda full: "resourcetag/" not in full.casefold())
+            close = tags + close
+        else:
+            close += tags
+    return near.certain, tuple(dict.fromkeys(close))[:5]
 
 
 def _check_values(report: Report, clause: Clause, family: str) -> None:
@@ -195,7 +245,7 @@ def _check_values(report: Report, clause: Clause, family: str) -> None:
         if prepare_value(family, item.value) is INVALID:
             report.add(
                 Code.INVALID_CONDITION_VALUE,
-                f"{quote(item.value)} is not {_VALUE_FORMS[family]}, as {clause.operator} needs.",
+                f"{quote(item.value)} is not {VALUE_FORMS[family]}, as {clause.operator} needs.",
                 path,
                 item,
             )

@@ -12,6 +12,7 @@ import re
 from scpstudio.engine.catalog import REGION_RE, Action
 from scpstudio.engine.document import JsonNode
 from scpstudio.engine.findings import Code, Finding, Fix, Span, pointer
+from scpstudio.engine.near_miss import near_miss
 from scpstudio.engine.policy import Statement
 from scpstudio.engine.report import Report, quote
 from scpstudio.engine.validate_actions import check_element_pair, element_items
@@ -112,12 +113,15 @@ def check_urn(
         names = [r.name for r in catalog.resource_types_of_service(service)]
         close = difflib.get_close_matches(rtype, names, n=3, cutoff=0.5)
         known = ", ".join(names) if names else "none"
+        fix, choices = resource_type_repairs(parts, path, names, close)
         report.add(
             Code.INVALID_RESOURCE_TYPE,
             f"{service} defines no resource type {quote(rtype)} (it defines: {known}).",
             path,
             node,
+            fix=fix,
             suggestions=tuple(close),
+            choices=choices,
         )
         return None
     return tuple(parts)
@@ -289,3 +293,18 @@ def _all_resources_fix(report: Report, statement: Statement) -> Fix | None:
         if not matched or any(a.supports_resources for a in matched):
             return None
     return Fix("replace", pointer("Statement", statement.index, "Resource"), ["*"])
+
+
+def resource_type_repairs(
+    parts: list[str], path: str, names: list[str], close: list[str]
+) -> tuple[Fix | None, tuple[Fix, ...]]:
+    """The URN with a near-miss resource type replaced: a fix when the type is certain
+    (see near_miss), otherwise one choice per close type."""
+    certain = near_miss(parts[3], names).certain
+
+    def with_type(name: str) -> str:
+        return ":".join([*parts[:3], name, parts[4]])
+
+    if certain:
+        return Fix("replace", path, with_type(certain)), ()
+    return None, tuple(Fix("replace", path, with_type(name)) for name in close)

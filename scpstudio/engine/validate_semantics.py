@@ -1,4 +1,10 @@
-"""Checks across entries and statements: redundancy and dependencies between actions."""
+"""Checks across entries and statements: redundancy and dependencies between actions.
+
+They read only entries without errors: an action or URN with an error finding at its
+path (`ims:*`, `*` in an SCP, an unknown resource type) matches nothing the console
+would accept, so it covers nothing, is covered by nothing, and a statement holding one
+is neither redundant nor the reason another is.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,16 @@ import json
 
 from scpstudio.engine.catalog import Api
 from scpstudio.engine.document import JsonArray
-from scpstudio.engine.findings import Code, Fix, pointer
+from scpstudio.engine.findings import Code, Fix, Severity, pointer
 from scpstudio.engine.policy import Policy, Statement
 from scpstudio.engine.report import Report, quote
+from scpstudio.engine.validate_resources import check_urn
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
 _MAX_LISTED = 5
+# Errors about how an entry pairs with the other element of its statement, not about the
+# pattern itself: the pattern still means what it says, so it still covers.
+_PAIRING_ERRORS = frozenset({Code.UNSUPPORTED_RESOURCE_URN, Code.NO_APPLICABLE_RESOURCE})
 
 
 def covers(general: str, specific: str, *, ignore_case: bool) -> bool:
@@ -25,11 +35,35 @@ def covers(general: str, specific: str, *, ignore_case: bool) -> bool:
     return wildcard_match(general, specific)
 
 
+def faulty_paths(report: Report, policy: Policy) -> frozenset[str]:
+    """Paths of the entries with an error about the pattern itself (not its pairing)."""
+    urns = {
+        path: (text, node)
+        for s in policy.statements
+        for text, node, path in zip(s.resources, s.resource_nodes, s.resource_paths, strict=False)
+    }
+    faulty: set[str] = set()
+    for f in report.findings:
+        if f.severity is not Severity.ERROR or f.code in _PAIRING_ERRORS:
+            continue
+        if f.code is Code.URN_SERVICE_MISMATCH and f.path in urns:
+            # the check stops at the service, so ask whether the URN is sound on its own
+            scratch = Report(report.parse, report.catalog, report.profile)
+            text, node = urns[f.path]
+            check_urn(scratch, text, node, f.path, None)
+            if not any(g.severity is Severity.ERROR for g in scratch.findings):
+                continue
+        faulty.add(f.path)
+    return frozenset(faulty)
+
+
 def check_semantics(report: Report, policy: Policy) -> None:
+    faulty = faulty_paths(report, policy)
     for statement in policy.statements:
         if statement.action_element is not None:
             _redundant_entries(
                 report,
+                faulty,
                 statement,
                 statement.actions,
                 statement.action_nodes,
@@ -40,6 +74,7 @@ def check_semantics(report: Report, policy: Policy) -> None:
         if statement.resource_element is not None:
             _redundant_entries(
                 report,
+                faulty,
                 statement,
                 statement.resources,
                 statement.resource_nodes,
@@ -47,18 +82,19 @@ def check_semantics(report: Report, policy: Policy) -> None:
                 Code.REDUNDANT_RESOURCE,
                 ignore_case=False,
             )
-    _redundant_statements(report, policy)
+    _redundant_statements(report, policy, faulty)
     for statement in policy.statements:
         if not statement.usable or statement.action_element != "Action":
             continue
         if statement.effect == "Deny":
-            _deny_breaks(report, statement)
+            _deny_breaks(report, statement, faulty)
         else:
-            _missing_dependencies(report, policy, statement)
+            _missing_dependencies(report, policy, statement, faulty)
 
 
 def _redundant_entries(
     report: Report,
+    faulty: frozenset[str],
     statement: Statement,
     texts: tuple[str, ...],
     nodes: tuple[object, ...],
@@ -74,11 +110,13 @@ def _redundant_entries(
     member = node.get(element.rsplit("/", 1)[-1]) if node is not None else None
     is_array = member is not None and isinstance(member.value, JsonArray)
     kind = "action" if code is Code.REDUNDANT_ACTION else "resource"
-    patterns = [(k, t) for k, t in enumerate(texts) if has_wildcard(t)]
-    if not report.spend(len(texts) * len(patterns)):
+    sound = [j for j, p in enumerate(paths) if p not in faulty]
+    patterns = [(k, texts[k]) for k in sound if has_wildcard(texts[k])]
+    if not report.spend(len(sound) * len(patterns)):
         return  # a suggestion is not worth a stalled request: past the budget, skip it
     first: dict[str, int] = {}
-    for j, text in enumerate(texts):
+    for j in sound:
+        text = texts[j]
         norm = text.casefold() if ignore_case else text
         earlier = first.setdefault(norm, j)
         other: str | None = texts[earlier] if earlier != j else None
@@ -154,11 +192,14 @@ def _statement_covers(a: _Shape, b: _Shape) -> bool:
     return not sa.clauses or a.condition_text() == b.condition_text()
 
 
-def _redundant_statements(report: Report, policy: Policy) -> None:
+def _redundant_statements(report: Report, policy: Policy, faulty: frozenset[str]) -> None:
     groups: dict[str | None, list[_Shape]] = {}
     for s in policy.statements:
-        if s.usable and s.action_element == "Action" and s.resource_element != "NotResource":
-            groups.setdefault(s.effect, []).append(_Shape(s, report))
+        if not (s.usable and s.action_element == "Action" and s.resource_element != "NotResource"):
+            continue
+        if any(p in faulty for p in s.action_paths + s.resource_paths):
+            continue
+        groups.setdefault(s.effect, []).append(_Shape(s, report))
     for shapes in groups.values():
         for b in shapes:
             for a in shapes:
@@ -225,10 +266,12 @@ def _dependent_apis(report: Report, pattern: str) -> tuple[tuple[str, str], ...]
     return result
 
 
-def _deny_breaks(report: Report, statement: Statement) -> None:
+def _deny_breaks(report: Report, statement: Statement, faulty: frozenset[str]) -> None:
     for text, node, path in zip(
         statement.actions, statement.action_nodes, statement.action_paths, strict=True
     ):
+        if path in faulty:
+            continue
         broken = [
             f"{label} (through {name})"
             for name, label in _dependent_apis(report, text)
@@ -250,12 +293,16 @@ def _plain_link(api: Api, action: str) -> bool:
     return any(link.action.casefold() == folded and not link.conditional for link in api.links)
 
 
-def _missing_dependencies(report: Report, policy: Policy, statement: Statement) -> None:
+def _missing_dependencies(
+    report: Report, policy: Policy, statement: Statement, faulty: frozenset[str]
+) -> None:
     catalog = report.catalog
     allows = [s for s in policy.statements if s.usable and s.effect == "Allow"]
     for text, node, path in zip(
         statement.actions, statement.action_nodes, statement.action_paths, strict=True
     ):
+        if path in faulty:
+            continue
         missing: list[tuple[str, str]] = []
         for action in catalog.match_actions(text):
             for dep in action.dependencies:

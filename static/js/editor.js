@@ -56,19 +56,22 @@
   // and shown busy); a form keystroke or a button rewrites the JSON view, so the JSON
   // view waits (read-only). Requests leave one after another, each reading the page as
   // it is when it leaves, so none replaces another and no button is lost.
-  var form = document.getElementById("editor");
+  var form = document.querySelector("form[data-editor]");
   if (!form) return;
+  // The ids of the page's parts, as scpstudio/editor/ids.py spells them.
+  var IDS = JSON.parse(form.dataset.ids || "{}");
+  function part(name) { return document.getElementById(IDS[name]); }
   var url = form.getAttribute("action");
   var queue = [];
   var sending = false;
   var timers = { check: null, json: null };
   var DELAY = { check: 300, json: 400 };
 
-  function enqueue(op, changed) {
+  function enqueue(op, changed, focus) {
     var last = queue[queue.length - 1];
     // a keystroke waiting behind another of its kind: the waiting one reads the page later
     if ((op === "check" || op === "json") && last && last.op === op) return;
-    queue.push({ op: op, changed: changed || "" });
+    queue.push({ op: op, changed: changed || "", focus: focus || "" });
     pump();
   }
   function schedule(op) {
@@ -95,17 +98,23 @@
   // The JSON as the server last wrote it (or as last sent): a JSON request sends it along,
   // so that a form change whose answer the person's JSON edit overtook is not lost.
   var jsonTyped = false;
-  var jsonBase = (document.getElementById("json") || {}).value || "";
+  var jsonBase = (part("json") || {}).value || "";
+  // Form changes are counted: the JSON shown holds those up to `shownUpTo`, so a JSON edit
+  // needs the base (and the server's work of carrying them) only when some are missing.
+  var formChanges = 0;
+  var shownUpTo = 0;
+  var answering = 0;  // the form changes the request on its way was sent with
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var target = event.detail.target;
-    if (!target || target.id !== "json") return;
+    if (!target || target.id !== IDS.json) return;
     // the text changes in place: the element (its focus, its caret) stays
     event.detail.shouldSwap = false;
     var fresh = event.detail.fragment && event.detail.fragment.querySelector
-      ? event.detail.fragment.querySelector("#json") : null;
+      ? event.detail.fragment.querySelector("#" + CSS.escape(IDS.json)) : null;
     if (!fresh || jsonTyped) return;
     replaceKeepingCaret(target, fresh.value);
     jsonBase = fresh.value;
+    shownUpTo = answering;
   });
   // New text in a field that may have the focus: the caret and the selection keep their
   // place relative to the text around them (the change is one stretch of it).
@@ -129,8 +138,8 @@
     // answer gives way to the person instead, see jsonTyped)
     var rewritesJson = op !== "json" && op !== "check";
     var focused = document.activeElement && document.activeElement.id;
-    var workspace = document.getElementById("workspace");
-    var json = document.getElementById("json");
+    var workspace = part("workspace");
+    var json = part("json");
     if (redrawsForm && workspace) {
       workspace.inert = true;
       workspace.setAttribute("aria-busy", "true");
@@ -140,8 +149,8 @@
       json.setAttribute("aria-busy", "true");
     }
     return function release() {
-      var ws = document.getElementById("workspace");
-      var js = document.getElementById("json");
+      var ws = part("workspace");
+      var js = part("json");
       if (ws) { ws.inert = false; ws.removeAttribute("aria-busy"); }
       if (js) { js.readOnly = false; js.removeAttribute("aria-busy"); }
       var lost = !document.activeElement || document.activeElement === document.body;
@@ -157,56 +166,50 @@
     var release = hold(next.op);
     var values = { op: next.op };
     if (next.changed) values.changed = next.changed;
+    answering = formChanges;
     if (next.op === "json") {
-      var json = document.getElementById("json");
-      values.json_base = jsonBase;
+      var json = part("json");
+      if (formChanges > shownUpTo) values.json_base = jsonBase;
       jsonTyped = false;
       jsonBase = json ? json.value : "";
     }
     var done = function () {
       release();
       sending = false;
-      placeFocus(next.changed);
+      placeFocus(next.changed, next.focus);
       if (idle()) document.dispatchEvent(new CustomEvent("editor:idle"));
       pump();
     };
     htmx.ajax("POST", url, {
-      source: form, values: values, target: "#analysis", swap: "outerHTML"
+      source: form, values: values, target: "#" + CSS.escape(IDS.analysis), swap: "outerHTML"
     }).then(done, done);
   }
 
-  // After a button, keyboard focus goes where the person would look next: a moved
-  // statement's own button follows it; a fix (whose button is gone) hands focus to the
-  // message saying what was done; a removed condition hands it to "Add condition".
-  // Only when the focus is not already somewhere the person chose.
-  function placeFocus(id) {
+  // After a button, keyboard focus goes where the person would look next. The button
+  // names the places in `data-focus` (the server writes them: a moved statement's own
+  // button where it now is, the message saying what a fix did, "Add condition" after a
+  // removed condition); the first that is there and usable takes it. Only when the focus
+  // is not already somewhere the person chose.
+  function placeFocus(id, focus) {
     var active = document.activeElement;
     var free = !active || active === document.body || active.id === id;
     if (!free) return;
-    var move = /^op-(up|down)-(\d+)$/.exec(id);
-    if (move) {
-      var to = Number(move[2]) + (move[1] === "up" ? -1 : 1);
-      var same = document.getElementById("op-" + move[1] + "-" + to);
-      var other = document.getElementById("op-" + (move[1] === "up" ? "down" : "up") + "-" + to);
-      var next = same && !same.disabled ? same : other;
-      if (next) next.focus({ preventScroll: false });
+    var places = (focus || "").split(" ").filter(Boolean);
+    for (var i = 0; i < places.length; i++) {
+      var el = document.getElementById(places[i]);
+      if (!el || el.disabled) continue;
+      var control = el.matches("button, input, select, textarea");
+      if (!control && !el.textContent.trim()) continue;
+      el.focus({ preventScroll: !control });
       return;
     }
-    var message = document.getElementById("editor-message");
-    var removed = /^op-remove-condition-(\d+)-/.exec(id);
-    if (/^op-(fix|use|minify)/.test(id) && message && message.textContent.trim()) {
-      message.focus({ preventScroll: true });
-    } else if (removed) {
-      var add = document.getElementById("op-add-condition-" + removed[1]);
-      if (add) add.focus();
-    } else if (id && document.getElementById(id) && (!active || active === document.body)) {
-      document.getElementById(id).focus({ preventScroll: true });
-    }
+    var again = id && document.getElementById(id);
+    if (again && (!active || active === document.body)) again.focus({ preventScroll: true });
   }
 
-  function inJson(el) { return el && el.id === "json"; }
+  function inJson(el) { return el && el.id === IDS.json; }
   function ownField(el) {
-    return el && el.closest && el.closest("#editor") && !el.closest(".terraform-box") &&
+    return el && el.closest && el.closest("form[data-editor]") === form && !el.closest(".terraform-box") &&
       !(el.classList && el.classList.contains("action-filter"));
   }
 
@@ -214,12 +217,14 @@
     var el = event.target;
     if (!ownField(el)) return;
     if (inJson(el)) { jsonTyped = true; schedule("json"); return; }
+    formChanges++;
     if (el.matches("input[type=checkbox], input[type=radio], select")) return;  // their change
     schedule("check");
   });
   document.addEventListener("change", function (event) {
     var el = event.target;
     if (!ownField(el) || inJson(el)) return;
+    formChanges++;
     if (el.matches("textarea, input:not([type=checkbox]):not([type=radio])")) {
       flush("check");  // a text field left after typing: what it holds goes now
       return;
@@ -241,14 +246,14 @@
 
   // A button (or a select that redraws its statement) sends its op after what was typed
   // in the JSON; what was typed in the form goes with it (the request reads the form).
-  function send(op, changed) {
+  function send(op, changed, focus) {
     flush("json");
     cancel("check");
-    enqueue(op, changed);
+    enqueue(op, changed, focus);
   }
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("button[name=op]");
-    if (!button || !button.closest("#editor")) return;
+    if (!button || button.form !== form) return;
     if (button.hasAttribute("formaction")) {
       // an export: the download must hold every change made so far
       if (idle() || button.dataset.ready) { delete button.dataset.ready; return; }
@@ -263,13 +268,13 @@
       return;
     }
     event.preventDefault();
-    send(button.value, button.id);
+    send(button.value, button.id, button.dataset.focus);
   });
 
   // The import form sits outside the editor's form: it takes the profile chosen now.
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var chosen = document.getElementById("profile");
+    var chosen = part("profile");
     if (!form.classList || !form.classList.contains("import-form") || !chosen) return;
     var hidden = form.querySelector("input[name=profile]");
     if (hidden) hidden.value = chosen.value;
@@ -288,14 +293,14 @@
         if (match.textContent.trim()) shown.push(match.id);
       });
       params.filled_slots = shown.join(" ");
-      var rows = document.getElementById("preview-rows");
+      var rows = part("previewRows");
       params.preview_digest = rows && rows.dataset.digest ? rows.dataset.digest : "";
     }
   });
 
   // A refused or failed request must not leave the page silently stale.
   function showStatus(text) {
-    var status = document.getElementById("editor-status");
+    var status = part("status");
     if (!status) return;
     status.textContent = text;
     status.hidden = !text;
@@ -341,10 +346,10 @@
       document.querySelectorAll(".statement.highlight").forEach(function (el) {
         el.classList.remove("highlight");
       });
-      var block = document.getElementById("statement-" + index);
+      var block = document.getElementById(link.dataset.block);
       if (block) block.classList.add("highlight");
-      var spans = document.getElementById("statement-spans");
-      var json = document.getElementById("json");
+      var spans = part("statementSpans");
+      var json = part("json");
       if (spans && json) {
         var span = JSON.parse(spans.textContent)[index];
         if (span) {

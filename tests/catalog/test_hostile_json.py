@@ -38,6 +38,11 @@ HOSTILE = {
         "a number of 5000 digits",
     ),
     "nan.json": (HEADER + "NaN}", "NaN is not JSON"),
+    # found by the fuzz suite: a review page holding it could not be written (500)
+    "lone-surrogate.json": (
+        HEADER + '1, "services": [{"prefix": "ims", "name": "x\\udfffy"}]}',
+        "half of a character (a lone surrogate escape)",
+    ),
 }
 
 

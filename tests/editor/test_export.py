@@ -271,7 +271,7 @@ def test_imported_json_with_a_syntax_error_leads_and_says_where(client):
     response = client.post(IMPORT, {"import_text": '{\n  "Version": "5.0",\n  "Statement": [}'})
 
     body = response.content.decode()
-    assert "The JSON leads." in body
+    assert "The form is paused." in body
     assert re.search(r"line 3, column \d+", body)
     assert "Imported." not in body
 

@@ -85,7 +85,7 @@ def test_a_condition_with_an_empty_key_keeps_the_json_in_charge(client):
 
     response = _import(client, document)
 
-    assert "The JSON leads" in response.content.decode()
+    assert "The form is paused" in response.content.decode()
     assert json.loads(form_fields(response)["json"][0]) == document
 
 

@@ -439,7 +439,7 @@ def test_json_the_form_cannot_show_stays_in_charge_and_says_why(client, document
     response = client.post(EDITOR, {"op": "json", "json": text, "statement_count": "1"})
 
     body = response.content.decode()
-    assert "The JSON leads." in body
+    assert "The form is paused." in body
     assert why in body
     assert shown_json(response) == text
     assert 'name="source" value="json"' in body

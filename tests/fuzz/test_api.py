@@ -61,7 +61,7 @@ def _pinned(case: tuple[Any, Any]) -> Any:
 
 
 @pytest.mark.parametrize("url", URLS)
-@fuzz(150)
+@fuzz(1_000)
 @given(body=bodies)
 @_pinned(WILDCARD_VS_HUGE_USER_AGENT)
 @_pinned(THOUSAND_CIDRS_VS_THOUSAND_IPS)
@@ -121,7 +121,7 @@ def test_a_body_that_is_not_the_request_gets_a_sentence(client, timed, url, body
 
 
 @pytest.mark.parametrize("url", URLS)
-@fuzz(60)
+@fuzz(200)
 @given(
     body=st.binary(max_size=200),
     content_type=st.sampled_from(

@@ -88,7 +88,7 @@ def list_requests(draw: Any) -> str:
     return f"{path}?{_query(params)}"
 
 
-@fuzz(300)
+@fuzz(1_500)
 @given(url=list_requests(), htmx=st.booleans())
 @example(url="/api/v1/catalog/actions/?limit=9223372036854775808", htmx=False)
 @example(url="/api/v1/catalog/actions/?offset=9223372036854775808", htmx=False)
@@ -104,7 +104,7 @@ def test_any_catalog_list_query_answers_quickly(client, timed, url, htmx):
     assert_answered(response, seconds, what=url[:200])
 
 
-@fuzz(150)
+@fuzz(400)
 @given(
     pattern=st.sampled_from(NAMED),
     name=st.one_of(st.sampled_from(ACTIONS + ["ims", "IMS", "ims:images:get"]), hostile_text),
@@ -150,10 +150,16 @@ def catalog_sources(draw: Any) -> str:
     return draw(st.one_of(hostile_text, st.text(max_size=200)))
 
 
-@fuzz(40)
+@fuzz(150)
 @given(
     source=catalog_sources(),
-    upload_name=st.one_of(st.just("ims.json"), hostile_text.filter(lambda n: "\x00" not in n)),
+    # a name the test client can send as a file (it refuses one ending in a path separator)
+    upload_name=st.one_of(
+        st.just("ims.json"),
+        hostile_text.filter(
+            lambda n: "\x00" not in n and n.replace("\\", "/").rsplit("/", 1)[-1].strip()
+        ),
+    ),
     confirm=st.booleans(),
 )
 @example(source="\ud800", upload_name="x.txt", confirm=False)

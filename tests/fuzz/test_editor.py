@@ -209,7 +209,7 @@ PINNED = [
 ]
 
 
-@fuzz(250)
+@fuzz(1_500)
 @given(
     op=ops,
     fields=forms,
@@ -241,7 +241,7 @@ def test_known_hostile_editor_forms_answer_quickly(client, timed, fields, how, h
     assert_answered(response, seconds, what=fields["op"])
 
 
-@fuzz(80)
+@fuzz(600)
 @given(
     op=st.one_of(st.sampled_from(EXPORT_OPS), hostile_text),
     fields=forms,
@@ -274,7 +274,7 @@ def test_export_of_any_form_answers_quickly(client, timed, op, fields, how, htmx
         json.loads(response.content, parse_constant=_no_constant)  # never NaN or Infinity
 
 
-@fuzz(80)
+@fuzz(600)
 @given(
     text=st.one_of(policy_texts(), hostile_text),
     upload=st.one_of(

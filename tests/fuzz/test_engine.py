@@ -100,7 +100,7 @@ def _call(timed: Any, name: str, policy: Any, profile: str, context: Any, other:
 
 
 @pytest.mark.parametrize("name", sorted(CALLS))
-@fuzz(60)
+@fuzz(200)
 @given(
     policy=any_policy,
     profile=st.sampled_from(PROFILES),
@@ -143,7 +143,7 @@ def test_every_hostile_string_as_a_whole_policy(timed, name, text):
     _call(timed, name, text, "scp", None, "")
 
 
-@fuzz(80)
+@fuzz(400)
 @given(
     policy=policies(),
     context=contexts(),
