@@ -14,7 +14,7 @@ from typing import Any
 from catalog.importers import Anomaly, ImportData
 from catalog.importers.urns import EXAMPLE as URN_EXAMPLE
 from catalog.importers.urns import urn_markup, urn_service
-from catalog.models import AccessLevel, HttpMethod, KeyType
+from catalog.models import AccessLevel, HttpMethod, KeyType, Region
 from scpstudio.engine.catalog import REGION_RE
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 
@@ -156,19 +156,26 @@ class _Checker:
         if "regions" in doc:
             out["regions"] = regions
         if not {"global_condition_keys", "services", "regions"} & set(doc):
-            self.error("(document)", "holds neither services nor global_condition_keys")
+            self.error("(document)", "holds none of services, global_condition_keys, regions")
         return out
 
     def region(self, value: Any, where: str) -> dict[str, Any]:
         r = self.obj(value, where, "region") or {}
         region_id = self.string(r, "id", where)
-        if region_id and not REGION_RE.fullmatch(region_id):
+        name = self.string(r, "name", where, required=False)
+        longest = Region._meta.get_field("region_id").max_length or 0
+        if len(region_id) > longest:
+            self.error(f"{where}.id", f"is {len(region_id)} characters long; at most {longest}")
+        elif region_id and not REGION_RE.fullmatch(region_id):
             self.error(
                 f"{where}.id",
                 f"{region_id!r} is not a region ID (lower-case words and a number joined by "
                 "hyphens, like cn-north-4)",
             )
-        return {"id": region_id, "name": self.string(r, "name", where, required=False)}
+        longest = Region._meta.get_field("name").max_length or 0
+        if len(name) > longest:
+            self.error(f"{where}.name", f"is {len(name)} characters long; at most {longest}")
+        return {"id": region_id, "name": name}
 
     def global_key(self, value: Any, where: str) -> dict[str, Any]:
         k = self.obj(value, where, "global key") or {}

@@ -132,64 +132,93 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
 
     Whether a service's URNs need a region is read from the catalog's URN patterns, so a
     global service (`cdn::<account-id>:...`) may leave it empty. Wildcards are allowed.
+    The finding marks the region part itself (for an empty one, the two colons around it).
     """
     service, region, _account, rtype, _rest = parts
     catalog = report.catalog
+    span = _region_span(report, text, node, len(service) + 1, len(region))
     if not region:
         if catalog.is_regional(service, rtype) is not True:
             return True
-        _add(
-            report,
-            Code.MISSING_URN_REGION,
-            f"The URN {quote(text)} has an empty region, but {service} is a regional service "
-            f"(its URNs are {_pattern_of(report, service, rtype)}); Huawei refuses it. Write "
-            f"a region such as {REGION_EXAMPLE}, or * for any region.",
-            path,
-            _region_span(report, text, node, len(service) + 1, len(region)),
+        report.findings.append(
+            Finding(
+                Code.MISSING_URN_REGION,
+                f"The URN {quote(text)} has an empty region, but {service} is a regional "
+                f"service (its URNs are {_pattern_of(report, service, rtype)}); Huawei refuses "
+                f"it. Write a region such as {REGION_EXAMPLE}, or * for any region.",
+                path,
+                span,
+                fix=Fix("replace", path, _with_region(parts, "*")),
+            )
         )
         return False
     wildcard = has_wildcard(region)
     if not (REGION_PATTERN_RE if wildcard else REGION_RE).fullmatch(region):
         start = len(service) + 2
-        guess = "-".join(re.split(r"[\s_.]+", region.strip())).lower()
-        suggestions = _close_regions(report, guess) or (
-            (guess,) if REGION_RE.fullmatch(guess) else ()
-        )
-        _add(
-            report,
-            Code.INVALID_URN_REGION,
-            f"The region {quote(region)} (characters {start}-{start + len(region) - 1} of the "
-            f"URN {quote(text)}) cannot be a region id: those are lower-case words and a "
-            f"number joined by hyphens, like {REGION_EXAMPLE}. A URN with it never matches.",
-            path,
-            _region_span(report, text, node, len(service) + 1, len(region)),
-            suggestions=suggestions,
+        meant, close = _respelt_region(report, region)
+        with_region = [Fix("replace", path, _with_region(parts, r)) for r in close]
+        report.findings.append(
+            Finding(
+                Code.INVALID_URN_REGION,
+                f"The region {quote(region)} (characters {start}-{start + len(region) - 1} of "
+                f"the URN {quote(text)}) cannot be a region id: those are lower-case words and "
+                f"a number joined by hyphens, like {REGION_EXAMPLE}. A URN with it never "
+                "matches.",
+                path,
+                span,
+                fix=Fix("replace", path, _with_region(parts, meant)) if meant else None,
+                suggestions=(meant,) if meant else close,
+                choices=() if meant else tuple(with_region),
+            )
         )
         return False
-    known = catalog.regions
-    if known and not any(wildcard_match(region, r.id) for r in known):
+    if catalog.regions and not _known_region(report, region):
         what = "matches no region" if wildcard else "is not a region"
-        _add(
-            report,
-            Code.UNKNOWN_URN_REGION,
-            f"The region {quote(region)} {what} the catalog lists, so the URN {quote(text)} "
-            "may never match. Check the spelling, or add the region to the catalog.",
-            path,
-            _region_span(report, text, node, len(service) + 1, len(region)),
-            suggestions=() if wildcard else _close_regions(report, region),
+        close = () if wildcard else near_miss(region, _region_ids(report)).close
+        report.findings.append(
+            Finding(
+                Code.UNKNOWN_URN_REGION,
+                f"The region {quote(region)} {what} the catalog lists, so the URN "
+                f"{quote(text)} may never match. Check the spelling, or add the region to the "
+                "catalog.",
+                path,
+                span,
+                suggestions=close,
+                # A region newer than the list is real: the close ids are choices, never a fix.
+                choices=tuple(Fix("replace", path, _with_region(parts, c)) for c in close),
+            )
         )
     return True
 
 
-def _add(
-    report: Report,
-    code: Code,
-    message: str,
-    path: str,
-    span: Span | None,
-    suggestions: tuple[str, ...] = (),
-) -> None:
-    report.findings.append(Finding(code, message, path, span, suggestions=suggestions))
+def _known_region(report: Report, region: str) -> bool:
+    if not has_wildcard(region):
+        return report.catalog.region(region) is not None
+    return any(wildcard_match(region, r) for r in _region_ids(report))
+
+
+def _region_ids(report: Report) -> list[str]:
+    return [r.id for r in report.catalog.regions]
+
+
+def _with_region(parts: list[str], region: str) -> str:
+    return ":".join([parts[0], region, *parts[2:]])
+
+
+def _respelt_region(report: Report, region: str) -> tuple[str, tuple[str, ...]]:
+    """The region a malformed one certainly means ("" when none), and the close known ids.
+
+    Respelling lowers the case and joins the words with hyphens (`CN_North 4` -> `cn-north-4`):
+    certain when that is a known region (or a pattern matching one; any well-formed id when
+    the catalog lists no regions), or when one known id alone is a near miss of it.
+    """
+    guess = "-".join(w for w in re.split(r"[\s_.-]+", region.lower()) if w)
+    ids = _region_ids(report)
+    well_formed = (REGION_PATTERN_RE if has_wildcard(guess) else REGION_RE).fullmatch(guess)
+    if well_formed and (not ids or _known_region(report, guess)):
+        return guess, ()
+    found = near_miss(guess, ids)
+    return found.certain, found.close
 
 
 def _region_span(
@@ -206,11 +235,6 @@ def _region_span(
     if length == 0:
         return report.parse.span(start - 1, start + 1)
     return report.parse.span(start, start + length)
-
-
-def _close_regions(report: Report, region: str) -> tuple[str, ...]:
-    ids = [r.id for r in report.catalog.regions]
-    return tuple(difflib.get_close_matches(region.lower(), ids, n=3, cutoff=0.6))
 
 
 def _pattern_of(report: Report, service: str, rtype: str) -> str:

@@ -135,3 +135,45 @@ def test_export_then_import_of_everything_changes_nothing(tmp_path):
     call_command("import_catalog", str(path), stdout=out)
 
     assert "No changes" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("region", "field", "sentence"),
+    [
+        ({"id": "cn-north-" + "4" * 100}, "regions[0].id", "at most 64"),
+        ({"id": "cn-north-4", "name": "x" * 201}, "regions[0].name", "at most 200"),
+        ({"id": 4}, "regions[0].id", "must be a string"),
+    ],
+)
+def test_a_region_too_long_or_not_text_is_refused_with_a_sentence(region, field, sentence):
+    doc = {"format": "scpstudio-catalog", "version": 1, "regions": [region]}
+
+    data = read_source(json.dumps(doc))
+
+    (error,) = data.errors
+    assert error.field == field
+    assert sentence in str(error)
+
+
+def test_a_document_of_regions_alone_is_a_catalog_document():
+    doc = {"format": "scpstudio-catalog", "version": 1, "regions": []}
+
+    assert read_source(json.dumps(doc)).errors == []
+
+
+def test_a_document_with_nothing_in_it_names_the_three_parts():
+    doc = {"format": "scpstudio-catalog", "version": 1}
+
+    (error,) = read_source(json.dumps(doc)).errors
+
+    assert "services, global_condition_keys, regions" in str(error)
+
+
+def test_migrate_again_keeps_a_maintainers_region_edits():
+    Region.objects.filter(region_id="cn-north-4").update(name="Beijing, as we call it")
+    Region.objects.filter(region_id="tr-west-1").delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert Region.objects.get(region_id="cn-north-4").name == "Beijing, as we call it"
+    assert not Region.objects.filter(region_id="tr-west-1").exists()

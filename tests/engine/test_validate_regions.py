@@ -11,6 +11,7 @@ import pytest
 
 from scpstudio.engine.catalog import Catalog, Region, ResourceType, Service
 from scpstudio.engine.catalog_json import catalog_from_json
+from scpstudio.engine.findings import Fix
 from scpstudio.engine.validate import validate_policy
 from tests.engine.helpers import deny, policy
 
@@ -52,12 +53,38 @@ def test_an_invalid_region_suggests_the_known_region_it_was_meant_to_be(ims):
     assert finding.suggestions[0] == "cn-north-4"
 
 
+def test_a_respelt_known_region_is_a_certain_fix(ims):
+    _, [finding] = _region_findings("ims:CN_North.4:*:image:*", ims)
+
+    assert finding.fix == Fix("replace", "/Statement/0/Resource", "ims:cn-north-4:*:image:*")
+    assert finding.choices == ()
+
+
+def test_a_region_with_no_certain_meaning_offers_choices_and_no_fix(ims):
+    _, [finding] = _region_findings("ims:North-4:0123456789abcdef:image:*", ims)
+
+    assert finding.fix is None
+    assert "cn-north-4" in finding.suggestions
+    assert Fix("replace", "/Statement/0/Resource", "ims:cn-north-4:0123456789abcdef:image:*") in (
+        finding.choices
+    )
+
+
+def test_without_a_region_list_a_respelling_of_the_right_shape_is_the_fix(ims):
+    bare = dataclasses.replace(ims, regions=())
+
+    _, [finding] = _region_findings("ims:xy_east_7:*:image:*", bare)
+
+    assert finding.fix == Fix("replace", "/Statement/0/Resource", "ims:xy-east-7:*:image:*")
+
+
 def test_an_empty_region_of_a_regional_service_is_missing_urn_region(ims):
     text, [finding] = _region_findings("ims::*:image:*", ims)
 
     assert finding.code.value == "MISSING_URN_REGION"
     assert _marked(text, finding) == "::"
     assert "ims:<region>:<account-id>:image:<image-id>" in finding.message
+    assert finding.fix == Fix("replace", "/Statement/0/Resource", "ims:*:*:image:*")
 
 
 def test_an_empty_region_of_a_global_service_is_fine():
@@ -103,6 +130,9 @@ def test_a_well_formed_region_the_catalog_lacks_is_a_warning_with_close_ids(ims)
     assert finding.severity.value == "warning"
     assert _marked(text, finding) == "cn-nort-4"
     assert "cn-north-4" in finding.suggestions
+    # the region may be newer than the list: close ids are choices, never a fix
+    assert finding.fix is None
+    assert Fix("replace", "/Statement/0/Resource", "ims:cn-north-4:*:image:*") in finding.choices
 
 
 def test_a_wildcard_region_matching_no_known_region_is_a_warning(ims):
