@@ -16,6 +16,7 @@ from catalog.models import (
     ApiAction,
     ConditionKey,
     Dependency,
+    Region,
     ResourceType,
     Service,
 )
@@ -156,3 +157,11 @@ class DependencyAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="defined in the catalog")
     def defined(self, obj: Dependency) -> bool:
         return obj.target_id is not None
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    """The regions URNs may name: validation warns about a region not listed here."""
+
+    list_display = ["region_id", "name"]
+    search_fields = ["region_id", "name"]

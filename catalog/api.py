@@ -8,6 +8,9 @@ representation shows, so a page costs a fixed number of queries whatever its len
 
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -19,6 +22,7 @@ from catalog.models import (
     Action,
     Api,
     ConditionKey,
+    Region,
     ResourceType,
     Service,
 )
@@ -26,7 +30,9 @@ from catalog.selectors import (
     Filters,
     action_list,
     api_list,
+    apis_needing_action,
     condition_key_list,
+    region_list,
     resource_type_list,
     service_detail_list,
     service_list,
@@ -38,11 +44,13 @@ from catalog.serializers import (
     ApiSerializer,
     ConditionKeyFilterSerializer,
     ConditionKeySerializer,
+    RegionSerializer,
     ResourceTypeSerializer,
     ServiceDetailSerializer,
     ServiceFilterSerializer,
     ServiceSerializer,
 )
+from catalog.snapshot import catalog_snapshot
 
 # -- paging ------------------------------------------------------------------------------------
 
@@ -111,13 +119,17 @@ class ServiceDetailApi(generics.RetrieveAPIView):
 
 @extend_schema(parameters=[ActionFilterSerializer])
 class ActionListApi(generics.ListAPIView):
-    """Actions with their resource types, condition keys, dependencies and APIs."""
+    """Actions with their resource types, condition keys, dependencies and the APIs that need
+    them (directly, through a dependency, or only in a named situation)."""
 
     pagination_class = CatalogPagination
     serializer_class = ActionSerializer
 
     def get_queryset(self) -> QuerySet[Action]:
         return action_list(filters=_filters(ActionFilterSerializer, self.request))
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), "catalog": catalog_snapshot()}
 
 
 class ActionDetailApi(generics.RetrieveAPIView):
@@ -154,10 +166,34 @@ class ConditionKeyListApi(generics.ListAPIView):
 
 @extend_schema(parameters=[ApiFilterSerializer])
 class ApiListApi(generics.ListAPIView):
-    """Each API (method and path) once, with the actions it needs and their dependencies."""
+    """Each API (method and path) once, with the actions it needs and their dependencies.
+
+    With `action`, only the APIs that need that action, each saying how in `need`: the same
+    set as the action's own `apis` and its catalog page; `via` keeps one way.
+    """
 
     pagination_class = CatalogPagination
     serializer_class = ApiSerializer
 
     def get_queryset(self) -> QuerySet[Api]:
-        return api_list(filters=_filters(ApiFilterSerializer, self.request))
+        return api_list(filters=self._filters)
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        needs = ()
+        if self._filters.get("action"):
+            needs = apis_needing_action(action=self._filters["action"])
+        return {**super().get_serializer_context(), "needs": {(n.method, n.path): n for n in needs}}
+
+    @cached_property
+    def _filters(self) -> Filters:
+        return _filters(ApiFilterSerializer, self.request)
+
+
+class RegionListApi(generics.ListAPIView):
+    """The regions URNs may name (`ims:<region>:...`), sorted by id; the URN builder offers them."""
+
+    pagination_class = CatalogPagination
+    serializer_class = RegionSerializer
+
+    def get_queryset(self) -> QuerySet[Region]:
+        return region_list()

@@ -14,4 +14,5 @@ urlpatterns = [
     path("resource-types/", api.ResourceTypeListApi.as_view(), name="resource-types"),
     path("condition-keys/", api.ConditionKeyListApi.as_view(), name="condition-keys"),
     path("apis/", api.ApiListApi.as_view(), name="apis"),
+    path("regions/", api.RegionListApi.as_view(), name="regions"),
 ]

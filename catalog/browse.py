@@ -17,6 +17,8 @@ from catalog.models import (
     Dependency,
     Service,
 )
+from catalog.selectors import apis_among
+from scpstudio.engine.api_needs import ApiNeed
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,11 @@ def condition_keys_search(*, q: str = "", scope: str = "") -> QuerySet[Condition
     return qs.order_by("service__prefix", "name")
 
 
-def apis_search(*, q: str = "", service: str = "") -> QuerySet[Api]:
+def apis_search(
+    *, q: str = "", service: str = "", needs: tuple[ApiNeed, ...] | None = None
+) -> QuerySet[Api]:
+    """APIs by text (path, method or a piece of an action name), and, when `needs` is given
+    (from `selectors.apis_needing_action`), only those it names."""
     qs = Api.objects.select_related("service").prefetch_related(
         Prefetch(
             "action_links",
@@ -110,4 +116,14 @@ def apis_search(*, q: str = "", service: str = "") -> QuerySet[Api]:
         qs = qs.filter(
             Q(path__icontains=q) | Q(method__iexact=q) | Q(action_links__action_name__icontains=q)
         ).distinct()
+    if needs is not None:
+        qs = apis_among(qs, needs)
     return qs.order_by("service__prefix", "path", "method")
+
+
+def with_needs(
+    apis: QuerySet[Api], needs: tuple[ApiNeed, ...] | None
+) -> list[tuple[Api, ApiNeed | None]]:
+    """Each API with how it needs the filtered action (None without a filter)."""
+    by_api = {(n.method, n.path): n for n in needs or ()}
+    return [(api, by_api.get((api.method.upper(), api.path))) for api in apis]

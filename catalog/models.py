@@ -5,10 +5,13 @@ describe them."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from scpstudio.engine.catalog import REGION_RE
 
 
 class AccessLevel(models.TextChoices):
@@ -235,6 +238,29 @@ class ApiAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.api} -> {self.action_name}"
+
+
+class Region(models.Model):
+    """A Huawei Cloud region a URN may name; validation warns about a region not listed here."""
+
+    region_id = models.CharField(
+        "region ID",
+        max_length=64,
+        unique=True,
+        validators=[
+            RegexValidator(
+                rf"^{REGION_RE.pattern}\Z",
+                "A region ID is lower-case words and a number joined by hyphens, like cn-north-4.",
+            )
+        ],
+    )
+    name = models.CharField(max_length=200, blank=True, help_text="As the console shows it.")
+
+    class Meta:
+        ordering = ["region_id"]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} ({self.name})" if self.name else self.region_id
 
 
 class CatalogRevision(models.Model):

@@ -20,9 +20,13 @@ from catalog.models import (
     ConditionKey,
     Dependency,
     ImportDraft,
+    Region,
     ResourceType,
     Service,
 )
+from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.api_needs import ApiNeed, apis_needing
+from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 
 SHA256_RE = re.compile(r"[0-9a-f]{64}")
@@ -33,10 +37,15 @@ Filters = dict[str, Any]
 
 
 def catalog_export(
-    *, services: list[str] | None = None, global_keys: bool = True
+    *, services: list[str] | None = None, global_keys: bool = True, regions: bool | None = None
 ) -> dict[str, Any]:
-    """The catalog in our JSON format, sorted so that two exports compare equal."""
+    """The catalog in our JSON format, sorted so that two exports compare equal.
+
+    The regions are part of a whole export (`services` None) unless `regions` says otherwise.
+    """
     doc: dict[str, Any] = {"format": FORMAT_NAME, "version": FORMAT_VERSION}
+    if regions if regions is not None else services is None:
+        doc["regions"] = [{"id": r.region_id, "name": r.name} for r in region_list()]
     if global_keys:
         doc["global_condition_keys"] = [
             {
@@ -216,10 +225,6 @@ def action_list(*, filters: Filters) -> QuerySet[Action]:
             ),
         ),
         Prefetch("dependencies", queryset=Dependency.objects.order_by("position", "target_name")),
-        Prefetch(
-            "api_links",
-            queryset=ApiAction.objects.select_related("api").order_by("api__path", "api__method"),
-        ),
     )
     if filters.get("service"):
         qs = qs.filter(service__prefix=filters["service"])
@@ -284,10 +289,35 @@ def api_list(*, filters: Filters) -> QuerySet[Api]:
     if filters.get("service"):
         qs = qs.filter(service__prefix=filters["service"])
     if filters.get("action"):
-        qs = qs.filter(
-            Exists(ApiAction.objects.filter(api=OuterRef("pk"), action_name=filters["action"]))
-        )
+        qs = apis_among(qs, apis_needing_action(action=filters["action"], how=filters.get("via")))
     return qs.order_by("service__prefix", "path", "method")
+
+
+def apis_needing_action(
+    *, action: str, how: str | None = None, catalog: Catalog | None = None
+) -> tuple[ApiNeed, ...]:
+    """The APIs that need an action (its exact name, in any case), each saying how: directly,
+    through a dependency (of which action), or only in a situation the catalog names.
+
+    The one answer of the action page, the API list's `?action=` filter and the REST API.
+    The rule is the editor preview's own (engine `api_needs`), read from the catalog
+    snapshot: no query per action. `how` keeps one kind; `catalog` saves a list of many
+    actions the revision query per action.
+    """
+    return apis_needing(catalog or catalog_snapshot(), action, how or "")
+
+
+def apis_among(qs: QuerySet[Api], needs: tuple[ApiNeed, ...]) -> QuerySet[Api]:
+    """The APIs of `qs` that the needs name (by method and path, as the preview groups them)."""
+    wanted = {(n.method, n.path) for n in needs}
+    rows = Api.objects.filter(path__in={path for _, path in wanted}).values_list(
+        "pk", "method", "path"
+    )
+    return qs.filter(pk__in=[pk for pk, method, path in rows if (method.upper(), path) in wanted])
+
+
+def region_list() -> QuerySet[Region]:
+    return Region.objects.order_by("region_id")
 
 
 def import_draft_get(*, user: Any, sha256: str) -> ImportDraft | None:

@@ -3,6 +3,8 @@ these classes only validate query parameters and rename fields."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -15,9 +17,13 @@ from catalog.models import (
     ApiAction,
     ConditionKey,
     Dependency,
+    Region,
     ResourceType,
     Service,
 )
+from catalog.selectors import apis_needing_action
+from scpstudio.engine.api_needs import HOW, ApiNeed
+from scpstudio.engine.catalog import Catalog
 
 SCOPES = ("global", "service")
 
@@ -60,7 +66,25 @@ class ConditionKeyFilterSerializer(ServiceFilterSerializer):
 
 
 class ApiFilterSerializer(ServiceFilterSerializer):
-    action = _name("Action name: only the APIs that need it, e.g. `ims:images:get`.")
+    action = _name(
+        "An action's exact name (any case), e.g. `ims:images:get`: only the APIs that need it, "
+        "directly, through a dependency or in a named situation; each then says how in `need`."
+    )
+    via = _choice(HOW, "a way an API needs an action")
+
+    def validate_action(self, value: str) -> str:
+        if "*" in value or "?" in value:
+            raise serializers.ValidationError(
+                "action takes one action's exact name, not a pattern with * or ?."
+            )
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("via") and not attrs.get("action"):
+            raise serializers.ValidationError(
+                {"via": ["via narrows the APIs needing an action: give action too."]}
+            )
+        return attrs
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -166,13 +190,26 @@ class DependencySerializer(serializers.ModelSerializer):
         return dependency.target_id is not None
 
 
-class ActionApiSerializer(serializers.ModelSerializer):
-    method = serializers.CharField(source="api.method")
-    path = serializers.CharField(source="api.path")
+class ApiNeedSerializer(serializers.Serializer):
+    """An API that needs an action, and how (the same answer as the action page and the
+    preview): `direct`, `dependency` (of the action `dependency_of` names) or `situation`
+    (only in the situations the catalog names)."""
 
-    class Meta:
-        model = ApiAction
-        fields = ["method", "path", "note", "conditional"]
+    method = serializers.CharField()
+    path = serializers.CharField()
+    service = serializers.CharField()
+    how = serializers.ChoiceField(choices=HOW)
+    dependency_of = serializers.CharField(allow_null=True)
+    situations = serializers.ListField(child=serializers.CharField())
+
+    def to_representation(self, instance: ApiNeed) -> dict[str, Any]:
+        return instance.to_json()
+
+
+def _needs_context(serializer: serializers.Serializer) -> Catalog | None:
+    """The snapshot the view put in the context, so a page of actions asks for it once."""
+    catalog = serializer.context.get("catalog")
+    return catalog if isinstance(catalog, Catalog) else None
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -181,7 +218,10 @@ class ActionSerializer(serializers.ModelSerializer):
     resource_types = ActionResourceTypeSerializer(source="resource_links", many=True)
     condition_keys = ActionConditionKeySerializer(source="key_links", many=True)
     dependencies = DependencySerializer(many=True)
-    apis = ActionApiSerializer(source="api_links", many=True)
+    apis = serializers.SerializerMethodField(
+        help_text="Every API that needs the action: directly, through a dependency, or only "
+        "in a situation the catalog names."
+    )
 
     class Meta:
         model = Action
@@ -196,6 +236,11 @@ class ActionSerializer(serializers.ModelSerializer):
             "dependencies",
             "apis",
         ]
+
+    @extend_schema_field(ApiNeedSerializer(many=True))
+    def get_apis(self, action: Action) -> list[dict[str, Any]]:
+        needs = apis_needing_action(action=action.name, catalog=_needs_context(self))
+        return [n.to_json() for n in needs]
 
 
 class ResourceTypeActionSerializer(serializers.ModelSerializer):
@@ -259,10 +304,42 @@ class ApiActionSerializer(serializers.ModelSerializer):
         return DependencySerializer(link.action.dependencies.all(), many=True).data
 
 
+class NeedSerializer(serializers.Serializer):
+    """How an API needs the action of the `action` filter."""
+
+    how = serializers.ChoiceField(choices=HOW)
+    dependency_of = serializers.CharField(allow_null=True)
+    situations = serializers.ListField(child=serializers.CharField())
+
+
 class ApiSerializer(serializers.ModelSerializer):
     service = serializers.CharField(source="service.prefix")
     actions = ApiActionSerializer(source="action_links", many=True)
+    need = serializers.SerializerMethodField(
+        help_text="With the `action` filter: how this API needs that action; null without it."
+    )
 
     class Meta:
         model = Api
-        fields = ["method", "path", "service", "actions"]
+        fields = ["method", "path", "service", "actions", "need"]
+
+    @extend_schema_field(NeedSerializer(allow_null=True))
+    def get_need(self, api: Api) -> dict[str, Any] | None:
+        need = self.context.get("needs", {}).get((api.method.upper(), api.path))
+        if need is None:
+            return None
+        return {
+            "how": need.how,
+            "dependency_of": need.dependency_of,
+            "situations": list(need.situations),
+        }
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    """A region a URN may name: `id` as URNs write it (`cn-north-4`), `name` as shown."""
+
+    id = serializers.CharField(source="region_id")
+
+    class Meta:
+        model = Region
+        fields = ["id", "name"]

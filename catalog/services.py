@@ -28,6 +28,7 @@ from catalog.models import (
     ConditionKey,
     Dependency,
     ImportDraft,
+    Region,
     ResourceType,
     Service,
 )
@@ -82,6 +83,8 @@ class Change:
 def _records(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     """A document as flat records keyed by (kind, natural key), for comparing."""
     out: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in doc.get("regions", []):
+        out[("region", r["id"])] = {"name": r["name"]}
     for k in doc.get("global_condition_keys", []):
         out[("condition key", k["name"])] = {n: v for n, v in k.items() if n != "name"}
     for s in doc.get("services", []):
@@ -143,6 +146,7 @@ class ImportResult:
 def _summary(doc: dict[str, Any]) -> dict[str, int]:
     services = doc.get("services", [])
     summary = {
+        "regions": len(doc.get("regions", [])),
         "services": len(services),
         "actions": sum(len(s["actions"]) for s in services),
         "resource types": sum(len(s["resource_types"]) for s in services),
@@ -158,15 +162,16 @@ def _summary(doc: dict[str, Any]) -> dict[str, int]:
 def _current_for(doc: dict[str, Any]) -> dict[str, Any]:
     """The part of the database the document would replace, in the same format."""
     prefixes = [s["prefix"] for s in doc.get("services", [])]
-    current = catalog_export(services=prefixes, global_keys="global_condition_keys" in doc)
-    return current
+    return catalog_export(
+        services=prefixes, global_keys="global_condition_keys" in doc, regions="regions" in doc
+    )
 
 
 def catalog_import(data: ImportData, *, dry_run: bool = False) -> ImportResult:
     """Compare the data with the catalog and, unless dry or in error, apply it atomically.
 
     A service in the data replaces that service whole (rows it no longer lists are
-    removed); global keys, when present, replace the global keys.
+    removed); global keys, when present, replace the global keys, and regions the regions.
     """
     if data.errors:
         return ImportResult([], data.anomalies, False, {})
@@ -187,6 +192,10 @@ def catalog_import(data: ImportData, *, dry_run: bool = False) -> ImportResult:
 
 
 def _apply(doc: dict[str, Any]) -> None:
+    if "regions" in doc:
+        for r in doc["regions"]:
+            Region.objects.update_or_create(region_id=r["id"], defaults={"name": r["name"]})
+        Region.objects.exclude(region_id__in=[r["id"] for r in doc["regions"]]).delete()
     if "global_condition_keys" in doc:
         keep = []
         for k in doc["global_condition_keys"]:
@@ -365,12 +374,14 @@ def catalog_ensure_shipped(*, using: str = "default") -> list[str]:
             and ConditionKey.objects.filter(service__isnull=True).exists()
         ):
             doc.pop("global_condition_keys")
+        if "regions" in doc and Region.objects.exists():
+            doc.pop("regions")
         doc["services"] = [
             s
             for s in doc.get("services", [])
             if not Service.objects.filter(prefix=s["prefix"]).exists()
         ]
-        if doc.get("services") or doc.get("global_condition_keys"):
+        if doc.get("services") or doc.get("global_condition_keys") or doc.get("regions"):
             result = catalog_import(data)
             if result.errors:
                 problems = "; ".join(str(e) for e in result.errors)

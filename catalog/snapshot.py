@@ -11,7 +11,15 @@ import threading
 
 from django.db import connection
 
-from catalog.models import Action, Api, CatalogRevision, ConditionKey, ResourceType, Service
+from catalog.models import (
+    Action,
+    Api,
+    CatalogRevision,
+    ConditionKey,
+    Region,
+    ResourceType,
+    Service,
+)
 from scpstudio.engine import catalog as engine
 
 _lock = threading.Lock()
@@ -90,4 +98,5 @@ def build_snapshot(revision: int) -> engine.Catalog:
             )
             for api in apis
         ],
+        regions=[engine.Region(r.region_id, r.name) for r in Region.objects.all()],
     )

@@ -11,6 +11,8 @@ from django_htmx.middleware import HtmxDetails
 
 from catalog import browse
 from catalog.models import AccessLevel, Service
+from catalog.selectors import apis_needing_action
+from scpstudio.engine.api_needs import HOW, ApiNeed
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -66,13 +68,25 @@ def action_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
     action = browse.action_detail(name)
     if action is None:
         raise Http404(f"No action named {name!r} in the catalog.")
-    apis = sorted({link.api for link in action.api_links.all()}, key=lambda a: (a.path, a.method))
-    notes = {link.api_id: link for link in action.api_links.all()}
+    needs = apis_needing_action(action=action.name)
     return render(
         request,
         "catalog/action.html",
-        {"action": action, "api_rows": [(api, notes[api.pk]) for api in apis]},
+        {"action": action, "needs": needs, "counts": _counts(needs)},
     )
+
+
+# How an API needs an action, in the words of the pages (the REST API says `how`).
+WAYS = {
+    "direct": "directly",
+    "dependency": "through a dependency",
+    "situation": "only in a situation",
+}
+
+
+def _counts(needs: tuple[ApiNeed, ...]) -> list[tuple[str, int]]:
+    """How many APIs need the action each way, in the order of HOW, leaving out zeros."""
+    return [(WAYS[how], n) for how in HOW if (n := sum(1 for x in needs if x.how == how))]
 
 
 @require_GET
@@ -91,6 +105,25 @@ def condition_key_list(request: HtmxHttpRequest) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def api_list(request: HtmxHttpRequest) -> HttpResponse:
-    q, service = _query(request, "q"), _query(request, "service")
-    apis = browse.apis_search(q=q, service=service)
-    return _page(request, "catalog/apis.html", "results", {"apis": apis, "q": q, "nav": "apis"})
+    """All APIs, or with `?action=` (an exact name) the APIs needing that action and how;
+    `&via=` keeps one way (direct, dependency, situation)."""
+    q, service, action = _query(request, "q"), _query(request, "service"), _query(request, "action")
+    via = _query(request, "via") if action else ""
+    via = via if via in HOW else ""
+    needs = apis_needing_action(action=action, how=via) if action else None
+    apis = browse.apis_search(q=q, service=service, needs=needs)
+    rows = browse.with_needs(apis, needs)
+    context = {
+        "apis": apis,
+        "rows": rows,
+        "q": q,
+        "action": action,
+        "via": via,
+        "via_label": WAYS.get(via, ""),
+        "ways": WAYS,
+        "counts": _counts(tuple(need for _, need in rows if need)),
+        # A search for an action's exact name points at the filter that answers it whole.
+        "q_action": q if q and not action and apis_needing_action(action=q) else "",
+        "nav": "apis",
+    }
+    return _page(request, "catalog/apis.html", "results", context)

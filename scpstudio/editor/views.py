@@ -401,6 +401,7 @@ def _context(
         },
         "context_problems": context_problems,
         "full_access": full_access,
+        "regions": catalog.regions,
         "message": message,
         "statement_spans": _statement_spans(analysis),
         "ids": ids,

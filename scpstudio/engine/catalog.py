@@ -20,6 +20,9 @@ ACCESS_LEVELS: tuple[str, ...] = ("list", "read", "write", "permission_managemen
 KEY_TYPES: tuple[str, ...] = ("string", "number", "boolean", "date", "ip")
 
 _TEMPLATE_PART = re.compile(r"<[^<>]+>")
+# Huawei region ids: lower-case words and a number joined by hyphens (cn-north-4,
+# ap-southeast-3, eu-west-101).
+REGION_RE = re.compile(r"[a-z]+(?:-[a-z]+)*-[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +116,14 @@ class Service:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class Region:
+    """A Huawei Cloud region: its id as URNs write it (`cn-north-4`) and its display name."""
+
+    id: str
+    name: str = ""
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Everything the engine knows about services; build with `Catalog.build`."""
@@ -123,6 +134,8 @@ class Catalog:
     resource_types: Mapping[tuple[str, str], ResourceType]
     condition_keys: Mapping[str, ConditionKey]
     apis: tuple[Api, ...]
+    # The known regions, sorted by id; empty when the catalog holds no region list.
+    regions: tuple[Region, ...] = ()
     _match_cache: dict[str, tuple[Action, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -137,6 +150,7 @@ class Catalog:
         resource_types: Iterable[ResourceType] = (),
         condition_keys: Iterable[ConditionKey] = (),
         apis: Iterable[Api] = (),
+        regions: Iterable[Region] = (),
     ) -> Catalog:
         return cls(
             revision=revision,
@@ -147,6 +161,7 @@ class Catalog:
             ),
             condition_keys=MappingProxyType({k.name.casefold(): k for k in condition_keys}),
             apis=tuple(apis),
+            regions=tuple(sorted({r.id: r for r in regions}.values(), key=lambda r: r.id)),
         )
 
     # -- lookups -----------------------------------------------------------------
@@ -209,6 +224,24 @@ class Catalog:
                     listed.append(key)
         return tuple(listed) + self.request_wide_keys
 
+    def region(self, region_id: str) -> Region | None:
+        """The known region of that id (ids are lower case, compared as written)."""
+        return self._regions_by_id.get(region_id)
+
+    def is_regional(self, service: str, resource_type: str = "*") -> bool | None:
+        """Whether URNs of this service (and type pattern) need a region.
+
+        Read from the URN patterns: a type whose pattern has a region part
+        (`ims:<region>:...`) is regional, one with an empty part (`cdn::...`) is global.
+        None when the catalog cannot tell (unknown service, no type matching, or both kinds).
+        """
+        kinds = {
+            _region_part(r.urn_pattern) != ""
+            for r in self.resource_types_of_service(service)
+            if wildcard_match(resource_type.casefold(), r.name.casefold())
+        }
+        return kinds.pop() if len(kinds) == 1 else None
+
     def apis_for_action(self, name: str) -> tuple[Api, ...]:
         return self._apis_by_action.get(name.casefold(), ())
 
@@ -217,6 +250,10 @@ class Catalog:
     @cached_property
     def request_wide_keys(self) -> tuple[ConditionKey, ...]:
         return tuple(k for k in self.condition_keys.values() if k.request_wide)
+
+    @cached_property
+    def _regions_by_id(self) -> Mapping[str, Region]:
+        return MappingProxyType({r.id: r for r in self.regions})
 
     @cached_property
     def _templated_keys(self) -> tuple[ConditionKey, ...]:
@@ -294,3 +331,8 @@ class Catalog:
             for dep in action.dependencies:
                 grouped.setdefault(dep.casefold(), []).append(action)
         return MappingProxyType({d: tuple(a) for d, a in grouped.items()})
+
+
+def _region_part(urn_pattern: str) -> str:
+    parts = urn_pattern.split(":")
+    return parts[1] if len(parts) > 1 else ""

@@ -3,6 +3,7 @@
 The format (`catalog/data/*.json`, `export_catalog`, `import_catalog`)::
 
     {"format": "scpstudio-catalog", "version": 1,
+     "regions": [{"id", "name"}],
      "global_condition_keys": [{"name", "type", "multivalued", "request_wide",
                                 "description"}],
      "services": [{"prefix", "name", "source", "updated_on",
@@ -15,7 +16,7 @@ The format (`catalog/data/*.json`, `export_catalog`, `import_catalog`)::
                    "apis": [{"method", "path",
                              "actions": [{"action", "note", "conditional"}]}]}]}
 
-Both parts are optional in a file. The Django importer checks a file strictly;
+Every part is optional in a file. The Django importer checks a file strictly;
 this reader trusts it (it is used for shipped data, the CLI and benchmarks).
 """
 
@@ -30,6 +31,7 @@ from scpstudio.engine.catalog import (
     ApiLink,
     Catalog,
     ConditionKey,
+    Region,
     ResourceType,
     ResourceTypeRef,
     Service,
@@ -46,7 +48,10 @@ def catalog_from_json(documents: Iterable[Mapping[str, Any]], *, revision: int =
     resource_types: list[ResourceType] = []
     keys: list[ConditionKey] = []
     apis: list[Api] = []
+    regions: list[Region] = []
     for doc in documents:
+        for r in doc.get("regions", ()):
+            regions.append(Region(id=r["id"], name=r.get("name", "")))
         for k in doc.get("global_condition_keys", ()):
             keys.append(
                 ConditionKey(
@@ -112,4 +117,5 @@ def catalog_from_json(documents: Iterable[Mapping[str, Any]], *, revision: int =
         resource_types=resource_types,
         condition_keys=keys,
         apis=apis,
+        regions=regions,
     )

@@ -50,6 +50,9 @@ class Code(StrEnum):
     SCP_ALLOW_CONDITION = "SCP_ALLOW_CONDITION"
     SCP_ACTION_WILDCARD = "SCP_ACTION_WILDCARD"
     INVALID_URN = "INVALID_URN"
+    # Huawei's own code for an empty region; the other two are AWS's names with URN for ARN
+    INVALID_URN_REGION = "INVALID_URN_REGION"
+    MISSING_URN_REGION = "MISSING_URN_REGION"
     URN_SERVICE_MISMATCH = "URN_SERVICE_MISMATCH"
     INVALID_RESOURCE_TYPE = "INVALID_RESOURCE_TYPE"
     UNSUPPORTED_RESOURCE_URN = "UNSUPPORTED_RESOURCE_URN"
@@ -68,6 +71,7 @@ class Code(StrEnum):
     ALLOW_WITH_NOTACTION = "ALLOW_WITH_NOTACTION"
     # warnings
     INVALID_SERVICE = "INVALID_SERVICE"
+    UNKNOWN_URN_REGION = "UNKNOWN_URN_REGION"
     CONDITION_KEY_NOT_SUPPORTED_BY_ACTION = "CONDITION_KEY_NOT_SUPPORTED_BY_ACTION"
     MISSING_QUALIFIER = "MISSING_QUALIFIER"
     POLICY_SIZE_NEEDS_MINIFYING = "POLICY_SIZE_NEEDS_MINIFYING"
@@ -129,6 +133,8 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.SCP_ALLOW_CONDITION: (_E, "An Allow in an SCP cannot have a Condition"),
     Code.SCP_ACTION_WILDCARD: (_E, "SCPs do not accept a wildcard service in an action"),
     Code.INVALID_URN: (_E, "A resource is not a well-formed URN"),
+    Code.INVALID_URN_REGION: (_E, "A URN's region part cannot be a region id"),
+    Code.MISSING_URN_REGION: (_E, "A URN of a regional service has an empty region"),
     Code.URN_SERVICE_MISMATCH: (_E, "A URN names a service none of the actions belongs to"),
     Code.INVALID_RESOURCE_TYPE: (_E, "The service defines no such resource type"),
     Code.UNSUPPORTED_RESOURCE_URN: (
@@ -148,6 +154,7 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.FORALLVALUES_WITH_ABSENT_KEY: (_S, "ForAllValues holds when the key is absent"),
     Code.ALLOW_WITH_NOTACTION: (_S, "Allow with NotAction grants every other action"),
     Code.INVALID_SERVICE: (_W, "The catalog does not hold this service"),
+    Code.UNKNOWN_URN_REGION: (_W, "A URN names a region the catalog does not list"),
     Code.CONDITION_KEY_NOT_SUPPORTED_BY_ACTION: (
         _W,
         "A condition key is never present for an action",

@@ -7,10 +7,11 @@ to it; it is fine that some resources do not apply to some actions (§3).
 from __future__ import annotations
 
 import difflib
+import re
 
-from scpstudio.engine.catalog import Action
+from scpstudio.engine.catalog import REGION_RE, Action
 from scpstudio.engine.document import JsonNode
-from scpstudio.engine.findings import Code, Fix, pointer
+from scpstudio.engine.findings import Code, Finding, Fix, Span, pointer
 from scpstudio.engine.near_miss import near_miss
 from scpstudio.engine.policy import Statement
 from scpstudio.engine.report import Report, quote
@@ -18,6 +19,9 @@ from scpstudio.engine.validate_actions import check_element_pair, element_items
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
 URN_SHAPE = "service:region:account-id:resource-type:resource-path"
+# A region pattern: what a region id holds (catalog.REGION_RE), and `*` and `?`.
+REGION_PATTERN_RE = re.compile(r"[a-z0-9*?-]+")
+REGION_EXAMPLE = "cn-north-4"
 
 
 def check_resources(report: Report, statement: Statement) -> None:
@@ -98,6 +102,8 @@ def check_urn(
             node,
         )
         return None
+    if not _check_region(report, text, node, path, parts):
+        return None
     catalog = report.catalog
     if (
         catalog.service(service) is not None
@@ -119,6 +125,123 @@ def check_urn(
         )
         return None
     return tuple(parts)
+
+
+def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: list[str]) -> bool:
+    """Report a region part that can never match; False when the URN is in error.
+
+    Whether a service's URNs need a region is read from the catalog's URN patterns, so a
+    global service (`cdn::<account-id>:...`) may leave it empty. Wildcards are allowed.
+    The finding marks the region part itself (for an empty one, the two colons around it).
+    """
+    service, region, _account, rtype, _rest = parts
+    catalog = report.catalog
+    span = _region_span(report, text, node, len(service) + 1, len(region))
+    if not region:
+        if catalog.is_regional(service, rtype) is not True:
+            return True
+        report.findings.append(
+            Finding(
+                Code.MISSING_URN_REGION,
+                f"The URN {quote(text)} has an empty region, but {service} is a regional "
+                f"service (its URNs are {_pattern_of(report, service, rtype)}); Huawei refuses "
+                f"it. Write a region such as {REGION_EXAMPLE}, or * for any region.",
+                path,
+                span,
+                fix=Fix("replace", path, _with_region(parts, "*")),
+            )
+        )
+        return False
+    wildcard = has_wildcard(region)
+    if not (REGION_PATTERN_RE if wildcard else REGION_RE).fullmatch(region):
+        start = len(service) + 2
+        meant, close = _respelt_region(report, region)
+        with_region = [Fix("replace", path, _with_region(parts, r)) for r in close]
+        report.findings.append(
+            Finding(
+                Code.INVALID_URN_REGION,
+                f"The region {quote(region)} (characters {start}-{start + len(region) - 1} of "
+                f"the URN {quote(text)}) cannot be a region id: those are lower-case words and "
+                f"a number joined by hyphens, like {REGION_EXAMPLE}. A URN with it never "
+                "matches.",
+                path,
+                span,
+                fix=Fix("replace", path, _with_region(parts, meant)) if meant else None,
+                suggestions=(meant,) if meant else close,
+                choices=() if meant else tuple(with_region),
+            )
+        )
+        return False
+    if catalog.regions and not _known_region(report, region):
+        what = "matches no region" if wildcard else "is not a region"
+        close = () if wildcard else near_miss(region, _region_ids(report)).close
+        report.findings.append(
+            Finding(
+                Code.UNKNOWN_URN_REGION,
+                f"The region {quote(region)} {what} the catalog lists, so the URN "
+                f"{quote(text)} may never match. Check the spelling, or add the region to the "
+                "catalog.",
+                path,
+                span,
+                suggestions=close,
+                # A region newer than the list is real: the close ids are choices, never a fix.
+                choices=tuple(Fix("replace", path, _with_region(parts, c)) for c in close),
+            )
+        )
+    return True
+
+
+def _known_region(report: Report, region: str) -> bool:
+    if not has_wildcard(region):
+        return report.catalog.region(region) is not None
+    return any(wildcard_match(region, r) for r in _region_ids(report))
+
+
+def _region_ids(report: Report) -> list[str]:
+    return [r.id for r in report.catalog.regions]
+
+
+def _with_region(parts: list[str], region: str) -> str:
+    return ":".join([parts[0], region, *parts[2:]])
+
+
+def _respelt_region(report: Report, region: str) -> tuple[str, tuple[str, ...]]:
+    """The region a malformed one certainly means ("" when none), and the close known ids.
+
+    Respelling lowers the case and joins the words with hyphens (`CN_North 4` -> `cn-north-4`):
+    certain when that is a known region (or a pattern matching one; any well-formed id when
+    the catalog lists no regions), or when one known id alone is a near miss of it.
+    """
+    guess = "-".join(w for w in re.split(r"[\s_.-]+", region.lower()) if w)
+    ids = _region_ids(report)
+    well_formed = (REGION_PATTERN_RE if has_wildcard(guess) else REGION_RE).fullmatch(guess)
+    if well_formed and (not ids or _known_region(report, guess)):
+        return guess, ()
+    found = near_miss(guess, ids)
+    return found.certain, found.close
+
+
+def _region_span(
+    report: Report, text: str, node: JsonNode, offset: int, length: int
+) -> Span | None:
+    """Where the region part stands in the text; the whole string when escapes hide it.
+
+    An empty region is shown by the two colons around it.
+    """
+    source = report.parse.text
+    if source is None or node.start < 0 or source[node.start + 1 : node.end - 1] != text:
+        return report.parse.span_of(node)
+    start = node.start + 1 + offset
+    if length == 0:
+        return report.parse.span(start - 1, start + 1)
+    return report.parse.span(start, start + length)
+
+
+def _pattern_of(report: Report, service: str, rtype: str) -> str:
+    for r in report.catalog.resource_types_of_service(service):
+        if wildcard_match(rtype, r.name, ignore_case=True):
+            return r.urn_pattern
+    return f"{service}:<region>:..."
 
 
 def resource_applies(action: Action, parts: tuple[str, ...]) -> bool:

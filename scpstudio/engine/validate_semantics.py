@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from scpstudio.engine.catalog import Api
+from scpstudio.engine.api_needs import DEPENDENCY, apis_needing
 from scpstudio.engine.document import JsonArray
 from scpstudio.engine.findings import Code, Fix, Severity, pointer
 from scpstudio.engine.policy import Policy, Statement
@@ -252,14 +252,14 @@ def _dependent_apis(report: Report, pattern: str) -> tuple[tuple[str, str], ...]
         pool = [entry for entries in index.values() for entry in entries]
     else:
         pool = index.get(service, [])
-    found: list[tuple[str, str]] = []
-    for dep, dependents in pool:
+    found: dict[tuple[str, str], None] = {}
+    for dep, _ in pool:
         if not wildcard_match(folded, dep):
             continue
-        for name in dependents:
-            for api in catalog.apis_for_action(name):
-                if _plain_link(api, name) and (name, api.label) not in found:
-                    found.append((name, api.label))
+        # The APIs the preview turns DENIED through a dependency (api_needs): not those
+        # needing it only in a situation the catalog names ("required only ..."), nor directly.
+        for need in apis_needing(catalog, dep, DEPENDENCY):
+            found[(need.dependency_of or "", need.label)] = None
     result = tuple(found)
     if len(memo) < 20_000:
         memo[folded] = result
@@ -286,11 +286,6 @@ def _deny_breaks(report: Report, statement: Statement, faulty: frozenset[str]) -
                 path,
                 node,
             )
-
-
-def _plain_link(api: Api, action: str) -> bool:
-    folded = action.casefold()
-    return any(link.action.casefold() == folded and not link.conditional for link in api.links)
 
 
 def _missing_dependencies(

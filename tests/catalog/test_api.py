@@ -170,8 +170,11 @@ def test_action_detail_takes_the_full_name_in_the_url(client):
     ]
     assert action["condition_keys"] == []
     assert action["dependencies"] == []
-    assert action["apis"] == [
-        {"method": "GET", "path": "/v2/images/{image_id}", "note": "", "conditional": False}
+    assert [(a["method"], a["path"], a["how"], a["dependency_of"]) for a in action["apis"]] == [
+        ("PUT", "/v1/cloudimages/{image_id}/upload", "dependency", "ims:images:upload"),
+        ("GET", "/v2/images/{image_id}", "direct", None),
+        ("PUT", "/v2/images/{image_id}/file", "dependency", "ims:images:upload"),
+        ("POST", "/v2/images/{image_id}/members", "dependency", "ims:images:share"),
     ]
 
 
@@ -223,14 +226,14 @@ def test_action_detail_describes_service_and_global_keys(client):
 def test_action_detail_lists_the_apis_that_need_it_only_sometimes(client):
     action = _get(client, "action", name="ims:serverImages:create")
 
-    conditional = {a["path"]: a["note"] for a in action["apis"] if a["conditional"]}
+    situational = {a["path"]: a["situations"] for a in action["apis"] if a["how"] == "situation"}
     assert len(action["apis"]) == 4
-    assert conditional == {
-        "/v1/cloudimages/{image_id}/copy": "required only by enterprise project users",
-        "/v2/cloudimages/quickimport/action": (
+    assert situational == {
+        "/v1/cloudimages/{image_id}/copy": ["required only by enterprise project users"],
+        "/v2/cloudimages/quickimport/action": [
             "required only for quickly importing a system disk image"
-        ),
-        "/v2/cloudimages/{image_id}": "required only for enterprise project migration",
+        ],
+        "/v2/cloudimages/{image_id}": ["required only for enterprise project migration"],
     }
 
 
@@ -323,7 +326,10 @@ def test_api_list_holds_each_method_and_path_once(client):
         ({"service": "ecs"}, 0),
         ({"action": "ims:serverImages:create"}, 4),
         ({"action": "ims:images:upload"}, 2),
-        ({"action": "ims:images:update"}, 0),
+        ({"action": "ims:images:update"}, 2),  # undefined, but upload depends on it
+        ({"action": "ims:images:get"}, 4),
+        ({"action": "ims:images:get", "via": "dependency"}, 3),
+        ({"action": "ims:images:nope"}, 0),
     ],
 )
 def test_api_list_filters_by_service_and_action(client, params, count):

@@ -71,7 +71,7 @@ def test_action_page_links_apis_dependencies_and_dependents(client):
     response = client.get(reverse("catalog:action", args=["ims:images:get"]))
 
     body = response.content.decode()
-    assert "GET /v2/images/{image_id}" in body
+    assert '<span class="method">GET</span> /v2/images/{image_id}' in body
     assert reverse("catalog:action", args=["ims:images:share"]) in body  # depends on it
     assert reverse("catalog:action", args=["ims:images:upload"]) in body
     assert "ims:&lt;region&gt;:&lt;account-id&gt;:image:&lt;image-id&gt;" in body

@@ -1,4 +1,4 @@
-"""The shipped catalog (IMS + global keys), read once per session without a database."""
+"""The shipped catalog (IMS, global keys, regions), read once per session without a database."""
 
 from __future__ import annotations
 
@@ -14,7 +14,10 @@ DATA = Path(__file__).resolve().parents[2] / "catalog" / "data"
 
 
 def load_shipped_catalog() -> Catalog:
-    docs = [json.loads((DATA / name).read_text()) for name in ("global-keys.json", "ims.json")]
+    docs = [
+        json.loads((DATA / name).read_text())
+        for name in ("global-keys.json", "ims.json", "regions.json")
+    ]
     return catalog_from_json(docs)
 
 

@@ -383,6 +383,25 @@ CASES = [
         policy(allow(["ims:images:share", "ims:images:get"])),
         profile="identity",
     ),
+    # regions in URNs
+    Case(
+        Code.INVALID_URN_REGION,
+        "/Statement/0/Resource",
+        policy(deny(Resource="ims:cn_north_4:*:image:*")),
+        policy(deny(Resource="ims:cn-north-4:*:image:*")),
+    ),
+    Case(
+        Code.MISSING_URN_REGION,
+        "/Statement/0/Resource",
+        policy(deny(Resource="ims::*:image:*")),
+        policy(deny(Resource=IMAGE)),
+    ),
+    Case(
+        Code.UNKNOWN_URN_REGION,
+        "/Statement/0/Resource",
+        policy(deny(Resource="ims:cn-nort-4:*:image:*")),
+        policy(deny(Resource="ims:cn-*:*:image:*")),
+    ),
 ]
 
 
