@@ -36,6 +36,7 @@ SEVERITIES = [
     ("suggestion", "Suggestion"),
     (selectors.SEVERITY_NONE, "No findings"),
 ]
+LIST_LIMIT = 500  # rows a list page shows; a search narrows it
 SORTS = [
     ("-updated", "Last changed first"),
     ("updated", "Last changed last"),
@@ -82,8 +83,10 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             "open_url": _open_url(p),
             "detail_url": reverse("policies:detail", args=[p.pk]),
         }
-        for p in selectors.policy_list(request.user, filters)[:500]
+        for p in selectors.policy_list(request.user, filters)[: LIST_LIMIT + 1]
     ]
+    more = len(rows) > LIST_LIMIT
+    rows = rows[:LIST_LIMIT]
     return render(
         request,
         "policies/list.html",
@@ -99,6 +102,8 @@ def policy_list(request: HttpRequest) -> HttpResponse:
             "severities": SEVERITIES,
             "sorts": SORTS,
             "problem": problem,
+            "more": more,
+            "limit": LIST_LIMIT,
         },
     )
 

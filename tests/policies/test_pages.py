@@ -190,3 +190,16 @@ def test_the_detail_page_downloads_exactly_what_was_saved(client: Client, people
     assert response.status_code == 200
     assert response.content == LIST_DENIED.encode()
     assert "attachment" in response.get("Content-Disposition", "")
+
+
+def test_a_long_list_says_it_shows_the_first_ones(client: Client) -> None:
+    from scpstudio.policies.views import LIST_LIMIT
+
+    owner = make_user("hoarder")
+    Policy.objects.bulk_create(
+        Policy(owner=owner, name=f"p{i:04d}", latest_version=1) for i in range(LIST_LIMIT + 1)
+    )
+    client.force_login(owner)
+    body = client.get("/policies/").content.decode()
+    assert f"The first {LIST_LIMIT} policies" in body
+    assert body.count("versions and settings") == LIST_LIMIT
