@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
@@ -134,9 +135,14 @@ def _from_draft(
         profile=profile if profile in PROFILES else "scp",
     )
     ref = None
-    if draft.get("saved_policy"):
-        ref = saved_ref(request, draft.get("saved_policy"), draft.get("base_version"))
     message = "Your draft is back: nothing you typed was lost. It is not saved yet."
+    if draft.get("saved_policy"):
+        try:
+            ref = saved_ref(request, draft.get("saved_policy"), draft.get("base_version"))
+        except (Http404, PermissionDenied):
+            message += (
+                " The policy it belonged to is no longer shared with you: save it as a new one."
+            )
     return from_json_text(textarea_text(draft.get("json", "")), meta), ref, message
 
 

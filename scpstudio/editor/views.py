@@ -570,6 +570,13 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
     saved = _saved_from_form(request)
     as_new = str(data.get("op", "save")) == "save-new" or saved is None
     note = str(data.get("save_message", ""))
+    base = str(data.get("base_version", "")).strip()
+    if not as_new and not (base.isascii() and base.isdigit() and 0 < len(base) < 10 and int(base)):
+        # the lock is the version the text started from: never guessed
+        message = "Not saved: the page does not say which version your text started from."
+        response = _render(request, catalog, editor_input, full=True, message=message)
+        response.status_code = 400
+        return response
     try:
         if as_new:
             policy = services.create_policy(

@@ -143,3 +143,16 @@ def test_at_390_the_library_pages_fit_the_width(live_server, page: Page):
     ):
         page.goto(f"{live_server.url}{path}")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+
+
+def test_enter_in_a_field_never_saves_or_leaves(live_server, page: Page):
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document='{"Version": "5.0"}')
+    page.goto(f"{live_server.url}/accounts/login/?next=/editor/%3Fpolicy%3D{policy.pk}")
+    _log_in(page, "alice")
+    expect(page.locator(".saved-bar")).to_contain_text("p")
+    page.locator("#ctx_region").fill("cn-north-4")
+    page.locator("#ctx_region").press("Enter")
+    page.wait_for_timeout(800)
+    assert "/editor/?policy=" in page.url and "saved=" not in page.url
+    assert Policy.objects.get(pk=policy.pk).latest_version == 1

@@ -225,3 +225,39 @@ def test_a_link_to_a_saved_policy_asks_for_a_login_first(client: Client) -> None
     assert response["Location"] == (
         f"/accounts/login/?next=/editor/%3Fpolicy%3D{policy.pk}%26version%3D1"
     )
+
+
+@pytest.mark.parametrize("base", ["", "0", "abc", "1e3"])
+def test_a_save_without_a_readable_base_version_is_refused(client: Client, base: str) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
+    client.force_login(alice)
+    fields = _typed(client, "{}", url=f"/editor/?policy={policy.pk}")
+    fields["base_version"] = base
+    response = _save(client, fields)
+    assert response.status_code == 400
+    assert Policy.objects.get(pk=policy.pk).latest_version == 1
+
+
+def test_a_leading_newline_in_the_text_is_kept(client: Client) -> None:
+    alice = make_user("alice")
+    text = "\n" + ODD_TEXT
+    policy = services.create_policy(owner=alice, name="p", document=text)
+    client.force_login(alice)
+    page = client.get(f"/editor/?policy={policy.pk}")
+    assert shown_json(page) == text
+    assert _save(client, form_fields(page)).status_code == 302
+    assert Policy.objects.get(pk=policy.pk).versions.get(number=2).document == text
+
+
+def test_a_draft_whose_policy_is_no_longer_shared_still_comes_back(client: Client) -> None:
+    alice, bob = make_user("alice"), make_user("bob")
+    policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
+    client.force_login(bob)
+    back = client.post(
+        "/editor/draft/",
+        {"policy": policy.pk, "base_version": 1, "json": "{ kept }", "name": "x", "profile": "scp"},
+    )
+    assert back.status_code == 200
+    assert shown_json(back) == "{ kept }"
+    assert "no longer shared with you" in back.content.decode()
