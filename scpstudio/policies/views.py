@@ -57,7 +57,7 @@ def _open_url(policy: Policy) -> str:
 @login_required
 @require_GET
 def policy_list(request: HttpRequest) -> HttpResponse:
-    q = str(request.GET.get("q", ""))[:200]
+    q = str(request.GET.get("q", ""))[:200].replace("\x00", "")  # no database stores NUL
     profile = str(request.GET.get("profile", ""))
     severity = str(request.GET.get("severity", ""))
     sort = str(request.GET.get("sort", selectors.DEFAULT_ORDER))
@@ -204,6 +204,8 @@ def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def share(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk, own=True)
     username = str(request.POST.get("username", "")).strip()[:150]
+    if "\x00" in username:
+        return _detail(request, policy, problem="A username has no NUL character.", status=400)
     access = str(request.POST.get("access", "read"))
     try:
         if access == "none":

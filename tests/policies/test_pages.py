@@ -203,3 +203,12 @@ def test_a_long_list_says_it_shows_the_first_ones(client: Client) -> None:
     body = client.get("/policies/").content.decode()
     assert f"The first {LIST_LIMIT} policies" in body
     assert body.count("versions and settings") == LIST_LIMIT
+
+
+def test_nul_characters_in_search_and_share_get_no_500(client: Client, people) -> None:
+    client.force_login(people["alice"])
+    assert client.get("/policies/?q=%00").status_code == 200
+    own = people["own"]
+    response = client.post(f"/policies/{own.pk}/share/", {"username": "bo\x00b", "access": "read"})
+    assert response.status_code == 400
+    assert not own.shares.exists()
