@@ -1,0 +1,53 @@
+"""`manage.py export_data [--output FILE] [--with-password-hashes]`: the policy library as one
+backup file (docs/backup.md). Exit status 0, or 2 when the file cannot be written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from scpstudio.policies.backup import backup_export
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every policy (all versions, byte for byte), share and user of the library as "
+        "one JSON backup file (format scpstudio-backup, version 1; see docs/backup.md). "
+        "Password hashes are left out unless --with-password-hashes is given."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--output", "-o", help="a file to write instead of standard output")
+        parser.add_argument(
+            "--with-password-hashes",
+            action="store_true",
+            help="include each user's password hash (keep such a file secret)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        hashes = options["with_password_hashes"]
+        target = options["output"]
+        if target is None:
+            counts = backup_export(
+                write=lambda s: self.stdout.write(s, ending=""), with_password_hashes=hashes
+            )
+        else:
+            try:
+                with open(target, "w", encoding="ascii", newline="\n") as fh:
+                    counts = backup_export(write=fh.write, with_password_hashes=hashes)
+            except OSError as exc:
+                raise CommandError(
+                    f"cannot write {target}: {exc.strerror or exc}.", returncode=2
+                ) from exc
+            except ValueError as exc:  # a NUL byte in the name
+                raise CommandError(
+                    f"cannot write {target!r}: it is not a file name.", returncode=2
+                ) from exc
+        self.stderr.write(
+            f"Exported {counts['users']} user(s), {counts['policies']} policy(ies), "
+            f"{counts['versions']} version(s) and {counts['shares']} share(s)"
+            + (f" to {target}." if target else ".")
+        )
+        if hashes:
+            self.stderr.write("The file holds password hashes: keep it as secret as the database.")
