@@ -59,8 +59,9 @@ def backup_export(
     either wholly in the file or not at all.
     """
     counts = {"users": 0, "policies": 0, "versions": 0, "shares": 0}
+    outermost = not connection.in_atomic_block  # inside another transaction: its snapshot
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         write(
@@ -212,7 +213,7 @@ def _require_empty(users: Any) -> None:
             f"The database already holds {people} user(s) and {policies} policy(ies): "
             "import_data restores into an empty database. Add --merge to add the backup to "
             "what is there (a username that exists is that user; a policy whose owner "
-            "already has one of that name is skipped), or --dry-run to see what it would do."
+            "already has one of that name is skipped); --merge --dry-run says what it would do."
         )
 
 
