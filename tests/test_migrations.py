@@ -15,7 +15,8 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from catalog.models import Action
-from tests.policies.backup_data import build_library, export, run
+from tests.policies.backup_data import build_library, export
+from tests.policies.commands import run
 
 # Migrations run outside a test transaction. Afterwards the tables are flushed and, as
 # after any flush, `post_migrate` loads the shipped catalog for the tests that follow.

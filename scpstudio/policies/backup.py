@@ -22,7 +22,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Prefetch
 
 from scpstudio.policies.backup_format import (
@@ -203,6 +203,8 @@ def backup_import(*, backup: Backup, merge: bool = False, dry_run: bool = False)
         raise BackupError(
             f"The database changed during the import ({exc}); nothing was written: run it again."
         ) from exc
+    except DatabaseError as exc:
+        raise BackupError(f"The database refused the import ({exc}); nothing was written.") from exc
     return report
 
 

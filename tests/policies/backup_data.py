@@ -1,20 +1,15 @@
-"""A library worth backing up, built through the services, and the commands run as a person
-runs them (exit status, standard output, standard error)."""
+"""A library worth backing up, built through the services, and its export."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
-import sys
-from io import StringIO
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.core.management.base import CommandError
 
 from scpstudio.policies import services
 from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion
+from tests.policies.commands import run
 from tests.policies.library import GET_DENIED, SHARE_DENIED, deny, policy_text
 
 # Texts a backup must give back byte for byte: CRLF, tabs, no final newline, U+2028 inside
@@ -71,23 +66,6 @@ def empty_library() -> None:
     PolicyVersion.objects.all().delete()
     Policy.objects.all().delete()
     get_user_model().objects.all().delete()
-
-
-def run(
-    name: str, *args: str, stdin: bytes | None = None, monkeypatch: Any = None
-) -> tuple[int, str, str]:
-    out, err = StringIO(), StringIO()
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
-    try:
-        call_command(name, *args, stdout=out, stderr=err)
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    except CommandError as exc:
-        code = exc.returncode
-        err.write(str(exc))
-    return code, out.getvalue(), err.getvalue()
 
 
 def export(tmp_path: Any, name: str = "backup.json", *args: str) -> bytes:

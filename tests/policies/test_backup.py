@@ -17,8 +17,8 @@ from tests.policies.backup_data import (
     build_library,
     empty_library,
     export,
-    run,
 )
+from tests.policies.commands import run
 
 pytestmark = pytest.mark.django_db
 
@@ -273,3 +273,44 @@ def test_the_profile_changed_after_the_last_save_keeps_its_worst_finding(tmp_pat
     restored = Policy.objects.get(name="Draft 2")
     assert (restored.profile, restored.worst_severity) == ("identity", draft.worst_severity)
     assert restored.versions.get().profile == "scp-2024"
+
+
+# -- all or nothing --------------------------------------------------------------------------
+
+
+def refuse_shares() -> None:
+    """A trigger that makes the database refuse every new share: the last rows an import
+    writes, after its users, policies and versions."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_share() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION 'no shares today'; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_share BEFORE INSERT ON policies_policyshare "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_share()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_share BEFORE INSERT ON policies_policyshare "
+                "BEGIN SELECT RAISE(ABORT, 'no shares today'); END"
+            )
+    # The test's transaction is rolled back, and the trigger with it (DDL is transactional
+    # on both databases).
+
+
+def test_an_import_the_database_refuses_midway_writes_nothing(tmp_path):
+    build_library()
+    export(tmp_path)
+    empty_library()
+    refuse_shares()
+
+    code, out, err = run("import_data", str(tmp_path / "backup.json"))
+
+    assert (code, out) == (2, "")
+    assert "no shares today" in err and "nothing was written" in err
+    assert get_user_model().objects.count() == 0
+    assert (Policy.objects.count(), PolicyVersion.objects.count()) == (0, 0)

@@ -12,7 +12,8 @@ from django.contrib.auth import get_user_model
 
 from scpstudio.policies.backup_format import MAX_BACKUP_MB
 from scpstudio.policies.models import Policy
-from tests.policies.backup_data import build_library, empty_library, export, run
+from tests.policies.backup_data import build_library, empty_library, export
+from tests.policies.commands import run
 
 pytestmark = pytest.mark.django_db
 

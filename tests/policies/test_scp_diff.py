@@ -8,7 +8,7 @@ import json
 import pytest
 
 from scpstudio.engine.limits import MAX_POLICY_CHARS
-from tests.policies.backup_data import run
+from tests.policies.commands import run
 from tests.policies.library import deny, policy_text
 
 pytestmark = pytest.mark.django_db
