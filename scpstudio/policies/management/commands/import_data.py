@@ -51,27 +51,27 @@ class Command(BaseCommand):
 def _read(name: str) -> bytes:
     """The file's bytes, refused before reading when past the limit."""
     limit = MAX_BACKUP_MB * 1024 * 1024
+    shown = name if name.isprintable() else repr(name)
     try:
+        if "\x00" in name:
+            raise BackupError(f"Cannot read {shown}: it is not a file name.")
         if name == "-":
             data: bytes = sys.stdin.buffer.read(limit + 1)
         else:
             path = Path(name)
-            if not path.is_file():  # a directory or a pipe could block or never end
+            if not path.is_file():  # a directory or a device could block or never end
                 raise BackupError(
-                    f"Cannot read {name}: "
+                    f"Cannot read {shown}: "
                     + ("it is not a regular file." if path.exists() else "no such file.")
                 )
             if path.stat().st_size > limit:
-                raise BackupError(
-                    f"{name} is larger than {MAX_BACKUP_MB} MB, the most a backup holds."
-                )
-            data = path.read_bytes()
+                raise BackupError(f"Cannot read {shown}: it is larger than {MAX_BACKUP_MB} MB.")
+            with path.open("rb") as fh:
+                data = fh.read(limit + 1)
     except BackupError:
         raise
     except OSError as exc:
-        raise BackupError(f"Cannot read {name}: {exc.strerror or exc}.") from exc
-    except ValueError as exc:  # a NUL byte in the name
-        raise BackupError(f"Cannot read {name!r}: it is not a file name.") from exc
+        raise BackupError(f"Cannot read {shown}: {exc.strerror or exc}.") from exc
     return data
 
 

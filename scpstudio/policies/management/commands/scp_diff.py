@@ -85,15 +85,16 @@ class Command(BaseCommand):
 
 def _policy(name: str, which: str) -> ParseResult:
     """The policy in file `name`, readable by the preview; CommandError (exit 2) if not."""
+    which = f"{which} ({name if name.isprintable() else repr(name)})"
     try:
         parsed = parse_policy(read_file_argument(name))
     except UnreadableInput as exc:
-        raise CommandError(f"cannot read {which} ({name}): {exc}.", returncode=2) from exc
+        raise CommandError(f"cannot read {which}: {exc}.", returncode=2) from exc
     if parsed.error is not None:
-        raise CommandError(f"{which} ({name}): {parsed.error.message}", returncode=2)
+        raise CommandError(f"{which}: {parsed.error.message}", returncode=2)
     problem = policy_limit_problem(parsed)
     if problem is not None:
-        raise CommandError(f"{which} ({name}) is past a limit: {problem.message}", returncode=2)
+        raise CommandError(f"{which} is past a limit: {problem.message}", returncode=2)
     return parsed
 
 
