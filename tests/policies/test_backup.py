@@ -179,6 +179,15 @@ def test_an_import_reads_standard_input(tmp_path, monkeypatch):
     assert Policy.objects.count() == 3
 
 
+def test_an_export_replaces_an_earlier_file_whole_and_leaves_nothing_beside_it(tmp_path):
+    (tmp_path / "backup.json").write_text("an older backup, longer than the new one " * 1000)
+
+    data = export(tmp_path)
+
+    assert json.loads(data)["counts"]["users"] == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]
+
+
 def test_export_to_a_folder_that_does_not_exist_exits_2_with_a_sentence(tmp_path):
     code, _, err = run("export_data", "--output", str(tmp_path / "no" / "such" / "file.json"))
 

@@ -3,6 +3,8 @@ backup file (docs/backup.md). Exit status 0, or 2 when the file cannot be writte
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -34,8 +36,7 @@ class Command(BaseCommand):
             )
         else:
             try:
-                with open(target, "w", encoding="ascii", newline="\n") as fh:
-                    counts = backup_export(write=fh.write, with_password_hashes=hashes)
+                counts = _export_to(target, hashes)
             except OSError as exc:
                 raise CommandError(
                     f"cannot write {target}: {exc.strerror or exc}.", returncode=2
@@ -51,3 +52,21 @@ class Command(BaseCommand):
         )
         if hashes:
             self.stderr.write("The file holds password hashes: keep it as secret as the database.")
+
+
+def _export_to(target: str, hashes: bool) -> dict[str, int]:
+    """Write the backup to a file beside `target`, then put it in its place: an export that
+    fails halfway leaves an earlier backup of that name whole. A device or a pipe is written
+    directly."""
+    path = Path(target)
+    if path.exists() and not path.is_file():
+        with path.open("w", encoding="ascii", newline="\n") as fh:
+            return backup_export(write=fh.write, with_password_hashes=hashes)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}")
+    try:
+        with partial.open("x", encoding="ascii", newline="\n") as fh:
+            counts = backup_export(write=fh.write, with_password_hashes=hashes)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return counts
