@@ -1,6 +1,11 @@
 """export_data, import_data and scp_diff given hostile values: each run ends with exit status
 0, 1 or 2 and, when it refuses, a sentence on stderr, never a traceback (as
-tests/test_commands_hostile.py does for the other commands)."""
+tests/test_commands_hostile.py does for the other commands).
+
+The commands run through call_command (`tests/policies/commands.py`): Django's command-line
+entry closes every database connection when a command ends, which would end the test's
+transaction on PostgreSQL. The last test runs a real `manage.py` for what only a process
+shows (the `CommandError:` line, the exit status)."""
 
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scpstudio.policies.models import Policy
+from tests.policies.commands import run
 from tests.test_commands_hostile import (
     DEEP,
     DEEP_OBJECT,
@@ -25,7 +31,6 @@ from tests.test_commands_hostile import (
     LONG_INT,
     ROOT,
     files,  # noqa: F401  (fixture)
-    manage,
     refused,
 )
 
@@ -84,21 +89,21 @@ def nothing_imported() -> bool:
 
 @pytest.mark.parametrize("kind", HOSTILE_FILES + ["directory", "device", "policy"])
 def test_import_data_refuses_a_hostile_file_and_writes_nothing(files, kind):  # noqa: F811
-    code, _, err = manage("import_data", files[kind])
+    code, _, err = run("import_data", files[kind])
 
-    refused(code, err, "CommandError:", "Nothing was imported.")
+    refused(code, err, "Nothing was imported.")
     assert code == 2
     assert nothing_imported()
 
 
 def test_import_data_refuses_a_file_name_holding_a_nul_byte():
-    code, _, err = manage("import_data", "back\x00up.json")
+    code, _, err = run("import_data", "back\x00up.json")
 
     refused(code, err, "Cannot read 'back\\x00up.json': it is not a file name.")
 
 
-def test_import_data_reads_hostile_stdin_as_unreadable():
-    code, _, err = manage("import_data", "-", stdin=DEEP_OBJECT.encode())
+def test_import_data_reads_hostile_stdin_as_unreadable(monkeypatch):
+    code, _, err = run("import_data", "-", stdin=DEEP_OBJECT.encode(), monkeypatch=monkeypatch)
 
     refused(code, err, "nested more than")
 
@@ -107,7 +112,7 @@ def test_the_good_backup_of_these_tests_imports(tmp_path):
     path = tmp_path / "good.json"
     path.write_text(json.dumps(GOOD_BACKUP), encoding="utf-8")
 
-    code, out, err = manage("import_data", str(path))
+    code, out, err = run("import_data", str(path))
 
     assert code == 0, err
     assert "Created 1 user(s), 1 policy(ies), 1 version(s) and 0 share(s)." in out
@@ -159,7 +164,7 @@ def test_import_data_answers_a_backup_with_any_value_anywhere(tmp_path, place, v
     path = tmp_path / "any.json"
     path.write_text(json.dumps(data), encoding="utf-8")
 
-    code, out, err = manage("import_data", "--dry-run", str(path))
+    code, out, err = run("import_data", "--dry-run", str(path))
 
     assert code in (0, 2), err
     assert "Traceback" not in err
@@ -173,7 +178,7 @@ def test_import_data_answers_any_file_content_with_an_exit_status(tmp_path, cont
     path = tmp_path / "any.json"
     path.write_bytes(content)
 
-    code, _, err = manage("import_data", str(path))
+    code, _, err = run("import_data", str(path))
 
     assert code == 2, err
     assert "Traceback" not in err
@@ -193,14 +198,14 @@ def test_export_data_refuses_an_output_it_cannot_write(tmp_path, output):
         "not-a-dir": str(tmp_path / "file" / "out.json"),
     }[output]
 
-    code, _, err = manage("export_data", "--output", target)
+    code, _, err = run("export_data", "--output", target)
 
     refused(code, err, "cannot write")
     assert code == 2
 
 
 def test_export_data_refuses_a_flag_given_a_value():
-    code, _, err = manage("export_data", "--with-password-hashes=no")
+    code, _, err = run("export_data", "--with-password-hashes=no")
 
     refused(code, err, "--with-password-hashes")
 
@@ -210,7 +215,7 @@ def test_export_data_refuses_a_flag_given_a_value():
 
 @pytest.mark.parametrize("kind", HOSTILE_FILES + ["directory", "device"])
 def test_scp_diff_refuses_a_hostile_policy_file(files, kind):  # noqa: F811
-    code, _, err = manage("scp_diff", files["policy"], files[kind], "--fail-on", "any")
+    code, _, err = run("scp_diff", files["policy"], files[kind], "--fail-on", "any")
 
     refused(code, err, "NEW")
     assert code == 2
@@ -228,14 +233,14 @@ def test_scp_diff_refuses_a_hostile_policy_file(files, kind):  # noqa: F811
     ],
 )
 def test_scp_diff_refuses_a_hostile_context_with_a_sentence(files, context, sentence):  # noqa: F811
-    code, _, err = manage("scp_diff", files["policy"], files["policy"], "--context", context)
+    code, _, err = run("scp_diff", files["policy"], files["policy"], "--context", context)
 
     refused(code, err, sentence)
     assert code == 2
 
 
 def test_scp_diff_shows_a_file_name_holding_a_nul_byte_escaped(files):  # noqa: F811
-    code, _, err = manage("scp_diff", "ol\x00d.json", files["policy"])
+    code, _, err = run("scp_diff", "ol\x00d.json", files["policy"])
 
     refused(code, err, "cannot read OLD ('ol\\x00d.json')")
     assert "\x00" not in err
@@ -243,7 +248,7 @@ def test_scp_diff_shows_a_file_name_holding_a_nul_byte_escaped(files):  # noqa: 
 
 @pytest.mark.parametrize(("option", "value"), [("--fail-on", "\x00"), ("--format", "sarif")])
 def test_scp_diff_refuses_an_option_value_it_does_not_know(files, option, value):  # noqa: F811
-    code, _, err = manage("scp_diff", files["policy"], files["policy"], option, value)
+    code, _, err = run("scp_diff", files["policy"], files["policy"], option, value)
 
     refused(code, err, "invalid choice")
 

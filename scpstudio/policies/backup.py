@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,11 +60,7 @@ def backup_export(
     either wholly in the file or not at all.
     """
     counts = {"users": 0, "policies": 0, "versions": 0, "shares": 0}
-    outermost = not connection.in_atomic_block  # inside another transaction: its snapshot
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with _one_moment():
         write(
             "{\n"
             f'  "format": "{FORMAT}",\n'
@@ -75,6 +72,32 @@ def backup_export(
         _write_list(write, "policies", _policies(counts))
         write(f',\n  "counts": {json.dumps(counts)}\n}}\n')
     return counts
+
+
+@contextmanager
+def _one_moment() -> Iterator[None]:
+    """A read-only transaction: every query inside sees the database as it was at its first.
+
+    On SQLite a plain (deferred) BEGIN, rather than Django's atomic(), which may be set to
+    take the write lock at once (transaction_mode IMMEDIATE) and would then hold back every
+    save for as long as the export runs. Inside another transaction: that one's view.
+    """
+    if connection.in_atomic_block:
+        yield
+    elif connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+            try:
+                yield
+            finally:
+                cursor.execute("COMMIT")  # nothing was written: this only ends the read
+    else:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
 
 
 def _write_list(write: Callable[[str], Any], name: str, items: Iterator[dict[str, Any]]) -> None:
