@@ -13,7 +13,8 @@ Then, for BENCH_SECONDS (default 5) each, it times:
 * compare: `compare.compare` of the last two versions, the selector behind the library's
   Compare page (the text line by line, and every API whose outcome changes);
 * api diff: `GET /api/v1/policies/{id}/diff?from=N-1&to=N` through Django's test client
-  (routing, authentication, the same compare, the JSON answer), in this process.
+  (routing, authentication, the same compare, the JSON answer), in this process;
+* export_data of everything saved above (`chars` is then the size of the backup file).
 """
 
 from __future__ import annotations
@@ -167,13 +168,25 @@ def main() -> None:
         rows = []
         for profile, quota in (("scp", 5120), ("identity", 6144)):
             rows += [(profile, *row) for row in bench_profile(profile, quota, owner)]
+        from scpstudio.policies.backup import backup_export
+
+        sink: list[int] = []
+        counts = backup_export(write=lambda piece: sink.append(len(piece)))
+        rows.append(
+            (
+                "all",
+                f"export_data ({counts['versions']} versions)",
+                sum(sink),
+                measure(lambda: backup_export(write=lambda piece: None)),
+            )
+        )
     print(
-        f"{'profile':<9} {'case':<28} {'chars':>6} {'median ms':>10} {'p95 ms':>8} "
+        f"{'profile':<9} {'case':<30} {'chars':>9} {'median ms':>10} {'p95 ms':>8} "
         f"{'cpu ms':>7} {'runs':>6}"
     )
     for profile, case, chars, m in rows:
         print(
-            f"{profile:<9} {case:<28} {chars:>6} {m['median']:>10.2f} {m['p95']:>8.2f} "
+            f"{profile:<9} {case:<30} {chars:>9} {m['median']:>10.2f} {m['p95']:>8.2f} "
             f"{m['cpu']:>7.2f} {m['runs']:>6.0f}"
         )
     print("median and p95: wall time; cpu: median CPU time of this process (less disturbed")
