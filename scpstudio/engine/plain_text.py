@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scpstudio.engine.decision import Outcome
 from scpstudio.engine.diff import OutcomeChange
 from scpstudio.engine.evaluate import DecidedBy
 from scpstudio.engine.policy import FULL_ACCESS_NAME
@@ -73,9 +74,19 @@ def outcome_changes_text(changes: Sequence[OutcomeChange], old: str, new: str) -
     for c in changes:
         side = new if c.decided_by_side == "after" else old
         by = _by(c.decided_by)
+        before, after = c.before.value, c.after.value
+        if before == after:  # a conditional outcome whose possible results changed
+            before += f" ({_either(c.before_possible)})"
+            after += f" ({_either(c.after_possible)})"
         lines.append(
-            f"{c.method + ' ' + c.path:<{width}}  {c.before.value} -> {c.after.value}"
+            f"{c.method + ' ' + c.path:<{width}}  {before} -> {after}"
             + (f"  {by} (in {side})" if by else "")
         )
     lines.append(f"{len(changes)} API(s) change outcome.")
     return printable("\n".join(lines))
+
+
+def _either(possible: frozenset[Outcome]) -> str:
+    """`denied or allowed`: what a conditional outcome may turn out to be."""
+    order = (Outcome.DENIED, Outcome.NOT_ALLOWED, Outcome.ALLOWED)
+    return " or ".join(o.value for o in order if o in possible)

@@ -23,6 +23,13 @@ POLICIES = {
     # a Deny of get that depends on the request: conditional until the context says
     "get-if": policy_text(deny("ims:images:share"), deny("ims:images:get", **ONE_ACCOUNT)),
     "only-get": policy_text(deny("ims:images:get")),
+    "allow-get-if": policy_text(
+        {"Effect": "Allow", "Action": "ims:images:get", "Resource": "*", **ONE_ACCOUNT}
+    ),
+    "allow-get-if-deny-other": policy_text(
+        {"Effect": "Allow", "Action": "ims:images:get", "Resource": "*", **ONE_ACCOUNT},
+        deny("ims:images:get", Condition={"StringEquals": {"g:PrincipalAccount": ["9" * 12]}}),
+    ),
 }
 
 
@@ -75,6 +82,25 @@ def test_denied_becoming_not_allowed_is_a_change_in_neither_direction(files, dir
 
     moved = {(api["before"], api["after"]) for api in json.loads(out)["apis"]}
     assert moved == {("denied", "not_allowed")}
+    assert status == code
+
+
+@pytest.mark.parametrize("direction, code", [("newly-denied", 0), ("newly-allowed", 0), ("any", 1)])
+def test_a_conditional_outcome_that_can_only_be_refused_is_no_newly_allowed(files, direction, code):
+    # Without FullAccess, a conditional Deny of get added to an Allow of get only: the
+    # upload APIs (which also need upload, allowed by nothing) go from not allowed to
+    # "denied or not allowed", still a refusal; getting an image gains "denied" among its
+    # possible results but stays conditional.
+    status, out, _ = diff(
+        files, "allow-get-if", "allow-get-if-deny-other", "--no-full-access", "--fail-on",
+        direction,
+    )  # fmt: skip
+
+    assert "not_allowed -> conditional" in out
+    assert (
+        "conditional (not_allowed or allowed) -> conditional (denied or not_allowed or allowed)"
+        in out
+    )
     assert status == code
 
 

@@ -32,9 +32,10 @@ from scpstudio.policies.management.commands._input import (
 )
 
 FAIL_ON_HELP = (
-    "exit 1 when an API moves this way. Outcomes rank allowed > conditional > denied = "
-    "not_allowed; newly-denied: the rank falls (something that went through may now be "
-    "refused); newly-allowed: it rises; any: any outcome change listed"
+    "exit 1 when an API moves this way. Outcomes rank by access: allowed 2; conditional 1 "
+    "when allowed is among its possible results, else 0; denied and not_allowed 0. "
+    "newly-denied: the rank falls (something that went through may now be refused); "
+    "newly-allowed: it rises; any: any outcome change listed"
 )
 
 
