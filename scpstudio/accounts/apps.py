@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
 
     name = "scpstudio.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from scpstudio.accounts import schema  # noqa: F401  (registers the schema's schemes)
