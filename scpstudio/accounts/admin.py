@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 
 from scpstudio.accounts import selectors, services
 from scpstudio.accounts.models import ApiToken
@@ -56,8 +55,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @never_cache
-    def add_view(
+    def add_view(  # the admin sends it with never_cache: the key is not kept by a cache
         self, request: HttpRequest, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         if not self.has_add_permission(request):
@@ -87,6 +85,7 @@ class UserDeleteForm(forms.Form):
         choices=[(TRANSFER, "Transfer them"), (DELETE, "Delete them")],
         widget=forms.RadioSelect,
         required=False,
+        error_messages={"invalid_choice": "Choose transfer or delete for their policies."},
     )
     transfer_to = forms.CharField(max_length=150, required=False)
 

@@ -113,13 +113,15 @@ class UserDeletion:
     def sentence(self) -> str:
         said = f"The user {self.username} was deleted."
         if self.transferred:
-            said += f" Their {_policies(self.transferred)} now belong to {self.transferred_to}."
+            belong = "belongs" if self.transferred == 1 else "belong"
+            said += f" Their {_policies(self.transferred)} now {belong} to {self.transferred_to}."
             if self.renamed:
                 renames = "; ".join(f'"{old}" is now "{new}"' for old, new in self.renamed[:10])
                 more = f" and {len(self.renamed) - 10} more" if len(self.renamed) > 10 else ""
                 said += f" Names {self.transferred_to} already used were changed: {renames}{more}."
         if self.deleted:
-            said += f" Their {_policies(self.deleted)} were deleted with every version."
+            were = "was" if self.deleted == 1 else "were"
+            said += f" Their {_policies(self.deleted)} {were} deleted with all their versions."
         return said
 
 
