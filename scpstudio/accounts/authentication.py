@@ -8,7 +8,7 @@ client tried, and `Token` when it sent none (a browser opens no password dialog 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from django.contrib.auth import authenticate
 from rest_framework import authentication, exceptions
@@ -63,7 +63,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         return challenge(request)
 
     @staticmethod
-    def _failed(http_request: Any, sentence: str) -> Any:
+    def _failed(http_request: Any, sentence: str) -> NoReturn:
         record_failure(http_request, None)
         lock = sign_in_lock(http_request, None)
         if lock is not None:

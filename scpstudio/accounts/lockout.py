@@ -78,7 +78,9 @@ def lockout_parameters(request: Any, credentials: dict[str, Any] | None) -> list
 
 def sign_in_lock(request: HttpRequest, username: str | None) -> SignInLock | None:
     """The lock that refuses this sign-in now, or None."""
-    credentials = {"username": username} if username else {}
+    # Always a username key, even None: without one, axes would read a `username` field
+    # from the request's form body.
+    credentials = {"username": username or None}
     if AxesProxyHandler.is_allowed(request, credentials):
         return None
     return SignInLock(_locked_until(request, username, credentials))
@@ -88,7 +90,7 @@ def record_failure(request: HttpRequest, username: str | None) -> None:
     """Count a failed sign-in that did not go through `django.contrib.auth.authenticate`
     (which sends the signal itself), such as a wrong API token."""
     user_login_failed.send(
-        sender=__name__, credentials={"username": username} if username else {}, request=request
+        sender=__name__, credentials={"username": username or None}, request=request
     )
 
 

@@ -202,6 +202,19 @@ def test_wrong_tokens_lock_the_address_even_for_a_right_token(alice):
     assert elsewhere.status_code == 200
 
 
+def test_a_wrong_token_counts_against_no_account_named_in_the_body(alice):
+    for n in range(LIMIT):
+        guesses = token_client("scp_guess", address=f"203.0.113.{n}")
+        guesses.post(
+            url("policies"), "username=alice", content_type="application/x-www-form-urlencoded"
+        )
+
+    response = _log_in(Client(REMOTE_ADDR="198.51.100.2"), "alice", "pw-alice-123")
+
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.filter(username="alice").exists()
+
+
 def test_a_locked_password_leaves_the_accounts_tokens_working(alice):
     _, key = services.token_create(user=alice, name="CI")
     for _ in range(LIMIT):
