@@ -192,3 +192,20 @@ def test_the_api_gives_a_deleted_author_as_null(bob, left_behind):
     versions = send(client_for(bob), "GET", url("policy-versions", left_behind.pk)).json()
 
     assert [v["author"] for v in versions["results"]] == [None, "bob"]
+
+
+def test_the_editors_conflict_page_names_a_deleted_author(client, alice, bob):
+    from tests.editor.helpers import form_fields
+    from tests.policies.library import deny, policy_text
+
+    policy = saved(bob)
+    client.force_login(bob)
+    fields = form_fields(client.get(f"/editor/?policy={policy.pk}"))
+    _edit_as(alice, policy)  # version 2, saved while bob was typing
+    user_delete(user=alice)
+    fields.update(json=policy_text(deny(["ims:images:export"])), source="json")
+
+    refused = client.post("/editor/save/", {**fields, "op": "save"})
+
+    assert refused.status_code == 409
+    assert "(saved by (deleted user))" in refused.content.decode()
