@@ -70,10 +70,15 @@ def _address(text: str | None) -> str | None:
 
 def lockout_parameters(request: Any, credentials: dict[str, Any] | None) -> list[str]:
     """AXES_LOCKOUT_PARAMETERS: the account and the address each lock on their own; a
-    failure that names no account (a wrong token) counts for the address only."""
+    failure that names no account (a wrong token) counts for the address only, and one
+    from no known address (a Unix socket without DJANGO_TRUSTED_PROXIES) for the account
+    only, rather than for one shared "no address"."""
+    parameters = []
     if get_client_username(request, credentials):
-        return ["username", "ip_address"]
-    return ["ip_address"]
+        parameters.append("username")
+    if getattr(request, "axes_ip_address", None):
+        parameters.append("ip_address")
+    return parameters or ["username"]  # nothing to count on: axes records nothing
 
 
 def sign_in_lock(request: HttpRequest, username: str | None) -> SignInLock | None:
@@ -81,6 +86,9 @@ def sign_in_lock(request: HttpRequest, username: str | None) -> SignInLock | Non
     # Always a username key, even None: without one, axes would read a `username` field
     # from the request's form body.
     credentials = {"username": username or None}
+    AxesProxyHandler.update_request(request)
+    if not username and not request.axes_ip_address:
+        return None  # nothing names who is signing in: no count to check
     if AxesProxyHandler.is_allowed(request, credentials):
         return None
     return SignInLock(_locked_until(request, username, credentials))
@@ -103,7 +111,7 @@ def _locked_until(request: Any, username: str | None, credentials: dict[str, Any
         return now.replace(year=now.year + 100)
     limit = get_failure_limit(request, credentials)
     recent = AccessAttempt.objects.filter(attempt_time__gte=now - cool_off)
-    filters = [{"ip_address": request.axes_ip_address}]
+    filters = [{"ip_address": request.axes_ip_address}] if request.axes_ip_address else []
     if username:
         filters.append({"username": username})
     ends = []

@@ -3,7 +3,7 @@ user would touch (their policies, and the versions other people saved in them)."
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -48,7 +48,7 @@ class DeletionPlan:
     shared_with_them: int  # others' policies they may read or edit
     versions_elsewhere: int  # versions they saved in others' policies: stay, as DELETED_USER
     tokens: int
-    others_versions: int = field(default=0)  # in all their policies, not only those shown
+    others_versions: int  # in all their policies, not only those shown
 
     @property
     def more_policies(self) -> int:

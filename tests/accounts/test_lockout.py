@@ -250,3 +250,17 @@ def test_with_a_trusted_proxy_the_address_it_saw_is_counted(db, settings):
         "1.2.3.4",
         "10.0.0.1",
     }
+
+
+def test_without_a_known_address_only_the_account_is_counted(alice, bob):
+    nowhere = Client(REMOTE_ADDR="")
+    for _ in range(LIMIT):
+        _log_in(nowhere, "alice", "nope")
+        send(token_client("scp_guess", address=""), "GET", url("policies"))
+
+    locked = _log_in(nowhere, "alice", "pw-alice-123")
+    others = _log_in(nowhere, "bob", "pw-bob-123")
+
+    assert locked.status_code == 429
+    assert others.status_code == 302
+    assert list(AccessAttempt.objects.values_list("username", "ip_address")) == [("alice", None)]
