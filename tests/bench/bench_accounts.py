@@ -7,6 +7,9 @@ write of the shared cache table; the history DRF keeps grows with the rate, so t
 requests before the limit are the dearest), and the library's list signed in with a
 session, an API token (one indexed lookup, and the address's lock checked) and HTTP Basic
 (the password hash, by design slow).
+
+On SQLite the count's cost is mostly its commit: in the default rollback journal each commit
+waits for the disk; in WAL mode with synchronous=NORMAL it does not.
 """
 
 from __future__ import annotations
