@@ -54,6 +54,7 @@ bench: setup-dev
 	$(PY) tests/bench/bench_hostile.py
 	$(PY) tests/bench/bench_http.py
 	$(PY) tests/bench/bench_library.py
+	$(PY) tests/bench/bench_accounts.py
 
 screenshot: setup-dev chromium
 	$(PY) tests/e2e/make_screenshot.py

@@ -625,7 +625,7 @@ def _conflict(request: HttpRequest, exc: VersionConflict, fields: dict[str, str]
         "policy": policy,
         "base_version": exc.base_version,
         "current_version": exc.current_version,
-        "latest_author": latest.author.get_username() if latest.author else "",
+        "latest_author": latest.author_name,
         "latest_message": latest.message,
         "text_rows": rows,
         "draft_text": fields["json"],

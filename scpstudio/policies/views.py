@@ -115,7 +115,7 @@ def _detail(
         {
             "number": v.number,
             "created_at": v.created_at,
-            "author_name": v.author.get_username() if v.author else "(deleted user)",
+            "author_name": v.author_name,
             "message": v.message,
             "worst_severity": v.worst_severity,
             "size": v.size,
@@ -267,6 +267,11 @@ def render_comparison(
         for c in found.apis
     ]
     to_label = "your draft" if found.to_number is None else f"version {found.to_number}"
+    numbers = [n for n in (found.from_number, found.to_number) if n is not None]
+    authors = [
+        f"version {v.number} by {v.author_name}"
+        for v in selectors.version_list(policy).filter(number__in=numbers).order_by("number")
+    ]
     return render(
         request,
         "policies/compare.html",
@@ -275,6 +280,7 @@ def render_comparison(
             "policy": policy,
             "from_label": f"Version {found.from_number}",
             "to_label": to_label,
+            "authors": "; ".join(authors),
             "apis": apis,
             "text_rows": found.rows if found.text_changed else [],
             "changed_lines": sum(1 for r in found.rows if r.kind != "same"),
