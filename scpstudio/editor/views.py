@@ -70,11 +70,11 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def editor(request: HtmxHttpRequest) -> HttpResponse:
     catalog = catalog_snapshot()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if request.GET.get("policy") and not request.user.is_authenticated:
             # a link to a saved policy: log in first, then come back to it
             return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
