@@ -11,10 +11,10 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.core.paginator import Paginator
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from scpstudio.engine.profiles import PROFILES
