@@ -665,3 +665,23 @@ def test_a_whole_access_level_is_one_request_in_the_queue(live_server, page: Pag
     assert len([p for p in posts if "level-0-" in p]) == 1, posts
     ticked = page.locator("#picker-0 input[type=checkbox]:checked")
     assert ticked.count() >= 1
+
+
+def test_ticking_an_action_in_a_pasted_policy_changes_only_that_element(live_server, page: Page):
+    pasted = (
+        '{"Version":"5.0","Statement":[{"Effect":"Deny","Action":"ims:images:deleteImage",'
+        '"Resource":"*" ,"Condition":{"Bool":{"g:MFAPresent":"false"}}}]}'
+    )
+    page.goto(f"{live_server.url}/editor/")
+    page.locator("#json").fill(pasted)
+    expect(page.get_by_label("ims:images:deleteImage")).to_be_checked()
+    _idle(page)
+
+    page.get_by_label("ims:images:get", exact=True).check()
+
+    _idle(page)
+    expected = pasted.replace(
+        '"ims:images:deleteImage"', '["ims:images:deleteImage","ims:images:get"]'
+    )
+    expect(page.locator("#json")).to_have_value(expected)
+    assert page.locator("#json").input_value().encode() == expected.encode()
