@@ -272,15 +272,14 @@ def _apply_fix(
         index = int(choice_part) if choice_part.isdigit() else -1
         if not 0 <= index < len(finding.choices):
             return editor_input, stale
-        choice = finding.choices[index]
-        patch = (choice.op, choice.path, choice.value, choice.from_path)
-        done = f"Done: {editor_html.describe_fix(choice)}."
+        repair = finding.choices[index]
     elif finding.fix is not None:
-        fix = finding.fix
-        patch = (fix.op, fix.path, fix.value, fix.from_path)
-        done = f"Fixed: {finding.message}"
+        repair = finding.fix
     else:
         return editor_input, stale
+    patch = (repair.op, repair.path, repair.value, repair.from_path)
+    parsed = parse_policy(editor_input.json_text)
+    done = f"{editor_html.describe_change(repair, parsed.value() if parsed.ok else None)}."
     op_name, path, value, from_path = patch
     try:
         # where the value stands in the text: the rest stays as the person wrote it

@@ -535,7 +535,9 @@ def test_the_case_fix_of_a_pasted_policy_changes_only_the_case(live_server, page
 
     finding.get_by_role("button", name="Fix").click()
 
-    expect(page.locator("#editor-message")).to_contain_text("Fixed:")
+    expect(page.locator("#editor-message")).to_contain_text(
+        "Changed IMS:Images:Share to ims:images:share."
+    )
     _idle(page)
     expect(page.locator("#json")).to_have_value(
         pasted.replace("IMS:Images:Share", "ims:images:share")
