@@ -687,3 +687,20 @@ def test_ticking_an_action_in_a_pasted_policy_changes_only_that_element(live_ser
     )
     expect(page.locator("#json")).to_have_value(expected)
     assert page.locator("#json").input_value().encode() == expected.encode()
+
+
+def test_importing_a_file_that_is_not_a_policy_keeps_the_draft(live_server, page: Page, tmp_path):
+    _open_with_share_denied(live_server, page)
+    page.locator("#name").fill("my-guard")
+    _idle(page)
+    draft = page.locator("#json").input_value()
+    csv = tmp_path / "not_policy.csv"
+    csv.write_text("a,b\n1,2\n")
+
+    page.locator("summary", has_text="Start from JSON").click()
+    page.locator("#import_file").set_input_files(str(csv))
+    page.get_by_role("button", name="Open in the editor").click()
+
+    expect(page.locator("#editor-message")).to_contain_text("That is not a JSON policy")
+    expect(page.locator("#json")).to_have_value(draft)
+    expect(page.locator("#name")).to_have_value("my-guard")
