@@ -34,6 +34,7 @@ from scpstudio.editor.document_io import (
 )
 from scpstudio.editor.form_body import FormBodyError, posted_form
 from scpstudio.editor.html import finding_id
+from scpstudio.editor.importing import DRAFT_FIELDS, Imported, read_import
 from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
 from scpstudio.editor.saved import (
     SavedRef,
@@ -70,11 +71,11 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def editor(request: HtmxHttpRequest) -> HttpResponse:
     catalog = catalog_snapshot()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if request.GET.get("policy") and not request.user.is_authenticated:
             # a link to a saved policy: log in first, then come back to it
             return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
@@ -272,15 +273,14 @@ def _apply_fix(
         index = int(choice_part) if choice_part.isdigit() else -1
         if not 0 <= index < len(finding.choices):
             return editor_input, stale
-        choice = finding.choices[index]
-        patch = (choice.op, choice.path, choice.value, choice.from_path)
-        done = f"Done: {editor_html.describe_fix(choice)}."
+        repair = finding.choices[index]
     elif finding.fix is not None:
-        fix = finding.fix
-        patch = (fix.op, fix.path, fix.value, fix.from_path)
-        done = f"Fixed: {finding.message}"
+        repair = finding.fix
     else:
         return editor_input, stale
+    patch = (repair.op, repair.path, repair.value, repair.from_path)
+    parsed = parse_policy(editor_input.json_text)
+    done = f"{editor_html.describe_change(repair, parsed.value() if parsed.ok else None)}."
     op_name, path, value, from_path = patch
     try:
         # where the value stands in the text: the rest stays as the person wrote it
@@ -319,8 +319,10 @@ def _render(
     partial: str = "",
     message: str = "",
     saved: SavedRef | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     context = _context(request, catalog, editor_input, message)
+    context.update(extra or {})
     if full:
         # the saved policy the text belongs to: given when opened, else named by the form
         context["saved"] = saved or _saved_from_form(request)
@@ -390,6 +392,7 @@ def _context(
             ("identity", "IAM identity policy"),
         ],
         "filters": ctx.FILTERS,
+        "draft_fields": DRAFT_FIELDS,
         "preview_filter": filter_shown,
         "preview_table": table,
         "preview_kept": htmx and str(data.get("preview_digest", "")) == table.digest,
@@ -459,56 +462,54 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 def import_policy(request: HtmxHttpRequest) -> HttpResponse:
-    """Start editing from pasted JSON or an uploaded file."""
+    """Start editing from pasted JSON or an uploaded file; anything that is no policy is
+    refused with a sentence and the draft stays as it was (see `importing`)."""
     try:
         _fields(request)  # a form with a file; anything else gets a sentence, not a 500
     except FormBodyError as exc:
         return _refused(exc)
     catalog = catalog_snapshot()
-    upload = request.FILES.get("import_file")
-    text = textarea_text(request.POST.get("import_text", ""))
-    message = ""
-    name = str(request.POST.get("name", ""))[:200]
-    if upload is not None and not name:
-        name = policy_name_from_file(upload.name or "")
-    if upload is not None and (upload.name or "").lower().endswith((".tf", ".hcl", ".tfvars")):
-        message = (
-            "That is a Terraform file; the editor opens a JSON policy (a .json file, or the "
-            "text pasted). Copy the policy out of the resource's jsonencode(...) and paste it."
-        )
-        upload = None
-    if upload is not None:
-        if upload.size and upload.size > 1024 * 1024:
-            message = "The file is larger than 1 MB; a policy is at most a few thousand characters."
-            text = ""
-        else:
-            raw = upload.read()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                message = "The file is not UTF-8 text; save the policy as UTF-8 JSON and try again."
-                text = ""
+    imported = read_import(request.POST.get("import_text", ""), request.FILES.get("import_file"))
     profile = str(request.POST.get("profile", "scp"))
-    meta = EditorState(name=name, profile=profile if profile in PROFILES else "scp")
-    if not text.strip() and not message:
-        message = "Paste a policy or choose a file to import."
-    editor_input = from_json_text(text, meta) if text.strip() else from_form_state(EditorState())
-    if text.strip() and not message:
-        message = "Imported." if not editor_input.form_problem else ""
-    if editor_input.form_problem and text.strip() and text.lstrip()[:1] not in ("{", "["):
-        message = (
-            "That is not a JSON policy: the editor opens JSON like "
-            '{"Version": "5.0", "Statement": [...]}, pasted or as a .json file.'
-        )
+    if imported.text is None:
+        return _kept_draft(request, catalog, imported, profile)
+    name = imported.name or str(request.POST.get("name", ""))[:200]
+    editor_input = from_json_text(
+        imported.text, EditorState(name=name, profile=profile if profile in PROFILES else "scp")
+    )
+    message = "Imported." if not editor_input.form_problem else ""
     return _render(request, catalog, editor_input, full=True, message=message)
 
 
-def policy_name_from_file(filename: str) -> str:
-    """`deny-sharing.json` -> `deny-sharing`: the name a policy imported from a file keeps."""
-    stem = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    cleaned = "".join(c if c.isalnum() or c in "_- " else "-" for c in stem).strip(" -")
-    return cleaned[:64]
+def _kept_draft(
+    request: HtmxHttpRequest, catalog: Catalog, imported: Imported, profile: str
+) -> HttpResponse:
+    """The page as it was before the refused import: the draft, its name and its saved
+    policy as the import form carried them, the refusal said, the pasted text kept."""
+    kept = {f: str(request.POST.get(f"draft_{f}", "")) for f in DRAFT_FIELDS}
+    meta = EditorState(
+        name=kept["name"][:200],
+        description=kept["description"][:600],
+        profile=profile if profile in PROFILES else "scp",
+    )
+    text = textarea_text(kept["json"])
+    editor_input = from_json_text(text, meta) if text.strip() else from_form_state(meta)
+    try:
+        saved = saved_ref(request, kept["saved_policy"], kept["base_version"])
+    except (Http404, PermissionDenied):
+        saved = None
+    shown_again = {"import_text": imported.pasted, "import_open": True}
+    response = _render(
+        request,
+        catalog,
+        editor_input,
+        full=True,
+        message=imported.refused,
+        saved=saved,
+        extra=shown_again,
+    )
+    response.status_code = 400
+    return response
 
 
 class _Lazy:
