@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpRequest
 
 from scpstudio.policies.backup_format import FORMAT, VERSION
 from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion
@@ -132,7 +133,7 @@ def test_users_imported_without_a_hash_cannot_log_in_and_the_command_says_so(tmp
     assert "3 user(s) have no password" in out and "changepassword" in out
     alice = get_user_model().objects.get(username="alice")
     assert not alice.has_usable_password()
-    assert not client.login(username="alice", password="pw-alice-123")
+    assert not client.login(request=HttpRequest(), username="alice", password="pw-alice-123")
 
 
 def test_users_imported_with_their_hash_log_in_with_their_password(tmp_path, client):
@@ -144,7 +145,7 @@ def test_users_imported_with_their_hash_log_in_with_their_password(tmp_path, cli
 
     assert code == 0
     assert "no password" not in out
-    assert client.login(username="alice", password="pw-alice-123")
+    assert client.login(request=HttpRequest(), username="alice", password="pw-alice-123")
 
 
 def test_export_to_standard_output_is_the_same_file(tmp_path):
