@@ -89,7 +89,8 @@ def _records(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         out[("condition key", k["name"])] = {n: v for n, v in k.items() if n != "name"}
     for s in doc.get("services", []):
         p = s["prefix"]
-        out[("service", p)] = {n: s.get(n) for n in ("name", "source", "updated_on")}
+        # where the text came from (a file name) is provenance, not a change of the catalog
+        out[("service", p)] = {n: s.get(n) for n in ("name", "updated_on")}
         for r in s["resource_types"]:
             out[("resource type", f"{p}:{r['name']}")] = {"urn_pattern": r["urn_pattern"]}
         for k in s["condition_keys"]:

@@ -165,6 +165,7 @@ def test_compare_two_versions(client: Client, people) -> None:
     assert "/v2/images/{image_id}/members" in body  # through its dependency on ims:images:get
     assert "outcome-denied" in body and "ims:images:get" in body
     assert "1 line changed" in body or "lines changed" in body
+    assert '<span class="mark" aria-hidden="true">+</span>' in body  # the legend's marks shown
     same = client.get(f"/policies/{own.pk}/compare/?from=2&to=2").content.decode()
     assert "No API changes outcome" in same and "identical" in same
     bad = client.get(f"/policies/{own.pk}/compare/?from=abc")
