@@ -62,7 +62,7 @@ from tests.bench.serving import (  # noqa: E402
 )
 
 CONCURRENCY = (8, 32)
-TEAM_POLICIES = 4  # policies every client may save versions of: where conflicts happen
+TEAM_POLICIES = 8  # policies every client may save versions of: where conflicts happen
 PASSWORD = "bench-load-pw-123"  # noqa: S105  (throwaway users of a throwaway database)
 
 # What a client does on each round, and how often (weights).
@@ -112,7 +112,19 @@ for k in range({team}):
     for other in users[1:]:
         services.share_policy(user=users[0], policy=policy, with_user=other, can_edit=True)
     team.append(policy.pk)
-print(json.dumps(team))
+# A session per person, as logging in makes it: the login form would hash the password
+# once per client, slowly on purpose, and that is not what is measured.
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+sessions = []
+for user in users:
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    sessions.append(session.session_key)
+print(json.dumps({{"team": team, "sessions": sessions}}))
 """
 
 
@@ -184,24 +196,20 @@ class Session:
         self.cookies.update({k: m.value for k, m in jar.items()})
         return response
 
-    def log_in(self) -> None:
-        self.request("GET", "/accounts/login/")
-        form = {
-            "username": self.username,
-            "password": PASSWORD,
-            "csrfmiddlewaretoken": self.cookies["csrftoken"],
-            "next": "/policies/",
-        }
-        answer = self.request("POST", "/accounts/login/", form=form)
-        if answer.status != 302:
-            print(f"{self.username} could not log in: HTTP {answer.status}", file=sys.stderr)
+    def start(self, session_key: str) -> None:
+        """Carry the session's cookie, and get the CSRF cookie from a page with a form."""
+        self.cookies["sessionid"] = session_key
+        answer = self.request("GET", "/editor/")
+        if answer.status != 200 or "csrftoken" not in self.cookies:
+            raise RuntimeError(f"{self.username}: the editor answered HTTP {answer.status}")
 
 
 class Person:
     """What one client does: its own policies, and saves on the team's."""
 
-    def __init__(self, index: int, users: int, team: list[int], document: str) -> None:
+    def __init__(self, index: int, users: int, team: list[int], document: str, level: int) -> None:
         self.index = index
+        self.prefix = f"l{level}-c{index}"  # names unique across levels (one database)
         self.users = users
         self.rng = random.Random(index)
         self.own: list[int] = []
@@ -222,7 +230,7 @@ class Person:
 
     def do_create(self, session: Session, tally: Tally) -> None:
         self.made += 1
-        body = {"name": f"c{self.index}-{self.made}", "document": self.document}
+        body = {"name": f"{self.prefix}-{self.made}", "document": self.document}
         answer = self._send(tally, "create", session, "POST", "/api/v1/policies/", body)
         if answer is not None and answer.status == 201:
             tally.created += 1
@@ -233,7 +241,7 @@ class Person:
             return self.do_create(session, tally)
         self.made += 1
         pk = self.rng.choice(self.own)
-        body = {"name": f"c{self.index}-{self.made}-renamed"}
+        body = {"name": f"{self.prefix}-{self.made}-renamed"}
         self._send(tally, "rename", session, "PATCH", f"/api/v1/policies/{pk}/", body)
         return None
 
@@ -319,28 +327,17 @@ def client_loop(
         session.client.close()
 
 
-def logged_in(port: int, clients: int) -> list[Session]:
-    """A session per client, logged in before the clock starts (a login hashes the
-    password on purpose slowly: it is not what is measured)."""
-    sessions = [Session(port, f"load{i}") for i in range(clients)]
-    threads = [threading.Thread(target=s.log_in, daemon=True) for s in sessions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
-    for s in sessions:
-        if "sessionid" not in s.cookies:
-            raise RuntimeError(f"{s.username} could not log in")
-    return sessions
-
-
 def run_level(
-    port: int, clients: int, users: int, team: list[int], mix: dict[str, int], seconds: float
+    port: int, clients: int, setup: dict[str, Any], mix: dict[str, int], seconds: float
 ) -> dict[str, Any]:
+    team, session_keys = setup["team"], setup["sessions"]
+    users = len(session_keys)
     document = max_size_policy()
-    people = [Person(i, users, team, document) for i in range(clients)]
+    people = [Person(i, users, team, document, clients) for i in range(clients)]
     tallies = [Tally() for _ in people]
-    sessions = logged_in(port, clients)
+    sessions = [Session(port, f"load{i}") for i in range(clients)]
+    for session, key in zip(sessions, session_keys, strict=False):
+        session.start(key)
     start = time.monotonic()
     deadline = start + seconds
     threads = [
@@ -393,7 +390,7 @@ def bench_database(
         setup = SETUP_SCRIPT.format(
             count=users, password=PASSWORD, document=minified(3), team=TEAM_POLICIES
         )
-        team = json.loads(manage(env, "shell", "-c", setup).strip().splitlines()[-1])
+        made = json.loads(manage(env, "shell", "-c", setup).strip().splitlines()[-1])
         wait_ready(port, server)
         print(f"\n{label}: gunicorn -w {WORKERS} on 127.0.0.1:{port}; {seconds:g} s per level")
         print(
@@ -403,7 +400,7 @@ def bench_database(
         )
         for clients in levels:
             before = database_counts(env)
-            r = run_level(port, clients, users, team, mix, seconds)
+            r = run_level(port, clients, made, mix, seconds)
             after = database_counts(env)
             expected = before["versions"] + r["created"] + r["saved"]
             s = r["statuses"]
