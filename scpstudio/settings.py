@@ -117,6 +117,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "scpstudio.security.ContentSecurityPolicyMiddleware",
+    # last, so that it sees a view's database error first: 503 with a sentence, not a 500
+    "scpstudio.database_busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "scpstudio.urls"
