@@ -58,8 +58,10 @@ def test_a_sqlite_database_waits_for_its_write_lock_and_runs_in_wal(tmp_path: Pa
     }
 
 
-def test_a_postgresql_url_gets_none_of_the_sqlite_options(tmp_path: Path) -> None:
-    probe = "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
+def test_a_postgresql_url_gets_none_of_the_sqlite_options() -> None:
+    probe = (
+        "from django.conf import settings; print(settings.DATABASES['default'].get('OPTIONS', {}))"
+    )
 
     options = _manage("postgres://scp@db.example.internal:5432/scp", "shell", "-c", probe)
 

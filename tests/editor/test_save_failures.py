@@ -15,7 +15,7 @@ from tests.editor.helpers import _FormReader, form_fields, shown_json
 from tests.locks import writes_locked
 from tests.policies.library import SHARE_DENIED, make_user
 
-TYPED = '{"Version": "5.0", "Statement": [ {"Effect": "Deny", "Action": "ims:*", "Resource": "*"} ]}'
+TYPED = '{"Version": "5.0", "Statement": [ {"Effect": "Deny", "Action": "ims:*"} ]}'
 
 
 def _opened(client: Client, policy: Policy) -> dict[str, Any]:
