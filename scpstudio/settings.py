@@ -170,9 +170,9 @@ DATABASES = {
 # write lock only at its first write, and when another worker holds it SQLite answers
 # "database is locked" at once instead of waiting. So every transaction takes the write
 # lock at its start (IMMEDIATE) and waits up to `timeout` seconds for it; WAL lets
-# readers go on while one writer writes, and synchronous=NORMAL is the safe setting
-# for WAL (a commit survives a crash of the application; only a power cut may lose the
-# last commits, never corrupt the file).
+# readers go on while one writer writes, and synchronous=NORMAL is the usual setting
+# for WAL (a commit survives a crash of the application; a power cut or an OS crash may
+# undo the last commits, never corrupt the file).
 SQLITE_BUSY_TIMEOUT = 20  # seconds, under gunicorn's 30 s worker timeout
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
