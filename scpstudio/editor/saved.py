@@ -141,6 +141,9 @@ def keep_draft(request: HttpRequest, fields: dict[str, str]) -> str:
             "more than a policy keeps. Nothing was kept: shorten it, then log in to save."
         )
     request.session[SESSION_DRAFT] = kept
+    # Written now rather than after the view, so that a database error reaches the
+    # caller, who shows the text again, instead of failing after the answer was made.
+    request.session.save()
     return ""
 
 

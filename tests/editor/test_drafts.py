@@ -13,7 +13,8 @@ from django.test import Client
 
 from scpstudio.editor.saved import DRAFT_MAX_CHARS, SESSION_DRAFT
 from scpstudio.engine.profiles import PROFILES
-from tests.editor.helpers import HTMX, form_fields, shown_json
+from tests.editor.helpers import HTMX, form_fields, kept_draft, shown_json
+from tests.locks import writes_locked
 
 pytestmark = pytest.mark.django_db
 
@@ -90,4 +91,20 @@ def test_anonymous_requests_that_keep_nothing_make_no_session(client: Client) ->
     client.get("/accounts/login/")
     client.post("/accounts/login/", {"username": "nobody", "password": "wrong"})
 
+    assert not Session.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_draft_kept_while_the_database_is_locked_answers_503_with_the_text(
+    client: Client,
+) -> None:
+    fields = form_fields(client.get("/editor/"))
+
+    with writes_locked("django_session"):
+        response = client.post(
+            "/editor/save/", {**fields, "json": '{"kept": 1}', "source": "json", "op": "save"}
+        )
+
+    assert response.status_code == 503
+    assert kept_draft(response)["json"] == '{"kept": 1}'
     assert not Session.objects.exists()

@@ -11,7 +11,7 @@ from django.test import Client
 
 from scpstudio.policies import services
 from scpstudio.policies.models import Policy, PolicyVersion
-from tests.editor.helpers import _FormReader, form_fields, shown_json
+from tests.editor.helpers import form_fields, kept_draft, shown_json
 from tests.locks import writes_locked
 from tests.policies.library import SHARE_DENIED, make_user
 
@@ -25,14 +25,6 @@ def _opened(client: Client, policy: Policy) -> dict[str, Any]:
     fields: dict[str, Any] = form_fields(page)
     fields.update(json=TYPED, source="json", op="save")
     return fields
-
-
-def _kept_draft(response: Any) -> dict[str, str]:
-    """The fields of the "reopen my text" form of the page that says why nothing was saved."""
-    reader = _FormReader("kept-draft")
-    reader.feed(response.content.decode())
-    reader.close()
-    return dict(reader.fields)
 
 
 @pytest.mark.django_db
@@ -120,7 +112,7 @@ def test_a_save_while_the_database_is_locked_answers_503_with_the_text(client: C
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
     assert "Not saved: The database is busy" in response.content.decode()
-    kept = _kept_draft(response)
+    kept = kept_draft(response)
     assert kept["json"] == TYPED
     assert (kept["policy"], kept["base_version"]) == (str(policy.pk), "1")
     assert PolicyVersion.objects.filter(policy=policy).count() == 1
@@ -136,7 +128,7 @@ def test_the_text_kept_through_a_locked_save_reopens_and_saves_as_the_next_versi
     with writes_locked():
         refused = client.post("/editor/save/", _opened(client, policy))
 
-    reopened = client.post("/editor/draft/", _kept_draft(refused))
+    reopened = client.post("/editor/draft/", kept_draft(refused))
     saved = client.post("/editor/save/", {**form_fields(reopened), "op": "save"})
 
     assert reopened.status_code == 200
@@ -156,5 +148,5 @@ def test_a_new_policy_saved_while_the_database_is_locked_is_not_created(client: 
         response = client.post("/editor/save/", {**fields, "op": "save-new"})
 
     assert response.status_code == 503
-    assert _kept_draft(response)["json"] == TYPED
+    assert kept_draft(response)["json"] == TYPED
     assert not Policy.objects.exists()
