@@ -71,6 +71,8 @@ PAGE_IDS_JSON = json.dumps(ids.page_ids())
 
 TEMPLATE = "editor/editor.html"
 
+POLICY_GONE = f"Not saved. {NO_LONGER_SHARED} Your text is here."
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
@@ -594,8 +596,7 @@ def _save(
     if saved is None and fields["saved_policy"].strip() and data.get("op") != "save-new":
         # the text belongs to a policy unshared or deleted meanwhile: never saved as
         # something else without being asked
-        message = f"Not saved. {NO_LONGER_SHARED} Your text is here."
-        return _page(request, catalog, editor_input, message=message, status=409)
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     as_new = str(data.get("op", "save")) == "save-new" or saved is None
     note = str(data.get("save_message", ""))
     base = fields["base_version"].strip()
@@ -634,8 +635,7 @@ def _save(
         message = f"Not saved: {exc}"
         return _page(request, catalog, editor_input, message=message, status=403, saved=saved)
     except Http404:
-        message = f"Not saved. {NO_LONGER_SHARED} Your text is here."
-        return _page(request, catalog, editor_input, message=message, status=409)
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     except VersionConflict as exc:
         return _conflict(request, catalog, editor_input, exc, fields)
     url = reverse("editor:editor")
@@ -678,8 +678,7 @@ def _conflict(
     try:
         policy = selectors.policy_for(request.user, fields["saved_policy"])
     except Http404:  # deleted or unshared just after the other save
-        message = f"Not saved. {NO_LONGER_SHARED} Your text is here."
-        return _page(request, catalog, editor_input, message=message, status=409)
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     latest = selectors.latest_version(policy)
     rows, _ = text_diff(latest.document, fields["json"], f"version {latest.number}", "your text")
     context = {
