@@ -468,6 +468,8 @@ def main() -> int:
     levels = tuple(int(n) for n in args.clients.split(","))
     mix = MIX[args.mix]
     print(f"mix: {', '.join(f'{op} {w}' for op, w in mix.items())} (weights)")
+    # The figures mean little without it on a shared machine.
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start")
     clean = True
     if args.database in ("sqlite", "both"):
         tmp = Path(tempfile.mkdtemp(prefix="scp-bench-load-db-"))
