@@ -40,7 +40,10 @@ def writes_locked(table: str = "policies_policy") -> Iterator[None]:
             other.execute(f'LOCK TABLE "{table}" IN EXCLUSIVE MODE')
         yield
     finally:
-        other.rollback() if connection.vendor != "sqlite" else other.execute("ROLLBACK")
+        if connection.vendor == "sqlite":
+            other.execute("ROLLBACK")
+        else:
+            other.rollback()
         other.close()
         options.clear()
         options.update(saved)
