@@ -2,10 +2,14 @@
 
 On SQLite the test database is a file, as deployed (WAL, the write lock taken at the start
 of a transaction), rather than Django's in-memory default: a test can then hold a real lock
-from another connection (tests/locks.py). Django deletes the file at the end of the run.
+from another connection (tests/locks.py). It lives in a folder of its own, removed when the
+run ends together with the WAL's side files, which outlive the database file when a thread
+still held a connection as Django deleted it.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
@@ -13,6 +17,8 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
 from scpstudio.settings import *  # noqa: E402,F403
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    _TEST_DATABASE_DIR = tempfile.mkdtemp(prefix="scpstudio-test-")
+    atexit.register(shutil.rmtree, _TEST_DATABASE_DIR, ignore_errors=True)
     DATABASES["default"]["TEST"] = {  # noqa: F405
-        "NAME": os.path.join(tempfile.gettempdir(), f"scpstudio-test-{os.getpid()}.sqlite3")
+        "NAME": os.path.join(_TEST_DATABASE_DIR, "test.sqlite3")
     }
