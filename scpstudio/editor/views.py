@@ -5,10 +5,12 @@ is a plain submit and the whole page comes back."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +21,7 @@ from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from catalog.snapshot import catalog_snapshot
+from scpstudio.database_busy import database_problem, retry_later
 from scpstudio.editor import context as ctx
 from scpstudio.editor import html as editor_html
 from scpstudio.editor import ids
@@ -37,6 +40,7 @@ from scpstudio.editor.html import finding_id
 from scpstudio.editor.importing import DRAFT_FIELDS, Imported, read_import
 from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
 from scpstudio.editor.saved import (
+    NO_LONGER_SHARED,
     SavedRef,
     keep_draft,
     open_from_query,
@@ -62,9 +66,13 @@ from scpstudio.policies.rules import PolicyInputError
 from scpstudio.policies.services import VersionConflict
 from scpstudio.policies.views import render_comparison
 
+logger = logging.getLogger(__name__)
+
 PAGE_IDS_JSON = json.dumps(ids.page_ids())
 
 TEMPLATE = "editor/editor.html"
+
+POLICY_GONE = f"Not saved. {NO_LONGER_SHARED} Your text is here."
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -548,12 +556,13 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
     The text saved is the JSON exactly as shown (with the form's changes written into it).
     Without an account the draft is kept in the session and comes back after logging in; a
     save on top of a version that is no longer the latest is refused with both sides shown.
+    Whatever stops a save (a rule, a share revoked or a policy deleted meanwhile, a busy
+    database) answers with the person's text and the reason: typed work is never lost.
     """
     try:
         data = _fields(request)
     except FormBodyError as exc:
         return _refused(exc)
-    catalog = catalog_snapshot()
     editor_input = read_editor(data)
     state = editor_input.state
     fields = {
@@ -564,20 +573,38 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
         "saved_policy": str(data.get("saved_policy", "")),
         "base_version": str(data.get("base_version", "")),
     }
-    if not request.user.is_authenticated:
-        keep_draft(request, fields)
-        back = reverse("editor:editor") + "?draft=1"
-        return HttpResponseRedirect(f"{reverse('login')}?next={quote(back)}")
+    try:
+        catalog = catalog_snapshot()
+        if not request.user.is_authenticated:
+            problem = keep_draft(request, fields)
+            if problem:
+                return _page(request, catalog, editor_input, message=problem, status=413)
+            back = reverse("editor:editor") + "?draft=1"
+            return HttpResponseRedirect(f"{reverse('login')}?next={quote(back)}")
+        return _save(request, catalog, editor_input, fields)
+    except DatabaseError as exc:
+        # nothing was written (each write is one transaction); the text goes back
+        logger.error("Editor save not done: database error", exc_info=exc)
+        return _not_saved(request, fields, exc)
+
+
+def _save(
+    request: HttpRequest, catalog: Catalog, editor_input: EditorInput, fields: dict[str, str]
+) -> HttpResponse:
+    data = _fields(request)
+    state = editor_input.state
     saved = _saved_from_form(request)
+    if saved is None and fields["saved_policy"].strip() and data.get("op") != "save-new":
+        # the text belongs to a policy unshared or deleted meanwhile: never saved as
+        # something else without being asked
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     as_new = str(data.get("op", "save")) == "save-new" or saved is None
     note = str(data.get("save_message", ""))
-    base = str(data.get("base_version", "")).strip()
+    base = fields["base_version"].strip()
     if not as_new and not (base.isascii() and base.isdigit() and 0 < len(base) < 10 and int(base)):
         # the lock is the version the text started from: never guessed
         message = "Not saved: the page does not say which version your text started from."
-        response = _render(request, catalog, editor_input, full=True, message=message)
-        response.status_code = 400
-        return response
+        return _page(request, catalog, editor_input, message=message, status=400, saved=saved)
     try:
         if as_new:
             policy = services.create_policy(
@@ -588,10 +615,11 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
                 document=editor_input.json_text,
                 message=note,
             )
+            number = policy.latest_version
         else:
             assert saved is not None
             policy = selectors.policy_for(request.user, saved.id, edit=True)
-            services.save_version(
+            number = services.save_version(
                 user=request.user,
                 policy=policy,
                 document=editor_input.json_text,
@@ -600,26 +628,58 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
                 name=state.name,
                 description=state.description,
                 profile=state.profile,
-            )
+            ).number
     except PolicyInputError as exc:
-        response = _render(
-            request, catalog, editor_input, full=True, message=f"Not saved: {exc.message}"
-        )
-        response.status_code = 400
-        return response
+        message = f"Not saved: {exc.message}"
+        return _page(request, catalog, editor_input, message=message, status=400, saved=saved)
     except PermissionDenied as exc:
-        response = _render(request, catalog, editor_input, full=True, message=f"Not saved: {exc}")
-        response.status_code = 403
-        return response
+        message = f"Not saved: {exc}"
+        return _page(request, catalog, editor_input, message=message, status=403, saved=saved)
+    except Http404:
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     except VersionConflict as exc:
-        return _conflict(request, exc, fields)
-    policy = selectors.policy_for(request.user, policy.pk)  # its version number now
+        return _conflict(request, catalog, editor_input, exc, fields)
     url = reverse("editor:editor")
-    return HttpResponseRedirect(f"{url}?policy={policy.pk}&saved={policy.latest_version}")
+    return HttpResponseRedirect(f"{url}?policy={policy.pk}&saved={number}")
 
 
-def _conflict(request: HttpRequest, exc: VersionConflict, fields: dict[str, str]) -> HttpResponse:
-    policy = selectors.policy_for(request.user, fields["saved_policy"])
+def _page(
+    request: HttpRequest,
+    catalog: Catalog,
+    editor_input: EditorInput,
+    *,
+    message: str,
+    status: int,
+    saved: SavedRef | None = None,
+) -> HttpResponse:
+    """The editor with the person's text and why it was not saved; `saved` is the policy
+    the text still belongs to (None: a new one), given rather than looked up again."""
+    context = _context(request, catalog, editor_input, message)
+    context["saved"] = saved
+    response = _respond(request, TEMPLATE, context)
+    response.status_code = status
+    return response
+
+
+def _not_saved(request: HttpRequest, fields: dict[str, str], exc: DatabaseError) -> HttpResponse:
+    """The database did not answer: the text and why, in a page that needs no query (the
+    policy the text belongs to is kept in its form, for the editor to reopen it with)."""
+    message = f"Not saved: {database_problem(exc)} Your text is below, as you left it."
+    response = _respond(request, "editor/not_saved.html", {"message": message, "draft": fields})
+    return retry_later(response, exc)
+
+
+def _conflict(
+    request: HttpRequest,
+    catalog: Catalog,
+    editor_input: EditorInput,
+    exc: VersionConflict,
+    fields: dict[str, str],
+) -> HttpResponse:
+    try:
+        policy = selectors.policy_for(request.user, fields["saved_policy"])
+    except Http404:  # deleted or unshared just after the other save
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     latest = selectors.latest_version(policy)
     rows, _ = text_diff(latest.document, fields["json"], f"version {latest.number}", "your text")
     context = {
