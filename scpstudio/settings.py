@@ -213,6 +213,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 200,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
 }
+# One error shape for every API, catalog and library alike (scpstudio/rest/errors.py).
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "scpstudio.rest.errors.api_exception_handler"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCP Studio API",

@@ -587,10 +587,11 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
                 document=editor_input.json_text,
                 message=note,
             )
+            number = policy.latest_version
         else:
             assert saved is not None
             policy = selectors.policy_for(request.user, saved.id, edit=True)
-            services.save_version(
+            number = services.save_version(
                 user=request.user,
                 policy=policy,
                 document=editor_input.json_text,
@@ -599,7 +600,7 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
                 name=state.name,
                 description=state.description,
                 profile=state.profile,
-            )
+            ).number
     except PolicyInputError as exc:
         response = _render(
             request, catalog, editor_input, full=True, message=f"Not saved: {exc.message}"
@@ -612,9 +613,8 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
         return response
     except VersionConflict as exc:
         return _conflict(request, exc, fields)
-    policy = selectors.policy_for(request.user, policy.pk)  # its version number now
     url = reverse("editor:editor")
-    return HttpResponseRedirect(f"{url}?policy={policy.pk}&saved={policy.latest_version}")
+    return HttpResponseRedirect(f"{url}?policy={policy.pk}&saved={number}")
 
 
 def _conflict(request: HttpRequest, exc: VersionConflict, fields: dict[str, str]) -> HttpResponse:

@@ -13,6 +13,7 @@ from typing import Any
 
 from scpstudio.engine.limits import MAX_POLICY_CHARS
 from scpstudio.engine.profiles import PROFILES
+from scpstudio.refusals import Refusal
 
 # Huawei Organizations: 1-64 characters of letters, digits, `_`, `-` and spaces, with no
 # leading or trailing space (policy-language.md §1, quotas).
@@ -21,15 +22,15 @@ DESCRIPTION_MAX = 512
 MESSAGE_MAX = 512
 _NAME_CHARACTER = re.compile(r"[A-Za-z0-9_\- ]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The name rule as a pattern, for the API's schema (ECMA regex syntax, as OpenAPI reads it).
+NAME_PATTERN = r"^[A-Za-z0-9_\-]([A-Za-z0-9_\- ]*[A-Za-z0-9_\-])?$"
 
 
-class PolicyInputError(ValueError):
+class PolicyInputError(Refusal, ValueError):
     """A field the user gave that cannot be stored: a sentence, and the field's name."""
 
     def __init__(self, message: str, field: str | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
 
 
 def clean_name(value: Any, field: str = "name") -> str:

@@ -14,6 +14,8 @@ from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.findings import Code, Severity
 from scpstudio.engine.preview import PreviewContext
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+from scpstudio.policies.rules import clean_profile
+from scpstudio.rest.fields import RuleField, StrictSerializer, TrueOrFalseField
 
 PROFILE_NAMES = tuple(PROFILES)
 
@@ -58,7 +60,13 @@ class PreviewContextField(serializers.Field):
         return value.to_json()
 
 
-class PolicyCheckSerializer(serializers.Serializer):
+@extend_schema_field({"type": "string", "enum": list(PROFILE_NAMES), "default": DEFAULT_PROFILE})
+class CheckProfileField(RuleField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(clean_profile, **kwargs)
+
+
+class PolicyCheckSerializer(StrictSerializer):
     """The body of `validate` and `preview`."""
 
     document = PolicyDocumentField(
@@ -68,14 +76,8 @@ class PolicyCheckSerializer(serializers.Serializer):
             "required": "The body has no document: send the policy as JSON text or a JSON value."
         },
     )
-    profile = serializers.ChoiceField(
-        choices=PROFILE_NAMES,
-        default=DEFAULT_PROFILE,
-        help_text="The rules to check against.",
-        error_messages={
-            "invalid_choice": f"The profile must be one of: {', '.join(PROFILE_NAMES)}.",
-            "null": f"The profile must be one of: {', '.join(PROFILE_NAMES)}.",
-        },
+    profile = CheckProfileField(
+        required=False, default=DEFAULT_PROFILE, help_text="The rules to check against."
     )
     context = PreviewContextField(
         required=False,
@@ -83,36 +85,13 @@ class PolicyCheckSerializer(serializers.Serializer):
         default=None,
         help_text="Region, account, resource ids and condition key values known to the preview.",
     )
-    full_access = serializers.BooleanField(
+    full_access = TrueOrFalseField(
         default=True,
         help_text="Preview an SCP next to FullAccess (as attached in an organization).",
-        error_messages={
-            "invalid": "full_access must be true or false.",
-            "null": "full_access must be true or false.",
-        },
     )
 
-    def to_internal_value(self, data: Any) -> Any:
-        # A misspelt option would otherwise be silently replaced by its default; it is
-        # named first, since it is likely why a required field is missing.
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                allowed = ", ".join(self.fields)
-                raise serializers.ValidationError(
-                    {unknown[0][:100]: f"Unknown field; the body takes only: {allowed}."}
-                )
-        return super().to_internal_value(data)
 
-
-# -- answers (documentation only) -------------------------------------------------------------
-
-
-class ApiErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="What is wrong with the request, as a sentence.")
-    field = serializers.CharField(
-        allow_null=True, help_text="The body field at fault; null when it is the body itself."
-    )
+# -- answers (the engine writes them: the same JSON as the command line) ---------------------
 
 
 class PositionSerializer(serializers.Serializer):
