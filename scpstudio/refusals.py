@@ -24,3 +24,18 @@ class Refusal(Exception):
     def body(self) -> dict[str, Any]:
         """What the API answers: `{"error", "field"}` unless a subclass says more."""
         return {"error": self.message, "field": self.field}
+
+
+def json_kind(value: Any) -> str:
+    """What a JSON value is, in words for a sentence: `an array`, `a number`, ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return "a string" if isinstance(value, str) else "a value of another kind"

@@ -1,6 +1,13 @@
 """The policy API's shapes: the request read into engine arguments, and the answers described
-for the OpenAPI schema. The answers themselves are the engine's own `to_json()`, the same JSON
-the command line prints; the response serializers below only document them."""
+for the OpenAPI schema.
+
+The answers themselves are the engine's own `to_json()`, the same JSON the command line
+prints (one writer for every face of the engine; passing a preview through DRF serializers
+would cost 10-25 ms a request, several times the engine's work). The serializers below
+describe it, and `tests/test_api_schema.py` holds the two together: every answer the live
+server gives is checked against this schema, and `tests/policies/test_api_answers.py`
+checks every key the engine writes is described.
+"""
 
 from __future__ import annotations
 
@@ -125,6 +132,9 @@ class FindingSerializer(serializers.Serializer):
     span = SpanSerializer(allow_null=True, help_text="Where in the text; null for JSON values.")
     fix = FixSerializer(allow_null=True, help_text="A certain repair, as a JSON Patch operation.")
     suggestions = serializers.ListField(child=serializers.CharField())
+    choices = FixSerializer(
+        many=True, help_text="Repairs to choose from when no one of them is certain."
+    )
 
 
 class PolicySizeSerializer(serializers.Serializer):
@@ -191,4 +201,8 @@ class PreviewSerializer(serializers.Serializer):
     problem = serializers.CharField(
         allow_null=True,
         help_text="Why nothing was previewed (the document is not JSON), or null.",
+    )
+    context_problems = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Context values their key cannot hold: each decides nothing.",
     )

@@ -18,6 +18,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
+from scpstudio.refusals import json_kind
+
 
 class JsonBodyParser(JSONParser):
     """DRF's JSON parser, with a sentence for every way a body can fail to be JSON.
@@ -121,23 +123,14 @@ def read_query(
     return dict(serializer.validated_data)
 
 
-def _has_body(request: Request) -> bool:
+def content_length(request: Any) -> int:
+    """The body's length as the client states it; 0 when absent or unreadable (Django then
+    reads no body at all)."""
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > 0
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
     except ValueError:
-        return False
+        return 0
 
 
-def json_kind(value: Any) -> str:
-    """What a JSON value is, in words: `an array`, `a number`, ..."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    return "a string" if isinstance(value, str) else "a value of another kind"
+def _has_body(request: Request) -> bool:
+    return content_length(request) > 0

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ from scpstudio.engine.errors import EngineInputError
 from scpstudio.refusals import Refusal
 
 JSON_MEDIA_TYPE = "application/json"
+API_PREFIX = "/api/"
 SIGN_IN = "Sign in to use the policy library (a browser session, or HTTP Basic with your account)."
 NOT_FOUND = "There is nothing at this address."
 NOT_ALLOWED = "You may not do that."
@@ -40,6 +42,14 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return None
     response.data = error_body(exc)
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: an address under /api/ that no route matches answers the API's shape,
+    like any other API error; every other address, the site's page."""
+    if request.path_info.startswith(API_PREFIX):
+        return JsonResponse({"error": NOT_FOUND, "field": None}, status=404)
+    return page_not_found(request, exception)
 
 
 def _as_api_exception(exc: Exception) -> Exception:
