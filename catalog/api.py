@@ -84,6 +84,8 @@ class CatalogItem(JsonApi, generics.RetrieveAPIView):
     what = "item"  # "action with that name": what a 404 says there is none of
 
     def get_object(self) -> Any:
+        if "\x00" in str(self.kwargs.get(self.lookup_field, "")):  # PostgreSQL refuses NUL
+            raise NotFound(f"There is no {self.what}.")
         try:
             return super().get_object()
         except Http404 as exc:

@@ -381,7 +381,9 @@ def _user(value: Any) -> Any:
     users = get_user_model()
     if isinstance(value, users):
         return value
-    found = users.objects.filter(username=value).first() if isinstance(value, str) else None
+    # no username holds NUL, and PostgreSQL refuses to compare with one
+    known = isinstance(value, str) and "\x00" not in value
+    found = users.objects.filter(username=value).first() if known else None
     if found is None:
         raise PolicyInputError("There is no user with that name.", "user")
     return found

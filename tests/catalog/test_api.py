@@ -505,3 +505,10 @@ def test_nul_in_a_search_is_dropped_as_the_pages_do(client):
     without = client.get("/api/v1/catalog/actions/", {"q": "share"}).json()
 
     assert with_nul["count"] == without["count"] > 0
+
+
+def test_a_nul_in_an_action_name_is_404_not_a_database_error(client):
+    response = client.get("/api/v1/catalog/actions/ims:images:get%00/")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "There is no action with that name.", "field": None}
