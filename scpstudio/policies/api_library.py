@@ -164,7 +164,6 @@ class PolicyDetailApi(LibraryApi):
         if "document" in body:
             services.save_version(user=request.user, policy=policy, **body)
         else:
-            body.pop("message", None)  # a message belongs to a new text
             services.update_policy_details(user=request.user, policy=policy, **body)
         return policy_answer(request, policy_id)
 

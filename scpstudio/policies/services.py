@@ -205,11 +205,12 @@ def update_policy_details(
     description: Any = None,
     profile: Any = None,
     base_version: Any = None,
+    message: Any = None,
 ) -> Policy:
     """Rename or describe the policy, or change its profile. Name and description are the
     policy's own; a new profile is a new version of the latest text, checked under it
-    ("Profile changed to ..."). With `base_version`, nothing changes unless it is still
-    the latest version (`VersionConflict`)."""
+    (`message`, by default "Profile changed to ..."). With `base_version`, nothing changes
+    unless it is still the latest version (`VersionConflict`)."""
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = clean_name(name)
@@ -217,6 +218,12 @@ def update_policy_details(
         changes["description"] = clean_description(description)
     new_profile = clean_profile(profile) if profile is not None else policy.profile
     base = base_version_number(base_version) if base_version is not None else None
+    note = clean_message(message)
+    if note and new_profile == policy.profile:  # it would be lost: no version is saved
+        raise PolicyInputError(
+            "A message describes a new version: send it with a document or a new profile.",
+            "message",
+        )
     if new_profile != policy.profile:
         base = _current_version(policy) if base is None else base
         latest = PolicyVersion.objects.filter(policy=policy, number=base).first()
@@ -227,7 +234,7 @@ def update_policy_details(
             policy=policy,
             document=latest.document,
             base_version=base,
-            message=f"Profile changed to {get_profile(new_profile).label}",
+            message=note or f"Profile changed to {get_profile(new_profile).label}",
             profile=new_profile,
             **changes,
         )

@@ -284,3 +284,14 @@ def test_patch_with_a_document_but_no_base_version_is_400_naming_it(api):
 
     assert answer["field"] == "base_version"
     assert PolicyVersion.objects.count() == 1
+
+
+def test_a_message_without_a_new_version_is_refused_not_dropped(api):
+    created = create(api)
+
+    answer = error(
+        send(api, "PATCH", url("policy", created["id"]), {"name": "New", "message": "why"}), 400
+    )
+
+    assert answer["field"] == "message"
+    assert Policy.objects.get().name == "Guardrails"
