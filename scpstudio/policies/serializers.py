@@ -19,6 +19,12 @@ from rest_framework import serializers
 
 from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.findings import Code, Severity
+from scpstudio.engine.limits import (
+    MAX_CONTEXT_CHARS,
+    MAX_CONTEXT_KEYS,
+    MAX_CONTEXT_VALUES,
+    MAX_RESOURCE_IDS,
+)
 from scpstudio.engine.preview import PreviewContext
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
 from scpstudio.policies.rules import clean_profile
@@ -41,15 +47,35 @@ class PolicyDocumentField(serializers.Field):
         return value
 
 
+_CONTEXT_TEXT = {"type": "string", "nullable": True, "maxLength": MAX_CONTEXT_CHARS}
+
+
 @extend_schema_field(
     {
         "type": "object",
         "nullable": True,
+        "additionalProperties": False,
         "properties": {
-            "region": {"type": "string", "nullable": True},
-            "account_id": {"type": "string", "nullable": True},
-            "resource_ids": {"type": "object", "additionalProperties": {"type": "string"}},
-            "keys": {"type": "object", "additionalProperties": {"type": "array", "items": {}}},
+            "region": _CONTEXT_TEXT,
+            "account_id": _CONTEXT_TEXT,
+            "resource_ids": {
+                "type": "object",
+                "nullable": True,
+                "maxProperties": MAX_RESOURCE_IDS,
+                "additionalProperties": {"type": "string", "maxLength": MAX_CONTEXT_CHARS},
+            },
+            "keys": {
+                "type": "object",
+                "nullable": True,
+                "maxProperties": MAX_CONTEXT_KEYS,
+                "description": "Each condition key's values: a list, or one value.",
+                "additionalProperties": {
+                    "oneOf": [
+                        {"type": "array", "maxItems": MAX_CONTEXT_VALUES, "items": {}},
+                        {"not": {"type": "array"}},
+                    ]
+                },
+            },
         },
         "example": {"region": "cn-north-4", "keys": {"ims:Encrypted": ["false"]}},
     }
