@@ -1,9 +1,9 @@
 """The policy REST API: validate and preview, one small view per operation.
 
 Both go through `analyse`, the call the editor and the command line make, and answer the
-engine's own JSON. Whatever is wrong with the request itself answers 4xx with
-`{"error": <sentence>, "field": <body field or null>}`; the document is never such an
-error, since any JSON value is a policy the engine can report on.
+engine's own JSON. Whatever is wrong with the request itself answers 4xx in the API's one
+error shape (`scpstudio.rest.errors`); the document is never such an error, since any JSON
+value is a policy the engine can report on, unless it is past a limit (413).
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +26,7 @@ from scpstudio.policies.serializers import (
     PreviewSerializer,
     ValidationSerializer,
 )
+from scpstudio.refusals import Refusal
 from scpstudio.rest.bodies import JsonApi, read_body
 from scpstudio.rest.errors import error_responses
 
@@ -44,13 +44,14 @@ class PolicyApi(JsonApi, APIView):
         data["document"] = parse_policy(data["document"])
         problem = policy_limit_problem(data["document"])
         if problem is not None:
-            raise PolicyTooLarge({"document": [problem.message]})
+            raise PolicyTooLarge(problem.message, "document")
         return data
 
 
-class PolicyTooLarge(exceptions.APIException):
+class PolicyTooLarge(Refusal):
+    """A policy past one of the engine's limits: the sentence names the limit."""
+
     status_code = 413
-    default_detail = "The policy is larger than SCP Studio reads."
 
 
 _ERRORS = error_responses(400, 413, 415)

@@ -2,9 +2,9 @@
 
 Every refusal answers `{"error": <a sentence>, "field": <the body field or query parameter
 at fault, or null>}`; a save on a version that is no longer the latest answers 409 with
-`{"error", "base_version", "current_version"}` (`scpstudio.refusals.Refusal.body`). The handler is
-REST_FRAMEWORK["EXCEPTION_HANDLER"], so no view chooses its own, and the serializers below
-are what the OpenAPI schema says of every error answer.
+`{"error", "base_version", "current_version"}` (a `Refusal` says its own body). The handler
+is REST_FRAMEWORK["EXCEPTION_HANDLER"], so no view chooses its own, and the serializers
+below are what the OpenAPI schema says of every error answer.
 """
 
 from __future__ import annotations
