@@ -1,9 +1,9 @@
 """`manage.py scp_diff OLD NEW`: every API whose outcome changes between two policies.
 
 The same engine call as the library's Compare (`engine.diff.diff_policies`), the same JSON
-for each API (`compare.api_change_json`). Exit status: 1 when an API moved in the direction
-given to --fail-on (`engine.diff_direction` defines them), 0 otherwise, 2 for input that
-cannot be read (a sentence on standard error).
+for each API as the REST diff writes it (`library_serializers.ApiChangeSerializer`). Exit
+status: 1 when an API moved in the direction given to --fail-on (`engine.diff_direction`
+defines them), 0 otherwise, 2 for input that cannot be read (a sentence on standard error).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from scpstudio.engine.lint import STDIN_NAME
 from scpstudio.engine.plain_text import outcome_changes_text
 from scpstudio.engine.preview import PreviewContext
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
-from scpstudio.policies.compare import api_change_json
+from scpstudio.policies.library_serializers import ApiChangeSerializer
 from scpstudio.policies.management.commands._input import (
     UnreadableInput,
     read_file_argument,
@@ -76,7 +76,8 @@ class Command(BaseCommand):
         except EngineInputError as exc:
             raise CommandError(f"the context is not usable: {exc}", returncode=2) from exc
         if options["format"] == "json":
-            self.stdout.write(json.dumps({"apis": [api_change_json(c) for c in changes]}, indent=2))
+            apis = ApiChangeSerializer(changes, many=True).data
+            self.stdout.write(json.dumps({"apis": apis}, indent=2))
         else:
             self.stdout.write(outcome_changes_text(changes, old_name, new_name))
         fail_on = options["fail_on"]
