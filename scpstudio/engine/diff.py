@@ -1,24 +1,69 @@
-"""Two versions of a policy to the APIs and actions whose outcome changes.
+"""Two versions of a policy: what the new one newly allows or denies, exactly, with proof.
 
-Each change names the statement that explains it (`decided_by`): the one deciding the new
-outcome when that is not "allowed" (a Deny added, a condition widened), otherwise the one
-that decided the old outcome (the Deny removed or narrowed). Denying `ims:images:get`
-turns `POST /v2/images/{image_id}/members` denied through its dependency, and the change
-names that statement and the action `ims:images:get`.
+For every API (and every "required only" link of one, and every action an API needs) the
+diff answers: is there any request (region, account, resource ids, condition key values,
+a key present or absent, several values of a multivalued key) under which the two
+versions give different outcomes, as the preview computes them (an SCP beside FullAccess,
+the API's dependencies and situations as `preview.api_plans` plans them)? When there is,
+the entry says which way (`newly_allowed`: some request the old version refused is
+allowed now; `newly_denied`: the reverse; `both`) and gives a **witness** for each way: a
+request context, in the shape `scp_preview --context` reads (a key given `[]` is absent),
+that the preview itself has evaluated on both sides before it is returned.
+
+How (`engine.diff_search`, `engine.diff_values`): an API's outcome depends on a request
+only through the truths of finitely many atoms, the patterns, constants and bounds the two
+policies write about each part of the request. Each part gets one representative value per
+realizable combination of its atoms; a depth-first search over the combinations, pruned
+by the evaluator's three-valued answers on partial requests, finds a request that differs
+or shows that none does. APIs whose statements are the same on both sides (order, layout,
+duplicates and lists split by resource aside) are settled without a search.
+
+Bounded: past `budget_ms` (the whole diff's; one API gets at most a quarter of it) an API
+is `undecided` ("not decided within N ms"), never a false "no change"; so is one whose
+values could not all be told apart within the walks' bounds. Only allowed versus refused
+counts as a change: DENIED and NOT_ALLOWED both refuse. Several values under an operator
+without `ForAnyValue:`/`ForAllValues:` are not tried (Huawei documents no reading; the
+preview leaves such a clause undecided).
+
+Each change also names the statement that explains it (`decided_by`, from the preview
+under the given context): the one deciding the new outcome when that is not "allowed",
+otherwise the one that decided the old outcome.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.evaluate import DecidedBy, Decision, Outcome
+from scpstudio.engine.diff_search import (
+    NEWLY_ALLOWED,
+    NEWLY_DENIED,
+    OutOfTime,
+    Problem,
+    Search,
+    allowedness,
+    differs,
+)
+from scpstudio.engine.evaluate import DecidedBy, Decision, Level, Outcome, full_access_policy
 from scpstudio.engine.policy import Policy, compile_policy
-from scpstudio.engine.preview import PreviewContext, preview_policy, services_of
-from scpstudio.engine.profiles import Profile
+from scpstudio.engine.preview import (
+    Need,
+    PreviewContext,
+    api_plans,
+    needs_outcome,
+    plans_for,
+    preview_policy,
+    services_of,
+)
+from scpstudio.engine.profiles import Profile, get_profile
 
+BOTH = "both"
+UNDECIDED = "undecided"
+DIRECTIONS = (NEWLY_ALLOWED, NEWLY_DENIED)
+DEFAULT_BUDGET_MS = 1_000
 _ORDER = (Outcome.DENIED, Outcome.NOT_ALLOWED, Outcome.ALLOWED)
 
 
@@ -27,8 +72,72 @@ def _possible(values: frozenset[Outcome]) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class SideOutcome:
+    """What one version answers under a witness."""
+
+    outcome: Outcome
+    possible: frozenset[Outcome]
+    decided_by: DecidedBy | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "outcome": self.outcome.value,
+            "possible": _possible(self.possible),
+            "decided_by": self.decided_by.to_json() if self.decided_by else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Witness:
+    """A request under which the two versions differ in `direction`, confirmed."""
+
+    direction: str
+    context: PreviewContext
+    before: SideOutcome
+    after: SideOutcome
+
+    @property
+    def certain(self) -> bool:
+        """Both outcomes decided (else a fact the catalog leaves open keeps one undecided)."""
+        return len(self.before.possible) == 1 and len(self.after.possible) == 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "direction": self.direction,
+            "context": self.context.to_json(),
+            "before": self.before.to_json(),
+            "after": self.after.to_json(),
+            "certain": self.certain,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ExactAnswer:
+    """Per direction: a witness, or "none" (no request differs so), or "undecided"."""
+
+    witnesses: tuple[Witness, ...] = ()
+    status: tuple[tuple[str, str], ...] = ((NEWLY_ALLOWED, "none"), (NEWLY_DENIED, "none"))
+    undecided: str = ""  # why a direction is undecided, in a sentence
+
+    @property
+    def change(self) -> str:
+        states = dict(self.status)
+        if UNDECIDED in states.values():
+            return UNDECIDED
+        found = [d for d in DIRECTIONS if states.get(d) == "found"]
+        return BOTH if len(found) == 2 else (found[0] if found else "")
+
+
+NO_CHANGE = ExactAnswer()
+
+
+@dataclass(frozen=True, slots=True)
 class OutcomeChange:
-    """One API (`action` empty), action (`method`, `path` empty) or "required only" link."""
+    """One API (`action` empty), action (`method`, `path` empty) or "required only" link.
+
+    `before`/`after` are the preview's outcomes under the diff's context; `change` and
+    `witnesses` the exact answer over every request matching that context.
+    """
 
     kind: str  # "api", "action" or "conditional_link"
     method: str
@@ -41,6 +150,20 @@ class OutcomeChange:
     after_possible: frozenset[Outcome]
     before_decided_by: DecidedBy | None = None
     after_decided_by: DecidedBy | None = None
+    exact: ExactAnswer = NO_CHANGE
+
+    @property
+    def change(self) -> str:
+        """`newly_allowed`, `newly_denied`, `both` or `undecided`."""
+        return self.exact.change
+
+    @property
+    def witnesses(self) -> tuple[Witness, ...]:
+        return self.exact.witnesses
+
+    @property
+    def witness(self) -> Witness | None:
+        return self.exact.witnesses[0] if self.exact.witnesses else None
 
     @property
     def decided_by(self) -> DecidedBy | None:
@@ -76,7 +199,21 @@ class OutcomeChange:
             out["decided_by"] = (
                 None if deciding is None else {**deciding.to_json(), "side": self.decided_by_side}
             )
+        out.update(exact_json(self))
         return out
+
+
+def exact_json(change: OutcomeChange) -> dict[str, Any]:
+    """The exact answer's fields of a change: `change`, `witness` (the first witness's
+    context, ready for `scp_preview --context`), `witnesses`, `directions`, `undecided`."""
+    first = change.witness
+    return {
+        "change": change.change,
+        "witness": first.context.to_json() if first else None,
+        "witnesses": [w.to_json() for w in change.witnesses],
+        "directions": dict(change.exact.status),
+        "undecided": change.exact.undecided or None,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +231,88 @@ class PolicyDiff:
         }
 
 
+class _Exact:
+    """The exact answers of one diff, one search per distinct set of needed actions."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        policies: tuple[Policy, Policy],
+        full_access: bool,
+        context: PreviewContext,
+        budget_ms: float,
+    ) -> None:
+        self.catalog = catalog
+        self.context = context
+        extra = [full_access_policy(catalog)] if full_access else []
+        self.sides = ([policies[0], *extra], [policies[1], *extra])
+        self.levels = tuple([Level("", [p], full_access)] for p in policies)
+        self.budget = max(0.0, budget_ms) / 1000
+        self.deadline = time.monotonic() + self.budget
+        self.answers: dict[frozenset[str], tuple[ExactAnswer, tuple[str, ...]]] = {}
+
+    def outcome(self, side: int, needs: Sequence[Need], context: PreviewContext) -> SideOutcome:
+        outcome, possible, deciding = needs_outcome(needs, self.levels[side], self.catalog, context)
+        return SideOutcome(outcome, possible, deciding.decided_by if deciding else None)
+
+    def answer(self, needs: Sequence[Need]) -> ExactAnswer:
+        names = tuple(dict.fromkeys(n.action for n in needs))
+        key = frozenset(n.casefold() for n in names)
+        if key not in self.answers:
+            self.answers[key] = (self._search(needs, names), names)
+        found, _ = self.answers[key]
+        # the same actions, maybe in another order: the decisions are said for these needs
+        witnesses = tuple(
+            Witness(
+                w.direction, w.context, self.outcome(0, needs, w.context),
+                self.outcome(1, needs, w.context),
+            )
+            for w in found.witnesses
+        )  # fmt: skip
+        return ExactAnswer(witnesses, found.status, found.undecided)
+
+    def _search(self, needs: Sequence[Need], names: tuple[str, ...]) -> ExactAnswer:
+        problem = Problem(names, self.sides, self.catalog, self.context)
+        if problem.same_structure():
+            return NO_CHANGE
+        now = time.monotonic()
+        allotted = min(self.deadline - now, self.budget / 4)
+        deadline = now + max(0.0, allotted)
+        witnesses: list[Witness] = []
+        status: list[tuple[str, str]] = []
+        reasons: list[str] = []
+        for direction in DIRECTIONS:
+
+            def confirm(context: PreviewContext, way: str = direction) -> Witness | None:
+                before = self.outcome(0, needs, context)
+                after = self.outcome(1, needs, context)
+                if not differs(way, allowedness(before.possible), allowedness(after.possible)):
+                    return None
+                return Witness(way, context, before, after)
+
+            try:
+                if allotted <= 0:
+                    raise OutOfTime
+                found = Search(problem, direction, deadline, confirm).run()
+            except OutOfTime:
+                status.append((direction, UNDECIDED))
+                reasons.append(f"not decided within {max(0, round(allotted * 1000))} ms")
+                continue
+            if found is not None:
+                witnesses.append(found)
+                status.append((direction, "found"))
+            elif all(d.complete for d in problem.dims):
+                status.append((direction, "none"))
+            else:
+                status.append((direction, UNDECIDED))
+                reasons.append(
+                    "the values the policies compare could not all be told apart within the "
+                    "engine's bounds"
+                )
+        undecided = "; ".join(dict.fromkeys(reasons))
+        return ExactAnswer(tuple(witnesses), tuple(status), undecided)
+
+
 def diff_policies(
     before: Any,
     after: Any,
@@ -102,50 +321,65 @@ def diff_policies(
     context: PreviewContext | Mapping[str, Any] | None = None,
     *,
     full_access: bool = True,
+    budget_ms: float = DEFAULT_BUDGET_MS,
 ) -> PolicyDiff:
-    """What changes between two documents (text, values, ParseResults or Policies)."""
+    """What changes between two documents (text, values, ParseResults or Policies): every
+    API, "required only" link and action that some request matching `context` treats
+    differently (or that the budget left undecided)."""
     a = before if isinstance(before, Policy) else compile_policy(before, catalog)
     b = after if isinstance(after, Policy) else compile_policy(after, catalog)
+    prof = get_profile(profile)
+    if context is not None and not isinstance(context, PreviewContext):
+        context = PreviewContext.from_json(context)
+    ctx = context or PreviewContext()
+    # both previews must have the same rows: every API when either policy may touch any
     services = services_of([a, b])
-    wanted = None if services is None else sorted(services)
-    old = preview_policy(a, catalog, profile, context, full_access=full_access, services=wanted)
-    new = preview_policy(b, catalog, profile, context, full_access=full_access, services=wanted)
-    changes: list[OutcomeChange] = []
+    if services is None:
+        services = frozenset(s for plan in api_plans(catalog) for s in plan.services)
+    wanted = sorted(services)
+    old = preview_policy(a, catalog, prof, ctx, full_access=full_access, services=wanted)
+    new = preview_policy(b, catalog, prof, ctx, full_access=full_access, services=wanted)
+    if old.problem or new.problem:
+        return PolicyDiff(())
+    exact = _Exact(catalog, (a, b), full_access and prof.is_scp, ctx, budget_ms)
     new_rows = {row.label: row for row in new.apis}
+    plans = {f"{plan.method} {plan.path}": plan for plan in plans_for(catalog, services)}
+    changes: list[OutcomeChange] = []
     for row in old.apis:
-        other = new_rows.get(row.label)
-        if other is None:
+        other, plan = new_rows.get(row.label), plans.get(row.label)
+        if other is None or plan is None:
             continue
-        if (row.outcome, row.possible) != (other.outcome, other.possible):
+        found = exact.answer(plan.needs)
+        if found.change:
             changes.append(
                 OutcomeChange(
                     "api", row.method, row.path, "", "", row.outcome, other.outcome,
-                    row.possible, other.possible, _by(row.deciding), _by(other.deciding),
+                    row.possible, other.possible, _by(row.deciding), _by(other.deciding), found,
                 )
             )  # fmt: skip
-        links = {link.action.casefold(): link for link in other.conditional_links}
-        for link in row.conditional_links:
-            new_link = links.get(link.action.casefold())
-            if new_link is None:
-                continue
-            if (link.outcome, link.possible) != (new_link.outcome, new_link.possible):
+        for cond, link, new_link in zip(
+            plan.conditional, row.conditional_links, other.conditional_links, strict=False
+        ):
+            found = exact.answer(cond.needs)
+            if found.change:
                 changes.append(
                     OutcomeChange(
                         "conditional_link", row.method, row.path, link.action, link.note,
                         link.outcome, new_link.outcome, link.possible, new_link.possible,
-                        _by(link.deciding), _by(new_link.deciding),
+                        _by(link.deciding), _by(new_link.deciding), found,
                     )
                 )  # fmt: skip
     for key, outcome in sorted(old.actions.items()):
         other_action = new.actions.get(key)
         if other_action is None:
             continue
-        d1, d2 = outcome.decision, other_action.decision
-        if (d1.outcome, d1.possible) != (d2.outcome, d2.possible):
+        found = exact.answer((Need(outcome.action),))
+        if found.change:
+            d1, d2 = outcome.decision, other_action.decision
             changes.append(
                 OutcomeChange(
                     "action", "", "", outcome.action, "", d1.outcome, d2.outcome,
-                    d1.possible, d2.possible, d1.decided_by, d2.decided_by,
+                    d1.possible, d2.possible, d1.decided_by, d2.decided_by, found,
                 )
             )  # fmt: skip
     return PolicyDiff(tuple(changes))
