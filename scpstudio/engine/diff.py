@@ -250,6 +250,7 @@ class _Exact:
         self.budget = max(0.0, budget_ms) / 1000
         self.deadline = time.monotonic() + self.budget
         self.answers: dict[frozenset[str], tuple[ExactAnswer, tuple[str, ...]]] = {}
+        self.values: dict[Any, Any] = {}
 
     def outcome(self, side: int, needs: Sequence[Need], context: PreviewContext) -> SideOutcome:
         outcome, possible, deciding = needs_outcome(needs, self.levels[side], self.catalog, context)
@@ -260,8 +261,10 @@ class _Exact:
         key = frozenset(n.casefold() for n in names)
         if key not in self.answers:
             self.answers[key] = (self._search(needs, names), names)
-        found, _ = self.answers[key]
-        # the same actions, maybe in another order: the decisions are said for these needs
+        found, first = self.answers[key]
+        if first == names or not found.witnesses:
+            return found
+        # the same actions in another order: the deciding statements are said for these needs
         witnesses = tuple(
             Witness(
                 w.direction, w.context, self.outcome(0, needs, w.context),
@@ -272,7 +275,7 @@ class _Exact:
         return ExactAnswer(witnesses, found.status, found.undecided)
 
     def _search(self, needs: Sequence[Need], names: tuple[str, ...]) -> ExactAnswer:
-        problem = Problem(names, self.sides, self.catalog, self.context)
+        problem = Problem(names, self.sides, self.catalog, self.context, self.values)
         if problem.same_structure():
             return NO_CHANGE
         now = time.monotonic()

@@ -127,9 +127,12 @@ class Problem:
         sides: tuple[Sequence[Policy], Sequence[Policy]],
         catalog: Catalog,
         context: PreviewContext,
+        cache: dict[Any, Any] | None = None,
     ) -> None:
         self.catalog = catalog
         self.context = context
+        # representatives already found, shared by the problems of one diff
+        self.cache: dict[Any, Any] = {} if cache is None else cache
         self.actions: list[_Action] = []
         for name in names:
             action = catalog.action(name)
@@ -194,8 +197,12 @@ class Problem:
             if folded in given:
                 values = (given[folded],)
                 self.dims.append(Dimension("key", folded, values, (typed_given[folded],)))
-            else:
-                self.dims.append(self._key_dim(clauses))
+                continue
+            key = ("key", tuple(dict.fromkeys(id(c) for c in clauses)))
+            found = self.cache.get(key)
+            if found is None:
+                found = self.cache[key] = self._key_dim(clauses)
+            self.dims.append(found)
 
     def _string_dim(
         self, kind: str, name: str, parts: set[str], fixed: str | None, preferred: Any
@@ -207,7 +214,10 @@ class Problem:
         if fixed is not None:
             self.dims.append(Dimension(kind, name, (fixed,), (fixed,)))
             return
-        found = string_values((), atoms, (), preferred)
+        key = ("strings", kind, frozenset(atoms))
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = string_values((), atoms, (), preferred)
         self.dims.append(Dimension(kind, name, found.values, found.values, found.complete))
 
     def _key_dim(self, clauses: list[Clause]) -> Dimension:

@@ -177,14 +177,13 @@ class _Strings:
             for size in (1, 2, 3):
                 if size > len(rest):
                     break
-                plain = None
+                plain = 0
                 for ch in _sources(rest[:size]):
-                    if ch in self.literals:
+                    # two characters no glob names are alike to the automaton, but a second
+                    # one makes a string that is not one of the exact constants
+                    if ch in self.literals or plain < 2:
+                        plain += ch not in self.literals
                         chars[ch] = None
-                    elif plain is None:
-                        plain = ch
-                if plain is not None:
-                    chars[plain] = None
         chars[self.other] = None
         return list(chars)
 
@@ -224,7 +223,8 @@ def string_values(
         for ch in automaton.alphabet(state):
             queue.append((automaton.step(state, ch), text + ch))
     chosen: dict[_Signature, str] = {}
-    nice = [*preferred, *(g.replace("*", FILLER).replace("?", "x") for g in patterns), *written]
+    nice = [*preferred, *(g.replace("*", FILLER).replace("?", "x") for g in patterns)]
+    nice += [v for w in written for v in (w, w.upper(), w.lower(), w.capitalize())]
     for text in nice:
         if text not in taken:
             chosen.setdefault(automaton.run(text), text)
@@ -339,7 +339,11 @@ def ip_values(constants: Iterable[Any]) -> Values:
             if end <= top:
                 starts.add(end)
         factory = ipaddress.IPv4Network if version == 4 else ipaddress.IPv6Network
-        candidates.extend(factory(s) for s in sorted(starts))
+        ordered = sorted(starts)
+        for i, start in enumerate(ordered):
+            stop = ordered[i + 1] if i + 1 < len(ordered) else top + 1
+            # the address after the start reads better (10.0.0.1) and is in the same interval
+            candidates.append(factory(start + 1 if start + 1 < stop else start))
         candidates.extend(mine)
     seen: dict[tuple[int, frozenset[int]], str] = {}
     for candidate in candidates:
