@@ -198,11 +198,11 @@ class Problem:
                 values = (given[folded],)
                 self.dims.append(Dimension("key", folded, values, (typed_given[folded],)))
                 continue
-            key = ("key", tuple(dict.fromkeys(id(c) for c in clauses)))
-            found = self.cache.get(key)
-            if found is None:
-                found = self.cache[key] = self._key_dim(clauses)
-            self.dims.append(found)
+            memo = ("key", tuple(dict.fromkeys(id(c) for c in clauses)))
+            dim = self.cache.get(memo)
+            if dim is None:
+                dim = self.cache[memo] = self._key_dim(clauses)
+            self.dims.append(dim)
 
     def _string_dim(
         self, kind: str, name: str, parts: set[str], fixed: str | None, preferred: Any
