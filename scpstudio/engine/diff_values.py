@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import Any
 
 from scpstudio.engine.conditions import Tri, evaluate_clause
-from scpstudio.engine.operators import FOR_ALL, FOR_ANY, INVALID
+from scpstudio.engine.operators import FOR_ALL, FOR_ANY, INVALID, prepare_value
 from scpstudio.engine.policy import Clause
 from scpstudio.engine.wildcard import has_wildcard
 
@@ -380,15 +380,49 @@ def _string_atoms(clauses: Sequence[Clause]) -> tuple[list[str], list[str], list
     return exact, globs, folded
 
 
+# a value every key of the type can hold, where only presence counts
+_SAMPLES = {
+    "string": "example",
+    "number": 1,
+    "date": "2026-01-01T00:00:00Z",
+    "boolean": "true",
+    "ip": "203.0.113.10",
+}
+
+
+def _boolean_texts() -> tuple[Any, ...]:
+    """Every way a request can write a boolean: JSON true/false and each case of the words."""
+    out: list[Any] = [True, False]
+    for word in ("true", "false"):
+        for mask in range(2 ** len(word)):
+            out.append("".join(c.upper() if mask >> k & 1 else c for k, c in enumerate(word)))
+    return tuple(out)
+
+
 def element_values(clauses: Sequence[Clause], key_type: str | None) -> Values:
-    """One value per class of single request values, for every clause on one key."""
+    """One value per class of single request values, for every clause on one key.
+
+    Only values the key's type can hold are requests. Numbers, dates, booleans and IP
+    addresses are disjoint as text (no number reads as a date or an address), so an
+    operator of another of these families reads every such value as unreadable (the
+    clause stays undecided) and tells nothing apart; strings read everything, so a key
+    compared both as strings and otherwise is not covered exactly, except a boolean key,
+    whose every possible value is listed.
+    """
     families = {c.parsed.spec.family for c in clauses if c.parsed is not None} - {"null"}
+    free = key_type in (None, "string")
     parts: list[Values] = []
+    complete = True
     for family in sorted(families):
+        if not free and family not in (key_type, "string"):
+            continue  # reads every value of the key as unreadable
         constants = [p for c in clauses if c.parsed and c.parsed.spec.family == family
                      for p in c.prepared if p is not INVALID]  # fmt: skip
-        if family == "string":
+        if family == "string" and key_type == "boolean":
+            parts.append(Values(_boolean_texts()))
+        elif family == "string":
             parts.append(string_values(*_string_atoms(clauses)))
+            complete = complete and (free and len(families) == 1)
         elif family == "number":
             parts.append(number_values(constants))
         elif family == "date":
@@ -397,17 +431,13 @@ def element_values(clauses: Sequence[Clause], key_type: str | None) -> Values:
             parts.append(BOOLEAN_VALUES)
         elif family == "ip":
             parts.append(ip_values(constants))
-    if not parts:  # only Null (or operators not understood): presence is all that counts
-        parts.append(Values(("example",) if key_type in (None, "string") else ()))
-    complete = all(p.complete for p in parts) and len(families) <= 1
-    # Values of the operator's family are all readable as the key's type only when the two
-    # agree or the key holds strings (a number as a string is still a string).
-    if key_type not in (None, "string") and not families <= {key_type}:
-        complete = False
-    values = tuple(dict.fromkeys(v for p in parts for v in p.values))
-    if not values:
-        values, complete = ("example",), False
-    return Values(values, complete)
+    # a value no family reads (or, for Null alone, any value: presence is all that counts)
+    parts.append(Values((_SAMPLES.get(key_type or "string", "example"),)))
+    complete = complete and all(p.complete for p in parts)
+    values = list(dict.fromkeys(v for p in parts for v in p.values))
+    if not free and key_type is not None:
+        values = [v for v in values if prepare_value(key_type, v) is not INVALID]
+    return Values(tuple(values), complete)
 
 
 def set_values(

@@ -1,0 +1,132 @@
+"""The exact diff's laws on drawn policies and requests (issue 17, item 3): nothing missed,
+nothing invented, nothing listed for the same meaning written another way."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from hypothesis import HealthCheck, example, given, settings
+
+from scpstudio.engine.diff import DIRECTIONS, diff_policies
+from scpstudio.engine.diff_search import allowedness, differs
+from scpstudio.engine.preview import PreviewContext, preview_policy
+from tests.engine.conftest import load_shipped_catalog
+from tests.engine.diff_strategies import pairs, policies, requests, rewritten
+
+CATALOG = load_shipped_catalog()
+EVERY_SERVICE = ["ims", "obs"]
+BIG = 60_000  # ms: the answer must not depend on the machine's load
+RELAXED = [HealthCheck.too_slow, HealthCheck.data_too_large]
+PROPERTY = settings(
+    max_examples=int(os.environ.get("DIFF_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=RELAXED,
+)
+
+
+def _rows(doc: Any, profile: str, context: Any) -> dict[tuple[str, str], frozenset[str]]:
+    """(API label, link action or "") -> what the preview says may happen, as allowed or
+    refused: the whole preview, independent of the diff's search."""
+    preview = preview_policy(doc, CATALOG, profile, context, services=EVERY_SERVICE)
+    out = {}
+    for row in preview.apis:
+        out[(row.label, "")] = allowedness(row.possible)
+        for link in row.conditional_links:
+            out[(row.label, link.action)] = allowedness(link.possible)
+    return out
+
+
+def _entries(diff: Any) -> dict[tuple[str, str], Any]:
+    return {
+        (f"{c.method} {c.path}", c.action if c.kind == "conditional_link" else ""): c
+        for c in diff.changes
+        if c.kind != "action"
+    }
+
+
+def _readable(context: dict[str, Any], before: Any, after: Any) -> dict[str, Any]:
+    """Several values under operators without ForAnyValue:/ForAllValues: have no documented
+    reading (the preview leaves them open and the diff does not try them): keep one."""
+    qualified = {
+        key.casefold()
+        for doc in (before, after)
+        for s in doc["Statement"]
+        for op, keys in s.get("Condition", {}).items()
+        if op.startswith(("ForAnyValue:", "ForAllValues:"))
+        for key in keys
+    }
+    keys = {
+        k: (v if len(v) < 2 or k.casefold() in qualified else v[:1])
+        for k, v in context["keys"].items()
+    }
+    return {**context, "keys": keys}
+
+
+SHARE_GUARD = {
+    "Version": "5.0",
+    "Statement": [
+        {
+            "Effect": "Deny",
+            "Action": ["ims:images:share"],
+            "Condition": {"ForAnyValue:StringNotMatch": {"ims:TargetOrgPaths": ["o-1/r-1/ou-a/*"]}},
+        }
+    ],
+}
+SHARE_GUARD_WIDER = json.loads(
+    json.dumps(SHARE_GUARD).replace('"o-1/r-1/ou-a/*"', '"o-1/r-1/ou-a/*", "o-1/r-1/ou-c/*"')
+)
+
+
+@PROPERTY
+@given(pairs(), requests())
+@example(
+    (SHARE_GUARD, SHARE_GUARD_WIDER, "scp"),
+    {
+        "region": "cn-north-4",
+        "account_id": "acc1",
+        "resource_ids": {"image": "img-1"},
+        "keys": {"ims:TargetOrgPaths": ["o-1/r-1/ou-c/y"]},
+    },
+)
+def test_every_request_the_two_treat_differently_is_listed(pair, request):
+    before, after, profile = pair
+    request = _readable(request, before, after)
+
+    diff = diff_policies(before, after, CATALOG, profile, budget_ms=BIG)
+
+    entries = _entries(diff)
+    old, new = _rows(before, profile, request), _rows(after, profile, request)
+    for where, was in old.items():
+        for direction in DIRECTIONS:
+            if differs(direction, was, new[where]):
+                assert where in entries, (where, direction, request)
+                assert dict(entries[where].exact.status)[direction] != "none", (where, request)
+
+
+@PROPERTY
+@given(pairs())
+def test_every_witness_makes_the_two_differ(pair):
+    before, after, profile = pair
+
+    diff = diff_policies(before, after, CATALOG, profile, budget_ms=BIG)
+
+    for (label, link), change in _entries(diff).items():
+        assert change.change != "undecided", change
+        for witness in change.witnesses:
+            context = PreviewContext.from_json(json.loads(json.dumps(witness.context.to_json())))
+            old = _rows(before, profile, context)[(label, link)]
+            new = _rows(after, profile, context)[(label, link)]
+            assert differs(witness.direction, old, new), (label, link, witness)
+
+
+@PROPERTY
+@given(policies(("Deny", "Allow")).flatmap(lambda doc: rewritten(doc).map(lambda t: (doc, t))))
+def test_the_same_meaning_written_another_way_lists_nothing(case):
+    doc, text = case
+
+    for profile in ("scp", "identity"):
+        diff = diff_policies(doc, text, CATALOG, profile, budget_ms=BIG)
+
+        assert diff.changes == (), [c.to_json() for c in diff.changes]
