@@ -278,6 +278,7 @@ class _Exact:
         problem = Problem(names, self.sides, self.catalog, self.context, self.values)
         if problem.same_structure():
             return NO_CHANGE
+        problem.prepare()
         now = time.monotonic()
         allotted = min(self.deadline - now, self.budget / 4)
         deadline = now + max(0.0, allotted)

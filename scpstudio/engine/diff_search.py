@@ -40,6 +40,7 @@ from scpstudio.engine.evaluate import (
     combine_possible,
     default_resource,
     level_possible,
+    match_urn,
     resource_part,
 )
 from scpstudio.engine.policy import Clause, Policy, Statement
@@ -91,19 +92,16 @@ class Dimension:
     complete: bool = True
 
 
-@dataclass(slots=True, eq=False)
-class _Item:
-    """One statement of one side that names one needed action."""
+def _and(a: Tri, b: Tri) -> Tri:
+    if a is False or b is False:
+        return False
+    return None if a is None or b is None else True
 
-    deny: bool
-    statement: Statement
-    action: int  # index into the problem's actions
-    # (clause, dimension index or -1, whether the action carries the key: True/False/None)
-    clauses: tuple[tuple[Clause, int, bool | None], ...]
-    resource: Tri | None  # fixed resource verdict, or None when it depends on the request
-    # the region, account and id dimensions of its resource (-1: none), then every one
-    resource_dims: tuple[int, int, int]
-    dims: tuple[int, ...]
+
+def _or(a: Tri, b: Tri) -> Tri:
+    if a is True or b is True:
+        return True
+    return None if a is None or b is None else False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,8 +112,46 @@ class _Action:
     resource_level: bool
 
 
+@dataclass(slots=True, eq=False)
+class _Spec:
+    """One way a statement of one side can apply to one needed action: through one of its
+    URN patterns (`pattern`), or as a whole (`pattern` None: "*", NotResource, or an
+    action without resources). A statement applies when any of its specs does."""
+
+    side: int
+    statement: Statement
+    action: int
+    pattern: tuple[str, ...] | None
+    shape: Any
+    common: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class _Item:
+    """A spec ready to evaluate: a fixed part and one verdict table per dimension."""
+
+    deny: bool
+    action: int
+    common: bool
+    fixed: Tri
+    # (dimension, verdict per representative followed by None for "not chosen yet")
+    factors: tuple[tuple[int, tuple[Tri, ...]], ...]
+    # NotResource: the statement, judged on the whole resource (region, account, id dims)
+    whole: Statement | None
+    resource_dims: tuple[int, int, int]
+    dims: tuple[int, ...]
+
+
 def _segment_matches(pattern: str, value: str | None) -> bool:
     return value is None or wildcard_match(pattern, value, ignore_case=True)
+
+
+def _segment(pattern: str, place: int, value: str | None) -> Tri:
+    """One part of a URN pattern against one part of a resource, by the evaluator."""
+    parts: list[str | None] = ["x"] * 5
+    parts[place] = value
+    alone = tuple(pattern if i == place else "*" for i in range(5))
+    return match_urn(alone, ResourceRef(*parts))
 
 
 class Problem:
@@ -139,24 +175,25 @@ class Problem:
             ref = default_resource(name, action)
             level = action is None or action.supports_resources
             self.actions.append(_Action(name, ref.service or "", ref.type, level))
-        self.dims: list[Dimension] = []
-        self._dim_index: dict[tuple[str, str], int] = {}
-        self.sides: tuple[list[_Item], list[_Item]] = ([], [])
-        raw: list[tuple[Statement, int, int]] = []
+        self.specs: list[_Spec] = []
         for side, policies in enumerate(sides):
             for i, act in enumerate(self.actions):
                 in_catalog = catalog.action(act.name) is not None
                 for policy in policies:
-                    for s in policy.candidates(act.name, in_catalog):
-                        if s.usable and s.matches_action(act.name, in_catalog):
-                            raw.append((s, i, side))
-        self._build_dims(raw)
-        for s, i, side in raw:
-            self.sides[side].append(self._item(s, i))
-        self.memo: dict[tuple[int, int, int], Tri] = {}
-        self.resource_memo: dict[tuple[int, ...], Tri] = {}
+                    for st in policy.candidates(act.name, in_catalog):
+                        if st.usable and st.matches_action(act.name, in_catalog):
+                            self.specs.extend(self._specs(side, st, i))
+        shapes: list[set[tuple[int, Any]]] = [set(), set()]
+        for spec in self.specs:
+            shapes[spec.side].add((spec.action, spec.shape))
+        for spec in self.specs:
+            spec.common = (spec.action, spec.shape) in shapes[1 - spec.side]
+        self.dims: list[Dimension] = []
+        self._dim_index: dict[tuple[str, str], int] = {}
+        self.sides: tuple[list[_Item], list[_Item]] = ([], [])
+        self._whole: dict[tuple[int, ...], Tri] = {}
 
-    # -- building ------------------------------------------------------------------------
+    # -- what can apply, and whether both sides write the same -------------------------------
 
     def _patterns(self, s: Statement, act: _Action) -> list[tuple[str, ...]]:
         """The statement's URN patterns that can name this action's resource."""
@@ -169,27 +206,64 @@ class Problem:
             and _segment_matches(p[3], act.rtype)
         ]
 
-    def _build_dims(self, raw: list[tuple[Statement, int, int]]) -> None:
+    def _specs(self, side: int, s: Statement, i: int) -> list[_Spec]:
+        act = self.actions[i]
+        clauses = frozenset(
+            (c.operator, c.folded_key, frozenset(c.prepared if c.parsed else c.values))
+            for c in s.clauses
+        )
+        deny = s.effect == "Deny"
+        if not act.resource_level or s.any_resource:
+            whole = resource_part(s, NO_RESOURCE) if not act.resource_level else not s.not_resource
+            return [_Spec(side, s, i, None, (deny, "*", clauses))] if whole else []
+        patterns = self._patterns(s, act)
+        if s.not_resource:
+            return [_Spec(side, s, i, None, (deny, ("not", frozenset(patterns)), clauses))]
+        return [_Spec(side, s, i, p, (deny, p, clauses)) for p in dict.fromkeys(patterns)]
+
+    def same_structure(self) -> bool:
+        """Whether, action by action, the two sides hold statements of the same meaning
+        written alike (order, duplicates, lists split or merged by resource aside): then no
+        request can tell them apart."""
+        return all(spec.common for spec in self.specs)
+
+    # -- the dimensions, then each spec as verdict tables --------------------------------------
+
+    def prepare(self) -> None:
+        """Find the representatives and turn every spec into an item (after
+        `same_structure`, which needs neither)."""
+        self._build_dims()
+        for spec in self.specs:
+            item = self._item(spec)
+            if item.fixed is not False:
+                self.sides[spec.side].append(item)
+
+    def _build_dims(self) -> None:
         regions: set[str] = set()
         accounts: set[str] = set()
         ids: dict[str, set[str]] = {}
         keys: dict[str, list[Clause]] = {}
-        for s, i, _ in raw:
-            act = self.actions[i]
-            if act.resource_level and not s.any_resource:
-                for p in self._patterns(s, act):
-                    regions.add(p[1])
-                    accounts.add(p[2])
-                    if act.rtype is not None:
-                        ids.setdefault(act.rtype, set()).add(p[4])
+        for spec in self.specs:
+            act = self.actions[spec.action]
+            s = spec.statement
+            patterns = [spec.pattern] if spec.pattern else []
+            if s.not_resource and act.resource_level and not s.any_resource:
+                patterns = self._patterns(s, act)
+            for p in patterns:
+                regions.add(p[1])
+                accounts.add(p[2])
+                if act.rtype is not None:
+                    ids.setdefault(act.rtype, set()).add(p[4])
             for clause in s.clauses:
-                keys.setdefault(clause.folded_key, []).append(clause)
+                found = keys.setdefault(clause.folded_key, [])
+                if clause not in found:
+                    found.append(clause)
         ctx = self.context
         preferred = [r.id for r in self.catalog.regions]
         self._string_dim("region", "", regions, ctx.region, preferred)
         self._string_dim("account", "", accounts, ctx.account_id, ())
-        for rtype, found in sorted(ids.items()):
-            self._string_dim("id", rtype, found, ctx.resource_ids.get(rtype), ())
+        for rtype, found_ids in sorted(ids.items()):
+            self._string_dim("id", rtype, found_ids, ctx.resource_ids.get(rtype), ())
         given = normalize_context(ctx.keys)
         typed_given = typed_context(ctx.keys, self.catalog).values
         for folded, clauses in keys.items():
@@ -198,7 +272,7 @@ class Problem:
                 values = (given[folded],)
                 self.dims.append(Dimension("key", folded, values, (typed_given[folded],)))
                 continue
-            memo = ("key", tuple(dict.fromkeys(id(c) for c in clauses)))
+            memo = ("key", tuple(id(c) for c in clauses))
             dim = self.cache.get(memo)
             if dim is None:
                 dim = self.cache[memo] = self._key_dim(clauses)
@@ -225,9 +299,8 @@ class Problem:
         known = self.catalog.condition_key(key)
         singles: Values = element_values(clauses, known.value_type if known else None)
         written: list[tuple[Any, ...]] = [(v,) for v in singles.values]
-        typed = [
-            typed_context({key: list(w)}, self.catalog).values[key.casefold()] for w in written
-        ]
+        folded = key.casefold()
+        typed = [typed_context({key: list(w)}, self.catalog).values[folded] for w in written]
         sets, finished = set_values(typed, clauses)
         values = [*written, ()]
         readings = [*typed, ()]
@@ -236,149 +309,135 @@ class Problem:
             readings.append(tuple(typed[j][0] for j in chosen))
         return Dimension("key", key, tuple(values), tuple(readings), singles.complete and finished)
 
-    def _item(self, s: Statement, i: int) -> _Item:
-        act = self.actions[i]
-        resource: Tri | None = None
-        parts = [-1, -1, -1]
-        if not act.resource_level:
-            resource = resource_part(s, NO_RESOURCE)
-        elif s.any_resource:
-            resource = not s.not_resource
-        else:
-            for n, (kind, name) in enumerate(
-                (("region", ""), ("account", ""), ("id", act.rtype or ""))
-            ):
-                parts[n] = self._dim_index.get((kind, name), -1)
-        dims = [d for d in parts if d >= 0]
-        clauses = []
+    def _table(self, d: int, verdict: Callable[[Any], Tri]) -> tuple[Tri, ...]:
+        return (*(verdict(v) for v in self.dims[d].typed), None)
+
+    def _item(self, spec: _Spec) -> _Item:
+        act = self.actions[spec.action]
+        s = spec.statement
+        fixed: Tri = True
+        factors: list[tuple[int, tuple[Tri, ...]]] = []
+        parts = tuple(
+            self._dim_index.get(part, -1)
+            for part in (("region", ""), ("account", ""), ("id", act.rtype or ""))
+        )
+        whole = None
+        if spec.pattern is not None:
+            p = spec.pattern
+            fixed = _and(_segment(p[0], 0, act.service), _segment(p[3], 3, act.rtype))
+            for place, d in zip((1, 2, 4), parts, strict=True):
+                if d < 0 or (place == 4 and act.rtype is None):
+                    fixed = _and(fixed, _segment(p[place], place, None))
+                else:
+                    factors.append((d, self._table(d, _segment_verdict(p[place], place))))
+        elif s.not_resource and act.resource_level and not s.any_resource:
+            whole = s
         for clause in s.clauses:
             carries = self.catalog.action_carries_key(act.name, clause.key)
-            index = self._dim_index[("key", clause.folded_key)]
-            clauses.append((clause, index if carries is not False else -1, carries))
-            if carries is not False:
-                dims.append(index)
-        region, account, rid = parts
+            if carries is False:
+                fixed = _and(fixed, evaluate_clause(clause, ()))
+                continue
+            d = self._dim_index[("key", clause.folded_key)]
+            factors.append((d, self._table(d, _clause_verdict(clause, carries))))
+        dims = [d for d, _ in factors] + ([d for d in parts if d >= 0] if whole else [])
         return _Item(
             s.effect == "Deny",
-            s,
-            i,
-            tuple(clauses),
-            resource,
-            (region, account, rid),
+            spec.action,
+            spec.common,
+            fixed,
+            tuple(factors),
+            whole,
+            (parts[0], parts[1], parts[2]),
             tuple(dict.fromkeys(dims)),
         )
 
     # -- evaluating ------------------------------------------------------------------------
 
-    def _clause(self, clause: Clause, dim: int, carries: bool | None, chosen: int) -> Tri:
-        if dim < 0:
-            return evaluate_clause(clause, ())
-        if chosen < 0:
-            return None
-        key = (id(clause), dim, chosen)
-        if key in self.memo:
-            return self.memo[key]
-        values = self.dims[dim].typed[chosen]
-        result = evaluate_clause(clause, values)
-        if carries is None and result is not None and values:
-            # the action may not carry the key at all: only what holds either way counts
-            result = result if evaluate_clause(clause, ()) is result else None
-        self.memo[key] = result
-        return result
-
-    def _resource(self, item: _Item, assign: list[int]) -> Tri:
-        if item.resource is not None:
-            return item.resource
-        chosen = [assign[d] if d >= 0 else -1 for d in item.resource_dims]
-        key = (id(item.statement), item.action, *chosen)
-        if key in self.resource_memo:
-            return self.resource_memo[key]
+    def _whole_resource(self, item: _Item, assign: list[int]) -> Tri:
+        chosen = tuple(assign[d] if d >= 0 else -1 for d in item.resource_dims)
+        key = (id(item), *chosen)
+        if key in self._whole:
+            return self._whole[key]
         act = self.actions[item.action]
         region, account, rid = (
             self.dims[d].values[c] if d >= 0 and c >= 0 else None
             for d, c in zip(item.resource_dims, chosen, strict=True)
         )
+        assert item.whole is not None
         ref = ResourceRef(act.service, region, account, act.rtype, rid)
-        found = resource_part(item.statement, ref)
-        self.resource_memo[key] = found
+        found = self._whole[key] = resource_part(item.whole, ref)
         return found
 
     def value(self, item: _Item, assign: list[int]) -> Tri:
-        result = self._resource(item, assign)
-        if result is False:
-            return False
-        for clause, dim, carries in item.clauses:
-            verdict = self._clause(clause, dim, carries, assign[dim] if dim >= 0 else -1)
+        result = item.fixed
+        for d, table in item.factors:
+            verdict = table[assign[d]]
             if verdict is False:
                 return False
             if verdict is None:
                 result = None
+        if item.whole is not None:
+            result = _and(result, self._whole_resource(item, assign))
         return result
 
-    def side(self, side: int, assign: list[int]) -> tuple[frozenset[str], set[int]]:
-        """What one side may answer for the whole API, and the dimensions not chosen yet
-        that could still change it."""
+    def side(self, side: int, assign: list[int]) -> tuple[frozenset[str], set[int], set[int], Any]:
+        """What one side may answer for the whole API; the dimensions not chosen yet that
+        could still change it (of statements the other side lacks, then of shared ones);
+        and, when every statement the other side lacks is decided, what they add per
+        action (equal on both sides: the sides answer alike whatever comes next)."""
         count = len(self.actions)
-        deny_true = [False] * count
-        allow_true = [False] * count
-        open_denies: list[list[_Item]] = [[] for _ in range(count)]
-        open_allows: list[list[_Item]] = [[] for _ in range(count)]
+        deny = [False] * count
+        allow = [False] * count
+        open_deny: list[list[_Item]] = [[] for _ in range(count)]
+        open_allow: list[list[_Item]] = [[] for _ in range(count)]
+        shared_deny: list[Tri] = [False] * count
+        shared_allow: list[Tri] = [False] * count
+        extra_deny: list[Tri] = [False] * count
+        extra_allow: list[Tri] = [False] * count
         for item in self.sides[side]:
-            if deny_true[item.action]:
-                continue
             verdict = self.value(item, assign)
+            a = item.action
+            if item.deny:
+                if item.common:
+                    shared_deny[a] = _or(shared_deny[a], verdict)
+                else:
+                    extra_deny[a] = _or(extra_deny[a], verdict)
+            elif item.common:
+                shared_allow[a] = _or(shared_allow[a], verdict)
+            else:
+                extra_allow[a] = _or(extra_allow[a], verdict)
             if verdict is False:
                 continue
             if verdict:
                 if item.deny:
-                    deny_true[item.action] = True
+                    deny[a] = True
                 else:
-                    allow_true[item.action] = True
+                    allow[a] = True
             else:
-                (open_denies if item.deny else open_allows)[item.action].append(item)
+                (open_deny if item.deny else open_allow)[a].append(item)
         sets = [
-            level_possible(deny_true[i], allow_true[i], bool(open_denies[i]), bool(open_allows[i]))
+            level_possible(deny[i], allow[i], bool(open_deny[i]), bool(open_allow[i]))
             for i in range(count)
         ]
         answer = allowedness(combine_possible(sets))
-        live: set[int] = set()
+        extra_live: set[int] = set()
+        shared_live: set[int] = set()
         if len(answer) > 1:
             for i in range(count):
-                if deny_true[i]:
+                if deny[i]:
                     continue
-                items = open_denies[i] + ([] if allow_true[i] else open_allows[i])
-                for item in items:
+                for item in open_deny[i] + ([] if allow[i] else open_allow[i]):
+                    live = extra_live if not item.common else shared_live
                     live.update(d for d in item.dims if assign[d] < 0)
-        return answer, live
-
-    def same_structure(self) -> bool:
-        """Whether, action by action, the two sides hold statements of the same meaning
-        written alike (order, duplicates, lists split or merged by resource aside): then no
-        request can tell them apart."""
-        for i, act in enumerate(self.actions):
-            shapes = []
-            for side in (0, 1):
-                found: set[Any] = set()
-                for item in self.sides[side]:
-                    if item.action == i:
-                        found.update(self._shapes(item, act))
-                shapes.append(found)
-            if shapes[0] != shapes[1]:
-                return False
-        return True
-
-    def _shapes(self, item: _Item, act: _Action) -> list[Any]:
-        s = item.statement
-        clauses = frozenset(
-            (c.operator, c.folded_key, frozenset(c.prepared if c.parsed else c.values))
-            for c in s.clauses
-        )
-        if item.resource is not None:
-            return [(item.deny, "*", clauses)] if item.resource else []
-        patterns = frozenset(self._patterns(s, act))
-        if s.not_resource:
-            return [(item.deny, ("not", patterns), clauses)]
-        return [(item.deny, p, clauses) for p in patterns]
+        added: list[Any] = []
+        for i in range(count):
+            if shared_deny[i] is True:
+                added.append("denied")
+            elif extra_deny[i] is None or (extra_allow[i] is None and shared_allow[i] is not True):
+                return answer, extra_live, shared_live, None
+            else:
+                added.append((extra_deny[i], extra_allow[i] or shared_allow[i] is True))
+        return answer, extra_live, shared_live, tuple(added)
 
     # -- the request a choice stands for -----------------------------------------------------
 
@@ -401,6 +460,26 @@ class Problem:
             elif not any(k.casefold() == dim.name.casefold() for k in keys):
                 keys[dim.name] = list(value)
         return PreviewContext(region, account, ids, keys)
+
+
+def _clause_verdict(clause: Clause, carries: bool | None) -> Callable[[Any], Tri]:
+    """The clause on one representative, as `evaluate.clause_value` decides it."""
+
+    def verdict(values: Any) -> Tri:
+        result = evaluate_clause(clause, values)
+        if carries is None and result is not None and values:
+            # the action may not carry the key at all: only what holds either way counts
+            result = result if evaluate_clause(clause, ()) is result else None
+        return result
+
+    return verdict
+
+
+def _segment_verdict(pattern: str, place: int) -> Callable[[Any], Tri]:
+    def verdict(value: Any) -> Tri:
+        return _segment(pattern, place, value)
+
+    return verdict
 
 
 @dataclass(slots=True)
@@ -427,11 +506,13 @@ class Search(Generic[T]):
         self.nodes += 1
         if self.nodes % _CHECK_EVERY == 0 and time.monotonic() > self.deadline:
             raise OutOfTime
-        before, live_a = self.problem.side(0, assign)
-        after, live_b = self.problem.side(1, assign)
+        before, extra_a, shared_a, added_a = self.problem.side(0, assign)
+        after, extra_b, shared_b, added_b = self.problem.side(1, assign)
         if not _possible(self.direction, before, after):
             return None
-        live = live_a | live_b
+        if added_a is not None and added_a == added_b:
+            return None  # what only one side says is settled and adds the same: no difference
+        live = extra_a | extra_b or shared_a | shared_b
         if not live:
             if differs(self.direction, before, after):
                 return self.confirm(self.problem.context_for(assign))

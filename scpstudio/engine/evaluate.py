@@ -62,6 +62,7 @@ __all__ = [
     "evaluate_subjects",
     "full_access_policy",
     "level_possible",
+    "match_urn",
     "normalize_context",
     "resource_part",
     "tri_json",
@@ -71,7 +72,8 @@ __all__ = [
 # -- one statement --------------------------------------------------------------------
 
 
-def _match_urn(pattern: tuple[str, ...], ref: ResourceRef) -> Tri:
+def match_urn(pattern: tuple[str, ...], ref: ResourceRef) -> Tri:
+    """One URN pattern (five parts) against a resource whose parts may be unknown."""
     if len(pattern) != 5:
         return False
     unknown = False
@@ -98,7 +100,7 @@ def resource_part(statement: Statement, resource: ResourceRef | str) -> Tri:
     for pattern in statement.resource_patterns:
         if pattern is None:
             continue
-        hit = _match_urn(pattern, resource)
+        hit = match_urn(pattern, resource)
         if hit:
             result = True
             break
