@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import Any, Generic, TypeVar
 
 from scpstudio.engine.catalog import Catalog
@@ -51,6 +52,7 @@ NEWLY_ALLOWED = "newly_allowed"
 NEWLY_DENIED = "newly_denied"
 ALLOWS, REFUSES = "allows", "refuses"
 T = TypeVar("T")
+OPEN = "open"  # a verdict still waiting on a dimension not chosen yet
 _CHECK_EVERY = 32  # nodes between two looks at the clock
 
 
@@ -96,12 +98,6 @@ def _and(a: Tri, b: Tri) -> Tri:
     if a is False or b is False:
         return False
     return None if a is None or b is None else True
-
-
-def _or(a: Tri, b: Tri) -> Tri:
-    if a is True or b is True:
-        return True
-    return None if a is None or b is None else False
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,53 +364,58 @@ class Problem:
         found = self._whole[key] = resource_part(item.whole, ref)
         return found
 
-    def value(self, item: _Item, assign: list[int]) -> Tri:
-        result = item.fixed
+    def value(self, item: _Item, assign: list[int]) -> Tri | str:
+        """True, False, None (undecided whatever is chosen next: a fact the catalog leaves
+        open), or OPEN (undecided until a dimension not chosen yet is)."""
+        result: Tri | str = item.fixed
         for d, table in item.factors:
             verdict = table[assign[d]]
             if verdict is False:
                 return False
-            if verdict is None:
-                result = None
-        if item.whole is not None:
-            result = _and(result, self._whole_resource(item, assign))
+            if verdict is None and result is not OPEN:
+                result = OPEN if assign[d] < 0 else None
+        if item.whole is not None and result is not False:
+            whole = self._whole_resource(item, assign)
+            if whole is False:
+                return False
+            if whole is None and result is not OPEN:
+                open_dims = any(assign[d] < 0 for d in item.resource_dims if d >= 0)
+                result = OPEN if open_dims else None
         return result
 
-    def side(self, side: int, assign: list[int]) -> tuple[frozenset[str], set[int], set[int], Any]:
+    def side(
+        self, side: int, assign: list[int]
+    ) -> tuple[frozenset[str], set[int], set[int], list[list[frozenset[Tri]]]]:
         """What one side may answer for the whole API; the dimensions not chosen yet that
         could still change it (of statements the other side lacks, then of shared ones);
-        and, when every statement the other side lacks is decided, what they add per
-        action (equal on both sides: the sides answer alike whatever comes next)."""
+        and per action the verdicts of its shared and its own Deny and Allow statements
+        (for `settled_alike`)."""
         count = len(self.actions)
         deny = [False] * count
         allow = [False] * count
         open_deny: list[list[_Item]] = [[] for _ in range(count)]
         open_allow: list[list[_Item]] = [[] for _ in range(count)]
-        shared_deny: list[Tri] = [False] * count
-        shared_allow: list[Tri] = [False] * count
-        extra_deny: list[Tri] = [False] * count
-        extra_allow: list[Tri] = [False] * count
+        waiting: list[list[_Item]] = [[] for _ in range(count)]
+        # per action: the verdicts [shared Deny, shared Allow, own Deny, own Allow] may still
+        # take, a statement applying when any of its kind does
+        reach: list[list[frozenset[Tri]]] = [[_NEVER] * 4 for _ in range(count)]
         for item in self.sides[side]:
             verdict = self.value(item, assign)
-            a = item.action
-            if item.deny:
-                if item.common:
-                    shared_deny[a] = _or(shared_deny[a], verdict)
-                else:
-                    extra_deny[a] = _or(extra_deny[a], verdict)
-            elif item.common:
-                shared_allow[a] = _or(shared_allow[a], verdict)
-            else:
-                extra_allow[a] = _or(extra_allow[a], verdict)
             if verdict is False:
                 continue
-            if verdict:
+            a = item.action
+            slot = (0 if item.deny else 1) + (0 if item.common else 2)
+            can = self.reach(item, assign) if isinstance(verdict, str) else _ONLY[verdict]
+            reach[a][slot] = _any_of(reach[a][slot], can)
+            if verdict is True:
                 if item.deny:
                     deny[a] = True
                 else:
                     allow[a] = True
-            else:
-                (open_deny if item.deny else open_allow)[a].append(item)
+                continue
+            (open_deny if item.deny else open_allow)[a].append(item)
+            if verdict is OPEN:
+                waiting[a].append(item)
         sets = [
             level_possible(deny[i], allow[i], bool(open_deny[i]), bool(open_allow[i]))
             for i in range(count)
@@ -426,18 +427,26 @@ class Problem:
             for i in range(count):
                 if deny[i]:
                     continue
-                for item in open_deny[i] + ([] if allow[i] else open_allow[i]):
-                    live = extra_live if not item.common else shared_live
-                    live.update(d for d in item.dims if assign[d] < 0)
-        added: list[Any] = []
-        for i in range(count):
-            if shared_deny[i] is True:
-                added.append("denied")
-            elif extra_deny[i] is None or (extra_allow[i] is None and shared_allow[i] is not True):
-                return answer, extra_live, shared_live, None
-            else:
-                added.append((extra_deny[i], extra_allow[i] or shared_allow[i] is True))
-        return answer, extra_live, shared_live, tuple(added)
+                for item in waiting[i]:
+                    if item.deny or not allow[i]:
+                        live = extra_live if not item.common else shared_live
+                        live.update(d for d in item.dims if assign[d] < 0)
+        return answer, extra_live, shared_live, reach
+
+    def reach(self, item: _Item, assign: list[int]) -> frozenset[Tri]:
+        """The verdicts a statement may still take, its dimensions taken one by one (a
+        superset when two of its conditions read the same key)."""
+        can: frozenset[Tri] = _ONLY[item.fixed]
+        for d, table in item.factors:
+            chosen = assign[d]
+            values = _ONLY[table[chosen]] if chosen >= 0 else frozenset(table[:-1])
+            can = frozenset(_and(x, y) for x in can for y in values)
+        if item.whole is not None:
+            whole = self._whole_resource(item, assign)
+            open_dims = any(assign[d] < 0 for d in item.resource_dims if d >= 0)
+            values = _ANY if whole is None and open_dims else _ONLY[whole]
+            can = frozenset(_and(x, y) for x in can for y in values)
+        return can
 
     # -- the request a choice stands for -----------------------------------------------------
 
@@ -460,6 +469,67 @@ class Problem:
             elif not any(k.casefold() == dim.name.casefold() for k in keys):
                 keys[dim.name] = list(value)
         return PreviewContext(region, account, ids, keys)
+
+
+_ONLY: dict[Tri, frozenset[Tri]] = {v: frozenset({v}) for v in (True, False, None)}
+_NEVER = _ONLY[False]
+_ANY: frozenset[Tri] = frozenset({True, False, None})
+_MAX_COMBINATIONS = 2_000
+
+
+def _any_of(a: frozenset[Tri], b: frozenset[Tri]) -> frozenset[Tri]:
+    """What `x or y` (three-valued) may be, x from a and y from b."""
+    out = set()
+    for x in a:
+        for y in b:
+            out.add(True if x is True or y is True else None if x is None or y is None else False)
+    return frozenset(out)
+
+
+def settled_alike(
+    direction: str, before: list[list[frozenset[Tri]]], after: list[list[frozenset[Tri]]]
+) -> bool:
+    """Whether no completion of the request can make the sides differ that way.
+
+    Per action, each side's answer depends only on whether a shared Deny, a shared Allow,
+    one of its own Denies and one of its own Allows apply. Shared statements take the same
+    verdict on both sides under every request; so trying every verdict each of the four
+    may still take (independently: a superset of what requests reach) and finding no
+    difference shows there is none.
+    """
+    per_action: list[set[tuple[frozenset[Outcome], frozenset[Outcome]]]] = []
+    size = 1
+    for mine, theirs in zip(before, after, strict=True):
+        pairs = {
+            (_level(sd, sa, md, ma), _level(sd, sa, td, ta))
+            for sd in mine[0]
+            for sa in mine[1]
+            for md in mine[2]
+            for ma in mine[3]
+            for td in theirs[2]
+            for ta in theirs[3]
+        }
+        size *= len(pairs)
+        if size > _MAX_COMBINATIONS:
+            return False
+        per_action.append(pairs)
+    for combination in product(*per_action):
+        old = allowedness(combine_possible([pair[0] for pair in combination]))
+        new = allowedness(combine_possible([pair[1] for pair in combination]))
+        if differs(direction, old, new):
+            return False
+    return True
+
+
+def _level(
+    shared_deny: Tri, shared_allow: Tri, own_deny: Any, own_allow: Any
+) -> frozenset[Outcome]:
+    return level_possible(
+        shared_deny is True or own_deny is True,
+        shared_allow is True or own_allow is True,
+        shared_deny is None or own_deny is None,
+        shared_allow is None or own_allow is None,
+    )
 
 
 def _clause_verdict(clause: Clause, carries: bool | None) -> Callable[[Any], Tri]:
@@ -506,12 +576,12 @@ class Search(Generic[T]):
         self.nodes += 1
         if self.nodes % _CHECK_EVERY == 0 and time.monotonic() > self.deadline:
             raise OutOfTime
-        before, extra_a, shared_a, added_a = self.problem.side(0, assign)
-        after, extra_b, shared_b, added_b = self.problem.side(1, assign)
+        before, extra_a, shared_a, found_a = self.problem.side(0, assign)
+        after, extra_b, shared_b, found_b = self.problem.side(1, assign)
         if not _possible(self.direction, before, after):
             return None
-        if added_a is not None and added_a == added_b:
-            return None  # what only one side says is settled and adds the same: no difference
+        if settled_alike(self.direction, found_a, found_b):
+            return None
         live = extra_a | extra_b or shared_a | shared_b
         if not live:
             if differs(self.direction, before, after):
