@@ -27,6 +27,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from itertools import product
 from typing import Any, Generic, TypeVar
 
@@ -284,11 +285,14 @@ class Problem:
         if fixed is not None:
             self.dims.append(Dimension(kind, name, (fixed,), (fixed,)))
             return
-        key = ("strings", kind, frozenset(atoms))
-        found = self.cache.get(key)
-        if found is None:
-            found = self.cache[key] = string_values((), atoms, (), preferred)
-        self.dims.append(Dimension(kind, name, found.values, found.values, found.complete))
+        key = ("strings", kind, name, frozenset(atoms))
+        dim = self.cache.get(key)
+        if dim is None:
+            found = string_values((), atoms, (), preferred)
+            dim = self.cache[key] = Dimension(
+                kind, name, found.values, found.values, found.complete
+            )
+        self.dims.append(dim)
 
     def _key_dim(self, clauses: list[Clause]) -> Dimension:
         key = clauses[0].key
@@ -305,8 +309,17 @@ class Problem:
             readings.append(tuple(typed[j][0] for j in chosen))
         return Dimension("key", key, tuple(values), tuple(readings), singles.complete and finished)
 
-    def _table(self, d: int, verdict: Callable[[Any], Tri]) -> tuple[Tri, ...]:
-        return (*(verdict(v) for v in self.dims[d].typed), None)
+    def _table(
+        self, d: int, what: tuple[Any, ...], verdict: Callable[[Any], Tri]
+    ) -> tuple[Tri, ...]:
+        """Verdict per representative of dimension `d`, then None (not chosen yet); kept
+        for the diff's other problems, which share dimensions and statements."""
+        dim = self.dims[d]
+        key = ("table", id(dim), *what)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = (*(verdict(v) for v in dim.typed), None)
+        return found
 
     def _item(self, spec: _Spec) -> _Item:
         act = self.actions[spec.action]
@@ -325,7 +338,8 @@ class Problem:
                 if d < 0 or (place == 4 and act.rtype is None):
                     fixed = _and(fixed, _segment(p[place], place, None))
                 else:
-                    factors.append((d, self._table(d, _segment_verdict(p[place], place))))
+                    verdict = _segment_verdict(p[place], place)
+                    factors.append((d, self._table(d, ("segment", p[place], place), verdict)))
         elif s.not_resource and act.resource_level and not s.any_resource:
             whole = s
         for clause in s.clauses:
@@ -334,7 +348,8 @@ class Problem:
                 fixed = _and(fixed, evaluate_clause(clause, ()))
                 continue
             d = self._dim_index[("key", clause.folded_key)]
-            factors.append((d, self._table(d, _clause_verdict(clause, carries))))
+            what = ("clause", id(clause), carries)
+            factors.append((d, self._table(d, what, _clause_verdict(clause, carries))))
         dims = [d for d, _ in factors] + ([d for d in parts if d >= 0] if whole else [])
         return _Item(
             s.effect == "Deny",
@@ -500,15 +515,12 @@ def settled_alike(
     per_action: list[set[tuple[frozenset[Outcome], frozenset[Outcome]]]] = []
     size = 1
     for mine, theirs in zip(before, after, strict=True):
-        pairs = {
-            (_level(sd, sa, md, ma), _level(sd, sa, td, ta))
-            for sd in mine[0]
-            for sa in mine[1]
-            for md in mine[2]
-            for ma in mine[3]
-            for td in theirs[2]
-            for ta in theirs[3]
-        }
+        pairs: set[tuple[frozenset[Outcome], frozenset[Outcome]]] = set()
+        for sd in mine[0]:
+            for sa in mine[1]:
+                mine_can = {_level(sd, sa, md, ma) for md in mine[2] for ma in mine[3]}
+                theirs_can = {_level(sd, sa, td, ta) for td in theirs[2] for ta in theirs[3]}
+                pairs.update((o, n) for o in mine_can for n in theirs_can)
         size *= len(pairs)
         if size > _MAX_COMBINATIONS:
             return False
@@ -521,8 +533,9 @@ def settled_alike(
     return True
 
 
+@cache
 def _level(
-    shared_deny: Tri, shared_allow: Tri, own_deny: Any, own_allow: Any
+    shared_deny: Tri, shared_allow: Tri, own_deny: Tri, own_allow: Tri
 ) -> frozenset[Outcome]:
     return level_possible(
         shared_deny is True or own_deny is True,
