@@ -47,15 +47,14 @@ from scpstudio.engine.diff_search import (
     allowedness,
     differs,
 )
-from scpstudio.engine.evaluate import DecidedBy, Decision, Level, Outcome, full_access_policy
+from scpstudio.engine.errors import EngineInputError
+from scpstudio.engine.evaluate import DecidedBy, Level, Outcome, full_access_policy
 from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.preview import (
     Need,
     PreviewContext,
-    api_plans,
     needs_outcome,
     plans_for,
-    preview_policy,
     services_of,
 )
 from scpstudio.engine.profiles import Profile, get_profile
@@ -256,6 +255,23 @@ class _Exact:
         outcome, possible, deciding = needs_outcome(needs, self.levels[side], self.catalog, context)
         return SideOutcome(outcome, possible, deciding.decided_by if deciding else None)
 
+    def change(
+        self,
+        kind: str,
+        method: str,
+        path: str,
+        action: str,
+        note: str,
+        needs: Sequence[Need],
+        found: ExactAnswer,
+    ) -> OutcomeChange:
+        """An entry, with the preview's outcomes under the diff's context on each side."""
+        old, new = self.outcome(0, needs, self.context), self.outcome(1, needs, self.context)
+        return OutcomeChange(
+            kind, method, path, action, note, old.outcome, new.outcome, old.possible,
+            new.possible, old.decided_by, new.decided_by, found,
+        )  # fmt: skip
+
     def answer(self, needs: Sequence[Need]) -> ExactAnswer:
         names = tuple(dict.fromkeys(n.action for n in needs))
         key = frozenset(n.casefold() for n in names)
@@ -336,58 +352,35 @@ def diff_policies(
     if context is not None and not isinstance(context, PreviewContext):
         context = PreviewContext.from_json(context)
     ctx = context or PreviewContext()
-    # both previews must have the same rows: every API when either policy may touch any
+    ctx.check_limits()
+    for p in (a, b):
+        if p.limit is not None:
+            raise EngineInputError(p.limit.message)
+    if any(p.parse is not None and p.parse.error is not None for p in (a, b)):
+        return PolicyDiff(())  # a side that is not JSON: nothing to compare (as the preview)
     services = services_of([a, b])
-    if services is None:
-        services = frozenset(s for plan in api_plans(catalog) for s in plan.services)
-    wanted = sorted(services)
-    old = preview_policy(a, catalog, prof, ctx, full_access=full_access, services=wanted)
-    new = preview_policy(b, catalog, prof, ctx, full_access=full_access, services=wanted)
-    if old.problem or new.problem:
-        return PolicyDiff(())
+    plans = plans_for(catalog, services)
     exact = _Exact(catalog, (a, b), full_access and prof.is_scp, ctx, budget_ms)
-    new_rows = {row.label: row for row in new.apis}
-    plans = {f"{plan.method} {plan.path}": plan for plan in plans_for(catalog, services)}
     changes: list[OutcomeChange] = []
-    for row in old.apis:
-        other, plan = new_rows.get(row.label), plans.get(row.label)
-        if other is None or plan is None:
-            continue
+    names: dict[str, str] = {}
+    for plan in plans:
+        for folded, name in plan.names:
+            names.setdefault(folded, name)
         found = exact.answer(plan.needs)
         if found.change:
-            changes.append(
-                OutcomeChange(
-                    "api", row.method, row.path, "", "", row.outcome, other.outcome,
-                    row.possible, other.possible, _by(row.deciding), _by(other.deciding), found,
-                )
-            )  # fmt: skip
-        for cond, link, new_link in zip(
-            plan.conditional, row.conditional_links, other.conditional_links, strict=False
-        ):
+            changes.append(exact.change("api", plan.method, plan.path, "", "", plan.needs, found))
+        for cond in plan.conditional:
             found = exact.answer(cond.needs)
             if found.change:
                 changes.append(
-                    OutcomeChange(
-                        "conditional_link", row.method, row.path, link.action, link.note,
-                        link.outcome, new_link.outcome, link.possible, new_link.possible,
-                        _by(link.deciding), _by(new_link.deciding), found,
+                    exact.change(
+                        "conditional_link", plan.method, plan.path, cond.action, cond.note,
+                        cond.needs, found,
                     )
                 )  # fmt: skip
-    for key, outcome in sorted(old.actions.items()):
-        other_action = new.actions.get(key)
-        if other_action is None:
-            continue
-        found = exact.answer((Need(outcome.action),))
+    for _, name in sorted(names.items()):
+        needs = (Need(name),)
+        found = exact.answer(needs)
         if found.change:
-            d1, d2 = outcome.decision, other_action.decision
-            changes.append(
-                OutcomeChange(
-                    "action", "", "", outcome.action, "", d1.outcome, d2.outcome,
-                    d1.possible, d2.possible, d1.decided_by, d2.decided_by, found,
-                )
-            )  # fmt: skip
+            changes.append(exact.change("action", "", "", name, "", needs, found))
     return PolicyDiff(tuple(changes))
-
-
-def _by(decision: Decision | None) -> DecidedBy | None:
-    return decision.decided_by if decision is not None else None

@@ -132,7 +132,7 @@ class _Item:
     common: bool
     fixed: Tri
     # (dimension, verdict per representative followed by None for "not chosen yet")
-    factors: tuple[tuple[int, tuple[Tri, ...]], ...]
+    factors: tuple[tuple[int, tuple[Tri, ...]], ...]  # narrowed by `Problem._narrow`
     # NotResource: the statement, judged on the whole resource (region, account, id dims)
     whole: Statement | None
     resource_dims: tuple[int, int, int]
@@ -164,6 +164,7 @@ class Problem:
     ) -> None:
         self.catalog = catalog
         self.context = context
+        self.policies = sides
         # representatives already found, shared by the problems of one diff
         self.cache: dict[Any, Any] = {} if cache is None else cache
         self.actions: list[_Action] = []
@@ -228,52 +229,110 @@ class Problem:
 
     def prepare(self) -> None:
         """Find the representatives and turn every spec into an item (after
-        `same_structure`, which needs neither)."""
+        `same_structure`, which needs neither), then keep of each dimension one
+        representative per class this problem's statements tell apart."""
         self._build_dims()
         for spec in self.specs:
             item = self._item(spec)
             if item.fixed is not False:
                 self.sides[spec.side].append(item)
+        self._narrow()
+
+    def _universe(self) -> dict[str, Any]:
+        """Every URN part and every clause per key that the two policies write, once per
+        diff: each problem's representatives come from these, then are narrowed."""
+        found = self.cache.get("universe")
+        if isinstance(found, dict):
+            return found
+        patterns: list[tuple[str, ...]] = []
+        keys: dict[str, list[Clause]] = {}
+        for policies in self.policies:
+            for policy in policies:
+                for st in policy.statements:
+                    if not st.usable:
+                        continue
+                    patterns.extend(p for p in st.resource_patterns if p and len(p) == 5)
+                    for clause in st.clauses:
+                        keys.setdefault(clause.folded_key, []).append(clause)
+        universe = {"patterns": patterns, "keys": keys}
+        self.cache["universe"] = universe
+        return universe
 
     def _build_dims(self) -> None:
-        regions: set[str] = set()
-        accounts: set[str] = set()
-        ids: dict[str, set[str]] = {}
-        keys: dict[str, list[Clause]] = {}
+        used_keys: dict[str, None] = {}
+        rtypes: dict[str, None] = {}
+        place = False
         for spec in self.specs:
             act = self.actions[spec.action]
             s = spec.statement
-            patterns = [spec.pattern] if spec.pattern else []
-            if s.not_resource and act.resource_level and not s.any_resource:
-                patterns = self._patterns(s, act)
-            for p in patterns:
-                regions.add(p[1])
-                accounts.add(p[2])
+            if spec.pattern is not None or (
+                s.not_resource and act.resource_level and not s.any_resource
+            ):
+                place = True
                 if act.rtype is not None:
-                    ids.setdefault(act.rtype, set()).add(p[4])
+                    rtypes[act.rtype] = None
             for clause in s.clauses:
-                found = keys.setdefault(clause.folded_key, [])
-                if clause not in found:
-                    found.append(clause)
+                used_keys[clause.folded_key] = None
+        universe = self._universe()
+        patterns: list[tuple[str, ...]] = universe["patterns"] if place else []
         ctx = self.context
         preferred = [r.id for r in self.catalog.regions]
-        self._string_dim("region", "", regions, ctx.region, preferred)
-        self._string_dim("account", "", accounts, ctx.account_id, ())
-        for rtype, found_ids in sorted(ids.items()):
-            self._string_dim("id", rtype, found_ids, ctx.resource_ids.get(rtype), ())
+        self._string_dim("region", "", {p[1] for p in patterns}, ctx.region, preferred)
+        self._string_dim("account", "", {p[2] for p in patterns}, ctx.account_id, ())
+        for rtype in sorted(rtypes):
+            ids = {p[4] for p in patterns if _segment_matches(p[3], rtype)}
+            self._string_dim("id", rtype, ids, ctx.resource_ids.get(rtype), ())
         given = normalize_context(ctx.keys)
         typed_given = typed_context(ctx.keys, self.catalog).values
-        for folded, clauses in keys.items():
+        for folded in used_keys:
             self._dim_index[("key", folded)] = len(self.dims)
             if folded in given:
                 values = (given[folded],)
                 self.dims.append(Dimension("key", folded, values, (typed_given[folded],)))
                 continue
-            memo = ("key", tuple(id(c) for c in clauses))
+            memo = ("key", folded)
             dim = self.cache.get(memo)
             if dim is None:
-                dim = self.cache[memo] = self._key_dim(clauses)
+                dim = self.cache[memo] = self._key_dim(universe["keys"][folded])
             self.dims.append(dim)
+
+    def _narrow(self) -> None:
+        """Keep, of each dimension, the first representative of every combination of
+        verdicts this problem's tables give (the others change nothing here)."""
+        tables: dict[int, list[tuple[Tri, ...]]] = {}
+        whole: set[int] = set()
+        for items in self.sides:
+            for item in items:
+                for d, table in item.factors:
+                    tables.setdefault(d, []).append(table)
+                if item.whole is not None:
+                    whole.update(d for d in item.resource_dims if d >= 0)
+        kept: dict[int, list[int]] = {}
+        for d, found in tables.items():
+            if d in whole or len(self.dims[d].values) < 2:
+                continue
+            seen: dict[tuple[Tri, ...], int] = {}
+            for j in range(len(self.dims[d].values)):
+                seen.setdefault(tuple(t[j] for t in found), j)
+            if len(seen) < len(self.dims[d].values):
+                kept[d] = sorted(seen.values())
+        if not kept:
+            return
+        for d, chosen in kept.items():
+            dim = self.dims[d]
+            self.dims[d] = Dimension(
+                dim.kind,
+                dim.name,
+                tuple(dim.values[j] for j in chosen),
+                tuple(dim.typed[j] for j in chosen),
+                dim.complete,
+            )
+        for items in self.sides:
+            for item in items:
+                item.factors = tuple(
+                    (d, (*(table[j] for j in kept[d]), None)) if d in kept else (d, table)
+                    for d, table in item.factors
+                )
 
     def _string_dim(
         self, kind: str, name: str, parts: set[str], fixed: str | None, preferred: Any

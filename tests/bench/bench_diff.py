@@ -104,7 +104,7 @@ def reviewed_pair() -> tuple[str, str]:
     share = v2[0]["Condition"]["ForAnyValue:StringNotMatch"]["ims:TargetOrgPaths"]
     share.append("o-a1b2c3d4e5/r-f6g7h8i9/ou-dev/*")
     for s in v2:
-        for op, keys in s.get("Condition", {}).items():
+        for keys in s.get("Condition", {}).values():
             if "g:RequestedRegion" in keys and isinstance(keys["g:RequestedRegion"], list):
                 keys["g:RequestedRegion"] = keys["g:RequestedRegion"][:-1]
                 break
