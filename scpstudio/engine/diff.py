@@ -44,6 +44,7 @@ from scpstudio.engine.diff_search import (
     OutOfTime,
     Problem,
     Search,
+    TooLarge,
     allowedness,
     differs,
 )
@@ -62,7 +63,7 @@ from scpstudio.engine.profiles import Profile, get_profile
 BOTH = "both"
 UNDECIDED = "undecided"
 DIRECTIONS = (NEWLY_ALLOWED, NEWLY_DENIED)
-DEFAULT_BUDGET_MS = 1_000
+DEFAULT_BUDGET_MS = 800
 _ORDER = (Outcome.DENIED, Outcome.NOT_ALLOWED, Outcome.ALLOWED)
 
 
@@ -294,10 +295,18 @@ class _Exact:
         problem = Problem(names, self.sides, self.catalog, self.context, self.values)
         if problem.same_structure():
             return NO_CHANGE
-        problem.prepare()
         now = time.monotonic()
         allotted = min(self.deadline - now, self.budget / 4)
         deadline = now + max(0.0, allotted)
+        waited = f"not decided within {max(0, round(allotted * 1000))} ms"
+        try:
+            if allotted <= 0:
+                raise OutOfTime
+            problem.prepare(deadline)
+        except OutOfTime:
+            return ExactAnswer((), tuple((d, UNDECIDED) for d in DIRECTIONS), waited)
+        except TooLarge as exc:
+            return ExactAnswer((), tuple((d, UNDECIDED) for d in DIRECTIONS), str(exc))
         witnesses: list[Witness] = []
         status: list[tuple[str, str]] = []
         reasons: list[str] = []
@@ -311,12 +320,10 @@ class _Exact:
                 return Witness(way, context, before, after)
 
             try:
-                if allotted <= 0:
-                    raise OutOfTime
                 found = Search(problem, direction, deadline, confirm).run()
             except OutOfTime:
                 status.append((direction, UNDECIDED))
-                reasons.append(f"not decided within {max(0, round(allotted * 1000))} ms")
+                reasons.append(waited)
                 continue
             if found is not None:
                 witnesses.append(found)

@@ -24,6 +24,7 @@ A request found this way is a candidate; the diff keeps it only after the previe
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.conditions import Tri, evaluate_clause
 from scpstudio.engine.context_values import typed_context
 from scpstudio.engine.decision import NO_RESOURCE, ResourceRef, normalize_context
-from scpstudio.engine.diff_values import Values, element_values, set_values, string_values
+from scpstudio.engine.diff_values import element_values, set_values, string_values
 from scpstudio.engine.evaluate import (
     ALLOWED,
     Outcome,
@@ -80,6 +81,14 @@ def _possible(direction: str, before: frozenset[str], after: frozenset[str]) -> 
 
 class OutOfTime(Exception):
     """The search passed its deadline."""
+
+
+class TooLarge(Exception):
+    """The statements of one API have more parts than the search takes (a sentence)."""
+
+
+# The search goes one level deeper per part of the request; no real policy comes near.
+MAX_DIMENSIONS = 300
 
 
 @dataclass(slots=True)
@@ -167,6 +176,7 @@ class Problem:
         self.policies = sides
         # representatives already found, shared by the problems of one diff
         self.cache: dict[Any, Any] = {} if cache is None else cache
+        self.deadline = math.inf
         self.actions: list[_Action] = []
         for name in names:
             action = catalog.action(name)
@@ -227,12 +237,18 @@ class Problem:
 
     # -- the dimensions, then each spec as verdict tables --------------------------------------
 
-    def prepare(self) -> None:
+    def prepare(self, deadline: float) -> None:
         """Find the representatives and turn every spec into an item (after
         `same_structure`, which needs neither), then keep of each dimension one
-        representative per class this problem's statements tell apart."""
+        representative per class this problem's statements tell apart. Raises OutOfTime
+        past the deadline."""
+        self.deadline = deadline
         self._build_dims()
-        for spec in self.specs:
+        if time.monotonic() > deadline:
+            raise OutOfTime
+        for n, spec in enumerate(self.specs):
+            if n % _CHECK_EVERY == 0 and time.monotonic() > deadline:
+                raise OutOfTime
             item = self._item(spec)
             if item.fixed is not False:
                 self.sides[spec.side].append(item)
@@ -284,6 +300,8 @@ class Problem:
             self._string_dim("id", rtype, ids, ctx.resource_ids.get(rtype), ())
         given = normalize_context(ctx.keys)
         typed_given = typed_context(ctx.keys, self.catalog).values
+        if len(used_keys) > MAX_DIMENSIONS:
+            raise TooLarge(f"the statements compare more than {MAX_DIMENSIONS} condition keys")
         for folded in used_keys:
             self._dim_index[("key", folded)] = len(self.dims)
             if folded in given:
@@ -347,7 +365,7 @@ class Problem:
         key = ("strings", kind, name, frozenset(atoms))
         dim = self.cache.get(key)
         if dim is None:
-            found = string_values((), atoms, (), preferred)
+            found = string_values((), atoms, (), preferred, self.deadline)
             dim = self.cache[key] = Dimension(
                 kind, name, found.values, found.values, found.complete
             )
@@ -356,11 +374,11 @@ class Problem:
     def _key_dim(self, clauses: list[Clause]) -> Dimension:
         key = clauses[0].key
         known = self.catalog.condition_key(key)
-        singles: Values = element_values(clauses, known.value_type if known else None)
+        singles = element_values(clauses, known.value_type if known else None, self.deadline)
         written: list[tuple[Any, ...]] = [(v,) for v in singles.values]
         folded = key.casefold()
         typed = [typed_context({key: list(w)}, self.catalog).values[folded] for w in written]
-        sets, finished = set_values(typed, clauses)
+        sets, finished = set_values(typed, clauses, self.deadline)
         values = [*written, ()]
         readings = [*typed, ()]
         for chosen in sets:
@@ -377,6 +395,8 @@ class Problem:
         key = ("table", id(dim), *what)
         found = self.cache.get(key)
         if found is None:
+            if time.monotonic() > self.deadline:
+                raise OutOfTime
             found = self.cache[key] = (*(verdict(v) for v in dim.typed), None)
         return found
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import time
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ FILLER = "example"  # what a `*` becomes in a readable value
 MAX_STATES = 2_000  # automaton states one string dimension may visit
 MAX_VISITS = 3  # strings recorded per automaton state (a class may be all constants)
 MAX_SET_SIGNATURES = 256  # signatures of sets of values, per multivalued key
+# Automaton positions stepped (string walk) or clauses judged (set walk) per dimension:
+# far above what a policy within the console's quota needs, and a few tenths of a second.
+MAX_WORK = 400_000
 _OTHER_CHARACTERS = "xyzqjkw0123456789_-~" + "".join(chr(c) for c in range(0xE000, 0xE010))
 
 # Every character whose case folding is not itself lies in these ranges (Unicode 15, the
@@ -111,12 +115,14 @@ class _Strings:
             "\ue000",
         )
         self.moves: dict[tuple[_State, str], _State] = {}
+        self.work = 0  # positions stepped so far
 
     def _closure(self, index: int, place: int, into: set[_Pos]) -> None:
         pattern = self.globs[index]
         into.add((0, index, place))
         while place < len(pattern) and pattern[place] == "*":
             place += 1
+            self.work += 1
             into.add((0, index, place))
 
     def start(self) -> _State:
@@ -133,6 +139,7 @@ class _Strings:
             return found
         out: set[_Pos] = set()
         folded_ch = ch.casefold()
+        self.work += len(state)
         for kind, index, place in state:
             if kind == 0:
                 pattern = self.globs[index]
@@ -156,11 +163,14 @@ class _Strings:
         folded = frozenset(i for k, i, p in state if k == 1 and p == len(self.folded[i]))
         return globs, folded
 
-    def run(self, text: str) -> _Signature:
+    def run(self, text: str, deadline: float) -> _Signature | None:
+        """The signature of a string; None when the deadline passes first."""
         state = self.start()
-        for ch in text:
+        for n, ch in enumerate(text):
             if not state:
                 break
+            if n % 64 == 63 and time.monotonic() > deadline:
+                return None
             state = self.step(state, ch)
         return self.signature(state)
 
@@ -193,6 +203,7 @@ def string_values(
     globs: Iterable[str],
     folded: Iterable[str] = (),
     preferred: Iterable[str] = (),
+    deadline: float = math.inf,
 ) -> Values:
     """Strings covering every class: equal to a constant, or matching any reachable mix
     of the globs (case-sensitive) and of the case-folded constants (`folded`, as written).
@@ -208,12 +219,15 @@ def string_values(
     visits: dict[_State, int] = {}
     queue: deque[tuple[_State, str]] = deque([(automaton.start(), "")])
     while queue:
+        if time.monotonic() > deadline:
+            complete = False
+            break
         state, text = queue.popleft()
         count = visits.get(state, 0)
         if count >= MAX_VISITS:
             saturated = True
             continue
-        if count == 0 and len(visits) >= MAX_STATES:
+        if (count == 0 and len(visits) >= MAX_STATES) or automaton.work > MAX_WORK:
             complete = False
             break
         visits[state] = count + 1
@@ -226,8 +240,15 @@ def string_values(
     nice = [*preferred, *(g.replace("*", FILLER).replace("?", "x") for g in patterns)]
     nice += [v for w in written for v in (w, w.upper(), w.lower(), w.capitalize())]
     for text in nice:
+        if automaton.work > 2 * MAX_WORK:
+            complete = False
+            break
         if text not in taken:
-            chosen.setdefault(automaton.run(text), text)
+            signature = automaton.run(text, deadline)
+            if signature is None:
+                complete = False
+                break
+            chosen.setdefault(signature, text)
     for signature, texts in wanted.items():
         if signature in chosen:
             continue
@@ -399,7 +420,9 @@ def _boolean_texts() -> tuple[Any, ...]:
     return tuple(out)
 
 
-def element_values(clauses: Sequence[Clause], key_type: str | None) -> Values:
+def element_values(
+    clauses: Sequence[Clause], key_type: str | None, deadline: float = math.inf
+) -> Values:
     """One value per class of single request values, for every clause on one key.
 
     Only values the key's type can hold are requests. Numbers, dates, booleans and IP
@@ -421,7 +444,8 @@ def element_values(clauses: Sequence[Clause], key_type: str | None) -> Values:
         if family == "string" and key_type == "boolean":
             parts.append(Values(_boolean_texts()))
         elif family == "string":
-            parts.append(string_values(*_string_atoms(clauses)))
+            exact, globs, folded = _string_atoms(clauses)
+            parts.append(string_values(exact, globs, folded, (), deadline))
             complete = complete and (free and len(families) == 1)
         elif family == "number":
             parts.append(number_values(constants))
@@ -441,7 +465,7 @@ def element_values(clauses: Sequence[Clause], key_type: str | None) -> Values:
 
 
 def set_values(
-    elements: Sequence[tuple[Any, ...]], clauses: Sequence[Clause]
+    elements: Sequence[tuple[Any, ...]], clauses: Sequence[Clause], deadline: float = math.inf
 ) -> tuple[list[tuple[int, ...]], bool]:
     """Sets of two or more single values (given typed, each as a 1-tuple), as positions in
     `elements`, meeting every signature of sets the clauses can tell apart; and whether
@@ -455,12 +479,18 @@ def set_values(
     if not any(c.parsed and c.parsed.qualifier in (FOR_ANY, FOR_ALL) for c in clauses):
         return [], True
 
+    work = 0
+
     def verdicts(chosen: tuple[int, ...]) -> tuple[Tri, ...]:
+        nonlocal work
+        work += len(clauses) * len(chosen)
         values = tuple(v for j in chosen for v in elements[j])
         return tuple(evaluate_clause(c, values) for c in clauses)
 
     seen: dict[tuple[Tri, ...], tuple[int, ...]] = {}
     for i in range(len(elements)):
+        if time.monotonic() > deadline:
+            return [], False
         seen.setdefault(verdicts((i,)), (i,))
     frontier = list(seen.values())
     found: list[tuple[int, ...]] = []
@@ -470,11 +500,13 @@ def set_values(
             for i in range(len(elements)):
                 if i in chosen:
                     continue
+                if time.monotonic() > deadline:
+                    return found, False
                 bigger = (*chosen, i)
                 signature = verdicts(bigger)
                 if signature in seen:
                     continue
-                if len(seen) >= MAX_SET_SIGNATURES:
+                if len(seen) >= MAX_SET_SIGNATURES or work > MAX_WORK:
                     return found, False
                 seen[signature] = bigger
                 grown.append(bigger)
