@@ -46,7 +46,8 @@ from scpstudio.engine.wildcard import has_wildcard
 
 FILLER = "example"  # what a `*` becomes in a readable value
 MAX_STATES = 2_000  # automaton states one string dimension may visit
-MAX_VISITS = 3  # strings recorded per automaton state (a class may be all constants)
+MAX_VISITS = 2  # strings recorded per automaton state in the first walk
+MAX_SAME = 64  # constants sharing one signature that a second walk looks past
 MAX_SET_SIGNATURES = 256  # signatures of sets of values, per multivalued key
 # Automaton positions stepped (string walk) or clauses judged (set walk) per dimension:
 # far above what a policy within the console's quota needs, and a few tenths of a second.
@@ -106,14 +107,8 @@ class _Strings:
         self.globs = tuple(globs)
         self.folded = tuple(folded)
         self.literals = frozenset(ch for g in self.globs for ch in g if ch not in "*?")
-        self.other = next(
-            (
-                ch
-                for ch in _OTHER_CHARACTERS
-                if ch not in self.literals and not any(ch.casefold() in f for f in self.folded)
-            ),
-            "\ue000",
-        )
+        self.others: list[str] = []  # characters no pattern names and no constant folds to
+        self.candidates = iter([*_OTHER_CHARACTERS, *(chr(c) for c in range(0xE010, 0xF900))])
         self.moves: dict[tuple[_State, str], _State] = {}
         self.work = 0  # positions stepped so far
 
@@ -174,8 +169,20 @@ class _Strings:
             state = self.step(state, ch)
         return self.signature(state)
 
-    def alphabet(self, state: _State) -> list[str]:
-        """The characters that can lead somewhere different from here, and `other`."""
+    def other(self, count: int) -> list[str]:
+        """`count` characters that every automaton treats alike (none names them)."""
+        while len(self.others) < count:
+            ch = next(self.candidates, None)
+            if ch is None:
+                break
+            if ch not in self.literals and not any(ch.casefold() in f for f in self.folded):
+                self.others.append(ch)
+        return self.others[:count]
+
+    def alphabet(self, state: _State, width: int = 1) -> list[str]:
+        """The characters that can lead somewhere different from here: every character a
+        pattern names next, and `width` of each kind the automata treat alike (so that
+        counting strings counts them all, up to `width`)."""
         chars: dict[str, None] = {}
         for kind, index, place in state:
             if kind == 0:
@@ -189,12 +196,11 @@ class _Strings:
                     break
                 plain = 0
                 for ch in _sources(rest[:size]):
-                    # two characters no glob names are alike to the automaton, but a second
-                    # one makes a string that is not one of the exact constants
-                    if ch in self.literals or plain < 2:
+                    if ch in self.literals or plain < width:
                         plain += ch not in self.literals
                         chars[ch] = None
-        chars[self.other] = None
+        for ch in self.other(width):
+            chars[ch] = None
         return list(chars)
 
 
@@ -214,28 +220,7 @@ def string_values(
     constants += [g for g in dict.fromkeys(globs) if not has_wildcard(g) and g not in constants]
     automaton = _Strings(patterns, sorted({w.casefold() for w in written}))
     taken = set(constants)
-    wanted: dict[_Signature, list[str]] = {}
-    complete, saturated = True, False
-    visits: dict[_State, int] = {}
-    queue: deque[tuple[_State, str]] = deque([(automaton.start(), "")])
-    while queue:
-        if time.monotonic() > deadline:
-            complete = False
-            break
-        state, text = queue.popleft()
-        count = visits.get(state, 0)
-        if count >= MAX_VISITS:
-            saturated = True
-            continue
-        if (count == 0 and len(visits) >= MAX_STATES) or automaton.work > MAX_WORK:
-            complete = False
-            break
-        visits[state] = count + 1
-        wanted.setdefault(automaton.signature(state), []).append(text)
-        if not state:
-            continue  # nothing more to tell apart after this
-        for ch in automaton.alphabet(state):
-            queue.append((automaton.step(state, ch), text + ch))
+    wanted, complete = _walk(automaton, MAX_VISITS, deadline)
     chosen: dict[_Signature, str] = {}
     nice = [*preferred, *(g.replace("*", FILLER).replace("?", "x") for g in patterns)]
     nice += [v for w in written for v in (w, w.upper(), w.lower(), w.capitalize())]
@@ -253,11 +238,51 @@ def string_values(
         if signature in chosen:
             continue
         free = [t for t in texts if t not in taken]
+        if not free:
+            # every string met so far is a constant: walk again keeping one string more per
+            # state than there are constants of this signature; that meets a string that is
+            # no constant, or shows the class holds only constants
+            same = sum(1 for c in constants if automaton.run(c, deadline) == signature)
+            if same >= MAX_SAME:
+                complete = False
+                continue
+            more, finished = _walk(automaton, same + 1, deadline, signature)
+            free = [t for t in more.get(signature, []) if t not in taken]
+            complete = complete and (finished or bool(free))
         if free:
             chosen[signature] = free[0]
-        elif saturated:  # every string met is a constant, and more strings were not met
-            complete = False
     return Values(tuple(constants) + tuple(chosen.values()), complete)
+
+
+def _walk(
+    automaton: _Strings, cap: int, deadline: float, until: _Signature | None = None
+) -> tuple[dict[_Signature, list[str]], bool]:
+    """Strings in order of length, at most `cap` per automaton state (they are then that
+    state's `cap` shortest: the ones after come from a predecessor's first ones), by the
+    signature they reach; whether the walk finished within its bounds. With `until`, it
+    stops at the first string of that signature that was not met before."""
+    wanted: dict[_Signature, list[str]] = {}
+    visits: dict[_State, int] = {}
+    queue: deque[tuple[_State, str]] = deque([(automaton.start(), "")])
+    while queue:
+        if time.monotonic() > deadline or automaton.work > MAX_WORK * (2 if until else 1):
+            return wanted, False
+        state, text = queue.popleft()
+        count = visits.get(state, 0)
+        if count >= cap:
+            continue
+        if count == 0 and len(visits) >= MAX_STATES:
+            return wanted, False
+        visits[state] = count + 1
+        signature = automaton.signature(state)
+        wanted.setdefault(signature, []).append(text)
+        if until is not None and signature == until and count + 1 >= cap:
+            return wanted, True
+        # as many characters of each kind as strings are counted per state: then the
+        # walk meets every state's `cap` shortest strings, not just the shortest of a kind
+        for ch in automaton.alphabet(state, cap):
+            queue.append((automaton.step(state, ch), text + ch))
+    return wanted, True
 
 
 # -- numbers, dates, booleans, addresses -----------------------------------------------------
