@@ -7,8 +7,11 @@ versions give different outcomes, as the preview computes them (an SCP beside Fu
 the API's dependencies and situations as `preview.api_plans` plans them)? When there is,
 the entry says which way (`newly_allowed`: some request the old version refused is
 allowed now; `newly_denied`: the reverse; `both`) and gives a **witness** for each way: a
-request context, in the shape `scp_preview --context` reads (a key given `[]` is absent),
-that the preview itself has evaluated on both sides before it is returned.
+request context, in the shape `scp_preview --context` reads (a key given `[]` is absent;
+a part left out does not matter), that the preview itself has evaluated on both sides
+before it is returned. Where the catalog leaves a fact open (an action it does not define
+may or may not carry a key, or have that resource type) the preview may answer "denied or
+allowed" under any request; such a witness says so (`certain` false).
 
 How (`engine.diff_search`, `engine.diff_values`): an API's outcome depends on a request
 only through the truths of finitely many atoms, the patterns, constants and bounds the two
@@ -18,9 +21,11 @@ by the evaluator's three-valued answers on partial requests, finds a request tha
 or shows that none does. APIs whose statements are the same on both sides (order, layout,
 duplicates and lists split by resource aside) are settled without a search.
 
-Bounded: past `budget_ms` (the whole diff's; one API gets at most a quarter of it) an API
-is `undecided` ("not decided within N ms"), never a false "no change"; so is one whose
-values could not all be told apart within the walks' bounds. Only allowed versus refused
+Bounded: past `budget_ms` (the whole diff's, 800 ms by default; one API's search gets at
+most a quarter of it, and APIs sharing their actions share one search) an API is
+`undecided` ("not decided within N ms"), never a false "no change"; so is one whose values
+could not all be told apart within the walks' bounds (`diff_values`), or whose statements
+compare more than `diff_search.MAX_DIMENSIONS` keys. Only allowed versus refused
 counts as a change: DENIED and NOT_ALLOWED both refuse. Several values under an operator
 without `ForAnyValue:`/`ForAllValues:` are not tried (Huawei documents no reading; the
 preview leaves such a clause undecided).

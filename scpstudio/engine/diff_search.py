@@ -1,24 +1,28 @@
 """The search behind the exact diff: one API's needs, two policies, every request.
 
 An API's outcome under a policy depends on the request only through which statements
-apply to each action it needs; a statement applies when its resource part and each of
-its conditions hold. Those depend on a few *dimensions* of the request: the region, the
-account, the id of each resource type, and each condition key (its values, or its
-absence). `engine.diff_values` gives every dimension one representative per class of
-values the two policies can tell apart, so a request made of representatives stands for
-every request with the same truths; trying every combination would decide the question
-exactly, and a depth-first search does it with pruning:
+apply to each action it needs; a statement applies when one of its URN patterns (or its
+NotResource list, or "*") and each of its conditions hold. Those depend on a few
+*dimensions* of the request: the region, the account, the id of each resource type, and
+each condition key (its values, or its absence). `engine.diff_values` gives every
+dimension one representative per class of values the two policies can tell apart, so a
+request made of representatives stands for every request with the same truths: trying
+every combination would decide the question exactly. A depth-first search does it with
+pruning:
 
-* it evaluates the partial request in three values (a dimension not chosen yet is
-  unknown), with the evaluator's own functions (`resource_part`, `evaluate_clause`, the
-  rules `level_possible` and `combine_possible`), so what is still possible for each side
-  is an over-approximation of every completion;
-* a branch stops as soon as the wanted difference (before refuses and after allows, or
-  the reverse) is impossible, or both sides are decided;
-* it only branches on dimensions some undecided statement still needs, the one with the
-  fewest representatives first.
+* each statement (one per URN pattern) becomes a table per dimension: its verdict for
+  each representative, computed once with the evaluator's own functions (`match_urn`,
+  `resource_part`, `evaluate_clause`), plus "unknown" for a dimension not chosen yet; a
+  side's answer comes from the evaluator's rules (`level_possible`, `combine_possible`),
+  so a partial request gets what is still possible, a superset of every completion's;
+* a branch stops when the wanted difference (before refuses and after allows, or the
+  reverse) is impossible; or when, trying every verdict each statement may still reach
+  (those both sides share take the same verdict on both), no combination differs: most
+  "no change" proofs end here at once, since only the statements one side lacks matter;
+* it branches only on dimensions an undecided statement still reads, those of statements
+  one side lacks first, then the one with the fewest representatives.
 
-A request found this way is a candidate; the diff keeps it only after the preview itself
+A request found this way is a candidate; the caller keeps it only after the preview itself
 (`preview.needs_outcome`) gives the two sides different outcomes under it.
 """
 

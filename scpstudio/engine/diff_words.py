@@ -12,11 +12,12 @@ from typing import Any
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.diff import OutcomeChange, Witness
 from scpstudio.engine.diff_search import NEWLY_ALLOWED
-from scpstudio.engine.evaluate import ALLOWED, Outcome
+from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.preview import api_plans
 
 _GRANTS = "grants permission to "
 _VOWELS = "aeiou"
+_ORDER = (Outcome.DENIED, Outcome.NOT_ALLOWED, Outcome.ALLOWED)
 _OUTCOME_WORDS = {
     Outcome.ALLOWED: "allowed",
     Outcome.DENIED: "denied",
@@ -105,9 +106,10 @@ def request_in_words(witness: Witness) -> str:
 
 
 def _side(outcome: Outcome, possible: frozenset[Outcome]) -> str:
+    """`denied`, or `denied or allowed` when a fact the catalog leaves open decides."""
     if len(possible) == 1:
         return _OUTCOME_WORDS.get(outcome, outcome.value)
-    return "maybe allowed" if ALLOWED in possible else "refused in some reading"
+    return " or ".join(_OUTCOME_WORDS[o] for o in _ORDER if o in possible)
 
 
 def witness_in_words(change: OutcomeChange, witness: Witness, catalog: Catalog) -> str:
