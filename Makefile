@@ -53,6 +53,7 @@ bench: setup-dev
 	$(PY) tests/bench/bench_engine.py
 	$(PY) tests/bench/bench_hostile.py
 	$(PY) tests/bench/bench_http.py
+	$(PY) tests/bench/bench_diff.py
 
 screenshot: setup-dev chromium
 	$(PY) tests/e2e/make_screenshot.py

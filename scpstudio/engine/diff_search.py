@@ -32,7 +32,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import product
 from typing import Any, Generic, TypeVar
 
@@ -145,7 +145,8 @@ class _Item:
     common: bool
     fixed: Tri
     # (dimension, verdict per representative followed by None for "not chosen yet")
-    factors: tuple[tuple[int, tuple[Tri, ...]], ...]  # narrowed by `Problem._narrow`
+    # (dimension, its table, the verdicts the table holds); narrowed by `Problem._narrow`
+    factors: tuple[tuple[int, tuple[Tri, ...], frozenset[Tri]], ...]
     # NotResource: the statement, judged on the whole resource (region, account, id dims)
     whole: Statement | None
     resource_dims: tuple[int, int, int]
@@ -325,7 +326,7 @@ class Problem:
         whole: set[int] = set()
         for items in self.sides:
             for item in items:
-                for d, table in item.factors:
+                for d, table, _ in item.factors:
                     tables.setdefault(d, []).append(table)
                 if item.whole is not None:
                     whole.update(d for d in item.resource_dims if d >= 0)
@@ -351,10 +352,13 @@ class Problem:
             )
         for items in self.sides:
             for item in items:
-                item.factors = tuple(
-                    (d, (*(table[j] for j in kept[d]), None)) if d in kept else (d, table)
-                    for d, table in item.factors
-                )
+                factors = []
+                for d, table, held in item.factors:
+                    if d in kept:
+                        table = (*(table[j] for j in kept[d]), None)
+                        held = frozenset(table[:-1])
+                    factors.append((d, table, held))
+                item.factors = tuple(factors)
 
     def _string_dim(
         self, kind: str, name: str, parts: set[str], fixed: str | None, preferred: Any
@@ -405,45 +409,62 @@ class Problem:
         return found
 
     def _item(self, spec: _Spec) -> _Item:
+        """The spec as an item; its tables are the same in every problem of the diff
+        (dimensions are built from the whole of both policies), so they are made once."""
         act = self.actions[spec.action]
         s = spec.statement
-        fixed: Tri = True
-        factors: list[tuple[int, tuple[Tri, ...]]] = []
-        parts = tuple(
-            self._dim_index.get(part, -1)
-            for part in (("region", ""), ("account", ""), ("id", act.rtype or ""))
-        )
-        whole = None
-        if spec.pattern is not None:
-            p = spec.pattern
-            fixed = _and(_segment(p[0], 0, act.service), _segment(p[3], 3, act.rtype))
-            for place, d in zip((1, 2, 4), parts, strict=True):
-                if d < 0 or (place == 4 and act.rtype is None):
-                    fixed = _and(fixed, _segment(p[place], place, None))
-                else:
-                    verdict = _segment_verdict(p[place], place)
-                    factors.append((d, self._table(d, ("segment", p[place], place), verdict)))
-        elif s.not_resource and act.resource_level and not s.any_resource:
-            whole = s
-        for clause in s.clauses:
-            carries = self.catalog.action_carries_key(act.name, clause.key)
-            if carries is False:
-                fixed = _and(fixed, evaluate_clause(clause, ()))
-                continue
-            d = self._dim_index[("key", clause.folded_key)]
-            what = ("clause", id(clause), carries)
-            factors.append((d, self._table(d, what, _clause_verdict(clause, carries))))
-        dims = [d for d, _ in factors] + ([d for d in parts if d >= 0] if whole else [])
+        key = ("item", id(s), spec.pattern, act.name.casefold())
+        template = self.cache.get(key)
+        if template is None:
+            template = self.cache[key] = self._template(spec)
+        fixed, named, whole, parts_named = template
+        index = self._dim_index
+        factors = tuple((index[k], table, values) for k, table, values in named)
+        parts = tuple(index.get(k, -1) for k in parts_named)
+        dims = [d for d, _, _ in factors] + ([d for d in parts if d >= 0] if whole else [])
         return _Item(
             s.effect == "Deny",
             spec.action,
             spec.common,
             fixed,
-            tuple(factors),
-            whole,
+            factors,
+            s if whole else None,
             (parts[0], parts[1], parts[2]),
             tuple(dict.fromkeys(dims)),
         )
+
+    def _template(self, spec: _Spec) -> tuple[Tri, tuple[Any, ...], bool, tuple[Any, ...]]:
+        """(fixed verdict, (dimension key, table, verdicts it holds) per factor, NotResource
+        judged whole, the resource's dimension keys)."""
+        act = self.actions[spec.action]
+        s = spec.statement
+        fixed: Tri = True
+        factors: list[tuple[Any, tuple[Tri, ...], frozenset[Tri]]] = []
+        named = (("region", ""), ("account", ""), ("id", act.rtype or ""))
+
+        def add(dim_key: tuple[str, str], what: tuple[Any, ...], verdict: Any) -> None:
+            table = self._table(self._dim_index[dim_key], what, verdict)
+            factors.append((dim_key, table, frozenset(table[:-1])))
+
+        if spec.pattern is not None:
+            p = spec.pattern
+            fixed = _and(_segment(p[0], 0, act.service), _segment(p[3], 3, act.rtype))
+            for place, dim_key in zip((1, 2, 4), named, strict=True):
+                if dim_key not in self._dim_index or (place == 4 and act.rtype is None):
+                    fixed = _and(fixed, _segment(p[place], place, None))
+                else:
+                    add(dim_key, ("segment", p[place], place), _segment_verdict(p[place], place))
+        whole = spec.pattern is None and bool(
+            s.not_resource and act.resource_level and not s.any_resource
+        )
+        for clause in s.clauses:
+            carries = self.catalog.action_carries_key(act.name, clause.key)
+            if carries is False:
+                fixed = _and(fixed, evaluate_clause(clause, ()))
+                continue
+            what = ("clause", id(clause), carries)
+            add(("key", clause.folded_key), what, _clause_verdict(clause, carries))
+        return fixed, tuple(factors), whole, named
 
     # -- evaluating ------------------------------------------------------------------------
 
@@ -466,7 +487,7 @@ class Problem:
         """True, False, None (undecided whatever is chosen next: a fact the catalog leaves
         open), or OPEN (undecided until a dimension not chosen yet is)."""
         result: Tri | str = item.fixed
-        for d, table in item.factors:
+        for d, table, _ in item.factors:
             verdict = table[assign[d]]
             if verdict is False:
                 return False
@@ -535,15 +556,16 @@ class Problem:
         """The verdicts a statement may still take, its dimensions taken one by one (a
         superset when two of its conditions read the same key)."""
         can: frozenset[Tri] = _ONLY[item.fixed]
-        for d, table in item.factors:
+        for d, table, held in item.factors:
             chosen = assign[d]
-            values = _ONLY[table[chosen]] if chosen >= 0 else frozenset(table[:-1])
-            can = frozenset(_and(x, y) for x in can for y in values)
+            values = _ONLY[table[chosen]] if chosen >= 0 else held
+            if values is not _ONLY[True]:
+                can = _all_of(can, values)
         if item.whole is not None:
             whole = self._whole_resource(item, assign)
             open_dims = any(assign[d] < 0 for d in item.resource_dims if d >= 0)
             values = _ANY if whole is None and open_dims else _ONLY[whole]
-            can = frozenset(_and(x, y) for x in can for y in values)
+            can = _all_of(can, values)
         return can
 
     # -- the request a choice stands for -----------------------------------------------------
@@ -575,6 +597,13 @@ _ANY: frozenset[Tri] = frozenset({True, False, None})
 _MAX_COMBINATIONS = 2_000
 
 
+@lru_cache(maxsize=64)
+def _all_of(a: frozenset[Tri], b: frozenset[Tri]) -> frozenset[Tri]:
+    """What `x and y` (three-valued) may be, x from a and y from b."""
+    return frozenset(_and(x, y) for x in a for y in b)
+
+
+@lru_cache(maxsize=64)
 def _any_of(a: frozenset[Tri], b: frozenset[Tri]) -> frozenset[Tri]:
     """What `x or y` (three-valued) may be, x from a and y from b."""
     out = set()
@@ -609,11 +638,16 @@ def settled_alike(
             return False
         per_action.append(pairs)
     for combination in product(*per_action):
-        old = allowedness(combine_possible([pair[0] for pair in combination]))
-        new = allowedness(combine_possible([pair[1] for pair in combination]))
+        old = _whole(tuple(pair[0] for pair in combination))
+        new = _whole(tuple(pair[1] for pair in combination))
         if differs(direction, old, new):
             return False
     return True
+
+
+@lru_cache(maxsize=4096)
+def _whole(parts: tuple[frozenset[Outcome], ...]) -> frozenset[str]:
+    return allowedness(combine_possible(parts))
 
 
 @cache

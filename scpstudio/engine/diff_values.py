@@ -37,6 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from scpstudio.engine.conditions import Tri, evaluate_clause
@@ -108,7 +109,7 @@ class _Strings:
         self.folded = tuple(folded)
         self.literals = frozenset(ch for g in self.globs for ch in g if ch not in "*?")
         self.others: list[str] = []  # characters no pattern names and no constant folds to
-        self.candidates = iter([*_OTHER_CHARACTERS, *(chr(c) for c in range(0xE010, 0xF900))])
+        self.candidates = chain(_OTHER_CHARACTERS, (chr(c) for c in range(0xE010, 0xF900)))
         self.moves: dict[tuple[_State, str], _State] = {}
         self.work = 0  # positions stepped so far
 

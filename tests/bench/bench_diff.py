@@ -182,14 +182,16 @@ def main() -> None:
             f"{name:<34} {len(a):>5}/{len(b):>5} {m['median']:>10.1f} {m['p95']:>8.1f} "
             f"{m['cpu']:>8.1f} {m['runs']:>5.0f}   {summary(ims, a, b, profile)}"
         )
+    # the worst pair is chosen by CPU time, which other processes on the machine disturb less
     times = []
     for seed in range(DRAWN_PAIRS):
         a, b, profile = drawn_pair(seed)
-        start = time.perf_counter()
+        diff_policies(a, b, ims, profile)  # warm, as the measured cases are
+        w0, c0 = time.perf_counter(), time.process_time()
         diff_policies(a, b, ims, profile)
-        times.append(((time.perf_counter() - start) * 1000, seed))
+        times.append(((time.process_time() - c0) * 1000, (time.perf_counter() - w0) * 1000, seed))
     times.sort()
-    worst_ms, worst = times[-1]
+    worst_cpu, _, worst = times[-1]
     a, b, profile = drawn_pair(worst)
     m = measure(lambda: diff_policies(a, b, ims, profile))
     name = f"worst of {DRAWN_PAIRS} drawn (seed {worst}, {profile})"
@@ -197,10 +199,13 @@ def main() -> None:
         f"{name:<34} {len(a):>5}/{len(b):>5} {m['median']:>10.1f} {m['p95']:>8.1f} "
         f"{m['cpu']:>8.1f} {m['runs']:>5.0f}   {summary(ims, a, b, profile)}"
     )
-    drawn = [t for t, _ in times]
+    cpu = [t[0] for t in times]
+    wall = sorted(t[1] for t in times)
     print(
-        f"drawn pairs, one run each: median {drawn[len(drawn) // 2]:.1f} ms, "
-        f"p95 {drawn[int(len(drawn) * 0.95) - 1]:.1f} ms, worst {worst_ms:.1f} ms"
+        f"drawn pairs, one run each: cpu median {cpu[len(cpu) // 2]:.1f} ms, p95 "
+        f"{cpu[int(len(cpu) * 0.95) - 1]:.1f} ms, worst {worst_cpu:.1f} ms; wall median "
+        f"{wall[len(wall) // 2]:.1f} ms, p95 {wall[int(len(wall) * 0.95) - 1]:.1f} ms, worst "
+        f"{wall[-1]:.1f} ms"
     )
     print(f"target: under {TARGET_MS} ms for two maximum-size policies")
 
