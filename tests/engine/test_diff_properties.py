@@ -105,8 +105,54 @@ def test_every_request_the_two_treat_differently_is_listed(pair, request):
                 assert dict(entries[where].exact.status)[direction] != "none", (where, request)
 
 
+# found by this property: a key only under Null, of a type "example" is not (a date)
+NULL_ONLY = (
+    {"Version": "5.0", "Statement": [{"Effect": "Deny", "NotAction": ["ims:images:share"]}]},
+    {
+        "Version": "5.0",
+        "Statement": [
+            {"Effect": "Deny", "NotAction": ["ims:images:share"]},
+            {
+                "Effect": "Deny",
+                "NotAction": ["ims:images:share"],
+                "Condition": {"Null": {"g:CurrentTime": "true"}},
+            },
+        ],
+    },
+    "scp",
+)
+# found by this property: a number key compared as a date never decides
+OTHER_FAMILY = (
+    {
+        "Version": "5.0",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "NotAction": ["ims:images:share"],
+                "Condition": {"Null": {"g:CurrentTime": "true", "g:MFAAge": "true"}},
+            }
+        ],
+    },
+    {
+        "Version": "5.0",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "NotAction": ["ims:images:share"],
+                "Condition": {
+                    "ForAnyValue:DateLessThan": {"g:CurrentTime": "true", "g:MFAAge": "true"}
+                },
+            }
+        ],
+    },
+    "scp",
+)
+
+
 @PROPERTY
 @given(pairs())
+@example(NULL_ONLY)
+@example(OTHER_FAMILY)
 def test_every_witness_makes_the_two_differ(pair):
     before, after, profile = pair
 

@@ -73,6 +73,14 @@ def test_a_constant_differing_only_in_case_is_met_by_another_spelling():
     assert any(v != "prod" and v.casefold() == "prod" for v in found.values)
 
 
+def test_a_class_is_all_constants_only_when_no_other_spelling_folds_alike():
+    # found by a brute-force walk: "ſ" (long s) folds to "s" like "S" does
+    found = string_values(["S", "s"], [], ["S"])
+
+    assert "ſ" in found.values
+    assert found.complete
+
+
 def test_known_regions_are_preferred_as_witnesses():
     found = string_values([], ["cn-north-*"], preferred=["ap-southeast-1", "cn-north-4"])
 
