@@ -43,16 +43,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.diff_search import (
-    NEWLY_ALLOWED,
-    NEWLY_DENIED,
-    OutOfTime,
-    Problem,
-    Search,
-    TooLarge,
-    allowedness,
-    differs,
-)
+from scpstudio.engine.diff_problem import OutOfTime, Problem, TooLarge
+from scpstudio.engine.diff_search import NEWLY_ALLOWED, NEWLY_DENIED, Search, allowedness, differs
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import DecidedBy, Level, Outcome, full_access_policy
 from scpstudio.engine.policy import Policy, compile_policy

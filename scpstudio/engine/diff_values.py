@@ -454,14 +454,17 @@ def element_values(
     Only values the key's type can hold are requests. Numbers, dates, booleans and IP
     addresses are disjoint as text (no number reads as a date or an address), so an
     operator of another of these families reads every such value as unreadable (the
-    clause stays undecided) and tells nothing apart; strings read everything, so a key
-    compared both as strings and otherwise is not covered exactly, except a boolean key,
-    whose every possible value is listed.
+    clause stays undecided) and tells nothing apart. Strings read everything: a boolean
+    key's every spelling is listed; a number, date or address key compared with plain
+    string constants gets each constant it can hold, and each class of its own type
+    spelled to equal no constant; with patterns or case rules it is not covered exactly,
+    nor is a string key also compared otherwise.
     """
     families = {c.parsed.spec.family for c in clauses if c.parsed is not None} - {"null"}
     free = key_type in (None, "string")
     parts: list[Values] = []
     complete = True
+    spelled: set[str] = set()  # string constants the key's own values must avoid
     for family in sorted(families):
         if not free and family not in (key_type, "string"):
             continue  # reads every value of the key as unreadable
@@ -469,10 +472,16 @@ def element_values(
                      for p in c.prepared if p is not INVALID]  # fmt: skip
         if family == "string" and key_type == "boolean":
             parts.append(Values(_boolean_texts()))
-        elif family == "string":
+        elif family == "string" and free:
             exact, globs, folded = _string_atoms(clauses)
             parts.append(string_values(exact, globs, folded, (), deadline))
-            complete = complete and (free and len(families) == 1)
+            complete = complete and len(families) == 1
+        elif family == "string":
+            exact, globs, folded = _string_atoms(clauses)
+            plain = [*exact, *(g for g in globs if not has_wildcard(g))]
+            complete = complete and not folded and len(plain) == len(exact) + len(globs)
+            parts.append(Values(tuple(plain)))
+            spelled = set(plain)
         elif family == "number":
             parts.append(number_values(constants))
         elif family == "date":
@@ -484,10 +493,47 @@ def element_values(
     # a value no family reads (or, for Null alone, any value: presence is all that counts)
     parts.append(Values((_SAMPLES.get(key_type or "string", "example"),)))
     complete = complete and all(p.complete for p in parts)
-    values = list(dict.fromkeys(v for p in parts for v in p.values))
+    values = _unique(v for p in parts for v in p.values)
     if not free and key_type is not None:
         values = [v for v in values if prepare_value(key_type, v) is not INVALID]
+    if spelled and key_type is not None:
+        respelled = []
+        for v in values:
+            if prepare_value("string", v) not in spelled:
+                respelled.append(v)
+                continue
+            respelled.append(v)  # the constant itself, and the same value written otherwise
+            other = next(
+                (w for w in _spellings(v, key_type) if prepare_value("string", w) not in spelled),
+                None,
+            )
+            if other is None:
+                complete = False
+            else:
+                respelled.append(other)
+        values = _unique(respelled)
     return Values(tuple(values), complete)
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    """Values without repeats, 5 and 5.0 and True kept apart (they read differently)."""
+    seen: dict[tuple[str, Any], Any] = {}
+    for v in values:
+        seen.setdefault((type(v).__name__, v), v)
+    return list(seen.values())
+
+
+def _spellings(value: Any, key_type: str) -> list[Any]:
+    """The same number, instant or address written other ways."""
+    text = str(value)
+    if key_type == "number":
+        number = float(value)
+        return [number, f"+{text}", f"0{text}", f"{text}e0"]
+    if key_type == "date":
+        return [text.replace("Z", "+00:00"), text.rstrip("Z"), f" {text}"]
+    if key_type == "ip":
+        return [f"{text}/{32 if '.' in text else 128}", f" {text}"]
+    return []
 
 
 def set_values(
