@@ -248,6 +248,7 @@ class _Exact:
         self.deadline = time.monotonic() + self.budget
         self.answers: dict[frozenset[str], tuple[ExactAnswer, tuple[str, ...]]] = {}
         self.values: dict[Any, Any] = {}
+        self.shapes: dict[Any, ExactAnswer] = {}
 
     def outcome(self, side: int, needs: Sequence[Need], context: PreviewContext) -> SideOutcome:
         outcome, possible, deciding = needs_outcome(needs, self.levels[side], self.catalog, context)
@@ -279,19 +280,36 @@ class _Exact:
         if first == names or not found.witnesses:
             return found
         # the same actions in another order: the deciding statements are said for these needs
-        witnesses = tuple(
-            Witness(
-                w.direction, w.context, self.outcome(0, needs, w.context),
-                self.outcome(1, needs, w.context),
-            )
-            for w in found.witnesses
-        )  # fmt: skip
-        return ExactAnswer(witnesses, found.status, found.undecided)
+        return self._again(needs, found) or found
+
+    def _again(self, needs: Sequence[Need], found: ExactAnswer) -> ExactAnswer | None:
+        """The answer for these needs, from one found for a question of the same shape:
+        each witness evaluated again by the preview; None when one no longer differs."""
+        witnesses = []
+        for w in found.witnesses:
+            before, after = self.outcome(0, needs, w.context), self.outcome(1, needs, w.context)
+            if not differs(w.direction, allowedness(before.possible), allowedness(after.possible)):
+                return None
+            witnesses.append(Witness(w.direction, w.context, before, after))
+        return ExactAnswer(tuple(witnesses), found.status, found.undecided)
 
     def _search(self, needs: Sequence[Need], names: tuple[str, ...]) -> ExactAnswer:
         problem = Problem(names, self.sides, self.catalog, self.context, self.values)
         if problem.same_structure():
             return NO_CHANGE
+        # APIs whose actions differ only by name (same statements, resource shape and keys
+        # carried) ask the same question: one search answers them all
+        shape = problem.shape()
+        known = self.shapes.get(shape)
+        if known is not None:
+            again = self._again(needs, known)
+            if again is not None:
+                return again
+        answer = self._decide(needs, problem)
+        self.shapes[shape] = answer
+        return answer
+
+    def _decide(self, needs: Sequence[Need], problem: Problem) -> ExactAnswer:
         now = time.monotonic()
         allotted = min(self.deadline - now, self.budget / 4)
         deadline = now + max(0.0, allotted)

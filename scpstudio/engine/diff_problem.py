@@ -184,6 +184,24 @@ class Problem:
             return [_Spec(side, s, i, None, (deny, ("not", frozenset(patterns)), clauses))]
         return [_Spec(side, s, i, p, (deny, p, clauses)) for p in dict.fromkeys(patterns)]
 
+    def shape(self) -> Any:
+        """What the question depends on besides the actions' names: per action, its
+        resource's service and type, the statements that name it, and which of their keys
+        it carries. Two problems of one diff with the same shape have the same answer."""
+        per_action = []
+        for i, act in enumerate(self.actions):
+            specs = tuple(
+                (sp.side, id(sp.statement), sp.pattern) for sp in self.specs if sp.action == i
+            )
+            keys = sorted(
+                {c.key for sp in self.specs if sp.action == i for c in sp.statement.clauses}
+            )
+            carries = tuple(self.catalog.action_carries_key(act.name, k) for k in keys)
+            per_action.append(
+                (act.service.casefold(), act.rtype, act.resource_level, specs, carries)
+            )
+        return tuple(sorted(per_action, key=repr))
+
     def same_structure(self) -> bool:
         """Whether, action by action, the two sides hold statements of the same meaning
         written alike (order, duplicates, lists split or merged by resource aside): then no
