@@ -201,11 +201,16 @@ class OutcomeChange:
 
 
 def exact_json(change: OutcomeChange) -> dict[str, Any]:
-    """The exact answer's fields of a change: `change`, `witness` (the first witness's
-    context, ready for `scp_preview --context`), `witnesses`, `directions`, `undecided`."""
+    """The exact answer's fields of a change: `change`, the deciding statement of each side
+    under the diff's context, `witness` (the first witness's context, ready for
+    `scp_preview --context`), `witnesses` (each with its direction and both outcomes),
+    `directions` (each "found", "none" or "undecided") and `undecided` (why, or null)."""
     first = change.witness
+    before, after = change.before_decided_by, change.after_decided_by
     return {
         "change": change.change,
+        "decided_by_before": before.to_json() if before else None,
+        "decided_by_after": after.to_json() if after else None,
         "witness": first.context.to_json() if first else None,
         "witnesses": [w.to_json() for w in change.witnesses],
         "directions": dict(change.exact.status),
@@ -313,7 +318,10 @@ class _Exact:
         now = time.monotonic()
         allotted = min(self.deadline - now, self.budget / 4)
         deadline = now + max(0.0, allotted)
-        waited = f"not decided within {max(0, round(allotted * 1000))} ms"
+        if allotted > 0:
+            waited = f"not decided within {round(allotted * 1000)} ms"
+        else:
+            waited = f"not decided: the diff's {round(self.budget * 1000)} ms were spent"
         try:
             if allotted <= 0:
                 raise OutOfTime

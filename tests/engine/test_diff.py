@@ -90,6 +90,8 @@ def test_the_witness_is_a_context_scp_preview_reads(ims):
     context = PreviewContext.from_json(data["witness"])
     assert outcome(v2, context, SHARE, ims) is Outcome.ALLOWED
     assert data["directions"] == {"newly_allowed": "found", "newly_denied": "none"}
+    assert data["decided_by_before"]["sid"] == data["decided_by_after"]["sid"] == "ShareInsideOrg"
+    assert data["witnesses"][0]["before"]["outcome"] == "denied"
 
 
 def test_removing_the_ou_again_is_newly_denied(ims):
@@ -120,7 +122,7 @@ def test_past_the_budget_an_api_is_undecided_never_unchanged(ims):
     share = apis(v1, v2, ims, budget_ms=0)[SHARE]
 
     assert share.change == "undecided"
-    assert share.to_json()["undecided"] == "not decided within 0 ms"
+    assert share.to_json()["undecided"] == "not decided: the diff's 0 ms were spent"
 
 
 # -- no change -----------------------------------------------------------------------------
@@ -402,4 +404,4 @@ def test_a_huge_hostile_pair_is_answered_as_undecided_not_as_unchanged(ims):
     found = apis(huge("a"), huge("b"), ims, budget_ms=50)[GET]
 
     assert found.change == "undecided"
-    assert found.exact.undecided.startswith(("not decided within", "the values"))
+    assert found.exact.undecided.startswith(("not decided", "the values"))

@@ -73,5 +73,5 @@ def test_an_undecided_entry_says_why(ims):
 
     assert change_in_words(change, ims) == [
         "viewing details about a specified image (GET /v2/images/{image_id}): "
-        "not decided within 0 ms"
+        "not decided: the diff's 0 ms were spent"
     ]
