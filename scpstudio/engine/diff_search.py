@@ -235,7 +235,9 @@ class Search(Generic[T]):
     """One direction's depth-first search, with a deadline (`time.monotonic()` seconds).
 
     `confirm` turns a request found into what the caller keeps (a witness) once the
-    preview agrees it differs, or None, and the search goes on.
+    preview agrees it differs, or None, and the search goes on. A request under which
+    the preview leaves a side open (a fact the catalog does not settle) is kept aside
+    while the search looks a little further for one where both sides are decided.
     """
 
     problem: Problem
@@ -243,17 +245,27 @@ class Search(Generic[T]):
     deadline: float
     confirm: Callable[[PreviewContext], T | None]
     nodes: int = 0
+    aside: T | None = None
+    aside_at: int = 0
 
     def run(self) -> T | None:
         """A confirmed request differing that way, or None when there is none among the
         representatives. Raises OutOfTime past the deadline."""
         assign = [0 if len(d.values) == 1 else -1 for d in self.problem.dims]
-        return self._node(assign)
+        try:
+            found = self._node(assign)
+        except _Enough:
+            found = None
+        return found if found is not None else self.aside
 
     def _node(self, assign: list[int]) -> T | None:
         self.nodes += 1
         if self.nodes % CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+            if self.aside is not None:
+                raise _Enough
             raise OutOfTime
+        if self.aside is not None and self.nodes - self.aside_at > MAX_NODES_FOR_DECIDED:
+            raise _Enough
         before, extra_a, shared_a, found_a = side(self.problem, 0, assign)
         after, extra_b, shared_b, found_b = side(self.problem, 1, assign)
         if not _possible(self.direction, before, after):
@@ -262,9 +274,14 @@ class Search(Generic[T]):
             return None
         live = extra_a | extra_b or shared_a | shared_b
         if not live:
-            if differs(self.direction, before, after):
-                return self.confirm(self.problem.context_for(assign))
-            return None
+            if not differs(self.direction, before, after):
+                return None
+            found = self.confirm(self.problem.context_for(assign))
+            if found is not None and (len(before) > 1 or len(after) > 1):
+                if self.aside is None:
+                    self.aside, self.aside_at = found, self.nodes
+                return None
+            return found
         dims = self.problem.dims
         d = min(live, key=lambda i: (len(dims[i].values), i))
         for chosen in range(len(dims[d].values)):
@@ -274,3 +291,11 @@ class Search(Generic[T]):
                 return found
         assign[d] = -1
         return None
+
+
+class _Enough(Exception):
+    """A witness is kept aside and the search for a better one has gone far enough."""
+
+
+# nodes a search goes on for a witness with both sides decided, once it has an open one
+MAX_NODES_FOR_DECIDED = 200
