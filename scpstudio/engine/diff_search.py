@@ -182,7 +182,10 @@ def _any_of(a: frozenset[Tri], b: frozenset[Tri]) -> frozenset[Tri]:
 
 
 def settled_alike(
-    direction: str, before: list[list[frozenset[Tri]]], after: list[list[frozenset[Tri]]]
+    direction: str,
+    before: list[list[frozenset[Tri]]],
+    after: list[list[frozenset[Tri]]],
+    decided: bool = False,
 ) -> bool:
     """Whether no completion of the request can make the sides differ that way.
 
@@ -190,7 +193,8 @@ def settled_alike(
     one of its own Denies and one of its own Allows apply. Shared statements take the same
     verdict on both sides under every request; so trying every verdict each of the four
     may still take (independently: a superset of what requests reach) and finding no
-    difference shows there is none.
+    difference shows there is none. With `decided`, only a difference with both sides
+    decided counts.
     """
     per_action: list[set[tuple[frozenset[Outcome], frozenset[Outcome]]]] = []
     size = 1
@@ -208,7 +212,7 @@ def settled_alike(
     for combination in product(*per_action):
         old = _whole(tuple(pair[0] for pair in combination))
         new = _whole(tuple(pair[1] for pair in combination))
-        if differs(direction, old, new):
+        if differs(direction, old, new) and not (decided and (len(old) > 1 or len(new) > 1)):
             return False
     return True
 
@@ -270,7 +274,7 @@ class Search(Generic[T]):
         after, extra_b, shared_b, found_b = side(self.problem, 1, assign)
         if not _possible(self.direction, before, after):
             return None
-        if settled_alike(self.direction, found_a, found_b):
+        if settled_alike(self.direction, found_a, found_b, self.aside is not None):
             return None
         live = extra_a | extra_b or shared_a | shared_b
         if not live:
