@@ -139,6 +139,9 @@ class ActionDetailApi(generics.RetrieveAPIView):
     lookup_field = "name"
 
     def get_queryset(self) -> QuerySet[Action]:
+        if "\x00" in str(self.kwargs.get(self.lookup_field, "")):
+            # no name holds one, and PostgreSQL refuses to compare with it: not found
+            return Action.objects.none()
         return action_list(filters={})
 
 

@@ -67,6 +67,8 @@ def actions_by_level(actions: QuerySet[Action]) -> list[LevelGroup]:
 
 
 def action_detail(name: str) -> Action | None:
+    if "\x00" in name:  # no name holds one, and PostgreSQL refuses to compare with it
+        return None
     return (
         Action.objects.select_related("service")
         .prefetch_related(

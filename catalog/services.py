@@ -89,7 +89,8 @@ def _records(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         out[("condition key", k["name"])] = {n: v for n, v in k.items() if n != "name"}
     for s in doc.get("services", []):
         p = s["prefix"]
-        out[("service", p)] = {n: s.get(n) for n in ("name", "source", "updated_on")}
+        # where the text came from (a file name) is provenance, not a change of the catalog
+        out[("service", p)] = {n: s.get(n) for n in ("name", "updated_on")}
         for r in s["resource_types"]:
             out[("resource type", f"{p}:{r['name']}")] = {"urn_pattern": r["urn_pattern"]}
         for k in s["condition_keys"]:
@@ -350,6 +351,15 @@ def shipped_files() -> list[Path]:
     return [SHIPPED_GLOBAL_KEYS, *rest]
 
 
+def _catalog_tables_exist(using: str) -> bool:
+    """Every catalog table is there: not so while `migrate` takes the catalog (or an app it
+    depends on, such as auth) back to an earlier migration, when loading would fail."""
+    from django.apps import apps
+
+    tables = set(connections[using].introspection.table_names())
+    return all(m._meta.db_table in tables for m in apps.get_app_config("catalog").get_models())
+
+
 def catalog_ensure_shipped(*, using: str = "default") -> list[str]:
     """Load each shipped part the database does not have yet; never overwrite a maintainer's edits.
 
@@ -357,10 +367,7 @@ def catalog_ensure_shipped(*, using: str = "default") -> list[str]:
     """
     from catalog.importers.json_format import read_json_catalog
 
-    if (
-        using != "default"
-        or "catalog_service" not in connections[using].introspection.table_names()
-    ):
+    if using != "default" or not _catalog_tables_exist(using):
         return []
     loaded = []
     for path in shipped_files():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
@@ -33,7 +33,7 @@ def _page(request: HtmxHttpRequest, template: str, partial: str, context: dict) 
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 def service_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(
         request,
@@ -42,7 +42,7 @@ def service_list(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def action_list(request: HtmxHttpRequest, prefix: str | None = None) -> HttpResponse:
     service = get_object_or_404(Service, prefix=prefix) if prefix else None
@@ -63,7 +63,7 @@ def action_list(request: HtmxHttpRequest, prefix: str | None = None) -> HttpResp
     return _page(request, "catalog/actions.html", "results", context)
 
 
-@require_GET
+@require_safe
 def action_detail(request: HtmxHttpRequest, name: str) -> HttpResponse:
     action = browse.action_detail(name)
     if action is None:
@@ -89,7 +89,7 @@ def _counts(needs: tuple[ApiNeed, ...]) -> list[tuple[str, int]]:
     return [(WAYS[how], n) for how in HOW if (n := sum(1 for x in needs if x.how == how))]
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def condition_key_list(request: HtmxHttpRequest) -> HttpResponse:
     q, scope = _query(request, "q"), _query(request, "scope")
@@ -102,7 +102,7 @@ def condition_key_list(request: HtmxHttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def api_list(request: HtmxHttpRequest) -> HttpResponse:
     """All APIs, or with `?action=` (an exact name) the APIs needing that action and how;

@@ -7,12 +7,17 @@ Serving over HTTPS (README, "Production"): DJANGO_HTTPS, DJANGO_SSL_REDIRECT,
 DJANGO_HSTS_SECONDS, DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD,
 DJANGO_PROXY_SSL_HEADER and DJANGO_CSRF_TRUSTED_ORIGINS. Each is off unless set, so
 development and the tests run over plain HTTP as before.
+
+Signing in (README, "Signing in and API rates"): DJANGO_LOGIN_FAILURE_LIMIT,
+DJANGO_LOGIN_LOCK_MINUTES, DJANGO_TRUSTED_PROXIES, DJANGO_API_RATE_ANON and
+DJANGO_API_RATE_USER.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,8 +53,21 @@ def _env_int(name: str, default: int) -> int:
     if not value:
         return default
     if not value.isdigit():
-        raise ImproperlyConfigured(f"{name} must be a whole number of seconds, not {value!r}.")
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.")
     return int(value)
+
+
+def _env_rate(name: str, default: str) -> str | None:
+    """An API rate such as `300/minute`; `off` for none."""
+    value = os.environ.get(name, default).strip().lower()
+    if value == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} is a number of requests per second, minute, hour or day, such as "
+            f"300/minute, or off; not {value!r}."
+        )
+    return value
 
 
 def _proxy_ssl_header(name: str) -> tuple[str, str] | None:
@@ -103,6 +121,8 @@ INSTALLED_APPS = [
     "catalog",
     "scpstudio.policies",
     "scpstudio.editor",
+    "axes",
+    "scpstudio.accounts",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +137,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "scpstudio.security.ContentSecurityPolicyMiddleware",
+    # After the others, as django-axes asks: it turns a locked sign-in into the page that
+    # says so.
+    "axes.middleware.AxesMiddleware",
+    # innermost, so that it sees a view's database error first: 503 with a sentence, not 500
+    "scpstudio.database_busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "scpstudio.urls"
@@ -162,6 +187,24 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+
+# SQLite under concurrent writes (README, "Several people at once"). A transaction that
+# reads and then writes (each save checks a name, then writes) would otherwise take the
+# write lock only at its first write, and when another worker holds it SQLite answers
+# "database is locked" at once instead of waiting. So every transaction takes the write
+# lock at its start (IMMEDIATE) and waits up to `timeout` seconds for it; WAL lets
+# readers go on while one writer writes, and synchronous=NORMAL is the usual setting
+# for WAL (a commit survives a crash of the application; a power cut or an OS crash may
+# undo the last commits, never corrupt the file).
+SQLITE_BUSY_TIMEOUT = 20  # seconds, under gunicorn's 30 s worker timeout
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_TIMEOUT,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -212,6 +255,54 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 200,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Every API view signs in the same ways (README, "Tokens"); a 401 names the scheme tried.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "scpstudio.accounts.authentication.TokenAuthentication",
+        "scpstudio.accounts.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "scpstudio.accounts.throttles.AnonRateThrottle",
+        "scpstudio.accounts.throttles.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": _env_rate("DJANGO_API_RATE_ANON", "300/minute"),
+        "user": _env_rate("DJANGO_API_RATE_USER", "1200/minute"),
+    },
+}
+
+# -- Accounts: sign-in locks, API rates, the shared cache (README, "Signing in") ---------------
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked sign-in before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Counts in the database, so every app server sees the same failures.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = _env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_int("DJANGO_LOGIN_LOCK_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = "scpstudio.accounts.lockout.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "scpstudio.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "scpstudio.accounts.lockout.client_ip"
+# Tries while locked are not counted, so the end time a locked person is told holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A success does not wipe the failures: it would wipe those of the address too, and let one
+# valid account reset the count between guesses at another.
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are not logged: the table would only grow
+# How many proxies in front of the app append to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for): the client address is the one the outermost proxy saw.
+# 0 (the default) uses the connection's address and ignores the header.
+TRUSTED_PROXIES = _env_int("DJANGO_TRUSTED_PROXIES", 0)
+
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Seen by every app server: a table in the database (made by migrate, accounts 0002).
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "scp_shared_cache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
 
 SPECTACULAR_SETTINGS = {

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", include("scpstudio.policies.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", views_docs.ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("accounts/", include("scpstudio.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -69,6 +69,49 @@ def describe_fix(fix: Fix) -> str:
     if isinstance(value, str):
         return f"Use {value}"
     return f"Set {last}"
+
+
+_MISSING = object()
+
+
+def _value_at(document: Any, path: str) -> Any:
+    """The decoded value a JSON pointer names, or `_MISSING`."""
+    node = document
+    for raw in path.split("/")[1:]:
+        part = raw.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
+
+
+def _shown(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def describe_change(fix: Fix, document: Any) -> str:
+    """What a repair changed, in words, read against the document it was applied to:
+    "Changed StringEqual to StringEquals"."""
+    last = fix.path.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    if fix.op == "move" and fix.from_path:
+        old = fix.from_path.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+        return f"Changed {old} to {last}"
+    before = _value_at(document, fix.path)
+    if fix.op == "remove":
+        if last.isdigit() and before is not _MISSING:
+            return f"Removed {_shown(before)}"
+        return f"Removed {last}"
+    if before is _MISSING:
+        return (
+            f"Added {last} {_shown(fix.value)}"
+            if not last.isdigit()
+            else f"Added {_shown(fix.value)}"
+        )
+    return f"Changed {_shown(before)} to {_shown(fix.value)}"
 
 
 def finding_id(f: Finding) -> str:

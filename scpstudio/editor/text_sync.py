@@ -91,6 +91,13 @@ def merge_form(
 
 
 def _apply(text: str, op: str, path: str, value: Any, first: bool, parsed: ParseResult) -> str:
+    if op == "add" and path.endswith("/-"):
+        # a single string stands for a one-item list: an item added to it makes it the
+        # list of both, written where the string stood
+        element = path[: -len("/-")]
+        member = member_of(parsed if parsed.text == text else parse_policy(text), element)
+        if member is not None and isinstance(member.value, JsonScalar):
+            return patch_text(text, "replace", element, [member.value.value, value])
     if op != "write":
         # the caller's parse serves while the text is still the one it read
         return patch_text(text, op, path, value, first=first, parsed=parsed)

@@ -5,10 +5,12 @@ is a plain submit and the whole page comes back."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +21,7 @@ from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from catalog.snapshot import catalog_snapshot
+from scpstudio.database_busy import database_problem, retry_later
 from scpstudio.editor import context as ctx
 from scpstudio.editor import html as editor_html
 from scpstudio.editor import ids
@@ -34,8 +37,10 @@ from scpstudio.editor.document_io import (
 )
 from scpstudio.editor.form_body import FormBodyError, posted_form
 from scpstudio.editor.html import finding_id
+from scpstudio.editor.importing import DRAFT_FIELDS, Imported, read_import
 from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
 from scpstudio.editor.saved import (
+    NO_LONGER_SHARED,
     SavedRef,
     keep_draft,
     open_from_query,
@@ -61,20 +66,24 @@ from scpstudio.policies.rules import PolicyInputError
 from scpstudio.policies.services import VersionConflict
 from scpstudio.policies.views import render_comparison
 
+logger = logging.getLogger(__name__)
+
 PAGE_IDS_JSON = json.dumps(ids.page_ids())
 
 TEMPLATE = "editor/editor.html"
+
+POLICY_GONE = f"Not saved. {NO_LONGER_SHARED} Your text is here."
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def editor(request: HtmxHttpRequest) -> HttpResponse:
     catalog = catalog_snapshot()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if request.GET.get("policy") and not request.user.is_authenticated:
             # a link to a saved policy: log in first, then come back to it
             return HttpResponseRedirect(f"{reverse('login')}?next={quote(request.get_full_path())}")
@@ -272,15 +281,14 @@ def _apply_fix(
         index = int(choice_part) if choice_part.isdigit() else -1
         if not 0 <= index < len(finding.choices):
             return editor_input, stale
-        choice = finding.choices[index]
-        patch = (choice.op, choice.path, choice.value, choice.from_path)
-        done = f"Done: {editor_html.describe_fix(choice)}."
+        repair = finding.choices[index]
     elif finding.fix is not None:
-        fix = finding.fix
-        patch = (fix.op, fix.path, fix.value, fix.from_path)
-        done = f"Fixed: {finding.message}"
+        repair = finding.fix
     else:
         return editor_input, stale
+    patch = (repair.op, repair.path, repair.value, repair.from_path)
+    parsed = parse_policy(editor_input.json_text)
+    done = f"{editor_html.describe_change(repair, parsed.value() if parsed.ok else None)}."
     op_name, path, value, from_path = patch
     try:
         # where the value stands in the text: the rest stays as the person wrote it
@@ -319,8 +327,10 @@ def _render(
     partial: str = "",
     message: str = "",
     saved: SavedRef | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     context = _context(request, catalog, editor_input, message)
+    context.update(extra or {})
     if full:
         # the saved policy the text belongs to: given when opened, else named by the form
         context["saved"] = saved or _saved_from_form(request)
@@ -390,6 +400,7 @@ def _context(
             ("identity", "IAM identity policy"),
         ],
         "filters": ctx.FILTERS,
+        "draft_fields": DRAFT_FIELDS,
         "preview_filter": filter_shown,
         "preview_table": table,
         "preview_kept": htmx and str(data.get("preview_digest", "")) == table.digest,
@@ -459,56 +470,54 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_POST
 def import_policy(request: HtmxHttpRequest) -> HttpResponse:
-    """Start editing from pasted JSON or an uploaded file."""
+    """Start editing from pasted JSON or an uploaded file; anything that is no policy is
+    refused with a sentence and the draft stays as it was (see `importing`)."""
     try:
         _fields(request)  # a form with a file; anything else gets a sentence, not a 500
     except FormBodyError as exc:
         return _refused(exc)
     catalog = catalog_snapshot()
-    upload = request.FILES.get("import_file")
-    text = textarea_text(request.POST.get("import_text", ""))
-    message = ""
-    name = str(request.POST.get("name", ""))[:200]
-    if upload is not None and not name:
-        name = policy_name_from_file(upload.name or "")
-    if upload is not None and (upload.name or "").lower().endswith((".tf", ".hcl", ".tfvars")):
-        message = (
-            "That is a Terraform file; the editor opens a JSON policy (a .json file, or the "
-            "text pasted). Copy the policy out of the resource's jsonencode(...) and paste it."
-        )
-        upload = None
-    if upload is not None:
-        if upload.size and upload.size > 1024 * 1024:
-            message = "The file is larger than 1 MB; a policy is at most a few thousand characters."
-            text = ""
-        else:
-            raw = upload.read()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                message = "The file is not UTF-8 text; save the policy as UTF-8 JSON and try again."
-                text = ""
+    imported = read_import(request.POST.get("import_text", ""), request.FILES.get("import_file"))
     profile = str(request.POST.get("profile", "scp"))
-    meta = EditorState(name=name, profile=profile if profile in PROFILES else "scp")
-    if not text.strip() and not message:
-        message = "Paste a policy or choose a file to import."
-    editor_input = from_json_text(text, meta) if text.strip() else from_form_state(EditorState())
-    if text.strip() and not message:
-        message = "Imported." if not editor_input.form_problem else ""
-    if editor_input.form_problem and text.strip() and text.lstrip()[:1] not in ("{", "["):
-        message = (
-            "That is not a JSON policy: the editor opens JSON like "
-            '{"Version": "5.0", "Statement": [...]}, pasted or as a .json file.'
-        )
+    if imported.text is None:
+        return _kept_draft(request, catalog, imported, profile)
+    name = imported.name or str(request.POST.get("name", ""))[:200]
+    editor_input = from_json_text(
+        imported.text, EditorState(name=name, profile=profile if profile in PROFILES else "scp")
+    )
+    message = "Imported." if not editor_input.form_problem else ""
     return _render(request, catalog, editor_input, full=True, message=message)
 
 
-def policy_name_from_file(filename: str) -> str:
-    """`deny-sharing.json` -> `deny-sharing`: the name a policy imported from a file keeps."""
-    stem = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    stem = stem.rsplit(".", 1)[0] if "." in stem else stem
-    cleaned = "".join(c if c.isalnum() or c in "_- " else "-" for c in stem).strip(" -")
-    return cleaned[:64]
+def _kept_draft(
+    request: HtmxHttpRequest, catalog: Catalog, imported: Imported, profile: str
+) -> HttpResponse:
+    """The page as it was before the refused import: the draft, its name and its saved
+    policy as the import form carried them, the refusal said, the pasted text kept."""
+    kept = {f: str(request.POST.get(f"draft_{f}", "")) for f in DRAFT_FIELDS}
+    meta = EditorState(
+        name=kept["name"][:200],
+        description=kept["description"][:600],
+        profile=profile if profile in PROFILES else "scp",
+    )
+    text = textarea_text(kept["json"])
+    editor_input = from_json_text(text, meta) if text.strip() else from_form_state(meta)
+    try:
+        saved = saved_ref(request, kept["saved_policy"], kept["base_version"])
+    except (Http404, PermissionDenied):
+        saved = None
+    shown_again = {"import_text": imported.pasted, "import_open": True}
+    response = _render(
+        request,
+        catalog,
+        editor_input,
+        full=True,
+        message=imported.refused,
+        saved=saved,
+        extra=shown_again,
+    )
+    response.status_code = 400
+    return response
 
 
 class _Lazy:
@@ -547,12 +556,13 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
     The text saved is the JSON exactly as shown (with the form's changes written into it).
     Without an account the draft is kept in the session and comes back after logging in; a
     save on top of a version that is no longer the latest is refused with both sides shown.
+    Whatever stops a save (a rule, a share revoked or a policy deleted meanwhile, a busy
+    database) answers with the person's text and the reason: typed work is never lost.
     """
     try:
         data = _fields(request)
     except FormBodyError as exc:
         return _refused(exc)
-    catalog = catalog_snapshot()
     editor_input = read_editor(data)
     state = editor_input.state
     fields = {
@@ -563,20 +573,38 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
         "saved_policy": str(data.get("saved_policy", "")),
         "base_version": str(data.get("base_version", "")),
     }
-    if not request.user.is_authenticated:
-        keep_draft(request, fields)
-        back = reverse("editor:editor") + "?draft=1"
-        return HttpResponseRedirect(f"{reverse('login')}?next={quote(back)}")
+    try:
+        catalog = catalog_snapshot()
+        if not request.user.is_authenticated:
+            problem = keep_draft(request, fields)
+            if problem:
+                return _page(request, catalog, editor_input, message=problem, status=413)
+            back = reverse("editor:editor") + "?draft=1"
+            return HttpResponseRedirect(f"{reverse('login')}?next={quote(back)}")
+        return _save(request, catalog, editor_input, fields)
+    except DatabaseError as exc:
+        # nothing was written (each write is one transaction); the text goes back
+        logger.error("Editor save not done: database error", exc_info=exc)
+        return _not_saved(request, fields, exc)
+
+
+def _save(
+    request: HttpRequest, catalog: Catalog, editor_input: EditorInput, fields: dict[str, str]
+) -> HttpResponse:
+    data = _fields(request)
+    state = editor_input.state
     saved = _saved_from_form(request)
+    if saved is None and fields["saved_policy"].strip() and data.get("op") != "save-new":
+        # the text belongs to a policy unshared or deleted meanwhile: never saved as
+        # something else without being asked
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     as_new = str(data.get("op", "save")) == "save-new" or saved is None
     note = str(data.get("save_message", ""))
-    base = str(data.get("base_version", "")).strip()
+    base = fields["base_version"].strip()
     if not as_new and not (base.isascii() and base.isdigit() and 0 < len(base) < 10 and int(base)):
         # the lock is the version the text started from: never guessed
         message = "Not saved: the page does not say which version your text started from."
-        response = _render(request, catalog, editor_input, full=True, message=message)
-        response.status_code = 400
-        return response
+        return _page(request, catalog, editor_input, message=message, status=400, saved=saved)
     try:
         if as_new:
             policy = services.create_policy(
@@ -587,10 +615,11 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
                 document=editor_input.json_text,
                 message=note,
             )
+            number = policy.latest_version
         else:
             assert saved is not None
             policy = selectors.policy_for(request.user, saved.id, edit=True)
-            services.save_version(
+            number = services.save_version(
                 user=request.user,
                 policy=policy,
                 document=editor_input.json_text,
@@ -599,33 +628,65 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
                 name=state.name,
                 description=state.description,
                 profile=state.profile,
-            )
+            ).number
     except PolicyInputError as exc:
-        response = _render(
-            request, catalog, editor_input, full=True, message=f"Not saved: {exc.message}"
-        )
-        response.status_code = 400
-        return response
+        message = f"Not saved: {exc.message}"
+        return _page(request, catalog, editor_input, message=message, status=400, saved=saved)
     except PermissionDenied as exc:
-        response = _render(request, catalog, editor_input, full=True, message=f"Not saved: {exc}")
-        response.status_code = 403
-        return response
+        message = f"Not saved: {exc}"
+        return _page(request, catalog, editor_input, message=message, status=403, saved=saved)
+    except Http404:
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     except VersionConflict as exc:
-        return _conflict(request, exc, fields)
-    policy = selectors.policy_for(request.user, policy.pk)  # its version number now
+        return _conflict(request, catalog, editor_input, exc, fields)
     url = reverse("editor:editor")
-    return HttpResponseRedirect(f"{url}?policy={policy.pk}&saved={policy.latest_version}")
+    return HttpResponseRedirect(f"{url}?policy={policy.pk}&saved={number}")
 
 
-def _conflict(request: HttpRequest, exc: VersionConflict, fields: dict[str, str]) -> HttpResponse:
-    policy = selectors.policy_for(request.user, fields["saved_policy"])
+def _page(
+    request: HttpRequest,
+    catalog: Catalog,
+    editor_input: EditorInput,
+    *,
+    message: str,
+    status: int,
+    saved: SavedRef | None = None,
+) -> HttpResponse:
+    """The editor with the person's text and why it was not saved; `saved` is the policy
+    the text still belongs to (None: a new one), given rather than looked up again."""
+    context = _context(request, catalog, editor_input, message)
+    context["saved"] = saved
+    response = _respond(request, TEMPLATE, context)
+    response.status_code = status
+    return response
+
+
+def _not_saved(request: HttpRequest, fields: dict[str, str], exc: DatabaseError) -> HttpResponse:
+    """The database did not answer: the text and why, in a page that needs no query (the
+    policy the text belongs to is kept in its form, for the editor to reopen it with)."""
+    message = f"Not saved: {database_problem(exc)} Your text is below, as you left it."
+    response = _respond(request, "editor/not_saved.html", {"message": message, "draft": fields})
+    return retry_later(response, exc)
+
+
+def _conflict(
+    request: HttpRequest,
+    catalog: Catalog,
+    editor_input: EditorInput,
+    exc: VersionConflict,
+    fields: dict[str, str],
+) -> HttpResponse:
+    try:
+        policy = selectors.policy_for(request.user, fields["saved_policy"])
+    except Http404:  # deleted or unshared just after the other save
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     latest = selectors.latest_version(policy)
     rows, _ = text_diff(latest.document, fields["json"], f"version {latest.number}", "your text")
     context = {
         "policy": policy,
         "base_version": exc.base_version,
         "current_version": exc.current_version,
-        "latest_author": latest.author.get_username() if latest.author else "",
+        "latest_author": latest.author_name,
         "latest_message": latest.message,
         "text_rows": rows,
         "draft_text": fields["json"],

@@ -27,8 +27,8 @@ Tri = bool | None
 def holds_when_absent(clause: Clause) -> bool:
     """The clause's value when the request does not carry its key (§4, missing keys)."""
     parsed = clause.parsed
-    if parsed is None:
-        return False
+    if parsed is None or not clause.values:
+        return False  # an empty list of values never matches (INVALID_CONDITION_VALUE)
     if parsed.spec.family == "null":
         return any(p is True for p in clause.prepared)
     if parsed.if_exists or parsed.qualifier == FOR_ALL:
@@ -48,6 +48,8 @@ def evaluate_clause(clause: Clause, values: Sequence[Any] | None) -> Tri:
     verdict is kept (by the identity of the values, which the memo holds on to).
     """
     parsed = clause.parsed
+    if parsed is not None and not clause.values:
+        return False  # an empty list of values never matches, whatever the request says
     if parsed is None or values is None:
         return None
     if not values:

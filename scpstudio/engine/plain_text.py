@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from scpstudio.engine.decision import Outcome
+from scpstudio.engine.diff import OutcomeChange
 from scpstudio.engine.evaluate import DecidedBy
 from scpstudio.engine.policy import FULL_ACCESS_NAME
 from scpstudio.engine.preview import Preview
@@ -58,3 +62,31 @@ def preview_text(preview: Preview) -> str:
     summary = preview.summary
     lines.append(", ".join(f"{k}: {v}" for k, v in summary.items()))
     return printable("\n".join(lines))
+
+
+def outcome_changes_text(changes: Sequence[OutcomeChange], old: str, new: str) -> str:
+    """One line per API whose outcome changes: method and path, before -> after, and the
+    statement that explains it, of the old text (`old`) or the new one (`new`)."""
+    if not changes:
+        return "No API changes outcome."
+    width = max(len(f"{c.method} {c.path}") for c in changes)
+    lines = []
+    for c in changes:
+        side = new if c.decided_by_side == "after" else old
+        by = _by(c.decided_by)
+        before, after = c.before.value, c.after.value
+        if before == after:  # a conditional outcome whose possible results changed
+            before += f" ({_either(c.before_possible)})"
+            after += f" ({_either(c.after_possible)})"
+        lines.append(
+            f"{c.method + ' ' + c.path:<{width}}  {before} -> {after}"
+            + (f"  {by} (in {side})" if by else "")
+        )
+    lines.append(f"{len(changes)} API(s) change outcome.")
+    return printable("\n".join(lines))
+
+
+def _either(possible: frozenset[Outcome]) -> str:
+    """`denied or allowed`: what a conditional outcome may turn out to be."""
+    order = (Outcome.DENIED, Outcome.NOT_ALLOWED, Outcome.ALLOWED)
+    return " or ".join(o.value for o in order if o in possible)

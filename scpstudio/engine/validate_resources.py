@@ -102,18 +102,23 @@ def check_urn(
             node,
         )
         return None
-    if not _check_region(report, text, node, path, parts):
-        return None
+    # Every problem of the URN is reported at once (a region and a type both wrong), and
+    # each certain fix carries the other certain repair, so either gives the whole URN.
     catalog = report.catalog
-    if (
+    unknown_type = (
         catalog.service(service) is not None
         and not has_wildcard(rtype)
         and catalog.resource_type(service, rtype) is None
-    ):
-        names = [r.name for r in catalog.resource_types_of_service(service)]
+    )
+    names = [r.name for r in catalog.resource_types_of_service(service)] if unknown_type else []
+    certain_type = near_miss(rtype, names).certain if unknown_type else ""
+    typed = [*parts[:3], certain_type, parts[4]] if certain_type else parts
+    region_ok, certain_region = _check_region(report, text, node, path, typed)
+    if unknown_type:
         close = difflib.get_close_matches(rtype, names, n=3, cutoff=0.5)
         known = ", ".join(names) if names else "none"
-        fix, choices = resource_type_repairs(parts, path, names, close)
+        regioned = _with_region(parts, certain_region).split(":", 4) if certain_region else parts
+        fix, choices = resource_type_repairs(regioned, path, names, close)
         report.add(
             Code.INVALID_RESOURCE_TYPE,
             f"{service} defines no resource type {quote(rtype)} (it defines: {known}).",
@@ -124,11 +129,15 @@ def check_urn(
             choices=choices,
         )
         return None
-    return tuple(parts)
+    return tuple(parts) if region_ok else None
 
 
-def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: list[str]) -> bool:
-    """Report a region part that can never match; False when the URN is in error.
+def _check_region(
+    report: Report, text: str, node: JsonNode, path: str, parts: list[str]
+) -> tuple[bool, str]:
+    """Report a region part that can never match: (False, the region certainly meant, or
+    "") when the URN is in error, (True, "") otherwise. A fix writes `parts` with the
+    region repaired.
 
     Whether a service's URNs need a region is read from the catalog's URN patterns, so a
     global service (`cdn::<account-id>:...`) may leave it empty. Wildcards are allowed.
@@ -139,7 +148,7 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
     span = _region_span(report, text, node, len(service) + 1, len(region))
     if not region:
         if catalog.is_regional(service, rtype) is not True:
-            return True
+            return True, ""
         report.findings.append(
             Finding(
                 Code.MISSING_URN_REGION,
@@ -151,7 +160,7 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
                 fix=Fix("replace", path, _with_region(parts, "*")),
             )
         )
-        return False
+        return False, "*"
     wildcard = has_wildcard(region)
     if not (REGION_PATTERN_RE if wildcard else REGION_RE).fullmatch(region):
         start = len(service) + 2
@@ -171,7 +180,7 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
                 choices=() if meant else tuple(with_region),
             )
         )
-        return False
+        return False, meant
     if catalog.regions and not _known_region(report, region):
         what = "matches no region" if wildcard else "is not a region"
         close = () if wildcard else near_miss(region, _region_ids(report)).close
@@ -188,7 +197,7 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
                 choices=tuple(Fix("replace", path, _with_region(parts, c)) for c in close),
             )
         )
-    return True
+    return True, ""
 
 
 def _known_region(report: Report, region: str) -> bool:

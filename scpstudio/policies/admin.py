@@ -1,4 +1,5 @@
-"""The policy library in the admin: policies with their shares; versions read-only."""
+"""The policy library in the admin: policies with their shares, deleted after a
+confirmation that counts their versions; versions read-only."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion
+from scpstudio.policies.selectors import policy_weights
 
 
 class ReadOnlyVersionInline(admin.TabularInline):
@@ -61,6 +63,25 @@ class PolicyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, ...]:
+        """A policy goes with its versions and shares: the confirmation counts them (and
+        names who else wrote versions) rather than listing every version, and deleting the
+        policy needs no permission on versions, which are otherwise never deleted."""
+        weights = policy_weights([p.pk for p in objs])
+        said = [
+            f"Policy “{w.policy.name}” of {w.policy.owner.get_username()}: "
+            f"{_count(w.versions, 'version')}"
+            + (f", {w.others_versions} of them saved by other people" if w.others_versions else "")
+            + (f"; shared {_count(w.shares, 'time')}" if w.shares else "")
+            for w in weights
+        ]
+        model_count = {
+            "policies": len(weights),
+            "policy versions": sum(w.versions for w in weights),
+            "policy shares": sum(w.shares for w in weights),
+        }
+        return said, {k: v for k, v in model_count.items() if v}, set(), []
+
     @admin.display(description="worst finding", ordering="worst_severity")
     def severity(self, obj: Policy) -> str:
         return obj.get_worst_severity_display()
@@ -94,3 +115,7 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
-from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -50,7 +49,10 @@ from scpstudio.policies.selectors import (
 from scpstudio.policies.serializers import ApiErrorSerializer
 from scpstudio.policies.services import VersionConflict
 
-SIGN_IN = "Sign in to use the policy library (a browser session, or HTTP Basic with your account)."
+SIGN_IN = (
+    "Sign in to use the policy library: a browser session, an API token "
+    "(Authorization: Token <key>), or HTTP Basic with your account."
+)
 CREATE_FIELDS = ("name", "description", "profile", "document", "message")
 SAVE_FIELDS = ("document", "base_version", "message", "name", "description", "profile")
 _MISSING = {
@@ -63,11 +65,19 @@ _MISSING = {
 
 ERRORS = {
     400: OpenApiResponse(ApiErrorSerializer, description="The request itself is wrong."),
-    403: OpenApiResponse(
-        ApiErrorSerializer, description="Not signed in, or not allowed to do this."
+    401: OpenApiResponse(
+        ApiErrorSerializer,
+        description="Not signed in, or a wrong token or password; WWW-Authenticate names "
+        "the scheme tried (Token when none was).",
     ),
+    403: OpenApiResponse(ApiErrorSerializer, description="Not allowed to do this."),
     404: OpenApiResponse(
         ApiErrorSerializer, description="No such policy, or it is not shared with you."
+    ),
+    429: OpenApiResponse(
+        ApiErrorSerializer,
+        description="Too many requests, or too many failed sign-ins for the account or the "
+        "address: the sentence says until when, Retry-After in how many seconds.",
     ),
 }
 CONFLICT = {
@@ -109,10 +119,10 @@ def _sentence(exc: Exception, default: str) -> str:
 
 
 class LibraryApi(APIView):
-    """What every library endpoint shares: signed-in users only (a session, with its CSRF
-    check on writes, or HTTP Basic), JSON in and out, errors as sentences."""
+    """What every library endpoint shares: signed-in users only (the API's sign-in ways, in
+    settings: a token, HTTP Basic, or a session with its CSRF check on writes), JSON in and
+    out, errors as sentences."""
 
-    authentication_classes = [SessionAuthentication, BasicAuthentication]
     permission_classes = [IsAuthenticated]
     parser_classes = [PolicyJsonParser]
     renderer_classes = [AsciiJsonRenderer]

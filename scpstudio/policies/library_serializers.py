@@ -201,7 +201,11 @@ class PolicyPageSerializer(serializers.Serializer):
 
 class VersionAnswerSerializer(serializers.Serializer):
     number = serializers.IntegerField()
-    author = serializers.CharField(allow_null=True)
+    author = serializers.CharField(
+        allow_null=True,
+        help_text="The author's username; null when their account was deleted (pages show "
+        "“(deleted user)”).",
+    )
     created_at = serializers.DateTimeField()
     message = serializers.CharField()
     profile = serializers.ChoiceField(choices=PROFILE_NAMES)

@@ -17,6 +17,8 @@ from scpstudio.engine.findings import Severity
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
 
 PROFILE_CHOICES = [(name, profile.label) for name, profile in PROFILES.items()]
+# Who wrote a version whose author's account was deleted (their versions stay, unsigned).
+DELETED_USER = "(deleted user)"
 
 
 class WorstSeverity(models.TextChoices):
@@ -30,8 +32,10 @@ class WorstSeverity(models.TextChoices):
 
 
 class Policy(models.Model):
+    # A user who owns policies is deleted only by saying what becomes of them
+    # (scpstudio.accounts.services.user_delete): transferred, or deleted on purpose.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="policies"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="policies"
     )
     name = models.CharField(max_length=64)
     description = models.CharField(max_length=512, blank=True)
@@ -108,6 +112,10 @@ class PolicyVersion(models.Model):
         if not self._state.adding:
             raise ImmutableVersion("A saved version is never changed; save a new version instead.")
         super().save(*args, **kwargs)
+
+    @property
+    def author_name(self) -> str:
+        return self.author.get_username() if self.author is not None else DELETED_USER
 
 
 class PolicyShare(models.Model):

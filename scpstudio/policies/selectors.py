@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion, WorstSeverity
@@ -143,3 +143,31 @@ def _id(value: Any) -> int | None:
     else:
         return None
     return number if 0 < number < 2**63 else None
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyWeight:
+    """What deleting a policy takes with it, said before an administrator confirms."""
+
+    policy: Policy
+    versions: int
+    others_versions: int  # saved by someone other than the owner
+    shares: int
+
+
+def policy_weights(policy_ids: list[int]) -> list[PolicyWeight]:
+    not_owners = Q(versions__author__isnull=True) | ~Q(versions__author=F("owner"))
+    rows = (
+        Policy.objects.filter(pk__in=policy_ids)
+        .select_related("owner")
+        .annotate(
+            version_count=Count("versions", distinct=True),
+            others_count=Count("versions", filter=not_owners, distinct=True),
+            share_count=Count("shares", distinct=True),
+        )
+        .order_by("name", "id")
+    )
+    return [
+        PolicyWeight(p, p.version_count, p.others_count, p.share_count)  # type: ignore[attr-defined]
+        for p in rows
+    ]

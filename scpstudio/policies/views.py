@@ -11,10 +11,11 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from scpstudio.engine.profiles import PROFILES
 from scpstudio.policies import selectors, services
@@ -37,6 +38,7 @@ SEVERITIES = [
     (selectors.SEVERITY_NONE, "No findings"),
 ]
 LIST_LIMIT = 500  # rows a list page shows; a search narrows it
+VERSIONS_PER_PAGE = 50  # rows of the versions table on a policy's page
 SORTS = [
     ("-updated", "Last changed first"),
     ("updated", "Last changed last"),
@@ -55,7 +57,7 @@ def _open_url(policy: Policy) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def policy_list(request: HttpRequest) -> HttpResponse:
     q = str(request.GET.get("q", ""))[:200].replace("\x00", "")  # no database stores NUL
     profile = str(request.GET.get("profile", ""))
@@ -111,22 +113,28 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 def _detail(
     request: HttpRequest, policy: Policy, *, message: str = "", problem: str = "", status: int = 200
 ) -> HttpResponse:
+    page = Paginator(selectors.version_list(policy), VERSIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     versions = [
         {
             "number": v.number,
             "created_at": v.created_at,
-            "author_name": v.author.get_username() if v.author else "(deleted user)",
+            "author_name": v.author_name,
             "message": v.message,
             "worst_severity": v.worst_severity,
             "size": v.size,
+            "latest": v.number == policy.latest_version,
         }
-        for v in selectors.version_list(policy)
+        for v in page
     ]
     mine = bool(policy.is_owner)  # type: ignore[attr-defined]
     context = {
         "nav": "policies",
         "policy": policy,
         "versions": versions,
+        "versions_page": page,
+        "oldest_shown": versions[-1]["number"] if versions else None,
         "mine": mine,
         "can_edit": bool(policy.can_edit),  # type: ignore[attr-defined]
         "shares": list(selectors.policy_shares(policy)) if mine else [],
@@ -149,7 +157,7 @@ _DONE = {
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     return _detail(request, policy, message=_DONE.get(str(request.GET.get("done", "")), ""))
@@ -220,7 +228,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk, own=True)
     if request.method == "POST":
@@ -239,7 +247,7 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
     """Two versions: `?from=N&to=M` (to defaults to the latest)."""
     policy = selectors.policy_for(request.user, pk)
@@ -267,6 +275,11 @@ def render_comparison(
         for c in found.apis
     ]
     to_label = "your draft" if found.to_number is None else f"version {found.to_number}"
+    numbers = [n for n in (found.from_number, found.to_number) if n is not None]
+    authors = [
+        f"version {v.number} by {v.author_name}"
+        for v in selectors.version_list(policy).filter(number__in=numbers).order_by("number")
+    ]
     return render(
         request,
         "policies/compare.html",
@@ -275,6 +288,7 @@ def render_comparison(
             "policy": policy,
             "from_label": f"Version {found.from_number}",
             "to_label": to_label,
+            "authors": "; ".join(authors),
             "apis": apis,
             "text_rows": found.rows if found.text_changed else [],
             "changed_lines": sum(1 for r in found.rows if r.kind != "same"),
@@ -299,7 +313,7 @@ def _decided_by(change: Any) -> str:
     return f"{d.action}: {where} ({side})" if where else d.action
 
 
-@require_GET
+@require_safe
 def templates(request: HttpRequest) -> HttpResponse:
     rows = [
         {

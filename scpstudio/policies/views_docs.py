@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -41,7 +41,7 @@ def _rendered(mtime: float) -> str:
     )
 
 
-@require_GET
+@require_safe
 def checks(request):  # type: ignore[no-untyped-def]
     try:
         html = _rendered(CHECKS_FILE.stat().st_mtime)

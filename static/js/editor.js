@@ -276,13 +276,19 @@
     send(button.value, button.id, button.dataset.focus);
   });
 
-  // The import form sits outside the editor's form: it takes the profile chosen now.
+  // The import form sits outside the editor's form: it takes the profile chosen now, and
+  // the draft being edited, which the server shows again when the import is no policy.
   document.addEventListener("submit", function (event) {
-    var form = event.target;
+    var target = event.target;
+    if (!target.classList || !target.classList.contains("import-form")) return;
     var chosen = part("profile");
-    if (!form.classList || !form.classList.contains("import-form") || !chosen) return;
-    var hidden = form.querySelector("input[name=profile]");
-    if (hidden) hidden.value = chosen.value;
+    var hidden = target.querySelector("input[name=profile]");
+    if (hidden && chosen) hidden.value = chosen.value;
+    ["json", "name", "description", "saved_policy", "base_version"].forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      var kept = target.querySelector("input[name=draft_" + name + "]");
+      if (field && kept && field.value !== undefined) kept.value = field.value;
+    });
   });
   document.addEventListener("htmx:configRequest", function (event) {
     if (event.detail.elt !== source || event.detail.path !== url) return;

@@ -535,7 +535,9 @@ def test_the_case_fix_of_a_pasted_policy_changes_only_the_case(live_server, page
 
     finding.get_by_role("button", name="Fix").click()
 
-    expect(page.locator("#editor-message")).to_contain_text("Fixed:")
+    expect(page.locator("#editor-message")).to_contain_text(
+        "Changed IMS:Images:Share to ims:images:share."
+    )
     _idle(page)
     expect(page.locator("#json")).to_have_value(
         pasted.replace("IMS:Images:Share", "ims:images:share")
@@ -665,3 +667,54 @@ def test_a_whole_access_level_is_one_request_in_the_queue(live_server, page: Pag
     assert len([p for p in posts if "level-0-" in p]) == 1, posts
     ticked = page.locator("#picker-0 input[type=checkbox]:checked")
     assert ticked.count() >= 1
+
+
+def test_ticking_an_action_in_a_pasted_policy_changes_only_that_element(live_server, page: Page):
+    pasted = (
+        '{"Version":"5.0","Statement":[{"Effect":"Deny","Action":"ims:images:deleteImage",'
+        '"Resource":"*" ,"Condition":{"Bool":{"g:MFAPresent":"false"}}}]}'
+    )
+    page.goto(f"{live_server.url}/editor/")
+    page.locator("#json").fill(pasted)
+    expect(page.get_by_label("ims:images:deleteImage")).to_be_checked()
+    _idle(page)
+
+    page.get_by_label("ims:images:get", exact=True).check()
+
+    _idle(page)
+    expected = pasted.replace(
+        '"ims:images:deleteImage"', '["ims:images:deleteImage","ims:images:get"]'
+    )
+    expect(page.locator("#json")).to_have_value(expected)
+    assert page.locator("#json").input_value().encode() == expected.encode()
+
+
+def test_importing_a_file_that_is_not_a_policy_keeps_the_draft(live_server, page: Page, tmp_path):
+    _open_with_share_denied(live_server, page)
+    page.locator("#name").fill("my-guard")
+    _idle(page)
+    draft = page.locator("#json").input_value()
+    csv = tmp_path / "not_policy.csv"
+    csv.write_text("a,b\n1,2\n")
+
+    page.locator("summary", has_text="Start from JSON").click()
+    page.locator("#import_file").set_input_files(str(csv))
+    page.get_by_role("button", name="Open in the editor").click()
+
+    expect(page.locator("#editor-message")).to_contain_text("That is not a JSON policy")
+    expect(page.locator("#json")).to_have_value(draft)
+    expect(page.locator("#name")).to_have_value("my-guard")
+
+
+def test_enter_on_add_condition_moves_the_focus_to_the_new_key_field(live_server, page: Page):
+    _open_with_share_denied(live_server, page)
+    button = page.get_by_role("button", name="Add condition")
+
+    button.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#s0-c0-key")).to_be_focused()
+    _idle(page)
+    page.get_by_role("button", name="Add condition").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#s0-c1-key")).to_be_focused()

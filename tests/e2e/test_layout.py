@@ -205,3 +205,101 @@ def test_without_javascript_the_editor_still_shows_every_part(live_server, brows
     expect(page.locator(".json-gutter")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     context.close()
+
+
+LONG_URN = "ims:cn-north-4:0123456789abcdef0123456789abcdef:image:*"
+
+
+def test_at_1280_a_urn_line_fits_the_json_pane_whose_edges_resize_it(live_server, page: Page):
+    page.set_viewport_size(WIDE)
+    doc = {"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ims:images:share"]}]}
+    doc["Statement"][0]["Resource"] = [LONG_URN]
+    _open_with(page, live_server, doc)
+    _idle(page)
+    overflows = "el => el.scrollWidth > el.clientWidth"
+    assert not page.locator("#json").evaluate(overflows)  # by default
+
+    start = page.locator(".pane-splitter.at-start")
+    expect(start).to_have_attribute("role", "separator")
+    start.focus()
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")  # the form takes room from the JSON
+
+    assert page.locator("#json").evaluate(overflows)
+    _open_with(page, live_server, doc)  # the shares are kept in this browser
+    _idle(page)
+    assert page.locator("#json").evaluate(overflows)
+    page.locator(".pane-splitter.at-end").focus()
+    page.keyboard.press("Home")
+    assert not page.locator("#json").evaluate(overflows)
+
+
+def test_a_long_sid_does_not_push_the_remove_button_out_of_its_statement(live_server, page: Page):
+    page.set_viewport_size(WIDE)
+    sid = "AVeryLongStatementIdentifierThatGoesOnAndOnAndOnForeverAndEver"
+    doc = {
+        "Version": "5.0",
+        "Statement": [{"Sid": sid, "Effect": "Deny", "Action": ["ims:images:share"]}],
+    }
+    _open_with(page, live_server, doc)
+    _idle(page)
+
+    statement = page.locator("#statement-0").bounding_box()
+    remove = page.get_by_role("button", name="Remove statement 1").bounding_box()
+
+    assert statement and remove
+    assert remove["x"] + remove["width"] <= statement["x"] + statement["width"]
+
+
+def test_axe_finds_no_scrollable_region_out_of_keyboard_reach(live_server, page: Page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.set_viewport_size(WIDE)
+    page.goto(f"{live_server.url}/editor/")
+    _idle(page)
+
+    found = Axe().run(page).response["violations"]
+
+    assert [v["id"] for v in found if v["id"] == "scrollable-region-focusable"] == []
+
+
+def test_a_focused_action_checkbox_is_scrolled_fully_into_view(live_server, page: Page):
+    page.set_viewport_size(WIDE)
+    page.goto(f"{live_server.url}/editor/")
+    _idle(page)
+    first = page.locator("#picker-0 input[type=checkbox]").first
+    first.focus()
+
+    hidden = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        hidden += page.evaluate(
+            """() => {
+              const box = document.activeElement;
+              if (!box.matches('#picker-0 input[type=checkbox]')) return [];
+              const r = box.getBoundingClientRect(), out = [];
+              for (let el = box.parentElement; el; el = el.parentElement) {
+                const style = getComputedStyle(el);
+                if (!/(auto|scroll)/.test(style.overflowY)) continue;
+                let top = el.getBoundingClientRect().top, bottom = top + el.clientHeight;
+                const head = el.querySelector(':scope > h2');
+                if (head && getComputedStyle(head).position === 'sticky')
+                  top += head.getBoundingClientRect().height;
+                if (r.top - 5 < top || r.bottom + 5 > bottom) out.push(box.id || box.value);
+              }
+              return out;
+            }"""
+        )
+
+    assert hidden == []
+
+
+def test_the_checks_reference_fits_1024_and_names_no_test_files(live_server, page: Page):
+    page.set_viewport_size({"width": 1024, "height": 768})
+
+    page.goto(f"{live_server.url}/checks/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    text = page.locator("main").inner_text()
+    assert "JSON_SYNTAX_ERROR" in text
+    assert "tests/" not in text and ".py" not in text

@@ -99,6 +99,14 @@ def form_fields(response: Any) -> dict[str, list[str]]:
     return out
 
 
+def kept_draft(response: Any) -> dict[str, str]:
+    """The fields of the "reopen my text" form of the page saying why nothing was saved."""
+    reader = _FormReader("kept-draft")
+    reader.feed(response.content.decode())
+    reader.close()
+    return dict(reader.fields)
+
+
 def shown_json(response: Any) -> str:
     """The JSON text box's content."""
     return read_page(response).textareas["json"]

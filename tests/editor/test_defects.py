@@ -130,8 +130,48 @@ def test_an_imported_file_gives_the_policy_its_name(client):
     assert form_fields(page)["name"] == ["deny-sharing"]
 
 
-def test_text_that_is_not_json_says_what_the_editor_opens(client):
-    page = client.post("/editor/import/", {"import_text": "name = value"})
+DRAFT = '{"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": "ims:images:share"}]}'
+KEPT = {"draft_json": DRAFT, "draft_name": "my-guard", "draft_description": "mine"}
 
+
+def test_text_that_is_not_json_says_what_the_editor_opens_and_keeps_both_texts(client):
+    page = client.post("/editor/import/", {"import_text": "name = value", **KEPT})
+
+    assert page.status_code == 400
     assert "That is not a JSON policy" in page.content.decode()
-    assert read_page(page).textareas["json"] == "name = value"
+    assert read_page(page).textareas["json"] == DRAFT
+    assert read_page(page).textareas["import_text"] == "name = value"
+    assert form_fields(page)["name"] == ["my-guard"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "content", "said"),
+    [
+        ("not_policy.csv", b"a,b\n1,2\n", "That is not a JSON policy"),
+        ("list.json", b"[1, 2]", "That JSON is a list, not a policy"),
+        ("config.json", b'{"name": "x", "size": 3}', "this one has name, size"),
+        ("latin.json", '{"Sid": "caf\u00e9"}'.encode("latin-1"), "not UTF-8"),
+        ("main.tf", b"resource {}", "That is a Terraform file"),
+    ],
+)
+def test_a_file_that_is_not_a_policy_leaves_the_draft_and_its_name_alone(
+    client, filename, content, said
+):
+    upload = SimpleUploadedFile(filename, content)
+
+    page = client.post("/editor/import/", {"import_file": upload, **KEPT})
+
+    assert page.status_code == 400
+    assert said in page.content.decode()
+    assert read_page(page).textareas["json"] == DRAFT
+    assert form_fields(page)["name"] == ["my-guard"]
+    assert form_fields(page)["description"] == ["mine"]
+
+
+def test_a_policy_with_a_syntax_error_is_taken_to_be_mended(client):
+    broken = '{"Version": "5.0", "Statement": [}'
+
+    page = client.post("/editor/import/", {"import_text": broken, **KEPT})
+
+    assert page.status_code == 200
+    assert read_page(page).textareas["json"] == broken

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from scpstudio.editor.html import describe_change
+from scpstudio.engine.findings import Fix
 from tests.editor.helpers import EDITOR, resubmit, shown_document
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,41 @@ def test_minify_button_appears_when_only_the_minified_policy_fits(client):
     response = resubmit(client, page, "minify")
 
     assert "POLICY_SIZE_NEEDS_MINIFYING" not in response.content.decode()
+
+
+CONDITION = "/Statement/0/Condition"
+
+
+@pytest.mark.parametrize(
+    ("fix", "said"),
+    [
+        (
+            Fix(
+                "move",
+                "/Statement/0/Condition/StringEquals",
+                None,
+                "/Statement/0/Condition/StringEqual",
+            ),
+            "Changed StringEqual to StringEquals",
+        ),
+        (
+            Fix("replace", "/Statement/0/Action/0", "ims:images:share"),
+            "Changed IMS:Images:Share to ims:images:share",
+        ),
+        (Fix("remove", "/Statement/0/Action/1"), "Removed ims:*"),
+        (Fix("remove", "/Statement/0/Sid"), "Removed Sid"),
+        (Fix("add", "/Version", "5.0"), "Added Version 5.0"),
+    ],
+)
+def test_a_repair_says_what_it_changed(fix, said):
+    document = {
+        "Statement": [
+            {
+                "Sid": "x",
+                "Action": ["IMS:Images:Share", "ims:*"],
+                "Condition": {"StringEqual": {"g:UserName": "a"}},
+            }
+        ]
+    }
+
+    assert describe_change(fix, document) == said

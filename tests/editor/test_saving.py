@@ -163,14 +163,17 @@ def test_a_reader_cannot_save_a_version_but_can_save_a_copy(client: Client) -> N
 def test_someone_elses_private_policy_is_not_found_in_the_editor(client: Client) -> None:
     alice = make_user("alice")
     policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
-    client.force_login(make_user("mallory"))
+    mallory = make_user("mallory")
+    client.force_login(mallory)
     assert client.get(f"/editor/?policy={policy.pk}").status_code == 404
     assert client.get(f"/editor/?policy={policy.pk}&version=1").status_code == 404
     fields = _typed(client, "{}", saved_policy=str(policy.pk), base_version="1")
     response = _save(client, fields)
-    # the form's policy is not theirs: saved as their own new policy, never into Alice's
+    # the form's policy is not theirs: never saved into Alice's, nor as something else
     assert Policy.objects.get(pk=policy.pk).latest_version == 1
-    assert response.status_code in (302, 400)
+    assert response.status_code == 409
+    assert shown_json(response) == "{}"
+    assert not Policy.objects.filter(owner=mallory).exists()
 
 
 def test_an_old_version_is_shown_read_only_with_restore(client: Client) -> None:

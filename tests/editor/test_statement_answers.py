@@ -83,7 +83,7 @@ def test_a_fix_says_what_it_did_and_redraws_the_fixed_statement(client):
     body = answer.content.decode()
     assert _redrawn(answer) == ["statement-1"]
     assert re.search(
-        r'<div id="editor-message" hx-swap-oob="innerHTML"><p class="message">Fixed:', body
+        r'<div id="editor-message" hx-swap-oob="innerHTML"><p class="message">Changed ', body
     )
     assert "ims:images:copyCrossRegion" in body
 
@@ -94,7 +94,7 @@ def test_the_message_of_an_earlier_button_is_cleared(client):
         1
     )
     fixed = _post(client, fields, case)
-    assert "Fixed:" in fixed.content.decode()
+    assert "Changed " in fixed.content.decode()
     fields = form_fields(client.post(EDITOR, {**fields, "op": case}))
 
     answer = _post(client, fields, "add-condition-0")

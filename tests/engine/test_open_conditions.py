@@ -203,3 +203,32 @@ def test_null_still_decides_on_presence_of_an_unreadable_value(ims):
     preview = preview_policy(doc, ims, context={"keys": {"g:SourceIp": "abcdeft"}})
 
     assert rows(preview)[CREATE].outcome is Outcome.DENIED
+
+
+# -- an empty list of values never matches (issue #16 item 5) ---------------------------------
+
+SHARE = "POST /v2/images/{image_id}/members"
+
+
+def test_an_empty_list_of_values_never_matches_under_any_operator(ims):
+    for operator in ("StringEquals", "StringNotEquals", "ForAllValues:StringEquals"):
+        doc = policy(deny("ims:images:share", Condition={operator: {"ims:TargetOrgPaths": []}}))
+        for context in (None, {"keys": {"ims:TargetOrgPaths": ["o-1/r-2"]}}):
+            row = rows(preview_policy(doc, ims, context=context))[SHARE]
+
+            assert row.outcome is Outcome.ALLOWED, (operator, context)
+            assert row.possible == {Outcome.ALLOWED}
+
+
+def test_the_finding_and_the_preview_say_the_same_of_an_empty_list(ims):
+    from scpstudio.engine.validate import validate_policy
+
+    doc = policy(deny("ims:images:share", Condition={"StringNotEquals": {"g:UserName": []}}))
+
+    finding = next(
+        f for f in validate_policy(doc, ims).findings if f.code == "INVALID_CONDITION_VALUE"
+    )
+    row = rows(preview_policy(doc, ims))[SHARE]
+
+    assert "can never match" in finding.message
+    assert row.outcome is Outcome.ALLOWED

@@ -215,3 +215,23 @@ def test_regional_or_global_is_read_from_the_urn_patterns(ims):
     assert mixed.is_regional("obs", "bucket") is False
     assert mixed.is_regional("obs", "*") is None
     assert ims.is_regional("nope") is None
+
+
+@pytest.mark.parametrize(
+    ("urn", "codes"),
+    [
+        ("ims:cn_north_4:*:images:*", {"INVALID_URN_REGION", "INVALID_RESOURCE_TYPE"}),
+        ("ims::*:images:*", {"MISSING_URN_REGION", "INVALID_RESOURCE_TYPE"}),
+    ],
+)
+def test_a_urn_with_several_problems_reports_all_and_each_fix_repairs_all(ims, urn, codes):
+    text = json.dumps(policy(deny(Resource=urn)))
+
+    found = [f for f in validate_policy(text, ims, "scp").findings if "Resource" in f.path]
+
+    assert {f.code.value for f in found} == codes
+    repaired = {f.fix.value for f in found if f.fix is not None}
+    assert len(repaired) == 1
+    (fixed,) = repaired
+    again = json.dumps(policy(deny(Resource=fixed)))
+    assert not [f for f in validate_policy(again, ims, "scp").findings if f.code.value in codes]

@@ -43,3 +43,39 @@ def test_a_version_is_shown_but_cannot_be_changed_added_or_deleted(staff_client,
 
 def test_policies_are_not_added_in_the_admin(staff_client):
     assert staff_client.get("/admin/policies/policy/add/").status_code == 403
+
+
+def test_a_policy_is_deleted_after_a_confirmation_counting_its_versions(staff_client, alice, bob):
+    from scpstudio.policies import services
+    from scpstudio.policies.models import Policy, PolicyShare
+    from tests.policies.library import GET_DENIED
+
+    policy = saved(alice, name="Doomed")
+    services.share_policy(user=alice, policy=policy, with_user=bob, can_edit=True)
+    services.save_version(user=bob, policy=policy, document=GET_DENIED, base_version=1)
+    url = f"/admin/policies/policy/{policy.pk}/delete/"
+
+    confirm = staff_client.get(url)
+    done = staff_client.post(url, {"post": "yes"}, follow=True)
+
+    page = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "Policy “Doomed” of alice: 2 versions, 1 of them saved by other people" in page
+    assert "Policy versions: 2" in page
+    assert "permission to delete" not in page
+    assert done.redirect_chain[-1][0] == "/admin/policies/policy/"
+    assert not Policy.objects.exists()
+    assert not PolicyVersion.objects.exists() and not PolicyShare.objects.exists()
+
+
+def test_policies_are_deleted_in_bulk_with_their_counts(staff_client, alice):
+    first, second = saved(alice, name="One"), saved(alice, name="Two")
+
+    confirm = staff_client.post(
+        "/admin/policies/policy/",
+        {"action": "delete_selected", "_selected_action": [first.pk, second.pk]},
+    )
+
+    page = confirm.content.decode()
+    assert "Policy “One” of alice: 1 version" in page and "Policy “Two” of alice" in page
+    assert "Policy versions: 2" in page

@@ -201,8 +201,10 @@ def test_anonymous_is_refused_with_a_sentence_on_every_library_endpoint(alice):
         ("GET", url("policy-diff", policy_id) + "?from=1"),
         ("GET", url("policy-export", policy_id)),
     ]:
-        body = error(send(anonymous, method, path, {"name": "x", "document": "{}"}), 403)
+        response = send(anonymous, method, path, {"name": "x", "document": "{}"})
+        body = error(response, 401)
         assert body["error"].startswith("Sign in"), (method, path)
+        assert response["WWW-Authenticate"] == "Token", (method, path)
 
     assert Policy.objects.count() == 1
 

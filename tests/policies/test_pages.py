@@ -165,6 +165,7 @@ def test_compare_two_versions(client: Client, people) -> None:
     assert "/v2/images/{image_id}/members" in body  # through its dependency on ims:images:get
     assert "outcome-denied" in body and "ims:images:get" in body
     assert "1 line changed" in body or "lines changed" in body
+    assert '<span class="mark" aria-hidden="true">+</span>' in body  # the legend's marks shown
     same = client.get(f"/policies/{own.pk}/compare/?from=2&to=2").content.decode()
     assert "No API changes outcome" in same and "identical" in same
     bad = client.get(f"/policies/{own.pk}/compare/?from=abc")
@@ -212,3 +213,41 @@ def test_nul_characters_in_search_and_share_get_no_500(client: Client, people) -
     response = client.post(f"/policies/{own.pk}/share/", {"username": "bo\x00b", "access": "read"})
     assert response.status_code == 400
     assert not own.shares.exists()
+
+
+def test_the_policy_page_lists_versions_in_pages(client: Client) -> None:
+    from scpstudio.policies.models import PolicyVersion
+    from scpstudio.policies.views import VERSIONS_PER_PAGE
+
+    owner = make_user("prolific")
+    policy = services.create_policy(owner=owner, name="many", document=LIST_DENIED)
+    total = VERSIONS_PER_PAGE * 2 + 3
+    PolicyVersion.objects.bulk_create(
+        PolicyVersion(policy=policy, number=n, author=owner, document=LIST_DENIED, size=1)
+        for n in range(2, total + 1)
+    )
+    Policy.objects.filter(pk=policy.pk).update(latest_version=total)
+    client.force_login(owner)
+
+    first = client.get(f"/policies/{policy.pk}/").content.decode()
+    last = client.get(f"/policies/{policy.pk}/?page=3").content.decode()
+    beyond = client.get(f"/policies/{policy.pk}/?page=99999999999999999999").content.decode()
+
+    assert first.count('<tr id="v') == VERSIONS_PER_PAGE
+    assert f'id="v{total}"' in first and f'id="v{total - VERSIONS_PER_PAGE}"' not in first
+    assert f"Versions {total} to {total - VERSIONS_PER_PAGE + 1} of {total}" in first
+    assert 'rel="next"' in first and "latest</span>" in first
+    assert last.count('<tr id="v') == 3 and 'id="v1"' in last and "latest</span>" not in last
+    assert beyond.count('<tr id="v') == 3 and 'id="v1"' in beyond  # past the end: the last page
+
+
+@pytest.mark.parametrize(
+    "path", ["/policies/", "/policies/templates/", "/editor/", "/catalog/", "/checks/"]
+)
+def test_pages_answer_head_as_monitors_send_it(client: Client, path: str) -> None:
+    client.force_login(make_user("monitor"))
+
+    response = client.head(path)
+
+    assert response.status_code == 200
+    assert response.content == b""

@@ -1,0 +1,115 @@
+"""`manage.py scp_diff OLD NEW`: every API whose outcome changes between two policies.
+
+The same engine call as the library's Compare (`engine.diff.diff_policies`), the same JSON
+for each API (`compare.api_change_json`). Exit status: 1 when an API moved in the direction
+given to --fail-on (`engine.diff_direction` defines them), 0 otherwise, 2 for input that
+cannot be read (a sentence on standard error).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.diff import diff_policies
+from scpstudio.engine.diff_direction import Direction, moves
+from scpstudio.engine.document import ParseResult, parse_policy
+from scpstudio.engine.errors import EngineInputError
+from scpstudio.engine.limits import policy_limit_problem
+from scpstudio.engine.lint import STDIN_NAME
+from scpstudio.engine.plain_text import outcome_changes_text
+from scpstudio.engine.preview import PreviewContext
+from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+from scpstudio.policies.compare import api_change_json
+from scpstudio.policies.management.commands._input import (
+    UnreadableInput,
+    read_file_argument,
+    read_json_argument,
+)
+
+FAIL_ON_HELP = (
+    "exit 1 when an API moves this way. Outcomes rank by access: allowed 2; conditional 1 "
+    "when allowed is among its possible results, else 0; denied and not_allowed 0. "
+    "newly-denied: the rank falls (something that went through may now be refused); "
+    "newly-allowed: it rises; any: any outcome change listed"
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "List every API whose outcome changes between two policies (OLD and NEW, files; - "
+        "reads one of them from standard input): method, path, before, after and the "
+        "statement that explains it. Exit 1 when one moves in the --fail-on direction, 0 "
+        "otherwise, 2 when an input cannot be read."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("old", metavar="OLD", help="the policy before; - for stdin")
+        parser.add_argument("new", metavar="NEW", help="the policy after; - for stdin")
+        parser.add_argument("--profile", choices=sorted(PROFILES), default=DEFAULT_PROFILE)
+        parser.add_argument("--context", default=None, help="JSON object, or @file holding one")
+        parser.add_argument("--format", choices=("text", "json"), default="text")
+        parser.add_argument(
+            "--fail-on", choices=[d.value for d in Direction], default=None, help=FAIL_ON_HELP
+        )
+        parser.add_argument("--no-full-access", action="store_true", help="SCP without FullAccess")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        old_name, new_name = options["old"], options["new"]
+        if old_name == new_name == STDIN_NAME:
+            raise CommandError("only one of OLD and NEW can be - (standard input).", returncode=2)
+        old, new = _policy(old_name, "OLD"), _policy(new_name, "NEW")
+        context = _context(options["context"])
+        try:
+            changes = diff_policies(
+                old,
+                new,
+                catalog_snapshot(),
+                options["profile"],
+                context,
+                full_access=not options["no_full_access"],
+            ).of_kind("api")
+        except EngineInputError as exc:
+            raise CommandError(f"the context is not usable: {exc}", returncode=2) from exc
+        if options["format"] == "json":
+            self.stdout.write(json.dumps({"apis": [api_change_json(c) for c in changes]}, indent=2))
+        else:
+            self.stdout.write(outcome_changes_text(changes, old_name, new_name))
+        fail_on = options["fail_on"]
+        if fail_on is not None and any(moves(c, fail_on) for c in changes):
+            sys.exit(1)
+
+
+def _policy(name: str, which: str) -> ParseResult:
+    """The policy in file `name`, readable by the preview; CommandError (exit 2) if not."""
+    which = f"{which} ({name if name.isprintable() else repr(name)})"
+    try:
+        parsed = parse_policy(read_file_argument(name))
+    except UnreadableInput as exc:
+        raise CommandError(f"cannot read {which}: {exc}.", returncode=2) from exc
+    if parsed.error is not None:
+        raise CommandError(f"{which}: {parsed.error.message}", returncode=2)
+    problem = policy_limit_problem(parsed)
+    if problem is not None:
+        raise CommandError(f"{which} is past a limit: {problem.message}", returncode=2)
+    return parsed
+
+
+def _context(raw: str | None) -> PreviewContext:
+    """The --context argument: JSON, or @file holding it; exit 2 with a sentence if unusable."""
+    if raw is None:
+        return PreviewContext()
+    what = "the context"
+    try:
+        if raw.startswith("@"):
+            what = f"the context {raw[1:]}"
+            raw = read_file_argument(raw[1:])
+        return PreviewContext.from_json(read_json_argument(raw))
+    except UnreadableInput as exc:
+        raise CommandError(f"cannot read {what}: {exc}.", returncode=2) from exc
+    except EngineInputError as exc:
+        raise CommandError(f"{what} is not usable: {exc}", returncode=2) from exc

@@ -1,0 +1,1 @@
+from tests.policies.library import alice, bob, carol  # noqa: F401  (fixtures)
