@@ -5,30 +5,33 @@ diff answers: is there any request (region, account, resource ids, condition key
 a key present or absent, several values of a multivalued key) under which the two
 versions give different outcomes, as the preview computes them (an SCP beside FullAccess,
 the API's dependencies and situations as `preview.api_plans` plans them)? When there is,
-the entry says which way (`newly_allowed`: some request the old version refused is
-allowed now; `newly_denied`: the reverse; `both`) and gives a **witness** for each way: a
-request context, in the shape `scp_preview --context` reads (a key given `[]` is absent;
-a part left out does not matter), that the preview itself has evaluated on both sides
-before it is returned. Where the catalog leaves a fact open (an action it does not define
-may or may not carry a key, or have that resource type) the preview may answer "denied or
-allowed" under any request; such a witness says so (`certain` false).
+the entry says which way: `newly_allowed` (some request the old version refused is
+allowed now), `newly_denied` (the reverse), `both`, or, when every request is allowed
+alike, `refusal_changed` (some request refused by both is denied by a statement on one
+side and merely not allowed on the other, which matters beside other policies; never for
+an SCP beside FullAccess). Each way has a **witness**: a request context in the shape
+`scp_preview --context` reads (a key given `[]` is absent; a part left out does not
+matter), evaluated by the preview itself on both sides before it is returned. Where the
+catalog leaves a fact open (an action it does not define may or may not carry a key, or
+have that resource type) the preview may answer "denied or allowed" whatever the request;
+such a witness says so (`certain` false).
 
-How (`engine.diff_search`, `engine.diff_values`): an API's outcome depends on a request
-only through the truths of finitely many atoms, the patterns, constants and bounds the two
-policies write about each part of the request. Each part gets one representative value per
-realizable combination of its atoms; a depth-first search over the combinations, pruned
-by the evaluator's three-valued answers on partial requests, finds a request that differs
-or shows that none does. APIs whose statements are the same on both sides (order, layout,
-duplicates and lists split by resource aside) are settled without a search.
+How (`engine.diff_problem`, `diff_search`, `diff_values`): an API's outcome depends on a
+request only through the truths of finitely many atoms, the patterns, constants and
+bounds the two policies write about each part of the request. Each part gets one
+representative value per realizable combination of its atoms; a depth-first search over
+the combinations, pruned by the evaluator's three-valued answers on partial requests,
+finds a request that differs or shows that none does. APIs whose statements are the same
+on both sides (order, layout, duplicates and lists split by resource aside) are settled
+without a search; APIs asking the same question (the same actions, or actions differing
+only by name) share one.
 
 Bounded: past `budget_ms` (the whole diff's, 800 ms by default; one API's search gets at
-most a quarter of it, and APIs sharing their actions share one search) an API is
-`undecided` ("not decided within N ms"), never a false "no change"; so is one whose values
-could not all be told apart within the walks' bounds (`diff_values`), or whose statements
-compare more than `diff_search.MAX_DIMENSIONS` keys. Only allowed versus refused
-counts as a change: DENIED and NOT_ALLOWED both refuse. Several values under an operator
-without `ForAnyValue:`/`ForAllValues:` are not tried (Huawei documents no reading; the
-preview leaves such a clause undecided).
+most a quarter of it) an API is `undecided` ("not decided within N ms"), never a false
+"no change"; so is one whose values could not all be told apart within the walks' bounds
+(`diff_values`), or whose statements compare more than `diff_problem.MAX_DIMENSIONS` keys.
+Several values under an operator without `ForAnyValue:`/`ForAllValues:` are not tried
+(Huawei documents no reading; the preview leaves such a clause undecided).
 
 Each change also names the statement that explains it (`decided_by`, from the preview
 under the given context): the one deciding the new outcome when that is not "allowed",
@@ -44,7 +47,7 @@ from typing import Any
 
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.diff_problem import OutOfTime, Problem, TooLarge
-from scpstudio.engine.diff_search import NEWLY_ALLOWED, NEWLY_DENIED, Search, allowedness, differs
+from scpstudio.engine.diff_search import NEWLY_ALLOWED, NEWLY_DENIED, REFUSAL, Search, differs
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import DecidedBy, Level, Outcome, full_access_policy
 from scpstudio.engine.policy import Policy, compile_policy
@@ -122,7 +125,9 @@ class ExactAnswer:
         if UNDECIDED in states.values():
             return UNDECIDED
         found = [d for d in DIRECTIONS if states.get(d) == "found"]
-        return BOTH if len(found) == 2 else (found[0] if found else "")
+        if found:
+            return BOTH if len(found) == 2 else found[0]
+        return REFUSAL if states.get(REFUSAL) == "found" else ""
 
 
 NO_CHANGE = ExactAnswer()
@@ -151,7 +156,7 @@ class OutcomeChange:
 
     @property
     def change(self) -> str:
-        """`newly_allowed`, `newly_denied`, `both` or `undecided`."""
+        """`newly_allowed`, `newly_denied`, `both`, `refusal_changed` or `undecided`."""
         return self.exact.change
 
     @property
@@ -249,6 +254,8 @@ class _Exact:
         extra = [full_access_policy(catalog)] if full_access else []
         self.sides = ([policies[0], *extra], [policies[1], *extra])
         self.levels = tuple([Level("", [p], full_access)] for p in policies)
+        # beside FullAccess nothing is "not allowed": refusals are all Denies
+        self.refusals = not full_access
         self.budget = max(0.0, budget_ms) / 1000
         self.deadline = time.monotonic() + self.budget
         self.answers: dict[frozenset[str], tuple[ExactAnswer, tuple[str, ...]]] = {}
@@ -293,7 +300,7 @@ class _Exact:
         witnesses = []
         for w in found.witnesses:
             before, after = self.outcome(0, needs, w.context), self.outcome(1, needs, w.context)
-            if not differs(w.direction, allowedness(before.possible), allowedness(after.possible)):
+            if not differs(w.direction, before.possible, after.possible):
                 return None
             witnesses.append(Witness(w.direction, w.context, before, after))
         return ExactAnswer(tuple(witnesses), found.status, found.undecided)
@@ -333,12 +340,13 @@ class _Exact:
         witnesses: list[Witness] = []
         status: list[tuple[str, str]] = []
         reasons: list[str] = []
-        for direction in DIRECTIONS:
+        ways = list(DIRECTIONS)
+        for direction in ways:
 
             def confirm(context: PreviewContext, way: str = direction) -> Witness | None:
                 before = self.outcome(0, needs, context)
                 after = self.outcome(1, needs, context)
-                if not differs(way, allowedness(before.possible), allowedness(after.possible)):
+                if not differs(way, before.possible, after.possible):
                     return None
                 return Witness(way, context, before, after)
 
@@ -359,6 +367,8 @@ class _Exact:
                     "the values the policies compare could not all be told apart within the "
                     "engine's bounds"
                 )
+            if direction == NEWLY_DENIED and self.refusals and {s for _, s in status} == {"none"}:
+                ways.append(REFUSAL)  # allowed alike everywhere: is anything refused otherwise?
         undecided = "; ".join(dict.fromkeys(reasons))
         return ExactAnswer(tuple(witnesses), tuple(status), undecided)
 

@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import product
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from scpstudio.engine.conditions import Tri
 from scpstudio.engine.diff_problem import CHECK_EVERY, Item, OutOfTime, Problem, and_
@@ -42,6 +42,7 @@ from scpstudio.engine.preview import PreviewContext
 
 NEWLY_ALLOWED = "newly_allowed"
 NEWLY_DENIED = "newly_denied"
+REFUSAL = "refusal_changed"  # refused on both sides, by a Deny on one and by nothing on the other
 ALLOWS, REFUSES = "allows", "refuses"
 T = TypeVar("T")
 OPEN = "open"  # a verdict still waiting on a dimension not chosen yet
@@ -52,20 +53,34 @@ def allowedness(possible: frozenset[Outcome]) -> frozenset[str]:
     return frozenset(ALLOWS if o is ALLOWED else REFUSES for o in possible)
 
 
-def differs(direction: str, before: frozenset[str], after: frozenset[str]) -> bool:
-    """Whether the two sides differ that way: `newly_allowed` when after may allow where
-    before may refuse, and the two are not the same open question."""
-    if before == after:
+def view(direction: str, possible: frozenset[Outcome]) -> frozenset[Any]:
+    """What a direction compares: allowed or refused, or (REFUSAL) the outcomes."""
+    return possible if direction == REFUSAL else allowedness(possible)
+
+
+def differs(direction: str, before: frozenset[Outcome], after: frozenset[Outcome]) -> bool:
+    """Whether two sides' possible outcomes differ that way: `newly_allowed` when after
+    may allow where before may refuse, and the two are not the same open question;
+    `newly_denied` the reverse; REFUSAL (asked only when neither of those is possible)
+    whenever the outcomes differ, which is then a Deny against nothing allowing."""
+    if direction == REFUSAL:
+        return before != after
+    old, new = allowedness(before), allowedness(after)
+    if old == new:
         return False
     if direction == NEWLY_ALLOWED:
-        return ALLOWS in after and REFUSES in before
-    return REFUSES in after and ALLOWS in before
+        return ALLOWS in new and REFUSES in old
+    return REFUSES in new and ALLOWS in old
 
 
-def _possible(direction: str, before: frozenset[str], after: frozenset[str]) -> bool:
+def _possible(direction: str, before: frozenset[Outcome], after: frozenset[Outcome]) -> bool:
+    """Whether some completion may still differ that way (the sets over-approximate)."""
+    if direction == REFUSAL:
+        return not (len(before) == 1 and before == after)
+    old, new = allowedness(before), allowedness(after)
     if direction == NEWLY_ALLOWED:
-        return ALLOWS in after and REFUSES in before
-    return REFUSES in after and ALLOWS in before
+        return ALLOWS in new and REFUSES in old
+    return REFUSES in new and ALLOWS in old
 
 
 # -- one side, under a partial request --------------------------------------------
@@ -92,8 +107,8 @@ def value(problem: Problem, item: Item, assign: list[int]) -> Tri | str:
 
 
 def side(
-    problem: Problem, side: int, assign: list[int]
-) -> tuple[frozenset[str], set[int], set[int], list[list[frozenset[Tri]]]]:
+    problem: Problem, side: int, assign: list[int], direction: str
+) -> tuple[frozenset[Outcome], set[int], set[int], list[list[frozenset[Tri]]]]:
     """What one side may answer for the whole API; the dimensions not chosen yet that
     could still change it (of statements the other side lacks, then of shared ones);
     and per action the verdicts of its shared and its own Deny and Allow statements
@@ -128,10 +143,10 @@ def side(
         level_possible(deny[i], allow[i], bool(open_deny[i]), bool(open_allow[i]))
         for i in range(count)
     ]
-    answer = allowedness(combine_possible(sets))
+    answer = combine_possible(sets)
     extra_live: set[int] = set()
     shared_live: set[int] = set()
-    if len(answer) > 1:
+    if len(view(direction, answer)) > 1:
         for i in range(count):
             if deny[i]:
                 continue
@@ -212,14 +227,19 @@ def settled_alike(
     for combination in product(*per_action):
         old = _whole(tuple(pair[0] for pair in combination))
         new = _whole(tuple(pair[1] for pair in combination))
-        if differs(direction, old, new) and not (decided and (len(old) > 1 or len(new) > 1)):
+        if differs(direction, old, new) and not (decided and _open(direction, old, new)):
             return False
     return True
 
 
+def _open(direction: str, before: frozenset[Outcome], after: frozenset[Outcome]) -> bool:
+    """Whether a side is still undecided in what the direction compares."""
+    return len(view(direction, before)) > 1 or len(view(direction, after)) > 1
+
+
 @lru_cache(maxsize=4096)
-def _whole(parts: tuple[frozenset[Outcome], ...]) -> frozenset[str]:
-    return allowedness(combine_possible(parts))
+def _whole(parts: tuple[frozenset[Outcome], ...]) -> frozenset[Outcome]:
+    return combine_possible(parts)
 
 
 @cache
@@ -270,8 +290,8 @@ class Search(Generic[T]):
             raise OutOfTime
         if self.aside is not None and self.nodes - self.aside_at > MAX_NODES_FOR_DECIDED:
             raise _Enough
-        before, extra_a, shared_a, found_a = side(self.problem, 0, assign)
-        after, extra_b, shared_b, found_b = side(self.problem, 1, assign)
+        before, extra_a, shared_a, found_a = side(self.problem, 0, assign, self.direction)
+        after, extra_b, shared_b, found_b = side(self.problem, 1, assign, self.direction)
         if not _possible(self.direction, before, after):
             return None
         if settled_alike(self.direction, found_a, found_b, self.aside is not None):
@@ -281,7 +301,7 @@ class Search(Generic[T]):
             if not differs(self.direction, before, after):
                 return None
             found = self.confirm(self.problem.context_for(assign))
-            if found is not None and (len(before) > 1 or len(after) > 1):
+            if found is not None and _open(self.direction, before, after):
                 if self.aside is None:
                     self.aside, self.aside_at = found, self.nodes
                 return None

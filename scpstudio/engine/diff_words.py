@@ -11,11 +11,16 @@ from typing import Any
 
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.diff import OutcomeChange, Witness
-from scpstudio.engine.diff_search import NEWLY_ALLOWED
+from scpstudio.engine.diff_search import NEWLY_ALLOWED, NEWLY_DENIED, REFUSAL
 from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.preview import api_plans
 
 _GRANTS = "grants permission to "
+_VERBS = {
+    NEWLY_ALLOWED: "newly allowed",
+    NEWLY_DENIED: "newly denied",
+    REFUSAL: "refused differently",
+}
 _VOWELS = "aeiou"
 _ORDER = (Outcome.DENIED, Outcome.NOT_ALLOWED, Outcome.ALLOWED)
 _OUTCOME_WORDS = {
@@ -114,7 +119,7 @@ def _side(outcome: Outcome, possible: frozenset[Outcome]) -> str:
 
 def witness_in_words(change: OutcomeChange, witness: Witness, catalog: Catalog) -> str:
     """One sentence: the direction, what the API does, the request, both outcomes."""
-    verb = "newly allowed" if witness.direction == NEWLY_ALLOWED else "newly denied"
+    verb = _VERBS[witness.direction]
     before = _side(witness.before.outcome, witness.before.possible)
     after = _side(witness.after.outcome, witness.after.possible)
     return (

@@ -337,7 +337,15 @@ def test_identity_policies_count_allowed_against_refused(ims):
 
     assert found[GET].change == "newly_denied"
     assert_confirmed(found[GET], before, after, ims, "identity")
-    assert LIST not in same_access  # not allowed before, denied now: refused either way
+    # not allowed before, denied now: refused either way, by nothing or by a Deny
+    refused = same_access[LIST]
+    assert refused.change == "refusal_changed"
+    assert (refused.witness.before.outcome, refused.witness.after.outcome) == (
+        Outcome.NOT_ALLOWED,
+        Outcome.DENIED,
+    )
+    assert change_in_words(refused, ims)[0].startswith("refused differently: ")
+    assert GET not in same_access
 
 
 def test_a_key_the_action_does_not_carry_changes_nothing(ims):
