@@ -304,6 +304,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
 }
+# One error shape for every API, catalog and library alike (scpstudio/rest/errors.py).
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "scpstudio.rest.errors.api_exception_handler"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCP Studio API",

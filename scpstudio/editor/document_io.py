@@ -45,6 +45,8 @@ class EditorInput:
     # The form's changes were written into the JSON as typed (see `carry_form_changes`):
     # the JSON view is sent back, since it differs from what the person sees.
     carried: bool = False
+    # "What changed": the note the next saved version will carry, kept with the draft.
+    save_message: str = ""
 
     @property
     def engine_source(self) -> Any:
@@ -80,7 +82,16 @@ def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
     else:
         editor_input = from_form_edit(json_text, state, identity(state))
     editor_input.posted = state
+    editor_input.save_message = save_message_of(data)
     return editor_input
+
+
+SAVE_MESSAGE_MAX = 512  # as a version's message holds
+
+
+def save_message_of(data: Any) -> str:
+    """The "What changed" note as posted (or kept with a draft), at most what a version keeps."""
+    return str(data.get("save_message", "") or "")[:SAVE_MESSAGE_MAX]
 
 
 def from_form_edit(text: str, after: EditorState, origin: list[int | None]) -> EditorInput:

@@ -14,7 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from scpstudio.editor.document_io import EditorInput, from_json_text, textarea_text
+from scpstudio.editor.document_io import (
+    EditorInput,
+    from_json_text,
+    save_message_of,
+    textarea_text,
+)
 from scpstudio.editor.state import EditorState
 from scpstudio.engine.profiles import PROFILES
 from scpstudio.policies import selectors
@@ -34,7 +39,15 @@ NO_LONGER_SHARED = (
 # characters, so four times the largest quota keeps every policy the console would take.
 DRAFT_MAX_CHARS = 4 * max(profile.max_size for profile in PROFILES.values())
 DRAFT_FIELD_MAX_CHARS = 1_000  # name, description, ids: far above what their rules allow
-_DRAFT_FIELDS = ("json", "name", "description", "profile", "saved_policy", "base_version")
+_DRAFT_FIELDS = (
+    "json",
+    "name",
+    "description",
+    "profile",
+    "saved_policy",
+    "base_version",
+    "save_message",
+)
 
 
 @dataclass(frozen=True)
@@ -170,7 +183,9 @@ def _from_draft(
             ref = saved_ref(request, draft.get("saved_policy"), draft.get("base_version"))
         except (Http404, PermissionDenied):
             message += " " + NO_LONGER_SHARED
-    return from_json_text(textarea_text(draft.get("json", "")), meta), ref, message
+    editor_input = from_json_text(textarea_text(draft.get("json", "")), meta)
+    editor_input.save_message = save_message_of(draft)
+    return editor_input, ref, message
 
 
 def _number(value: Any) -> int | None:

@@ -33,6 +33,7 @@ from scpstudio.editor.document_io import (
     from_json_text,
     read_context,
     read_editor,
+    save_message_of,
     textarea_text,
 )
 from scpstudio.editor.form_body import FormBodyError, posted_form
@@ -572,6 +573,7 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
         "profile": state.profile,
         "saved_policy": str(data.get("saved_policy", "")),
         "base_version": str(data.get("base_version", "")),
+        "save_message": editor_input.save_message,
     }
     try:
         catalog = catalog_snapshot()
@@ -599,7 +601,7 @@ def _save(
         # something else without being asked
         return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     as_new = str(data.get("op", "save")) == "save-new" or saved is None
-    note = str(data.get("save_message", ""))
+    note = editor_input.save_message
     base = fields["base_version"].strip()
     if not as_new and not (base.isascii() and base.isdigit() and 0 < len(base) < 10 and int(base)):
         # the lock is the version the text started from: never guessed
@@ -693,6 +695,7 @@ def _conflict(
         "draft_name": fields["name"],
         "draft_description": fields["description"],
         "draft_profile": fields["profile"],
+        "draft_save_message": fields["save_message"],
     }
     response = _respond(request, "policies/conflict.html", context)
     response.status_code = 409
@@ -714,6 +717,7 @@ def draft(request: HtmxHttpRequest) -> HttpResponse:
         "profile": str(data.get("profile", "")),
         "saved_policy": str(data.get("policy", "")),
         "base_version": str(data.get("base_version", "")),
+        "save_message": save_message_of(data),
     }
     editor_input, saved, message = open_posted_draft(request, fields)
     return _render(

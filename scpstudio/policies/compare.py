@@ -34,15 +34,6 @@ class TextRow:
     after_line: int | None
     after: str | None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "before_line": self.before_line,
-            "before": self.before,
-            "after_line": self.after_line,
-            "after": self.after,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
@@ -62,33 +53,6 @@ class Comparison:
     @property
     def text_changed(self) -> bool:
         return any(row.kind != "same" for row in self.rows)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "from": self.from_number,
-            "to": self.to_label,
-            "text_diff": self.text_diff,
-            "apis": [api_change_json(c) for c in self.apis],
-            "conditional_links": [api_change_json(c) for c in self.conditional_links],
-            "rows": [row.to_json() for row in self.rows],
-            "problem": self.problem or None,
-        }
-
-
-def api_change_json(change: OutcomeChange) -> dict[str, Any]:
-    deciding = change.decided_by
-    out: dict[str, Any] = {
-        "method": change.method,
-        "path": change.path,
-        "before": change.before.value,
-        "after": change.after.value,
-    }
-    if change.kind == "conditional_link":
-        out.update(action=change.action, note=change.note)
-    out["decided_by"] = (
-        None if deciding is None else {**deciding.to_json(), "side": change.decided_by_side}
-    )
-    return out
 
 
 def compare(

@@ -172,13 +172,16 @@ def _back(policy: Policy, done: str) -> HttpResponseRedirect:
 def rename(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     try:
+        selectors.check_access(policy, edit=True)
         services.update_policy_details(
             user=request.user,
             policy=policy,
             name=request.POST.get("name", ""),
             description=request.POST.get("description", ""),
         )
-    except (PolicyInputError, PermissionDenied) as exc:
+    except PermissionDenied as exc:  # shared with them to read
+        return _detail(request, policy, problem=_sentence(exc), status=403)
+    except PolicyInputError as exc:
         return _detail(request, policy, problem=_sentence(exc), status=400)
     return _back(policy, "renamed")
 
@@ -189,7 +192,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     try:
         copy = services.duplicate_policy(user=request.user, policy=policy)
-    except (PolicyInputError, PermissionDenied) as exc:
+    except PolicyInputError as exc:
         return _detail(request, policy, problem=_sentence(exc), status=400)
     return _back(copy, "duplicated")
 
@@ -199,6 +202,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     try:
+        selectors.check_access(policy, edit=True)
         services.restore_version(user=request.user, policy=policy, number=number)
     except (PolicyInputError, PermissionDenied) as exc:
         return _detail(request, policy, problem=_sentence(exc), status=403)

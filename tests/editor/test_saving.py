@@ -264,3 +264,34 @@ def test_a_draft_whose_policy_is_no_longer_shared_still_comes_back(client: Clien
     assert back.status_code == 200
     assert shown_json(back) == "{ kept }"
     assert "no longer shared with you" in back.content.decode()
+
+
+def test_reopening_my_text_after_a_conflict_brings_back_my_note_too(client: Client) -> None:
+    import html
+    import re
+
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="noted", document=ODD_TEXT)
+    client.force_login(alice)
+    stale = _typed(
+        client, policy_text(deny(["ims:images:export"])), url=f"/editor/?policy={policy.pk}"
+    )
+    services.save_version(user=alice, policy=policy, document=ODD_TEXT + " ", base_version=1)
+
+    refused = _save(client, {**stale, "save_message": "Block exports too"})
+    reopen_form = re.search(
+        r'<form method="post" action="/editor/draft/".*?</form>', refused.content.decode(), re.S
+    )
+    assert reopen_form is not None
+    posted = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', reopen_form.group(0))
+    }
+    posted["json"] = stale["json"]
+    reopened = client.post("/editor/draft/", posted)
+    saved = _save(client, {**form_fields(reopened), "source": "json"})
+
+    assert refused.status_code == 409
+    assert form_fields(reopened)["save_message"] == ["Block exports too"]
+    assert saved.status_code == 302
+    assert policy.versions.get(number=3).message == "Block exports too"

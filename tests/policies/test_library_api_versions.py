@@ -167,15 +167,15 @@ def test_export_of_text_that_is_not_json_is_only_as_saved(api):
     assert as_saved.content.decode() == '{"Version": '
 
 
-@pytest.mark.parametrize("query", ["?format=yaml", "?format=", "?version=7", "?version=x"])
-def test_a_bad_export_query_is_a_sentence(api, two_versions, query):
+@pytest.mark.parametrize(
+    "query, status, field",
+    [("?format=yaml", 400, "format"), ("?format=", 400, "format"), ("?version=7", 404, None),
+     ("?version=x", 400, "version"), ("?version=-1", 400, "version")],
+)  # fmt: skip
+def test_a_bad_export_query_is_a_sentence(api, two_versions, query, status, field):
     response = send(api, "GET", url("policy-export", two_versions) + query)
 
-    if query == "?format=":  # empty means the default
-        assert response.status_code == 200
-    else:
-        assert response.status_code in {400, 404}
-        assert response.json()["error"].endswith(".")
+    assert error(response, status)["field"] == field
 
 
 def test_templates_are_listed_and_found_by_slug_without_an_account(client):
@@ -197,3 +197,25 @@ def test_a_template_saved_as_a_policy_keeps_its_text(api, client):
 
     assert created["document"] == template["document"]
     assert created["worst_severity"] in {"", "suggestion"}
+
+
+def test_a_bodiless_restore_as_curl_sends_it_restores(live_server, transactional_db, alice):
+    import http.client
+    from base64 import b64encode
+    from urllib.parse import urlsplit
+
+    created = create(client_for(alice), document=SHARE_DENIED)
+    send(client_for(alice), "PUT", url("policy", created["id"]), {"document": GET_DENIED,
+                                                                   "base_version": 1})  # fmt: skip
+    server = urlsplit(live_server.url)
+    connection = http.client.HTTPConnection(server.hostname, server.port, timeout=10)
+    login = b64encode(b"alice:pw-alice-123").decode()
+
+    # `curl -X POST -u alice:... URL`: no body, no Content-Type, no Content-Length
+    connection.putrequest("POST", url("policy-version-restore", created["id"], 1))
+    connection.putheader("Authorization", f"Basic {login}")
+    connection.endheaders()
+    answer = connection.getresponse()
+
+    assert answer.status == 201, answer.read()
+    assert PolicyVersion.objects.get(policy_id=created["id"], number=3).document == SHARE_DENIED

@@ -97,7 +97,7 @@ def test_a_reader_sees_but_cannot_change(client: Client, people) -> None:
     assert "shared with you (read only)" in page
     assert "Save name and description" not in page
     refused = client.post(f"/policies/{pk}/rename/", {"name": "mine now"})
-    assert refused.status_code == 400 and "only its owner" in refused.content.decode()
+    assert refused.status_code == 403 and "only its owner" in refused.content.decode()
     assert client.post(f"/policies/{pk}/delete/").status_code == 403
     assert Policy.objects.get(pk=pk).name == "bob shared"
 
