@@ -453,7 +453,9 @@ class VersionOrDraftField(serializers.Field):
 class DiffSerializer(serializers.Serializer):
     to = VersionOrDraftField(source="to_label", read_only=True)
     text_diff = serializers.CharField(help_text="A unified diff of the two texts.")
-    apis = ApiChangeSerializer(many=True, help_text="Only the APIs whose outcome changes.")
+    apis = ApiChangeSerializer(
+        many=True, help_text="Only the APIs some request (matching the context) treats differently."
+    )
     conditional_links = LinkChangeSerializer(many=True)
     rows = TextRowSerializer(many=True, help_text="The two texts side by side.")
     problem = serializers.SerializerMethodField(
