@@ -425,7 +425,7 @@ class ApiChangeSerializer(serializers.Serializer):
 
 
 class LinkChangeSerializer(ApiChangeSerializer):
-    """An API's "required only in a situation" link whose outcome changes."""
+    """An API's "required only in a situation" link that some request sees differently."""
 
     action = serializers.CharField()
     note = serializers.CharField()

@@ -151,7 +151,7 @@ def test_context_lines_that_cannot_be_used_are_said_and_kept(client, widened):
 def test_the_context_panel_sends_the_versions_again(client, widened):
     body = _page(client, widened, "from=2&to=1")
 
-    form = body.split('<form method="get"', 1)[1].split("</form>", 1)[0]
+    form = body.split('<form id="compare-context" method="get"', 1)[1].split("</form>", 1)[0]
     assert f'action="/policies/{widened.pk}/compare/"' in form
     assert '<input type="hidden" name="from" value="2">' in form
     assert '<input type="hidden" name="to" value="1">' in form
@@ -169,3 +169,13 @@ def test_without_full_access_a_refusal_by_nothing_is_told_from_a_deny(client, al
     assert "Newly allowed" in with_it
     assert "Without FullAccess beside the policy." in without
     assert "Refused differently" in without
+
+
+def test_a_key_the_request_does_not_carry_is_given_with_nothing_after_the_equals_sign(
+    client, widened
+):
+    # without ims:TargetOrgPaths, ForAnyValue:StringNotMatch matches nothing: no Deny applies
+    body = _page(client, widened, "from=1&to=2&ctx_keys=ims:TargetOrgPaths%3D")
+
+    assert NOTHING_HERE in body
+    assert "ims:TargetOrgPaths absent" in body
