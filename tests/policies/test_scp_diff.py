@@ -153,6 +153,33 @@ def test_a_context_outside_the_new_ou_passes_the_newly_allowed_check(files):
     assert out.startswith("No request is treated differently")
 
 
+def test_an_api_not_decided_within_the_budget_fails_the_check_and_says_so(files):
+    status, out, _ = diff(
+        files, "guard", "guard-dev", "--budget-ms", "0", "--fail-on", "newly-allowed"
+    )
+
+    assert status == 1  # not proved unchanged: a pipeline's guard does not pass it
+    first, why, last = out.splitlines()
+    assert first.startswith(f"{SHARE_API}  conditional -> conditional  undecided")
+    assert why == (f"    sharing images ({SHARE_API}): not decided: the diff's 0 ms were spent")
+    assert last == "1 API(s) treat some request differently: 1 not decided."
+
+
+def test_an_undecided_api_in_json_has_no_witness(files):
+    _, out, _ = diff(files, "guard", "guard-dev", "--budget-ms", "0", "--format", "json")
+
+    (share,) = json.loads(out)["apis"]
+    assert (share["change"], share["witness"]) == ("undecided", None)
+
+
+@pytest.mark.parametrize("budget", ["-1", "60001", "1e3", "ten", "\x00"])
+def test_a_budget_that_is_not_a_number_of_milliseconds_exits_2(files, budget):
+    status, out, err = diff(files, "guard", "guard-dev", "--budget-ms", budget)
+
+    assert (status, out) == (2, "")
+    assert "--budget-ms takes a whole number of milliseconds from 0 to 60,000" in err
+
+
 def test_the_context_can_be_read_from_a_file(files, tmp_path):
     path = tmp_path / "context.json"
     path.write_text(

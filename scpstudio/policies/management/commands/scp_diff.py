@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.snapshot import catalog_snapshot
-from scpstudio.engine.diff import diff_policies
+from scpstudio.engine.diff import DEFAULT_BUDGET_MS, diff_policies
 from scpstudio.engine.diff_direction import Direction, moves
 from scpstudio.engine.document import ParseResult, parse_policy
 from scpstudio.engine.errors import EngineInputError
@@ -41,6 +41,9 @@ FAIL_ON_HELP = (
 )
 
 
+MAX_BUDGET_MS = 60_000  # a pipeline may wait a minute for a decision, not longer
+
+
 class Command(BaseCommand):
     help = (
         "List every API some request treats differently between two policies (OLD and NEW, "
@@ -60,6 +63,14 @@ class Command(BaseCommand):
             "--fail-on", choices=[d.value for d in Direction], default=None, help=FAIL_ON_HELP
         )
         parser.add_argument("--no-full-access", action="store_true", help="SCP without FullAccess")
+        parser.add_argument(
+            "--budget-ms",
+            default=str(DEFAULT_BUDGET_MS),
+            metavar="MS",
+            help=f"milliseconds the diff may take (default {DEFAULT_BUDGET_MS}, at most "
+            f"{MAX_BUDGET_MS:,}); past them an API is 'not decided', which fails "
+            "--fail-on newly-allowed and newly-denied, never passes as unchanged",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         old_name, new_name = options["old"], options["new"]
@@ -67,6 +78,7 @@ class Command(BaseCommand):
             raise CommandError("only one of OLD and NEW can be - (standard input).", returncode=2)
         old, new = _policy(old_name, "OLD"), _policy(new_name, "NEW")
         context = _context(options["context"])
+        budget = _budget(options["budget_ms"])
         catalog = catalog_snapshot()
         try:
             changes = diff_policies(
@@ -76,6 +88,7 @@ class Command(BaseCommand):
                 options["profile"],
                 context,
                 full_access=not options["no_full_access"],
+                budget_ms=budget,
             ).of_kind("api")
         except EngineInputError as exc:
             raise CommandError(f"the context is not usable: {exc}", returncode=2) from exc
@@ -120,3 +133,16 @@ def _context(raw: str | None) -> PreviewContext:
         raise CommandError(f"cannot read {what}: {exc}.", returncode=2) from exc
     except EngineInputError as exc:
         raise CommandError(f"{what} is not usable: {exc}", returncode=2) from exc
+
+
+def _budget(raw: str) -> int:
+    """--budget-ms: a whole number of milliseconds within the limit; exit 2 if not."""
+    text = str(raw).strip()
+    if text.isascii() and text.isdigit() and len(text) <= 6 and int(text) <= MAX_BUDGET_MS:
+        return int(text)
+    shown = text[:20] if text.isprintable() else repr(text[:20])
+    raise CommandError(
+        f"--budget-ms takes a whole number of milliseconds from 0 to {MAX_BUDGET_MS:,}, "
+        f"not {shown}.",
+        returncode=2,
+    )
