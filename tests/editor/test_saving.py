@@ -263,6 +263,21 @@ def test_the_draft_compare_page_asks_again_under_the_context_typed_there(client:
     assert Policy.objects.get(pk=policy.pk).latest_version == 1
 
 
+def test_the_draft_is_compared_with_full_access_as_the_preview_has_it(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=SHARE_GUARD)
+    client.force_login(alice)
+    draft = policy_text(deny(["ims:images:get"]))
+    fields = _typed(client, draft, url=f"/editor/?policy={policy.pk}")
+    fields.pop("full_access", None)  # the preview's FullAccess box unticked
+
+    response = client.post("/editor/compare/", {**fields, "op": "compare"})
+
+    body = response.content.decode()
+    assert "Without FullAccess beside the policy." in body
+    assert 'id="full_access" name="full_access" value="1" >' in body  # unticked there too
+
+
 def test_a_link_to_a_saved_policy_asks_for_a_login_first(client: Client) -> None:
     alice = make_user("alice")
     policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)

@@ -10,6 +10,8 @@ import re
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.preview import PreviewContext, preview_policy
@@ -179,3 +181,58 @@ def test_a_key_the_request_does_not_carry_is_given_with_nothing_after_the_equals
 
     assert NOTHING_HERE in body
     assert "ims:TargetOrgPaths absent" in body
+
+
+def test_an_action_answered_differently_that_no_api_shows_is_still_said(client, alice):
+    # exporting an image also needs obs:object:GetObject, denied on both sides: the export
+    # API is denied alike, but ims:images:export itself is no longer denied
+    both = ["ims:images:export", "obs:object:GetObject"]
+    policy = saved(alice, document=policy_text(deny(both)))
+    services.save_version(
+        user=alice, policy=policy, document=policy_text(deny(both[1:])), base_version=1
+    )
+
+    body = html.unescape(_page(client, policy))
+
+    assert _rows(body) == []
+    assert "No request to an API is treated differently by the two versions." in body
+    assert "newly allowed: exporting images (ims:images:export) for any request" in body
+    assert NOTHING not in body
+
+
+def test_a_version_that_is_not_json_makes_no_claim_about_requests(client, alice):
+    policy = saved(alice, document=SHARE_GUARD)
+    services.save_version(user=alice, policy=policy, document='{"Version": ', base_version=1)
+
+    body = _page(client, policy)
+
+    assert "Version 2 is not valid JSON" in body
+    assert "The two versions' meaning was not compared." in html.unescape(body)
+    assert "No request is treated" not in body
+
+
+_QUERY_VALUES = st.one_of(
+    st.text(max_size=40),
+    st.sampled_from(["1", "2", "0", "-1", "99999999999", "ims:TargetOrgPaths=\x00", "=,"]),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    query=st.dictionaries(
+        st.sampled_from(
+            ["from", "to", "ctx_keys", "ctx_region", "ctx_account", "ctx_rid_image", "full_access"]
+        ),
+        _QUERY_VALUES,
+    )
+)
+def test_any_query_gets_the_page_or_a_sentence_never_a_server_error(client, widened, query):
+    client.force_login(widened.owner)
+
+    response = client.get(f"/policies/{widened.pk}/compare/", {"from": "1", **query})
+
+    assert response.status_code in (200, 400), query
