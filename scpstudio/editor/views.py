@@ -31,7 +31,6 @@ from scpstudio.editor.document_io import (
     from_form_edit,
     from_form_state,
     from_json_text,
-    read_context,
     read_editor,
     save_message_of,
     textarea_text,
@@ -63,9 +62,10 @@ from scpstudio.engine.text_patch import TextPatchError, patch_text
 from scpstudio.policies import selectors, services
 from scpstudio.policies.compare import compare as compare_versions
 from scpstudio.policies.compare import text_diff
+from scpstudio.policies.request_context import read_panel
 from scpstudio.policies.rules import PolicyInputError
 from scpstudio.policies.services import VersionConflict
-from scpstudio.policies.views import render_comparison
+from scpstudio.policies.views_compare import PanelForm, render_comparison
 
 logger = logging.getLogger(__name__)
 
@@ -349,16 +349,13 @@ def _context(
 ) -> dict[str, Any]:
     state = editor_input.state
     data = _fields(request)
-    type_names = sorted({r.name for r in catalog.resource_types.values()})
-    preview_context, context_problems = read_context(data, type_names, catalog)
-    # FullAccess is on unless the editor's own checkbox was shown and left unticked.
-    full_access = not data.get("full_access_shown") or bool(data.get("full_access"))
+    asked = read_panel(data, catalog)
     analysis = analyze_policy(
         editor_input.engine_source,
         catalog,
         state.profile,
-        preview_context,
-        full_access=full_access,
+        asked.context,
+        full_access=asked.full_access,
     )
     form_shown = not editor_input.form_problem
     slots = ctx.findings_by_slot(analysis, state if form_shown else None)
@@ -405,14 +402,9 @@ def _context(
         "preview_filter": filter_shown,
         "preview_table": table,
         "preview_kept": htmx and str(data.get("preview_digest", "")) == table.digest,
-        "context_values": {
-            "region": preview_context.region or "",
-            "account": preview_context.account_id or "",
-            "keys": str(data.get("ctx_keys", "")),
-            "ids": {name: str(data.get(f"ctx_rid_{name}", "")) for name in type_names},
-        },
-        "context_problems": context_problems,
-        "full_access": full_access,
+        "context_values": asked.values,
+        "context_problems": asked.problems,
+        "full_access": asked.full_access,
         "regions": catalog.regions,
         "message": message,
         "statement_spans": _statement_spans(analysis),
@@ -728,7 +720,9 @@ def draft(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def compare_draft(request: HtmxHttpRequest) -> HttpResponse:
     """The editor's text against the version it was opened from, under the preview's
-    context: which APIs it newly blocks or unblocks, and the lines that changed."""
+    context and FullAccess setting: what it newly allows and denies, with a witness
+    request for each API, and the lines that changed. The page's context panel posts the
+    draft here again."""
     try:
         data = _fields(request)
     except FormBodyError as exc:
@@ -742,27 +736,24 @@ def compare_draft(request: HtmxHttpRequest) -> HttpResponse:
         response.status_code = 400
         return response
     policy = selectors.policy_for(request.user, saved.id)
-    type_names = sorted({r.name for r in catalog.resource_types.values()})
-    preview_context, problems = read_context(data, type_names, catalog)
+    asked = read_panel(data, catalog)
     try:
         found = compare_versions(
-            policy, saved.base_version, draft_text=editor_input.json_text, context=preview_context
+            policy,
+            saved.base_version,
+            draft_text=editor_input.json_text,
+            context=asked.context,
+            full_access=asked.full_access,
         )
     except PolicyInputError as exc:
         response = _render(request, catalog, editor_input, full=True, message=exc.message)
         response.status_code = 400
         return response
-    return render_comparison(request, policy, found, context_used=_context_words(preview_context))
-
-
-def _context_words(context: Any) -> str:
-    """`region cn-north-4, g:MFAPresent = true`: the context a comparison used, in words."""
-    used = context.to_json()
-    words = [f"region {used['region']}"] if used.get("region") else []
-    if used.get("account_id"):
-        words.append(f"account {used['account_id']}")
-    words += [f"{kind} id {rid}" for kind, rid in used.get("resource_ids", {}).items() if rid]
-    for key, values in used.get("keys", {}).items():
-        shown = ", ".join(map(str, values)) if isinstance(values, list) else str(values)
-        words.append(f"{key} = {shown}")
-    return "; ".join(words)
+    draft = {
+        "json": editor_input.json_text,
+        "source": "json",
+        "saved_policy": saved.id,
+        "base_version": saved.base_version,
+    }
+    form = PanelForm(reverse("editor:compare"), "post", draft)
+    return render_comparison(request, policy, found, asked, form)

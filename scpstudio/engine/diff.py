@@ -63,6 +63,7 @@ from scpstudio.engine.profiles import Profile, get_profile
 BOTH = "both"
 UNDECIDED = "undecided"
 DIRECTIONS = (NEWLY_ALLOWED, NEWLY_DENIED)
+CHANGES = (NEWLY_ALLOWED, NEWLY_DENIED, BOTH, REFUSAL, UNDECIDED)  # what `change` may say
 DEFAULT_BUDGET_MS = 800
 _ORDER = (Outcome.DENIED, Outcome.NOT_ALLOWED, Outcome.ALLOWED)
 

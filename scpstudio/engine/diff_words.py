@@ -7,13 +7,15 @@ API does, in the catalog's words for its action, and the request that shows the 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.diff import OutcomeChange, Witness
+from scpstudio.engine.diff import BOTH, UNDECIDED, OutcomeChange, Witness
 from scpstudio.engine.diff_search import NEWLY_ALLOWED, NEWLY_DENIED, REFUSAL
 from scpstudio.engine.evaluate import Outcome
-from scpstudio.engine.preview import api_plans
+from scpstudio.engine.preview import PreviewContext, api_plans
 
 _GRANTS = "grants permission to "
 _VERBS = {
@@ -134,3 +136,26 @@ def change_in_words(change: OutcomeChange, catalog: Catalog) -> list[str]:
     if change.exact.undecided:
         lines.append(f"{_subject(change, catalog)}: {change.exact.undecided}")
     return lines
+
+
+_COUNTED = (
+    (NEWLY_ALLOWED, "newly allowed"),
+    (NEWLY_DENIED, "newly denied"),
+    (BOTH, "newly allowed and denied"),
+    (REFUSAL, "refused differently"),
+    (UNDECIDED, "not decided"),
+)
+
+
+def changes_counted(changes: Sequence[OutcomeChange]) -> str:
+    """`2 newly allowed, 1 not decided`: the entries by the way they changed."""
+    counts = [(sum(1 for c in changes if c.change == way), words) for way, words in _COUNTED]
+    return ", ".join(f"{n} {words}" for n, words in counts if n)
+
+
+def context_text(context: PreviewContext) -> str:
+    """A witness as JSON to paste where a context is read (`scp_preview --context`, the
+    API's `context`, the pages' panel in its JSON form): only the parts it chose, a key
+    given `[]` being absent from the request."""
+    chosen = {k: v for k, v in context.to_json().items() if v not in (None, {})}
+    return json.dumps(chosen, ensure_ascii=False)

@@ -95,8 +95,9 @@ class PolicyDiffApi(LibraryApi):
         operation_id="library_diff",
         tags=["library"],
         summary="Compare two versions",
-        description="The text line by line and every API whose outcome changes, with the "
-        "statement that explains the change.",
+        description="The text line by line, and every API some request treats differently "
+        "(the exact diff, over every request): which way, a witness request showing it, and "
+        "the statement that explains the change.",
         parameters=[DiffQuerySerializer],
         responses={200: DiffSerializer, **READ},
     )
@@ -109,6 +110,7 @@ class PolicyDiffApi(LibraryApi):
         operation_id="library_diff_draft",
         tags=["library"],
         summary="Compare a version with a draft (or another version), under a context",
+        description="As GET, over the requests matching `context` only.",
         request=DiffDraftSerializer,
         responses={200: DiffSerializer, **WRITE},
     )

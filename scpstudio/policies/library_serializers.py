@@ -10,6 +10,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from scpstudio.engine.diff import CHANGES
 from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.findings import Severity
 from scpstudio.engine.limits import MAX_POLICY_CHARS
@@ -359,16 +360,72 @@ class DiffDecidedBySerializer(serializers.Serializer):
         return None if change.decided_by is None else super().to_representation(change)
 
 
+_WITNESS_TEXT = {"type": "string", "nullable": True}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": "A request under which the two versions answer differently, in the "
+        "shape the preview's `context` (and `scp_preview --context`) reads: the region, "
+        "account, resource ids and condition key values chosen, a key given `[]` being "
+        "absent from the request; a part left null or out does not matter. Evaluated by "
+        "the preview on both versions before it is given. Null when the change was not "
+        "decided.",
+        "additionalProperties": False,
+        "required": ["region", "account_id", "resource_ids", "keys"],
+        "properties": {
+            "region": _WITNESS_TEXT,
+            "account_id": _WITNESS_TEXT,
+            "resource_ids": {"type": "object", "additionalProperties": {"type": "string"}},
+            "keys": {
+                "type": "object",
+                "additionalProperties": {
+                    "oneOf": [{"type": "array", "items": {}}, {"not": {"type": "array"}}]
+                },
+            },
+        },
+        "example": {
+            "region": None,
+            "account_id": None,
+            "resource_ids": {},
+            "keys": {"ims:TargetOrgPaths": ["o-abc123/r-xyz/ou-dev/example"]},
+        },
+    }
+)
+class WitnessField(serializers.Field):
+    """The first witness of a change, as a request context."""
+
+    def to_representation(self, witness: Any) -> dict[str, Any]:
+        return dict(witness.context.to_json())
+
+
 class ApiChangeSerializer(serializers.Serializer):
+    """An API some request sees differently: its outcomes under the context asked (the
+    preview's labels), and the exact answer over every request matching that context."""
+
     method = serializers.CharField()
     path = serializers.CharField()
-    before = serializers.ChoiceField(choices=OUTCOME_CHOICES)
-    after = serializers.ChoiceField(choices=OUTCOME_CHOICES)
+    before = serializers.ChoiceField(
+        choices=OUTCOME_CHOICES, help_text="The old version's outcome under the context asked."
+    )
+    after = serializers.ChoiceField(
+        choices=OUTCOME_CHOICES, help_text="The new version's outcome under the context asked."
+    )
+    change = serializers.ChoiceField(
+        choices=CHANGES,
+        help_text="`newly_allowed`: some request the old version refused is allowed now; "
+        "`newly_denied`: the reverse; `both`; `refusal_changed`: refused alike, but by a Deny "
+        "on one side and by nothing allowing it on the other (only without FullAccess); "
+        "`undecided`: not decided within the diff's time budget (never a false no-change).",
+    )
+    witness = WitnessField(allow_null=True)
     decided_by = DiffDecidedBySerializer(source="*", allow_null=True)
 
 
 class LinkChangeSerializer(ApiChangeSerializer):
-    """An API's "required only in a situation" link whose outcome changes."""
+    """An API's "required only in a situation" link that some request sees differently."""
 
     action = serializers.CharField()
     note = serializers.CharField()
@@ -396,7 +453,9 @@ class VersionOrDraftField(serializers.Field):
 class DiffSerializer(serializers.Serializer):
     to = VersionOrDraftField(source="to_label", read_only=True)
     text_diff = serializers.CharField(help_text="A unified diff of the two texts.")
-    apis = ApiChangeSerializer(many=True, help_text="Only the APIs whose outcome changes.")
+    apis = ApiChangeSerializer(
+        many=True, help_text="Only the APIs some request (matching the context) treats differently."
+    )
     conditional_links = LinkChangeSerializer(many=True)
     rows = TextRowSerializer(many=True, help_text="The two texts side by side.")
     problem = serializers.SerializerMethodField(

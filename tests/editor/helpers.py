@@ -107,6 +107,17 @@ def kept_draft(response: Any) -> dict[str, str]:
     return dict(reader.fields)
 
 
+def fields_of_form(response: Any, form_id: str) -> dict[str, list[str]]:
+    """What the browser would post for the form of that id, untouched."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    reader.close()
+    out: dict[str, list[str]] = {}
+    for name, value in reader.fields:
+        out.setdefault(name, []).append(value)
+    return out
+
+
 def shown_json(response: Any) -> str:
     """The JSON text box's content."""
     return read_page(response).textareas["json"]

@@ -12,8 +12,15 @@ from django.test import Client
 
 from scpstudio.policies import services
 from scpstudio.policies.models import Policy
-from tests.editor.helpers import form_fields, read_page, shown_json
-from tests.policies.library import deny, make_user, policy_text
+from tests.editor.helpers import fields_of_form, form_fields, read_page, shown_json
+from tests.policies.library import (
+    SHARE_API,
+    SHARE_GUARD,
+    SHARE_GUARD_WITH_DEV,
+    deny,
+    make_user,
+    policy_text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +225,57 @@ def test_compare_the_draft_with_its_version_under_the_context(client: Client) ->
     assert "region cn-north-4" in body
     assert Policy.objects.get(pk=policy.pk).latest_version == 1  # comparing saves nothing
     assert json.loads(draft)  # the draft itself is JSON
+
+
+def test_the_draft_that_widens_the_share_guard_is_newly_allowed_with_its_witness(
+    client: Client,
+) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=SHARE_GUARD)
+    client.force_login(alice)
+    fields = _typed(client, SHARE_GUARD_WITH_DEV, url=f"/editor/?policy={policy.pk}")
+
+    response = client.post("/editor/compare/", {**fields, "op": "compare"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Newly allowed" in body
+    assert f"newly allowed: sharing images ({SHARE_API}) when ims:TargetOrgPaths is" in body
+    assert "Every request is compared" in body
+
+
+def test_the_draft_compare_page_asks_again_under_the_context_typed_there(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=SHARE_GUARD)
+    client.force_login(alice)
+    fields = _typed(client, SHARE_GUARD_WITH_DEV, url=f"/editor/?policy={policy.pk}")
+    page = client.post("/editor/compare/", {**fields, "op": "compare"})
+    panel = fields_of_form(page, "compare-context")
+    panel["ctx_keys"] = ["ims:TargetOrgPaths=o-abc123/r-xyz/ou-test/acc1"]
+
+    again = client.post("/editor/compare/", panel)
+
+    body = again.content.decode()
+    assert again.status_code == 200
+    assert "Version 1 → your draft" in body
+    assert "No request is treated differently by the two versions under the request" in body
+    assert panel["json"] == [SHARE_GUARD_WITH_DEV]  # the draft itself went along
+    assert Policy.objects.get(pk=policy.pk).latest_version == 1
+
+
+def test_the_draft_is_compared_with_full_access_as_the_preview_has_it(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=SHARE_GUARD)
+    client.force_login(alice)
+    draft = policy_text(deny(["ims:images:get"]))
+    fields = _typed(client, draft, url=f"/editor/?policy={policy.pk}")
+    fields.pop("full_access", None)  # the preview's FullAccess box unticked
+
+    response = client.post("/editor/compare/", {**fields, "op": "compare"})
+
+    body = response.content.decode()
+    assert "Without FullAccess beside the policy." in body
+    assert 'id="full_access" name="full_access" value="1" >' in body  # unticked there too
 
 
 def test_a_link_to_a_saved_policy_asks_for_a_login_first(client: Client) -> None:
