@@ -180,8 +180,7 @@ class Catalog:
         return self.resource_types.get((service.casefold(), name.casefold()))
 
     def resource_types_of_service(self, prefix: str) -> tuple[ResourceType, ...]:
-        p = prefix.casefold()
-        return tuple(r for (s, _), r in self.resource_types.items() if s == p)
+        return self._types_by_service.get(prefix.casefold(), ())
 
     def match_actions(self, pattern: str) -> tuple[Action, ...]:
         """Every catalog action the pattern names (case-insensitive, `*` and `?`)."""
@@ -267,6 +266,13 @@ class Catalog:
         return MappingProxyType({s: tuple(a) for s, a in grouped.items()})
 
     @cached_property
+    def _types_by_service(self) -> Mapping[str, tuple[ResourceType, ...]]:
+        grouped: dict[str, list[ResourceType]] = {}
+        for (service, _), r in self.resource_types.items():
+            grouped.setdefault(service, []).append(r)
+        return MappingProxyType({s: tuple(r) for s, r in grouped.items()})
+
+    @cached_property
     def _apis_by_action(self) -> Mapping[str, tuple[Api, ...]]:
         grouped: dict[str, list[Api]] = {}
         for api in self.apis:
@@ -279,7 +285,7 @@ class Catalog:
     # -- additions for the validator, evaluator and preview ----------------------
 
     @cached_property
-    def derived(self) -> dict[str, Any]:
+    def derived(self) -> dict[Any, Any]:
         """A memo for indexes other engine modules derive once per snapshot."""
         return {}
 

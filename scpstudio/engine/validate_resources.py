@@ -6,13 +6,12 @@ to it; it is fine that some resources do not apply to some actions (§3).
 
 from __future__ import annotations
 
-import difflib
 import re
 
-from scpstudio.engine.catalog import REGION_RE, Action
+from scpstudio.engine.catalog import REGION_RE, Action, Catalog
 from scpstudio.engine.document import JsonNode
 from scpstudio.engine.findings import Code, Finding, Fix, Span, pointer
-from scpstudio.engine.near_miss import near_miss
+from scpstudio.engine.near_miss import NOT_LOOKED_UP, NOTHING_NEAR, NameIndex, catalog_index
 from scpstudio.engine.policy import Statement
 from scpstudio.engine.report import Report, quote
 from scpstudio.engine.validate_actions import check_element_pair, element_items
@@ -22,6 +21,9 @@ URN_SHAPE = "service:region:account-id:resource-type:resource-path"
 # A region pattern: what a region id holds (catalog.REGION_RE), and `*` and `?`.
 REGION_PATTERN_RE = re.compile(r"[a-z0-9*?-]+")
 REGION_EXAMPLE = "cn-north-4"
+# Region ids are short, so one missing word (`north-4` for `cn-north-4`) costs a larger
+# share of their pieces than of an action's: they need less likeness to be close.
+REGION_LIKENESS = 0.7
 
 
 def check_resources(report: Report, statement: Statement) -> None:
@@ -111,16 +113,22 @@ def check_urn(
         and catalog.resource_type(service, rtype) is None
     ):
         names = [r.name for r in catalog.resource_types_of_service(service)]
-        close = difflib.get_close_matches(rtype, names, n=3, cutoff=0.5)
         known = ", ".join(names) if names else "none"
-        fix, choices = resource_type_repairs(parts, path, names, close)
+        looked_up = report.lookups.admits(rtype)
+        near = (
+            report.lookups.find(_type_index(catalog, service), rtype, 0.5, 3)
+            if looked_up
+            else NOTHING_NEAR
+        )
+        fix, choices = resource_type_repairs(parts, path, near.certain, near.close)
         report.add(
             Code.INVALID_RESOURCE_TYPE,
-            f"{service} defines no resource type {quote(rtype)} (it defines: {known}).",
+            f"{service} defines no resource type {quote(rtype)} (it defines: {known})."
+            + ("" if looked_up else NOT_LOOKED_UP),
             path,
             node,
             fix=fix,
-            suggestions=tuple(close),
+            suggestions=near.close,
             choices=choices,
         )
         return None
@@ -155,7 +163,7 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
     wildcard = has_wildcard(region)
     if not (REGION_PATTERN_RE if wildcard else REGION_RE).fullmatch(region):
         start = len(service) + 2
-        meant, close = _respelt_region(report, region)
+        meant, close, note = _respelt_region(report, region)
         with_region = [Fix("replace", path, _with_region(parts, r)) for r in close]
         report.findings.append(
             Finding(
@@ -163,7 +171,7 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
                 f"The region {quote(region)} (characters {start}-{start + len(region) - 1} of "
                 f"the URN {quote(text)}) cannot be a region id: those are lower-case words and "
                 f"a number joined by hyphens, like {REGION_EXAMPLE}. A URN with it never "
-                "matches.",
+                f"matches.{note}",
                 path,
                 span,
                 fix=Fix("replace", path, _with_region(parts, meant)) if meant else None,
@@ -174,13 +182,18 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
         return False
     if catalog.regions and not _known_region(report, region):
         what = "matches no region" if wildcard else "is not a region"
-        close = () if wildcard else near_miss(region, _region_ids(report)).close
+        looked_up = wildcard or report.lookups.admits(region)
+        close = (
+            report.lookups.find(_region_index(catalog), region, REGION_LIKENESS).close
+            if looked_up and not wildcard
+            else ()
+        )
         report.findings.append(
             Finding(
                 Code.UNKNOWN_URN_REGION,
                 f"The region {quote(region)} {what} the catalog lists, so the URN "
                 f"{quote(text)} may never match. Check the spelling, or add the region to the "
-                "catalog.",
+                "catalog." + ("" if looked_up else NOT_LOOKED_UP),
                 path,
                 span,
                 suggestions=close,
@@ -201,24 +214,39 @@ def _region_ids(report: Report) -> list[str]:
     return [r.id for r in report.catalog.regions]
 
 
+def _region_index(catalog: Catalog) -> NameIndex:
+    return catalog_index(catalog.derived, "regions", lambda: (r.id for r in catalog.regions))
+
+
+def _type_index(catalog: Catalog, service: str) -> NameIndex:
+    prefix = service.casefold()
+    return catalog_index(
+        catalog.derived,
+        ("resource types", prefix),
+        lambda: (r.name for r in catalog.resource_types_of_service(prefix)),
+    )
+
+
 def _with_region(parts: list[str], region: str) -> str:
     return ":".join([parts[0], region, *parts[2:]])
 
 
-def _respelt_region(report: Report, region: str) -> tuple[str, tuple[str, ...]]:
-    """The region a malformed one certainly means ("" when none), and the close known ids.
+def _respelt_region(report: Report, region: str) -> tuple[str, tuple[str, ...], str]:
+    """The region a malformed one certainly means ("" when none), the close known ids, and
+    a note when they were not looked for.
 
     Respelling lowers the case and joins the words with hyphens (`CN_North 4` -> `cn-north-4`):
     certain when that is a known region (or a pattern matching one; any well-formed id when
     the catalog lists no regions), or when one known id alone is a near miss of it.
     """
     guess = "-".join(w for w in re.split(r"[\s_.-]+", region.lower()) if w)
-    ids = _region_ids(report)
     well_formed = (REGION_PATTERN_RE if has_wildcard(guess) else REGION_RE).fullmatch(guess)
-    if well_formed and (not ids or _known_region(report, guess)):
-        return guess, ()
-    found = near_miss(guess, ids)
-    return found.certain, found.close
+    if well_formed and (not report.catalog.regions or _known_region(report, guess)):
+        return guess, (), ""
+    if not report.lookups.admits(guess):
+        return "", (), NOT_LOOKED_UP
+    found = report.lookups.find(_region_index(report.catalog), guess, REGION_LIKENESS)
+    return found.certain, found.close, ""
 
 
 def _region_span(
@@ -320,11 +348,10 @@ def _all_resources_fix(report: Report, statement: Statement) -> Fix | None:
 
 
 def resource_type_repairs(
-    parts: list[str], path: str, names: list[str], close: list[str]
+    parts: list[str], path: str, certain: str, close: tuple[str, ...]
 ) -> tuple[Fix | None, tuple[Fix, ...]]:
     """The URN with a near-miss resource type replaced: a fix when the type is certain
     (see near_miss), otherwise one choice per close type."""
-    certain = near_miss(parts[3], names).certain
 
     def with_type(name: str) -> str:
         return ":".join([*parts[:3], name, parts[4]])
