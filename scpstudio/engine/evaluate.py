@@ -277,14 +277,27 @@ def _trace(
     )
 
 
+# Open conditions named in a conditional row, per statement, and statements named: a
+# statement of a thousand undecided conditions is not spelt out a thousand times per API.
+MAX_OPEN_PARTS = 5
+MAX_DECIDING = 10
+
+
 def _unknown_parts(statement: Statement, subject: _Subject) -> list[str]:
-    """What the context would have to say for this (unknown) statement to apply."""
+    """What the context would have to say for this (unknown) statement to apply: the first
+    `MAX_OPEN_PARTS` of it, and how many more there are."""
     parts = []
+    more = 0
     if resource_part(statement, subject.resource) is None:
         parts.append(_resource_reason(statement, subject.resource, None))
     for clause in statement.clauses:
         if clause_value(clause, subject) is None:
-            parts.append(_open_clause_text(clause, subject))
+            if len(parts) < MAX_OPEN_PARTS:
+                parts.append(_open_clause_text(clause, subject))
+            else:
+                more += 1
+    if more:
+        parts.append(f"{more:,} more condition{'s' if more > 1 else ''} hold")
     return parts
 
 
@@ -372,12 +385,15 @@ def _decide_level(
         possible.add(NOT_ALLOWED)
     deciding = deny_unknown + ([] if allow_true else allow_unknown)
     conditions = []
-    for policy, s in deciding:
+    for policy, s in deciding[:MAX_DECIDING]:
         verb = "denied" if s.effect == "Deny" else "allowed"
         where = f"statement {s.label}" + (f" of {policy.name}" if policy.name else "")
         where += f" at {level}" if level else ""
         parts = " and ".join(_unknown_parts(s, subject))
         conditions.append(f"{verb} when {parts} ({where})")
+    if len(deciding) > MAX_DECIDING:
+        others = len(deciding) - MAX_DECIDING
+        conditions.append(f"and {others:,} more statement{'s' if others > 1 else ''} like these")
     ref = _statement_ref(subject, *deciding[0], level)
     return Decision(CONDITIONAL, frozenset(possible), ref, tuple(conditions), traces)
 

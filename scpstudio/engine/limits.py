@@ -9,7 +9,8 @@ same numbers.
 The policy's limits are derived from the largest quota of any profile, so that every
 policy a profile accepts is read whole: the densest JSON (`[0,0,0,…]`) spends one
 character and a comma on each value, so a document of that many characters holds at
-most half as many values, and no string longer than the document. The work then grows
+most half as many values, no string longer than the document, and no more statements
+than copies of the shortest statement a profile accepts. The work then grows
 with the values and the characters read, never with their product, except where a
 pattern is compared with the catalog: `MAX_WILDCARD_ACTIONS` bounds that.
 """
@@ -30,6 +31,10 @@ MAX_POLICY_CHARS = 100_000  # characters of policy text read at all (room for an
 # Values in one policy (strings, numbers, true/false/null, lists and objects, each one):
 # `[0,0,…]` of the largest quota holds (quota + 1) / 2 of them, and nothing holds more.
 MAX_VALUES = (LARGEST_QUOTA + 1) // 2
+# Statements in one policy: the shortest statement a profile accepts (an identity policy's)
+# and its comma, as many times as the largest quota holds them.
+SHORTEST_STATEMENT = '{"Effect":"Deny","Action":"*"}'
+MAX_STATEMENTS = (LARGEST_QUOTA + 1) // (len(SHORTEST_STATEMENT) + 1)
 # Characters of one string (an action, a URN, a key, a value): a document of the largest
 # quota that is one string holds quota - 2.
 MAX_STRING_CHARS = LARGEST_QUOTA - 2
@@ -45,6 +50,7 @@ MAX_RESOURCE_IDS = 50  # resource ids in one preview context
 
 LIMITS = {
     "policy characters": MAX_POLICY_CHARS,
+    "statements per policy": MAX_STATEMENTS,
     "values per policy (strings, numbers, lists, objects)": MAX_VALUES,
     "characters per string (pattern, key or value)": MAX_STRING_CHARS,
     "action patterns with a wildcard per policy": MAX_WILDCARD_ACTIONS,
@@ -86,6 +92,18 @@ def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
     root = parsed.root
     if root is None:
         return None
+    if isinstance(root, JsonObject):
+        statement = root.get("Statement")
+        if statement is not None and isinstance(statement.value, JsonArray):
+            count = len(statement.value.items)
+            if count > MAX_STATEMENTS:
+                return LimitProblem(
+                    f"The policy has {count:,} statements; at most {MAX_STATEMENTS} are read, "
+                    f"as many of the shortest statement as the largest quota ({LARGEST_QUOTA:,} "
+                    "characters) holds.",
+                    "/Statement",
+                    statement.value,
+                )
     return _node_problem(root) or _wildcard_actions_problem(root)
 
 
@@ -113,6 +131,8 @@ def _wildcard_actions_problem(root: JsonNode) -> LimitProblem | None:
                 if isinstance(value, JsonScalar)
                 and isinstance(value.value, str)
                 and ("*" in value.value or "?" in value.value)
+                # "*" names every action without comparing any (policy.any_action)
+                and value.value not in ("*", "*:*:*")
             )
             if count > MAX_WILDCARD_ACTIONS:
                 return LimitProblem(

@@ -92,7 +92,7 @@ def hostile_names() -> dict[str, tuple[Fresh, dict[str, Any]]]:
         return one_list(names(lambda i: f"ims:cn-nrth-{run}{i}:*:image:*", 4), "Resource")
 
     def long_tags(run: int) -> str:
-        return under_one_operator(names(lambda i: f"g:ResourceTagg/{run}x{i}".ljust(199, "t"), 8))
+        return under_one_operator(names(lambda i: f"g:ResourceTagg/{run}x{i}".ljust(199, "t"), 12))
 
     def long_actions(run: int) -> str:
         return one_list(names(lambda i: f"ims:images:{run}x{i}".ljust(195, "x"), 4))
@@ -114,11 +114,15 @@ def findings_everywhere() -> dict[str, tuple[str, dict[str, Any]]]:
     most = limits.MAX_VALUES - 20
     return {
         "statements that are 0, as many as admitted": (
-            json.dumps({"Version": "5.0", "Statement": [0] * most}),
+            json.dumps({"Version": "5.0", "Statement": [0] * limits.MAX_STATEMENTS}),
             {},
         ),
         "empty statements, as many as admitted": (
-            json.dumps({"Version": "5.0", "Statement": [{}] * most}),
+            json.dumps({"Version": "5.0", "Statement": [{}] * limits.MAX_STATEMENTS}),
+            {},
+        ),
+        "actions that are 0, as many as admitted": (
+            json.dumps({"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": [0] * most}]}),
             {},
         ),
         "Bool values that are not booleans, as many as admitted": (
@@ -230,8 +234,9 @@ def cases() -> dict[str, tuple[str, dict[str, Any]]]:
                         {"StringMatch": {"g:UserAgent": ["*" + "a" * 100 + f"{i}b"]}},
                         Sid=f"S{i}",
                         Resource=["ims:*:*:image:*" + "a" * 50 + "b"],
+                        Action=["ims:images:share"],
                     )
-                    for i in range(limits.MAX_VALUES // 12)
+                    for i in range(limits.MAX_STATEMENTS)
                 ]
             ),
             {"keys": {"g:UserAgent": [long_value]}, "resource_ids": {"image": long_value}},

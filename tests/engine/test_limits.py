@@ -174,7 +174,7 @@ def _filled(make: Any, quota: int) -> str:
 @pytest.mark.parametrize(
     ("document", "path", "words"),
     [
-        (policy(*[deny()] * 1_100), "", "more than 3,072 values"),
+        (policy(*[deny()] * 199), "/Statement", "199 statements; at most 198 are read"),
         (
             policy(deny([f"ims:images:x{i}" for i in range(3_100)])),
             "",
@@ -231,6 +231,24 @@ def test_a_policy_text_past_the_character_limit_is_refused_and_told_it_fits_mini
 def test_the_limits_are_derived_from_the_largest_quota():
     assert limits.LARGEST_QUOTA == 6_144
     assert (limits.MAX_VALUES, limits.MAX_STRING_CHARS) == (3_072, 6_142)
+    assert limits.MAX_STATEMENTS == 198
+
+
+def test_the_shortest_statement_is_accepted_by_a_profile(ims):
+    text = '{"Version":"5.0","Statement":[' + limits.SHORTEST_STATEMENT + "]}"
+
+    assert not validate_policy(text, ims, "identity").has_errors
+
+
+def test_the_largest_quota_filled_with_the_shortest_statement_is_read_whole(ims):
+    shortest = json.loads(limits.SHORTEST_STATEMENT)
+    text = _filled(lambda n: {"Statement": [shortest] * n}, limits.LARGEST_QUOTA)
+
+    found = {f.code for f in validate_policy(text, ims, "identity").findings}
+
+    # the limit is what the quota holds, not far above it
+    assert limits.MAX_STATEMENTS - 2 <= len(json.loads(text)["Statement"]) <= limits.MAX_STATEMENTS
+    assert Code.POLICY_LIMIT_EXCEEDED not in found
 
 
 def test_the_largest_quota_policy_with_the_most_statements_is_read_whole(ims):
