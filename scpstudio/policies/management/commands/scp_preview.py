@@ -1,7 +1,9 @@
 """`manage.py scp_preview FILE`: the outcome of every API of the catalog under a policy.
 
 `--context` takes JSON (or @file): {"region", "account_id", "resource_ids", "keys"}.
-Exit status: 0 on success, 1 when the policy is not valid JSON, 2 on unreadable input.
+Exit status: 0 on success, 1 when the policy is not valid JSON, 2 on unreadable input or
+an unreachable database. A database that holds no catalog yet (not migrated) is read from
+the shipped files (see _catalog).
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.document import parse_policy
 from scpstudio.engine.limits import policy_limit_problem
 from scpstudio.engine.plain_text import preview_text
 from scpstudio.engine.preview import PreviewContext, preview_policy
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+from scpstudio.policies.management.commands._catalog import command_catalog
 from scpstudio.policies.management.commands._input import (
     UnreadableInput,
     read_file_argument,
@@ -46,7 +48,9 @@ class Command(BaseCommand):
         problem = policy_limit_problem(parsed)
         if problem is not None:
             raise CommandError(problem.message, returncode=1)
-        catalog = catalog_snapshot()
+        catalog, note = command_catalog()
+        if note:
+            self.stderr.write(note)
         preview = preview_policy(
             parsed, catalog, options["profile"], context, full_access=not options["no_full_access"]
         )
