@@ -144,7 +144,10 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
     """
     service, region, _account, rtype, _rest = parts
     catalog = report.catalog
-    span = _region_span(report, text, node, len(service) + 1, len(region))
+
+    def span() -> Span | None:  # worked out only for a finding: most URNs have none
+        return _region_span(report, text, node, len(service) + 1, len(region))
+
     if not region:
         if catalog.is_regional(service, rtype) is not True:
             return True
@@ -155,7 +158,7 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
                 f"service (its URNs are {_pattern_of(report, service, rtype)}); Huawei refuses "
                 f"it. Write a region such as {REGION_EXAMPLE}, or * for any region.",
                 path,
-                span,
+                span(),
                 fix=Fix("replace", path, _with_region(parts, "*")),
             )
         )
@@ -173,7 +176,7 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
                 f"a number joined by hyphens, like {REGION_EXAMPLE}. A URN with it never "
                 f"matches.{note}",
                 path,
-                span,
+                span(),
                 fix=Fix("replace", path, _with_region(parts, meant)) if meant else None,
                 suggestions=(meant,) if meant else close,
                 choices=() if meant else tuple(with_region),
@@ -195,7 +198,7 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
                 f"{quote(text)} may never match. Check the spelling, or add the region to the "
                 "catalog." + ("" if looked_up else NOT_LOOKED_UP),
                 path,
-                span,
+                span(),
                 suggestions=close,
                 # A region newer than the list is real: the close ids are choices, never a fix.
                 choices=tuple(Fix("replace", path, _with_region(parts, c)) for c in close),
@@ -207,6 +210,8 @@ def _check_region(report: Report, text: str, node: JsonNode, path: str, parts: l
 def _known_region(report: Report, region: str) -> bool:
     if not has_wildcard(region):
         return report.catalog.region(region) is not None
+    if region.strip("*") == "":
+        return bool(report.catalog.regions)  # `*` matches any region: none is compared
     return any(wildcard_match(region, r) for r in _region_ids(report))
 
 

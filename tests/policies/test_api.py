@@ -475,7 +475,9 @@ json_values = st.recursive(
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(document=json_values, as_text=st.booleans())
 def test_every_json_value_gets_findings_and_a_preview(client, document, as_text):
