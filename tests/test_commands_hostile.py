@@ -423,4 +423,5 @@ def test_scp_preview_of_a_policy_past_a_limit_exits_1_naming_it(tmp_path):
 
     assert code == 1
     assert "The policy holds more than 3,072 values" in err
+    assert "even minified, over the scp limit of 5120" in err  # and its size
     assert "Traceback" not in err
