@@ -134,7 +134,7 @@ def test_a_side_that_is_not_json_gives_the_text_diff_and_a_problem(alice):
 
 
 def test_a_side_past_a_limit_gives_a_problem_not_an_error(alice):
-    many = policy_text(*[deny("ims:images:get", Sid=f"s{i}") for i in range(51)])
+    many = policy_text(*[deny("ims:images:get", Sid=f"s{i}") for i in range(199)])
     policy = saved(alice, document=many)
 
     comparison = compare(policy, 1, draft_text=SHARE_DENIED)
