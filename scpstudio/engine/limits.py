@@ -24,6 +24,7 @@ from typing import Any
 from scpstudio.engine.document import JsonArray, JsonNode, JsonObject, JsonScalar, ParseResult
 from scpstudio.engine.findings import pointer
 from scpstudio.engine.profiles import PROFILES
+from scpstudio.engine.serialize import to_minified
 
 LARGEST_QUOTA = max(p.max_size for p in PROFILES.values())  # characters, minified
 
@@ -38,6 +39,11 @@ MAX_STATEMENTS = (LARGEST_QUOTA + 1) // (len(SHORTEST_STATEMENT) + 1)
 # Characters of one string (an action, a URN, a key, a value): a document of the largest
 # quota that is one string holds quota - 2.
 MAX_STRING_CHARS = LARGEST_QUOTA - 2
+# Characters of the policy minified (what the quotas count): a policy four times its
+# profile's largest quota is being written down, not trimmed, and up to there it is read
+# whole so that the editor shows what to cut. The text may be longer (MAX_POLICY_CHARS):
+# layout costs the parse, not the checks.
+MAX_MINIFIED_CHARS = 4 * LARGEST_QUOTA
 # Action patterns with a wildcard, in the whole policy: each is compared with every action
 # of the catalog (or of its service) once, so this bounds work that grows with the
 # catalog, which no quota bounds.
@@ -50,6 +56,7 @@ MAX_RESOURCE_IDS = 50  # resource ids in one preview context
 
 LIMITS = {
     "policy characters": MAX_POLICY_CHARS,
+    "policy characters minified": MAX_MINIFIED_CHARS,
     "statements per policy": MAX_STATEMENTS,
     "values per policy (strings, numbers, lists, objects)": MAX_VALUES,
     "characters per string (pattern, key or value)": MAX_STRING_CHARS,
@@ -81,6 +88,15 @@ def policy_limit_problem(parsed: ParseResult) -> LimitProblem | None:
     return found
 
 
+def minified_size(parsed: ParseResult) -> int:
+    """The characters of the parsed document minified (what the quotas count), worked out
+    once per parse: the limits and the size finding both ask."""
+    known: int | None = parsed.minified_size
+    if known is None:
+        known = parsed.minified_size = len(to_minified(parsed.value()))
+    return known
+
+
 def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
     if parsed.text is not None and len(parsed.text) > MAX_POLICY_CHARS:
         return LimitProblem(
@@ -104,7 +120,19 @@ def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
                     "/Statement",
                     statement.value,
                 )
-    return _node_problem(root) or _wildcard_actions_problem(root)
+    return _node_problem(root) or _minified_problem(parsed) or _wildcard_actions_problem(root)
+
+
+def _minified_problem(parsed: ParseResult) -> LimitProblem | None:
+    size = minified_size(parsed)
+    if size <= MAX_MINIFIED_CHARS:
+        return None
+    return LimitProblem(
+        f"The policy has {size:,} characters minified; at most {MAX_MINIFIED_CHARS:,} are "
+        f"read, four times the largest quota ({LARGEST_QUOTA:,}).",
+        "",
+        parsed.root,
+    )
 
 
 def _wildcard_actions_problem(root: JsonNode) -> LimitProblem | None:

@@ -18,10 +18,9 @@ from scpstudio.engine.document import (
     JsonScalar,
     ParseResult,
     parse_policy,
-    to_minified,
 )
 from scpstudio.engine.findings import Code, Finding, Fix, Severity, pointer, sort_and_dedupe
-from scpstudio.engine.limits import policy_limit_problem
+from scpstudio.engine.limits import minified_size, policy_limit_problem
 from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.profiles import Profile, get_profile
 from scpstudio.engine.report import Report, quote
@@ -94,9 +93,9 @@ def validate_policy(
     assert root is not None
     # The size is worked out even past a limit (it is linear, like the parse already
     # done): a policy too large to read still hears how far over its quota it is.
-    minified = to_minified(parsed.value())
+    minified = minified_size(parsed)
     size = PolicySize(
-        len(parsed.text) if parsed.text is not None else len(minified), len(minified), prof.max_size
+        len(parsed.text) if parsed.text is not None else minified, minified, prof.max_size
     )
     _check_size(report, size)
     limit = policy_limit_problem(parsed)

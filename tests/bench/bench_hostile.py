@@ -45,7 +45,7 @@ def shipped_catalog() -> Catalog:
 def names(make: Callable[[int], str], extra: int, values: int = 1) -> list[str]:
     """As many `make(i)` as the policy limits admit in one list: each costs its characters
     and `extra` more in the text, and `values` of the policy's values."""
-    chars_left = limits.MAX_POLICY_CHARS - 300
+    chars_left = limits.MAX_MINIFIED_CHARS - 300  # the text below is not minified: it is less
     values_left = limits.MAX_VALUES - 20
     out: list[str] = []
     while True:
@@ -148,8 +148,8 @@ def text(*statements: dict[str, Any]) -> str:
     return json.dumps({"Version": "5.0", "Statement": list(statements)})
 
 
-def fill(make: Any, budget: int = limits.MAX_POLICY_CHARS) -> list[Any]:
-    """As many `make(i)` items as the policy's character limit admits in one list."""
+def fill(make: Any, budget: int = limits.MAX_MINIFIED_CHARS) -> list[Any]:
+    """As many `make(i)` items as the policy's character limits admit in one list."""
     items: list[Any] = []
     size = 120  # the rest of the document
     i = 0
@@ -241,7 +241,7 @@ def cases() -> dict[str, tuple[str, dict[str, Any]]]:
                         Resource=["ims:*:*:image:*" + "a" * 50 + "b"],
                         Action=["ims:images:share"],
                     )
-                    for i in range(limits.MAX_STATEMENTS)
+                    for i in range(limits.MAX_MINIFIED_CHARS // 320)
                 ]
             ),
             {"keys": {"g:UserAgent": [long_value]}, "resource_ids": {"image": long_value}},

@@ -189,12 +189,17 @@ def _filled(make: Any, quota: int) -> str:
         ),
         (policy(deny("ims:images:" + "g" * 6_200)), "/Statement/0/Action", "6,211 characters"),
         (
+            policy(*[deny("ims:images:share", Sid="s" * 200 + str(i)) for i in range(120)]),
+            "",
+            "characters minified; at most 24,576 are read",
+        ),
+        (
             policy(*[deny([f"ims:images:g{i}{j}*" for j in range(3)]) for i in range(34)]),
             "/Statement/33/Action",
             "more than 100 action patterns with a wildcard",
         ),
     ],
-    ids=["statements", "list", "object", "string", "wildcards"],
+    ids=["statements", "list", "object", "string", "minified", "wildcards"],
 )
 def test_a_policy_past_a_limit_gets_a_sentence_and_its_size_finding_and_no_preview(
     ims, document, path, words
@@ -232,6 +237,23 @@ def test_the_limits_are_derived_from_the_largest_quota():
     assert limits.LARGEST_QUOTA == 6_144
     assert (limits.MAX_VALUES, limits.MAX_STRING_CHARS) == (3_072, 6_142)
     assert limits.MAX_STATEMENTS == 198
+    assert limits.MAX_MINIFIED_CHARS == 24_576
+
+
+def test_a_policy_of_four_times_the_largest_quota_is_read_whole_however_it_is_laid_out(ims):
+    def make(n: int) -> dict[str, Any]:
+        return policy(*[deny("ims:images:share", Sid=f"S{i}" + "s" * 300) for i in range(n)])
+
+    minified = _filled(make, limits.MAX_MINIFIED_CHARS)
+    pretty = json.dumps(json.loads(minified), indent=8)
+
+    analysis = analyze_policy(pretty, ims, "identity")
+
+    found = {f.code for f in analysis.findings}
+    assert len(pretty) > limits.MAX_MINIFIED_CHARS
+    assert Code.POLICY_LIMIT_EXCEEDED not in found
+    assert Code.POLICY_SIZE_EXCEEDS_QUOTA in found
+    assert _row(analysis.preview, SHARE).outcome.value == "denied"
 
 
 def test_the_shortest_statement_is_accepted_by_a_profile(ims):
