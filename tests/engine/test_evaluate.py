@@ -9,9 +9,9 @@ from scpstudio.engine.evaluate import (
     Outcome,
     Request,
     ResourceRef,
-    _match_urn,
     evaluate,
     evaluate_path,
+    match_urn,
     resource_part,
 )
 from scpstudio.engine.policy import compile_policy
@@ -407,7 +407,7 @@ def _every_pattern(statement, resource) -> object:
     for pattern in statement.resource_patterns:
         if pattern is None:
             continue
-        hit = _match_urn(pattern, resource)
+        hit = match_urn(pattern, resource)
         if hit:
             result = True
             break
