@@ -8,7 +8,7 @@ conditions that decide between them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from scpstudio.engine.catalog import Action, Catalog
@@ -38,6 +38,7 @@ from scpstudio.engine.decision import (
     tri_json,
 )
 from scpstudio.engine.policy import Clause, Policy, Statement, compile_policy, full_access
+from scpstudio.engine.statement_memory import catalog_serial
 from scpstudio.engine.wildcard import wildcard_match
 
 __all__ = [
@@ -162,9 +163,15 @@ def _group(part: str) -> str:
 class _Subject:
     """A request prepared once: the action, its resource, and its key lookup."""
 
-    __slots__ = ("name", "action", "resource", "context", "catalog", "memo")
+    __slots__ = ("name", "action", "resource", "context", "catalog", "memo", "key")
 
-    def __init__(self, request: Request, catalog: Catalog, context: dict[str, tuple[Any, ...]]):
+    def __init__(
+        self,
+        request: Request,
+        catalog: Catalog,
+        context: dict[str, tuple[Any, ...]],
+        context_key: ContextKey | None = None,
+    ):
         self.name = request.action
         self.action: Action | None = catalog.action(request.action)
         self.catalog = catalog
@@ -178,6 +185,13 @@ class _Subject:
         elif resource is None:
             resource = default_resource(request.action, self.action)
         self.resource: ResourceRef | str = resource
+        # What a statement's verdict on this request depends on besides the statement: the
+        # statement keeps its verdicts under it (Statement.verdicts). None: not kept.
+        self.key: tuple[Any, ...] | None = (
+            None
+            if context_key is None
+            else (catalog_serial(catalog), context_key, self.name, resource)
+        )
 
     def values(self, key: str) -> tuple[Any, ...] | None:
         """The request's values of a key: () when absent, None when unknown."""
@@ -195,6 +209,55 @@ class _Subject:
         """Whether the request may not carry the key at all, whatever the context says:
         an action the catalog does not define, with a key that belongs to actions (§4)."""
         return self.catalog.action_carries_key(self.name, key) is None
+
+
+class ContextKey:
+    """A typed context as a key: compared by value, hashed once."""
+
+    __slots__ = ("items", "hash")
+
+    def __init__(self, items: tuple[Any, ...]) -> None:
+        self.items = items
+        self.hash = hash(items)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return self is other or (
+            isinstance(other, ContextKey) and self.hash == other.hash and self.items == other.items
+        )
+
+
+def context_key(context: Mapping[str, tuple[Any, ...]]) -> ContextKey | None:
+    """The key of a typed context, or None when a value cannot be a key."""
+    try:
+        return ContextKey(tuple(sorted(context.items())))
+    except TypeError:
+        return None
+
+
+# Verdicts one statement keeps (per request and context); past it they start again.
+MAX_VERDICTS = 4_096
+_UNSEEN: Any = object()
+
+
+def _kept(
+    statement: Statement, subject: _Subject, work: Callable[[Statement, _Subject], Any]
+) -> Any:
+    """`work(statement, subject)`, the statement's verdict on the subject, kept with the
+    statement."""
+    if subject.key is None:
+        return work(statement, subject)
+    key = (work, subject.key)
+    verdicts = statement.verdicts
+    found = verdicts.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        found = work(statement, subject)
+        if len(verdicts) >= MAX_VERDICTS:
+            verdicts.clear()
+        verdicts[key] = found
+    return found
 
 
 def clause_value(clause: Clause, subject: _Subject) -> Tri:
@@ -287,6 +350,10 @@ MAX_OPEN_PARTS = 5
 MAX_DECIDING = 10
 
 
+def _open_text(statement: Statement, subject: _Subject) -> str:
+    return " and ".join(_unknown_parts(statement, subject))
+
+
 def _unknown_parts(statement: Statement, subject: _Subject) -> list[str]:
     """What the context would have to say for this (unknown) statement to apply: the first
     `MAX_OPEN_PARTS` of it, and how many more there are."""
@@ -358,7 +425,7 @@ def _decide_level(
     in_catalog = subject.action is not None
     for policy in policies:
         for s in policy.candidates(subject.name, in_catalog):
-            applies = _applies(s, subject)
+            applies: Tri = _kept(s, subject, _applies)
             if applies is False:
                 continue
             deny = s.effect == "Deny"
@@ -392,7 +459,7 @@ def _decide_level(
         verb = "denied" if s.effect == "Deny" else "allowed"
         where = f"statement {s.label}" + (f" of {policy.name}" if policy.name else "")
         where += f" at {level}" if level else ""
-        parts = " and ".join(_unknown_parts(s, subject))
+        parts = _kept(s, subject, _open_text)
         conditions.append(f"{verb} when {parts} ({where})")
     if len(deciding) > MAX_DECIDING:
         others = len(deciding) - MAX_DECIDING
@@ -519,7 +586,8 @@ def evaluate_subjects(
     """Many requests sharing one context, without explanations (the preview); the context
     is normalized and typed once by the caller (`typed_context`)."""
     out: dict[str, Decision] = {}
+    key = context_key(context)
     for request in requests:
-        subject = _Subject(request, catalog, context)
+        subject = _Subject(request, catalog, context, key)
         out[request.action.casefold()] = _evaluate_subject(subject, levels, catalog, False)
     return out

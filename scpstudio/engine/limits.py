@@ -120,7 +120,15 @@ def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
                     "/Statement",
                     statement.value,
                 )
-    return _node_problem(root) or _minified_problem(parsed) or _wildcard_actions_problem(root)
+    # The parse counted the values and measured the strings as it read the text: the walk
+    # that says where the first one over a limit is runs only when one is.
+    counted = parsed.values is not None and parsed.longest is not None
+    within = counted and parsed.values <= MAX_VALUES and parsed.longest <= MAX_STRING_CHARS  # type: ignore[operator]
+    return (
+        (None if within else _node_problem(root))
+        or _minified_problem(parsed)
+        or _wildcard_actions_problem(root)
+    )
 
 
 def _minified_problem(parsed: ParseResult) -> LimitProblem | None:

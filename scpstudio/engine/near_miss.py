@@ -244,6 +244,11 @@ class PolicyLookups:
         self._admitted.add(folded)
         return True
 
+    @property
+    def admitted(self) -> frozenset[str]:
+        """The distinct names (case-folded) that got suggestions so far."""
+        return frozenset(self._admitted)
+
     def find(
         self, index: NameIndex, written: str, cutoff: float = 0.75, count: int = MAX_CLOSE
     ) -> NearMiss:

@@ -28,6 +28,7 @@ from scpstudio.engine.operators import (
     prepare_value,
     read_operator,
 )
+from scpstudio.engine.statement_memory import StatementPiece, catalog_serial, pair_nodes
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
 EFFECTS = ("Allow", "Deny")
@@ -83,6 +84,10 @@ class Statement:
     resource_paths: tuple[str, ...] = ()
     # engine.evaluate groups the resource patterns here by service and type, when first asked
     resource_index: Any = None
+    # What the preview worked out of this statement alone (engine.evaluate: whether it
+    # applies to a request, what it leaves open): kept with the statement, which the
+    # statement memory keeps across analyses, and shared by its copies moved elsewhere.
+    verdicts: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -181,12 +186,90 @@ def compile_policy(source: Any, catalog: Catalog, *, name: str = "") -> Policy:
         if member is not None:
             value = member.value
             items = value.items if isinstance(value, JsonArray) else [value]
+            pieces = statement_pieces(parsed, value)
             for index, item in enumerate(items):
-                if isinstance(item, JsonObject):
+                if not isinstance(item, JsonObject):
+                    continue
+                piece = pieces[index] if pieces else None
+                if piece is None:
                     statements.append(_statement(item, index, catalog))
+                else:
+                    statements.append(_kept_statement(piece, item, index, catalog))
     policy = Policy(name=name, statements=tuple(statements), catalog=catalog, parse=parsed)
     _note_services(policy)
     return policy
+
+
+def statement_pieces(parsed: ParseResult, value: JsonNode) -> list[StatementPiece | None] | None:
+    """The statement memory's piece of each item of the Statement array `value`, when the
+    parse took them from there (engine.statement_memory)."""
+    if parsed.statements is None or parsed.statements[0] is not value:
+        return None
+    return parsed.statements[1]
+
+
+def _kept_statement(
+    piece: StatementPiece, node: JsonObject, index: int, catalog: Catalog
+) -> Statement:
+    """The statement compiled from this text at this place once per catalog snapshot,
+    moved onto `node` when the text now stands elsewhere."""
+    key = ("compiled", catalog_serial(catalog), index)
+    kept: Statement | None = piece.kept_value(key)
+    if kept is not None and kept.node is node:
+        return kept
+    statement = _statement(node, index, catalog) if kept is None else _moved(kept, node)
+    piece.keep(key, statement)
+    return statement
+
+
+def _moved(kept: Statement, node: JsonObject) -> Statement:
+    """`kept` on the tree `node`, a copy of its own tree elsewhere in the text: the same
+    compiled parts, the nodes (for spans) of the new tree."""
+    assert kept.node is not None
+    pairs: dict[int, Any] = {}
+    pair_nodes(kept.node, node, pairs)
+    clauses = tuple(
+        Clause(
+            c.operator,
+            c.parsed,
+            c.problem,
+            c.key,
+            c.values,
+            c.prepared,
+            c.path,
+            pairs[id(c.member)] if c.member is not None else None,
+            pairs[id(c.value_node)] if c.value_node is not None else None,
+            c.text,
+            c.matcher,
+            c.memo,
+        )
+        for c in kept.clauses
+    )
+    return Statement(
+        kept.index,
+        kept.sid,
+        kept.effect,
+        kept.action_element,
+        kept.actions,
+        kept.resource_element,
+        kept.resources,
+        clauses,
+        node,
+        kept.usable,
+        kept.matched,
+        kept.any_action,
+        kept.folded_actions,
+        kept.resource_patterns,
+        kept.any_resource,
+        tuple(pairs[id(n)] for n in kept.action_nodes),
+        kept.action_paths,
+        kept.by_service,
+        kept.literals,
+        tuple(pairs[id(n)] for n in kept.resource_nodes),
+        kept.resource_paths,
+        kept.resource_index,
+        kept.verdicts,
+    )
 
 
 def full_access(catalog: Catalog) -> Policy:
