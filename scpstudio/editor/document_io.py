@@ -16,12 +16,9 @@ from scpstudio.editor.state import (
     state_to_document,
 )
 from scpstudio.editor.text_sync import CannotMerge, identity, merge_form
-from scpstudio.engine.document import (
-    ParseResult,
-    parse_policy,
-    pretty_parsed,
-)
+from scpstudio.engine.document import ParseResult, parse_policy
 from scpstudio.engine.limits import MAX_POLICY_CHARS
+from scpstudio.engine.pretty_document import pretty_parsed
 
 MAX_JSON_CHARS = MAX_POLICY_CHARS
 

@@ -34,12 +34,15 @@ from scpstudio.engine.decision import (
     Request,
     ResourceRef,
     StatementTrace,
+    combine,
+    combine_possible,
+    level_possible,
     normalize_context,
     tri_json,
 )
 from scpstudio.engine.policy import Clause, Policy, Statement, compile_policy, full_access
+from scpstudio.engine.resource_match import match_urn, resource_part
 from scpstudio.engine.statement_memory import catalog_serial
-from scpstudio.engine.wildcard import wildcard_match
 
 __all__ = [
     "ALLOWED",
@@ -68,96 +71,6 @@ __all__ = [
     "resource_part",
     "tri_json",
 ]
-
-
-# -- one statement --------------------------------------------------------------------
-
-
-def match_urn(pattern: tuple[str, ...], ref: ResourceRef) -> Tri:
-    """One URN pattern (five parts) against a resource whose parts may be unknown."""
-    if len(pattern) != 5:
-        return False
-    unknown = False
-    for i, (p, r) in enumerate(zip(pattern, ref.parts, strict=True)):
-        if p == "*":
-            continue
-        if r is None:
-            if not p or p.strip("*"):
-                unknown = True
-        elif "*" not in p and "?" not in p:
-            if (p.casefold() != r.casefold()) if i in (0, 3) else (p != r):
-                return False
-        elif not wildcard_match(p, r, ignore_case=i in (0, 3)):
-            return False
-    return None if unknown else True
-
-
-def resource_part(statement: Statement, resource: ResourceRef | str) -> Tri:
-    if isinstance(resource, str):  # NO_RESOURCE: only "*" applies
-        return statement.any_resource != statement.not_resource
-    if statement.any_resource:
-        return not statement.not_resource
-    index: _PatternIndex | None = statement.resource_index
-    if index is None:
-        index = statement.resource_index = _PatternIndex(statement)
-    if resource in index.verdicts:
-        return index.verdicts[resource]
-    result: Tri = False
-    for pattern in _patterns_for(index, resource):
-        hit = match_urn(pattern, resource)
-        if hit:
-            result = True
-            break
-        if hit is None:
-            result = None
-    if statement.not_resource and result is not None:
-        result = not result
-    if len(index.verdicts) < 1_000:
-        index.verdicts[resource] = result
-    return result
-
-
-# The group of patterns whose service (or type) part has a wildcard.
-_ANY = "*"
-
-
-class _PatternIndex:
-    """A statement's resource patterns grouped by service and type, and the verdict for
-    each resource already asked about: the preview's requests share a few resources, so a
-    policy of thousands of URNs is compared whole with each resource once, not with each
-    request."""
-
-    __slots__ = ("groups", "verdicts")
-
-    def __init__(self, statement: Statement) -> None:
-        self.groups: dict[str, dict[str, list[tuple[str, ...]]]] = {}
-        self.verdicts: dict[ResourceRef, Tri] = {}
-        for pattern in statement.resource_patterns:
-            if pattern is None or len(pattern) != 5:
-                continue  # never matches (see match_urn)
-            service, rtype = (_group(p) for p in (pattern[0], pattern[3]))
-            self.groups.setdefault(service, {}).setdefault(rtype, []).append(pattern)
-
-
-def _patterns_for(index: _PatternIndex, resource: ResourceRef) -> Iterable[tuple[str, ...]]:
-    """The patterns that may match `resource`: those of its service and type, and those
-    with a wildcard there."""
-    groups = index.groups
-    if resource.service is None:
-        services: Iterable[dict[str, list[tuple[str, ...]]]] = groups.values()
-    else:
-        services = (groups.get(resource.service.casefold(), {}), groups.get(_ANY, {}))
-    for types in services:
-        if resource.type is None:
-            yield from (p for group in types.values() for p in group)
-        else:
-            yield from types.get(resource.type.casefold(), ())
-            yield from types.get(_ANY, ())
-
-
-def _group(part: str) -> str:
-    """The index group of a service or type part: itself (case-folded), or any."""
-    return _ANY if "*" in part or "?" in part else part.casefold()
 
 
 class _Subject:
@@ -466,61 +379,6 @@ def _decide_level(
         conditions.append(f"and {others:,} more statement{'s' if others > 1 else ''} like these")
     ref = _statement_ref(subject, *deciding[0], level)
     return Decision(CONDITIONAL, frozenset(possible), ref, tuple(conditions), traces)
-
-
-def level_possible(
-    deny_true: bool, allow_true: bool, deny_unknown: bool, allow_unknown: bool
-) -> frozenset[Outcome]:
-    """What one node may answer, from whether an applying (or maybe applying) Deny and
-    Allow exist: the rule of `_decide_level`, shared with the exact diff's search."""
-    if deny_true:
-        return _ONLY_DENIED
-    if not deny_unknown and allow_true:
-        return _ONLY_ALLOWED
-    if not deny_unknown and not allow_unknown:
-        return _ONLY_NOT_ALLOWED
-    possible = {DENIED} if deny_unknown else set()
-    possible.add(ALLOWED if allow_true or allow_unknown else NOT_ALLOWED)
-    if not allow_true:
-        possible.add(NOT_ALLOWED)
-    return frozenset(possible)
-
-
-_ONLY_DENIED = frozenset({DENIED})
-_ONLY_ALLOWED = frozenset({ALLOWED})
-_ONLY_NOT_ALLOWED = frozenset({NOT_ALLOWED})
-
-
-def combine_possible(sets: Sequence[frozenset[Outcome]]) -> frozenset[Outcome]:
-    """What a whole made of parts may answer: every part must allow, a deny anywhere wins."""
-    if not sets:
-        return _ONLY_ALLOWED
-    if len(sets) == 1:
-        return sets[0]
-    possible: set[Outcome] = set()
-    if any(DENIED in s for s in sets):
-        possible.add(DENIED)
-    if all(ALLOWED in s for s in sets):
-        possible.add(ALLOWED)
-    if all(s - _ONLY_DENIED for s in sets) and any(NOT_ALLOWED in s for s in sets):
-        possible.add(NOT_ALLOWED)
-    return frozenset(possible)
-
-
-def combine(decisions: Sequence[Decision]) -> tuple[Outcome, frozenset[Outcome], Decision | None]:
-    """Every part must allow; a deny anywhere wins. Returns the outcome, what is still
-    possible, and the part that decided (None when there are no parts)."""
-    if not decisions:  # nothing has to allow: vacuously allowed
-        return ALLOWED, frozenset({ALLOWED}), None
-    if len(decisions) == 1:
-        return decisions[0].outcome, decisions[0].possible, decisions[0]
-    possible = combine_possible([d.possible for d in decisions])
-    outcome = next(iter(possible)) if len(possible) == 1 else CONDITIONAL
-    deciding = decisions[0]
-    if outcome is not ALLOWED:
-        same = [d for d in decisions if d.outcome is outcome]
-        deciding = same[0] if same else next(d for d in decisions if d.outcome is not ALLOWED)
-    return outcome, frozenset(possible), deciding
 
 
 def evaluate_path(
