@@ -13,6 +13,7 @@ import math
 import re
 from bisect import bisect_right
 from functools import partial
+from itertools import accumulate
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -302,14 +303,7 @@ class ParseResult:
 
     def position(self, offset: int) -> Position:
         if self._line_starts is None:
-            text = self.text or ""
-            starts = [0]
-            find = text.find
-            i = find("\n")
-            while i != -1:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._line_starts = starts
+            self._line_starts = _line_starts(self.text or "")
         line = bisect_right(self._line_starts, offset)
         return Position(line, offset - self._line_starts[line - 1] + 1, offset)
 
@@ -325,6 +319,16 @@ class ParseResult:
 
 
 _UNSET: Any = object()
+
+
+def _line_starts(text: str) -> list[int]:
+    """The offset where each line starts: 0, then one past each newline."""
+    lines = text.split("\n")
+    lines.pop()
+    return list(accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
+
+
+_PLUS_ONE = (1).__add__
 
 
 def parse_policy(source: Any) -> ParseResult:

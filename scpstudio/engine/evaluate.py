@@ -8,17 +8,11 @@ conditions that decide between them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from scpstudio.engine.catalog import Action, Catalog
-from scpstudio.engine.conditions import (
-    Tri,
-    describe_clause,
-    evaluate_clause,
-    holds_when_absent,
-    why_open,
-)
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.conditions import Tri
 from scpstudio.engine.context_values import typed_context
 from scpstudio.engine.decision import (
     ALLOWED,
@@ -40,9 +34,19 @@ from scpstudio.engine.decision import (
     normalize_context,
     tri_json,
 )
-from scpstudio.engine.policy import Clause, Policy, Statement, compile_policy, full_access
+from scpstudio.engine.evaluate_statement import (
+    MAX_DECIDING,
+    Subject,
+    context_key,
+    default_resource,
+    kept_verdict,
+    open_text,
+    statement_applies,
+    statement_trace,
+)
+from scpstudio.engine.policy import Policy, Statement, compile_policy, full_access
 from scpstudio.engine.resource_match import match_urn, resource_part
-from scpstudio.engine.statement_memory import catalog_serial
+from scpstudio.engine.statement_memory import DECISIONS
 
 __all__ = [
     "ALLOWED",
@@ -63,7 +67,9 @@ __all__ = [
     "default_resource",
     "evaluate",
     "evaluate_path",
+    "decide_subjects",
     "evaluate_subjects",
+    "prepare_subjects",
     "full_access_policy",
     "level_possible",
     "match_urn",
@@ -73,272 +79,50 @@ __all__ = [
 ]
 
 
-class _Subject:
-    """A request prepared once: the action, its resource, and its key lookup."""
-
-    __slots__ = ("name", "action", "resource", "context", "catalog", "memo", "key")
-
-    def __init__(
-        self,
-        request: Request,
-        catalog: Catalog,
-        context: dict[str, tuple[Any, ...]],
-        context_key: ContextKey | None = None,
-    ):
-        self.name = request.action
-        self.action: Action | None = catalog.action(request.action)
-        self.catalog = catalog
-        self.context = context
-        self.memo: dict[str, tuple[Any, ...] | None] = {}
-        resource = request.resource
-        if isinstance(resource, str) and resource != NO_RESOURCE:
-            resource = ResourceRef.parse(resource)
-        if self.action is not None and not self.action.supports_resources:
-            resource = NO_RESOURCE
-        elif resource is None:
-            resource = default_resource(request.action, self.action)
-        self.resource: ResourceRef | str = resource
-        # What a statement's verdict on this request depends on besides the statement: the
-        # statement keeps its verdicts under it (Statement.verdicts). None: not kept.
-        self.key: tuple[Any, ...] | None = (
-            None
-            if context_key is None
-            else (catalog_serial(catalog), context_key, self.name, resource)
-        )
-
-    def values(self, key: str) -> tuple[Any, ...] | None:
-        """The request's values of a key: () when absent, None when unknown."""
-        memo = self.memo
-        if key in memo:
-            return memo[key]
-        if self.catalog.action_carries_key(self.name, key) is False:
-            found: tuple[Any, ...] | None = ()
-        else:
-            found = self.context.get(key.casefold())
-        memo[key] = found
-        return found
-
-    def may_lack(self, key: str) -> bool:
-        """Whether the request may not carry the key at all, whatever the context says:
-        an action the catalog does not define, with a key that belongs to actions (§4)."""
-        return self.catalog.action_carries_key(self.name, key) is None
-
-
-class ContextKey:
-    """A typed context as a key: compared by value, hashed once."""
-
-    __slots__ = ("items", "hash")
-
-    def __init__(self, items: tuple[Any, ...]) -> None:
-        self.items = items
-        self.hash = hash(items)
-
-    def __hash__(self) -> int:
-        return self.hash
-
-    def __eq__(self, other: object) -> bool:
-        return self is other or (
-            isinstance(other, ContextKey) and self.hash == other.hash and self.items == other.items
-        )
-
-
-def context_key(context: Mapping[str, tuple[Any, ...]]) -> ContextKey | None:
-    """The key of a typed context, or None when a value cannot be a key."""
-    try:
-        return ContextKey(tuple(sorted(context.items())))
-    except TypeError:
-        return None
-
-
-# Verdicts one statement keeps (per request and context); past it they start again.
-MAX_VERDICTS = 4_096
-_UNSEEN: Any = object()
-
-
-def _kept(
-    statement: Statement, subject: _Subject, work: Callable[[Statement, _Subject], Any]
-) -> Any:
-    """`work(statement, subject)`, the statement's verdict on the subject, kept with the
-    statement."""
-    if subject.key is None:
-        return work(statement, subject)
-    key = (work, subject.key)
-    verdicts = statement.verdicts
-    found = verdicts.get(key, _UNSEEN)
-    if found is _UNSEEN:
-        found = work(statement, subject)
-        if len(verdicts) >= MAX_VERDICTS:
-            verdicts.clear()
-        verdicts[key] = found
-    return found
-
-
-def clause_value(clause: Clause, subject: _Subject) -> Tri:
-    """The clause for this request; a given value counts only if the key is present, so
-    when presence is unknown both cases must agree."""
-    values = subject.values(clause.key)
-    result = evaluate_clause(clause, values)
-    unsure = result is not None and values and subject.may_lack(clause.key)
-    return None if unsure and evaluate_clause(clause, ()) is not result else result
-
-
-def default_resource(
-    name: str,
-    action: Action | None,
-    region: str | None = None,
-    account: str | None = None,
-    ids: Mapping[str, str] | None = None,
-) -> ResourceRef:
-    """The resource a request for this action acts on, with what the context knows."""
-    service = action.service if action else name.split(":", 1)[0]
-    rtype: str | None = None
-    if action is not None and action.resource_types:
-        required = [r.name for r in action.resource_types if r.required]
-        names = required or [r.name for r in action.resource_types]
-        rtype = names[0] if len(names) == 1 else None
-    rid = (ids or {}).get(rtype) if rtype else None
-    return ResourceRef(service, region, account, rtype, rid)
-
-
-def _applies(statement: Statement, subject: _Subject) -> Tri:
-    if not statement.usable:
-        return False
-    if not statement.matches_action(subject.name, subject.action is not None):
-        return False
-    result: Tri = resource_part(statement, subject.resource)
-    if result is False:
-        return False
-    for clause in statement.clauses:
-        value = clause_value(clause, subject)
-        if value is False:
-            return False
-        if value is None:
-            result = None
-    return result
-
-
-def _trace(
-    statement: Statement, subject: _Subject, policy: str | None, level: str | None
-) -> StatementTrace:
-    """Every part of the statement judged on its own, so the user sees all the reasons."""
-    usable = statement.usable
-    action = usable and statement.matches_action(subject.name, subject.action is not None)
-    element = statement.action_element or "Action"
-    if not usable:
-        action_reason = "the statement is not valid and is ignored"
-    elif action:
-        action_reason = (
-            f"{element} {'does not list' if statement.not_action else 'lists'} {subject.name}"
-        )
-    else:
-        action_reason = (
-            f"{element} {'lists' if statement.not_action else 'does not list'} {subject.name}"
-        )
-    resource = resource_part(statement, subject.resource)
-    resource_reason = _resource_reason(statement, subject.resource, resource)
-    traces = []
-    for clause in statement.clauses:
-        result = clause_value(clause, subject)
-        text = _open_clause_text(clause, subject) if result is None else clause_text(clause)
-        traces.append(ConditionTrace(clause.operator, clause.key, clause.values, result, text))
-    applies = _applies(statement, subject)
-    return StatementTrace(
-        level,
-        policy,
-        statement.index,
-        statement.sid,
-        statement.effect,
-        applies,
-        action,
-        action_reason,
-        resource,
-        resource_reason,
-        tuple(traces),
-    )
-
-
-# Open conditions named in a conditional row, per statement, and statements named: a
-# statement of a thousand undecided conditions is not spelt out a thousand times per API.
-MAX_OPEN_PARTS = 5
-MAX_DECIDING = 10
-
-
-def _open_text(statement: Statement, subject: _Subject) -> str:
-    return " and ".join(_unknown_parts(statement, subject))
-
-
-def _unknown_parts(statement: Statement, subject: _Subject) -> list[str]:
-    """What the context would have to say for this (unknown) statement to apply: the first
-    `MAX_OPEN_PARTS` of it, and how many more there are."""
-    parts = []
-    more = 0
-    if resource_part(statement, subject.resource) is None:
-        parts.append(_resource_reason(statement, subject.resource, None))
-    for clause in statement.clauses:
-        if clause_value(clause, subject) is None:
-            if len(parts) < MAX_OPEN_PARTS:
-                parts.append(_open_clause_text(clause, subject))
-            else:
-                more += 1
-    if more:
-        parts.append(f"{more:,} more condition{'s' if more > 1 else ''} hold")
-    return parts
-
-
-def _open_clause_text(clause: Clause, subject: _Subject) -> str:
-    """An undecided clause in words, with what keeps it open besides an unknown value."""
-    values = subject.values(clause.key)
-    reasons = [why_open(clause, values)]
-    if subject.may_lack(clause.key):
-        absent = "holds" if holds_when_absent(clause) else "does not hold"
-        reasons.append(
-            f"only if a request for {subject.name} carries {clause.key}: the catalog does "
-            f"not define {subject.name}, so whether it does is unknown, and without the key "
-            f"the condition {absent}"
-        )
-    said = "; ".join(r for r in reasons if r)
-    return f"{clause_text(clause)} ({said})" if said else clause_text(clause)
-
-
-def clause_text(clause: Clause) -> str:
-    """`describe_clause`, computed once per clause."""
-    if not clause.text:
-        clause.text = describe_clause(clause)
-    return clause.text
-
-
-def _resource_reason(statement: Statement, resource: ResourceRef | str, result: Tri) -> str:
-    element = statement.resource_element or "Resource"
-    listed = ", ".join(statement.resources) or "nothing"
-    if isinstance(resource, str):
-        return f'{element} is {listed}; this action takes only "*"'
-    shown = str(resource) if resource.known else f"({resource.in_words()})"
-    if result is None:
-        return f"the resource {shown} matches {listed}" + (
-            " (negated by NotResource)" if statement.not_resource else ""
-        )
-    verb = "matches" if result != statement.not_resource else "does not match"
-    return f"the resource {shown} {verb} {element} {listed}"
-
-
 # -- one node, then a path --------------------------------------------------------------
 
 
-def _statement_ref(subject: _Subject, policy: Policy, s: Statement, level: str | None) -> DecidedBy:
+def _statement_ref(subject: Subject, policy: Policy, s: Statement, level: str | None) -> DecidedBy:
     return DecidedBy(subject.name, policy.name or None, s.index, s.sid, level, s.effect)
 
 
 def _decide_level(
-    subject: _Subject, policies: Sequence[Policy], level: str | None, explain: bool
+    subject: Subject, policies: Sequence[Policy], level: str | None, explain: bool
+) -> Decision:
+    in_catalog = subject.action is not None
+    name = subject.name
+    if explain or subject.key is None:
+        groups = [(policy, policy.candidates(name, in_catalog)) for policy in policies]
+        return _decide(subject, groups, level, explain)
+    # Without explanations the decision is the candidates' verdicts put together: the
+    # same request and the same statements (by serial) give the same decision.
+    key = (
+        subject.key,
+        level,
+        tuple([(policy.name, policy.candidate_serials(name, in_catalog)) for policy in policies]),
+    )
+    decision: Decision | None = DECISIONS.get(key)
+    if decision is None:
+        groups = [(policy, policy.candidates(name, in_catalog)) for policy in policies]
+        decision = _decide(subject, groups, level, explain)
+        DECISIONS.put(key, decision)
+    return decision
+
+
+def _decide(
+    subject: Subject,
+    groups: list[tuple[Policy, tuple[Statement, ...]]],
+    level: str | None,
+    explain: bool,
 ) -> Decision:
     deny_true: tuple[Policy, Statement] | None = None
     allow_true: tuple[Policy, Statement] | None = None
     deny_unknown: list[tuple[Policy, Statement]] = []
     allow_unknown: list[tuple[Policy, Statement]] = []
-    in_catalog = subject.action is not None
-    for policy in policies:
-        for s in policy.candidates(subject.name, in_catalog):
-            applies: Tri = _kept(s, subject, _applies)
+    policies = [policy for policy, _ in groups]
+    for policy, found in groups:
+        for s in found:
+            applies: Tri = kept_verdict(s, subject, statement_applies)
             if applies is False:
                 continue
             deny = s.effect == "Deny"
@@ -352,7 +136,9 @@ def _decide_level(
     traces: tuple[StatementTrace, ...] = ()
     if explain:
         traces = tuple(
-            _trace(s, subject, p.name or None, level) for p in policies for s in p.statements
+            statement_trace(s, subject, p.name or None, level)
+            for p in policies
+            for s in p.statements
         )
     if deny_true is not None:
         ref = _statement_ref(subject, *deny_true, level)
@@ -372,7 +158,7 @@ def _decide_level(
         verb = "denied" if s.effect == "Deny" else "allowed"
         where = f"statement {s.label}" + (f" of {policy.name}" if policy.name else "")
         where += f" at {level}" if level else ""
-        parts = _kept(s, subject, _open_text)
+        parts = kept_verdict(s, subject, open_text)
         conditions.append(f"{verb} when {parts} ({where})")
     if len(deciding) > MAX_DECIDING:
         others = len(deciding) - MAX_DECIDING
@@ -388,12 +174,12 @@ def evaluate_path(
 
     The management account is not affected by SCPs: evaluate it with no levels (allowed).
     """
-    subject = _Subject(request, catalog, typed_context(request.context, catalog).values)
+    subject = Subject(request, catalog, typed_context(request.context, catalog).values)
     return _evaluate_subject(subject, levels, catalog, explain)
 
 
 def _evaluate_subject(
-    subject: _Subject, levels: Sequence[Level], catalog: Catalog, explain: bool
+    subject: Subject, levels: Sequence[Level], catalog: Catalog, explain: bool
 ) -> Decision:
     decisions = []
     for level in levels:
@@ -403,6 +189,11 @@ def _evaluate_subject(
         decisions.append(_decide_level(subject, policies, level.name or None, explain))
     if len(decisions) == 1:
         return decisions[0]
+    return _along_path(decisions)
+
+
+def _along_path(decisions: list[Decision]) -> Decision:
+    """The decisions of the levels of one path put together: every level must allow."""
     outcome, possible, deciding = combine(decisions)
     conditions = tuple(c for d in decisions for c in d.conditions)
     traces = tuple(t for d in decisions for t in d.statements)
@@ -443,9 +234,35 @@ def evaluate_subjects(
 ) -> dict[str, Decision]:
     """Many requests sharing one context, without explanations (the preview); the context
     is normalized and typed once by the caller (`typed_context`)."""
-    out: dict[str, Decision] = {}
+    return decide_subjects(prepare_subjects(requests, catalog, context), levels, catalog)
+
+
+def prepare_subjects(
+    requests: Iterable[Request], catalog: Catalog, context: dict[str, tuple[Any, ...]]
+) -> list[Subject]:
+    """The requests prepared for `decide_subjects`: they depend on the catalog and the
+    context only, so the preview keeps them for the next keystroke."""
     key = context_key(context)
-    for request in requests:
-        subject = _Subject(request, catalog, context, key)
-        out[request.action.casefold()] = _evaluate_subject(subject, levels, catalog, False)
+    return [Subject(request, catalog, context, key) for request in requests]
+
+
+def decide_subjects(
+    subjects: Iterable[Subject], levels: Sequence[Level], catalog: Catalog
+) -> dict[str, Decision]:
+    """The decision for each prepared request, by its case-folded action."""
+    attached = [
+        (
+            level.name or None,
+            [*level.policies, full_access_policy(catalog)]
+            if level.full_access
+            else list(level.policies),
+        )
+        for level in levels
+    ]
+    out: dict[str, Decision] = {}
+    for subject in subjects:
+        decisions = [_decide_level(subject, policies, name, False) for name, policies in attached]
+        out[subject.name.casefold()] = (
+            decisions[0] if len(decisions) == 1 else _along_path(decisions)
+        )
     return out

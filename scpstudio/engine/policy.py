@@ -28,7 +28,12 @@ from scpstudio.engine.operators import (
     prepare_value,
     read_operator,
 )
-from scpstudio.engine.statement_memory import StatementPiece, catalog_serial, pair_nodes
+from scpstudio.engine.statement_memory import (
+    StatementPiece,
+    catalog_serial,
+    pair_nodes,
+    statement_serial,
+)
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
 EFFECTS = ("Allow", "Deny")
@@ -88,6 +93,9 @@ class Statement:
     # applies to a request, what it leaves open): kept with the statement, which the
     # statement memory keeps across analyses, and shared by its copies moved elsewhere.
     verdicts: dict[Any, Any] = field(default_factory=dict)
+    # Names this compiled statement (and its copies moved elsewhere in the text) in the
+    # decisions the preview keeps (engine.statement_memory.DECISIONS).
+    serial: int = field(default_factory=statement_serial)
 
     @property
     def label(self) -> str:
@@ -145,6 +153,7 @@ class Policy:
     touches_every_service: bool = False
     _by_action: dict[str, tuple[Statement, ...]] | None = None
     _general: tuple[Statement, ...] = ()
+    _serials: dict[int, tuple[int, ...]] = field(default_factory=dict)
     limit: LimitProblem | None = None  # the limit the document passes, when it does
 
     def candidates(self, name: str, in_catalog: bool) -> tuple[Statement, ...]:
@@ -156,6 +165,16 @@ class Policy:
             self._index()
         assert self._by_action is not None
         return self._by_action.get(name.casefold(), self._general)
+
+    def candidate_serials(self, name: str, in_catalog: bool) -> tuple[int, ...]:
+        """The serials of `candidates(name, in_catalog)`: what a decision kept for this
+        action depends on (engine.evaluate)."""
+        found = self.candidates(name, in_catalog)
+        serials = self._serials.get(id(found))
+        if serials is None:
+            # keyed by the candidates tuple's id: the policy holds every such tuple
+            serials = self._serials[id(found)] = tuple([s.serial for s in found])
+        return serials
 
     def _index(self) -> None:
         general = [s for s in self.statements if s.usable and (s.any_action or s.not_action)]
@@ -269,6 +288,7 @@ def _moved(kept: Statement, node: JsonObject) -> Statement:
         kept.resource_paths,
         kept.resource_index,
         kept.verdicts,
+        kept.serial,
     )
 
 

@@ -8,7 +8,9 @@ the catalog names ("required only ...") are reported apart, with their own outco
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,12 +28,15 @@ from scpstudio.engine.evaluate import (
     Outcome,
     Request,
     combine,
+    decide_subjects,
     default_resource,
     evaluate_subjects,
+    prepare_subjects,
 )
 from scpstudio.engine.limits import context_limit_problem
 from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.profiles import Profile, get_profile
+from scpstudio.engine.statement_memory import BoundedMemo, catalog_serial
 
 _OUTCOME_ORDER = (DENIED, NOT_ALLOWED, ALLOWED)
 
@@ -331,14 +336,8 @@ def preview_levels(
         wanted = services_of(p for lv in levels for p in lv.policies)
     else:
         wanted = frozenset(s.casefold() for s in services)
-    plans = plans_for(catalog, wanted)
-    names: dict[str, str] = {}
-    for plan in plans:
-        for folded, name in plan.names:
-            names.setdefault(folded, name)
-    requests = [_request(name, catalog, ctx) for name in names.values()]
-    typed = typed_context(ctx.keys, catalog)
-    decisions = evaluate_subjects(requests, levels, catalog, typed.values)
+    plans, subjects, context_problems = _prepared(catalog, wanted, ctx)
+    decisions = decide_subjects(subjects, levels, catalog)
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
 
     def outcome_of(need: Need) -> ActionOutcome:
@@ -349,31 +348,82 @@ def preview_levels(
             found = outcomes[key] = ActionOutcome(need.action, need.dependency_of, decision)
         return found
 
+    serial = catalog_serial(catalog)
     rows = []
     for plan in plans:
-        actions = tuple([outcome_of(n) for n in plan.needs])
-        outcome, possible, deciding = combine([a.decision for a in actions])
-        links = []
-        for cond in plan.conditional:
-            link_actions = tuple([outcome_of(n) for n in cond.needs])
-            l_outcome, l_possible, l_deciding = combine([a.decision for a in link_actions])
-            links.append(
-                LinkPreview(cond.action, cond.note, l_outcome, l_possible, l_deciding, link_actions)
-            )
-        rows.append(
-            ApiPreview(
-                plan.method,
-                plan.path,
-                plan.service,
-                outcome,
-                possible,
-                deciding,
-                actions,
-                tuple(links),
-            )
-        )
+        # A row is its plan's decisions put together: the row made last time for the
+        # same decisions (the same objects, kept in DECISIONS) is that row again.
+        decided = tuple([decisions[folded] for folded, _ in plan.names])
+        key = (serial, id(plan))
+        kept = _ROWS.get(key)
+        if kept is not None and all(map(operator.is_, kept[0], decided)):
+            row: ApiPreview = kept[1]
+            for action in row.actions:
+                outcomes.setdefault((action.action, action.dependency_of), action)
+            for link in row.conditional_links:
+                for action in link.actions:
+                    outcomes.setdefault((action.action, action.dependency_of), action)
+        else:
+            row = _row(plan, outcome_of)
+            _ROWS.put(key, (decided, row))
+        rows.append(row)
     by_action = {action.casefold(): found for (action, _), found in outcomes.items()}
-    return Preview(tuple(rows), by_action, context_problems=typed.problems)
+    return Preview(tuple(rows), by_action, context_problems=context_problems)
+
+
+def _row(plan: ApiPlan, outcome_of: Callable[[Need], ActionOutcome]) -> ApiPreview:
+    actions = tuple([outcome_of(n) for n in plan.needs])
+    outcome, possible, deciding = combine([a.decision for a in actions])
+    links = []
+    for cond in plan.conditional:
+        link_actions = tuple([outcome_of(n) for n in cond.needs])
+        l_outcome, l_possible, l_deciding = combine([a.decision for a in link_actions])
+        links.append(
+            LinkPreview(cond.action, cond.note, l_outcome, l_possible, l_deciding, link_actions)
+        )
+    return ApiPreview(
+        plan.method, plan.path, plan.service, outcome, possible, deciding, actions, tuple(links)
+    )
+
+
+# The last row made for each plan, with the decisions it was made of.
+_ROWS = BoundedMemo(4_096)
+
+
+# The requests a preview asks, by catalog snapshot, services and context: what every
+# keystroke of one editor asks again.
+_PREPARED = BoundedMemo(64)
+
+
+def _prepared(
+    catalog: Catalog, wanted: frozenset[str] | None, ctx: PreviewContext
+) -> tuple[list[ApiPlan], list[Any], tuple[str, ...]]:
+    """The plans of these services, a prepared request per action they need, and what
+    the context's values cannot be."""
+    try:
+        key: Any = (
+            catalog_serial(catalog),
+            wanted,
+            ctx.region,
+            ctx.account_id,
+            tuple(sorted(ctx.resource_ids.items())),
+            json.dumps(ctx.keys, sort_keys=True),
+        )
+    except (TypeError, ValueError):
+        key = None
+    found = _PREPARED.get(key) if key is not None else None
+    if found is None:
+        plans = plans_for(catalog, wanted)
+        names: dict[str, str] = {}
+        for plan in plans:
+            for folded, name in plan.names:
+                names.setdefault(folded, name)
+        requests = [_request(name, catalog, ctx) for name in names.values()]
+        typed = typed_context(ctx.keys, catalog)
+        found = (plans, prepare_subjects(requests, catalog, typed.values), typed.problems)
+        if key is not None:
+            _PREPARED.put(key, found)
+    return found
 
 
 def _request(name: str, catalog: Catalog, ctx: PreviewContext) -> Request:

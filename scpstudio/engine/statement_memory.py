@@ -127,6 +127,48 @@ def statement_piece(text: str, parse: Callable[[], StatementPiece]) -> Statement
 def forget_statements() -> None:
     """Empty the memory (tests compare warm with cold analyses)."""
     PIECES.clear()
+    DECISIONS.clear()
+
+
+class BoundedMemo:
+    """A dict of at most `size` entries, the least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any:
+        with _LOCK:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with _LOCK:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with _LOCK:
+            self.items.clear()
+
+
+# The preview's decisions, by request and by the statements that could decide it
+# (engine.evaluate): after an edit, a request none of the changed statements could apply
+# to is answered from here.
+MAX_DECISIONS = 8_192
+DECISIONS = BoundedMemo(MAX_DECISIONS)
+
+_STATEMENT_SERIALS = itertools.count(1)
+
+
+def statement_serial() -> int:
+    """A number for a compiled statement, unique in the process: what a decision kept in
+    DECISIONS depends on is named by its statements' serials."""
+    return next(_STATEMENT_SERIALS)
 
 
 _SERIALS = itertools.count(1)
