@@ -66,7 +66,7 @@
   var queue = [];
   var sending = false;
   var timers = { check: null, json: null };
-  var DELAY = { check: 300, json: 400 };
+  var DELAY = { check: 60, json: 40 };
 
   function enqueue(op, changed, focus) {
     var last = queue[queue.length - 1];
@@ -165,7 +165,6 @@
     if (sending || !queue.length) return;
     var next = queue.shift();
     sending = true;
-    var release = hold(next.op);
     var values = { op: next.op };
     if (next.changed) values.changed = next.changed;
     answering = formChanges;
@@ -175,6 +174,7 @@
       jsonTyped = false;
       jsonBase = json ? json.value : "";
     }
+    var release = function () {};
     var done = function () {
       release();
       sending = false;
@@ -185,9 +185,14 @@
     // Sent from an element inside the form, not from the form: htmx would send a request
     // from the form to the formaction of the button last clicked or focused there (Save,
     // Download). The form's fields go along all the same (htmx reads the closest form).
-    htmx.ajax("POST", url, {
+    var answer = htmx.ajax("POST", url, {
       source: source, values: values, target: "#" + CSS.escape(IDS.analysis), swap: "outerHTML"
-    }).then(done, done);
+    });
+    // Held once the request has left (nothing the person does can come between): making
+    // the form inert restyles all of it, which then overlaps the server's work instead
+    // of delaying the request.
+    release = hold(next.op);
+    answer.then(done, done);
   }
 
   // After a button, keyboard focus goes where the person would look next. The button
