@@ -230,14 +230,18 @@ def statement_pieces(parsed: ParseResult, value: JsonNode) -> list[StatementPiec
 def _kept_statement(
     piece: StatementPiece, node: JsonObject, index: int, catalog: Catalog
 ) -> Statement:
-    """The statement compiled from this text at this place once per catalog snapshot,
-    moved onto `node` when the text now stands elsewhere."""
-    key = ("compiled", catalog_serial(catalog), index)
-    kept: Statement | None = piece.kept_value(key)
+    """The statement compiled from this text at this place in the array once per catalog
+    snapshot, kept for each of the last few offsets it stood at in the text, and moved
+    onto `node` when it now stands elsewhere."""
+    anywhere = ("compiled", catalog_serial(catalog), index)
+    here = (*anywhere, node.start)
+    kept: Statement | None = piece.kept_value(here)
     if kept is not None and kept.node is node:
         return kept
-    statement = _statement(node, index, catalog) if kept is None else _moved(kept, node)
-    piece.keep(key, statement)
+    source: Statement | None = kept or piece.kept_value(anywhere)
+    statement = _statement(node, index, catalog) if source is None else _moved(source, node)
+    piece.keep(here, statement)
+    piece.keep(anywhere, statement)
     return statement
 
 

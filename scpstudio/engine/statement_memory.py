@@ -27,37 +27,46 @@ from scpstudio.engine.findings import Finding, Position, Span
 from scpstudio.engine.json_tree import JsonArray, JsonNode, JsonObject, JsonScalar, Member
 
 MAX_PIECES = 1_024  # statements kept in one process
-MAX_PIECE_CHARS = 2_000_000  # characters of their text, together
-# Kept analyses of one statement (one per catalog snapshot, profile and place): a few,
-# since a process mostly serves one catalog and a statement rarely moves.
-MAX_KEPT_PER_PIECE = 8
+MAX_PIECE_CHARS = 1_000_000  # characters of their text, together
+# Places one statement's tree is kept at: typing and deleting in a statement above it
+# moves it back and forth between a few places.
+MAX_PLACES = 3
+# Kept analyses of one statement (per catalog snapshot, profile, place in the array and
+# in the text): a few, since a process mostly serves one catalog.
+MAX_KEPT_PER_PIECE = 16
 
 
 class StatementPiece:
     """One statement's text, its tree where it was last placed, and what was worked out
     from it (`kept`, keyed by catalog serial, place and profile)."""
 
-    __slots__ = ("text", "tree", "values", "longest", "duplicates", "kept")
+    __slots__ = ("text", "trees", "values", "longest", "duplicates", "kept")
 
     def __init__(
         self, text: str, base: int, root: JsonNode, values: int, longest: int, duplicates: bool
     ) -> None:
         self.text = text
-        self.tree: tuple[int, JsonNode] = (base, root)  # one tuple: read and set at once
+        self.trees: dict[int, JsonNode] = {base: root}  # by the offset the tree starts at
         self.values = values  # nodes in the tree, for the policy's limits
         self.longest = longest  # characters of its longest string or key
         self.duplicates = duplicates
         self.kept: OrderedDict[Hashable, Any] = OrderedDict()
 
     def placed(self, base: int) -> JsonNode:
-        """The statement's tree with offsets from `base`: the kept tree when it stands
-        there, else a copy moved there (kept in its place: the next keystroke most likely
-        finds the statement where this one did)."""
-        at, root = self.tree
-        if at == base:
-            return root
-        moved = shifted(root, base - at)
-        self.tree = (base, moved)
+        """The statement's tree with offsets from `base`: a kept tree when one stands
+        there, else a copy moved there (kept: the next keystroke most likely finds the
+        statement at one of the places the last ones did)."""
+        trees = self.trees
+        found = trees.get(base)
+        if found is not None:
+            return found
+        with _LOCK:
+            some = next(iter(trees.items()))
+        moved = shifted(some[1], base - some[0])
+        with _LOCK:
+            trees[base] = moved
+            while len(trees) > MAX_PLACES:
+                del trees[next(iter(trees))]
         return moved
 
     def kept_value(self, key: Hashable) -> Any:
