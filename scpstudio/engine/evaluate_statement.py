@@ -27,7 +27,7 @@ from scpstudio.engine.decision import (
 )
 from scpstudio.engine.policy import Clause, Statement
 from scpstudio.engine.resource_match import resource_part
-from scpstudio.engine.statement_memory import catalog_serial
+from scpstudio.engine.statement_memory import catalog_serial, request_serial
 
 
 class Subject:
@@ -57,10 +57,10 @@ class Subject:
         self.resource: ResourceRef | str = resource
         # What a statement's verdict on this request depends on besides the statement: the
         # statement keeps its verdicts under it (Statement.verdicts). None: not kept.
-        self.key: ContextKey | None = (
+        self.key: int | None = (
             None
             if context_key is None
-            else ContextKey((catalog_serial(catalog), context_key, self.name, resource))
+            else request_serial((catalog_serial(catalog), context_key, self.name, resource))
         )
 
     def values(self, key: str) -> tuple[Any, ...] | None:

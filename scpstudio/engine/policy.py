@@ -153,7 +153,7 @@ class Policy:
     touches_every_service: bool = False
     _by_action: dict[str, tuple[Statement, ...]] | None = None
     _general: tuple[Statement, ...] = ()
-    _serials: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    _serials: dict[str, tuple[int, ...]] = field(default_factory=dict)
     limit: LimitProblem | None = None  # the limit the document passes, when it does
 
     def candidates(self, name: str, in_catalog: bool) -> tuple[Statement, ...]:
@@ -169,11 +169,12 @@ class Policy:
     def candidate_serials(self, name: str, in_catalog: bool) -> tuple[int, ...]:
         """The serials of `candidates(name, in_catalog)`: what a decision kept for this
         action depends on (engine.evaluate)."""
-        found = self.candidates(name, in_catalog)
-        serials = self._serials.get(id(found))
+        serials = self._serials.get(name)
         if serials is None:
-            # keyed by the candidates tuple's id: the policy holds every such tuple
-            serials = self._serials[id(found)] = tuple([s.serial for s in found])
+            found = self.candidates(name, in_catalog)
+            # by name: whether the action is in the catalog is the catalog's to say, and
+            # the policy is compiled against one catalog
+            serials = self._serials[name] = tuple([s.serial for s in found])
         return serials
 
     def _index(self) -> None:

@@ -40,7 +40,7 @@ class StatementPiece:
     """One statement's text, its tree where it was last placed, and what was worked out
     from it (`kept`, keyed by catalog serial, place and profile)."""
 
-    __slots__ = ("text", "trees", "values", "longest", "duplicates", "kept")
+    __slots__ = ("text", "trees", "values", "longest", "duplicates", "minified", "kept")
 
     def __init__(
         self, text: str, base: int, root: JsonNode, values: int, longest: int, duplicates: bool
@@ -50,6 +50,7 @@ class StatementPiece:
         self.values = values  # nodes in the tree, for the policy's limits
         self.longest = longest  # characters of its longest string or key
         self.duplicates = duplicates
+        self.minified = -1  # characters of the statement minified (-1: not known)
         self.kept: OrderedDict[Hashable, Any] = OrderedDict()
 
     def placed(self, base: int) -> JsonNode:
@@ -172,6 +173,23 @@ MAX_DECISIONS = 8_192
 DECISIONS = BoundedMemo(MAX_DECISIONS)
 
 _STATEMENT_SERIALS = itertools.count(1)
+
+# Requests (catalog, context, action, resource) by number: what statements file their
+# verdicts and DECISIONS its decisions under, a number being quicker to look up than the
+# request. A request dropped from here gets a new number: what was kept under the old
+# one is then not found again, never mistaken.
+MAX_REQUESTS = 65_536
+_REQUESTS = BoundedMemo(MAX_REQUESTS)
+_REQUEST_SERIALS = itertools.count(1)
+
+
+def request_serial(request: Hashable) -> int:
+    """The number of this request, the same while it is kept in _REQUESTS."""
+    found: int | None = _REQUESTS.get(request)
+    if found is None:
+        found = next(_REQUEST_SERIALS)
+        _REQUESTS.put(request, found)
+    return found
 
 
 def statement_serial() -> int:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from scpstudio.engine.analysis import analyze_policy
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.catalog_json import catalog_from_json
+from scpstudio.engine.serialize import to_minified
 from scpstudio.engine.statement_memory import (
     PIECES,
     StatementPiece,
@@ -160,6 +161,9 @@ def test_incremental_analysis_equals_a_fresh_one(edit: tuple[str, str], profile:
     cold = fresh(edited, CATALOG, profile)
 
     same(warm, cold)
+    if warm.validation.parse.ok:
+        whole = len(to_minified(warm.validation.parse.value()))
+        assert warm.validation.size.minified_characters == whole
 
 
 def test_a_statement_moved_down_reports_its_findings_where_it_now_stands() -> None:
