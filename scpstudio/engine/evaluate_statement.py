@@ -108,7 +108,7 @@ def context_key(context: Mapping[str, tuple[Any, ...]]) -> ContextKey | None:
 
 
 # Verdicts one statement keeps (per request and context); past it they start again.
-MAX_VERDICTS = 4_096
+MAX_VERDICTS = 1_024
 _UNSEEN: Any = object()
 
 

@@ -7,12 +7,16 @@ what the changed statement costs; the checks across statements and the preview a
 out from the kept parts (`policy.compile_policy`, `validate.validate_policy` and the
 verdicts each compiled statement keeps for the preview).
 
-Kept per process in one bounded LRU (`MAX_PIECES` statements, `MAX_PIECE_CHARS`
-characters of statement text together). What depends on the catalog or on the rule profile
-is kept under the catalog snapshot's serial (`catalog_serial`, one per snapshot object, so a
-catalog edit never answers from an older catalog), the profile and the statement's place
-in the array. Nothing here changes a result: an analysis with the memory warm equals one
-without (tests/engine/test_statement_memory.py checks it as a property).
+Kept per process, as a cache only (a worker that never saw a statement reads it again),
+in bounded LRUs: `MAX_PIECES` statements and `MAX_PIECE_CHARS` characters of their text;
+per statement its tree at `MAX_PLACES` offsets and `MAX_KEPT_PER_PIECE` analyses (compiled
+forms, own findings), each compiled form with at most `evaluate_statement.MAX_VERDICTS`
+verdicts; the preview's decisions (`MAX_DECISIONS`) and the requests they are filed under
+(`MAX_REQUESTS`). What depends on the catalog or on the rule profile is kept under the
+catalog snapshot's serial (`catalog_serial`, one per snapshot object, so a catalog edit
+never answers from an older catalog), the profile and the statement's place in the array.
+Nothing here changes a result: an analysis with the memory warm equals one without
+(tests/engine/test_statement_memory.py checks it as a property).
 """
 
 from __future__ import annotations
