@@ -154,13 +154,24 @@ class Policy:
     _by_action: dict[str, tuple[Statement, ...]] | None = None
     _general: tuple[Statement, ...] = ()
     _serials: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _foreign: dict[str, tuple[Statement, ...]] = field(default_factory=dict)
     limit: LimitProblem | None = None  # the limit the document passes, when it does
 
     def candidates(self, name: str, in_catalog: bool) -> tuple[Statement, ...]:
         """The statements that may apply to this action, in order: those whose Action
         names it, and those (NotAction, "*") that may apply to any action."""
         if not in_catalog:
-            return self.statements
+            # an action the catalog lacks: the statements whose patterns may name it, and
+            # those that may apply to any action (the others cannot apply to it)
+            found = self._foreign.get(name)
+            if found is None:
+                folded = name.casefold()
+                found = self._foreign[name] = tuple(
+                    s
+                    for s in self.statements
+                    if s.any_action or s.not_action or s._names_foreign(folded)
+                )
+            return found
         if self._by_action is None:
             self._index()
         assert self._by_action is not None
