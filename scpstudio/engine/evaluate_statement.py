@@ -25,7 +25,7 @@ from scpstudio.engine.decision import (
     ResourceRef,
     StatementTrace,
 )
-from scpstudio.engine.policy import Clause, Statement
+from scpstudio.engine.policy import MAX_VERDICTS, Clause, Statement
 from scpstudio.engine.resource_match import resource_part
 from scpstudio.engine.statement_memory import catalog_serial, request_serial
 
@@ -107,8 +107,6 @@ def context_key(context: Mapping[str, tuple[Any, ...]]) -> ContextKey | None:
         return None
 
 
-# Verdicts one statement keeps (per request and context); past it they start again.
-MAX_VERDICTS = 1_024
 _UNSEEN: Any = object()
 
 

@@ -63,6 +63,11 @@ class Clause:
         return self.key.casefold()
 
 
+# Verdicts one compiled statement keeps (per request and context, engine.evaluate, and
+# which actions outside the catalog it names); past it they start again.
+MAX_VERDICTS = 1_024
+
+
 @dataclass(slots=True, eq=False)
 class Statement:
     index: int
@@ -121,6 +126,17 @@ class Statement:
             return True
         return self._names_foreign(folded)
 
+    def may_name_foreign(self, folded: str) -> bool:
+        """`_names_foreign`, kept in `verdicts`: a policy asks it of every statement for
+        each action the catalog lacks, on every keystroke."""
+        key = ("names", folded)
+        found: bool | None = self.verdicts.get(key)
+        if found is None:
+            if len(self.verdicts) >= MAX_VERDICTS:
+                self.verdicts.clear()
+            found = self.verdicts[key] = self._names_foreign(folded)
+        return found
+
     def _names_foreign(self, folded: str) -> bool:
         if folded in self.literals:
             return True
@@ -169,7 +185,7 @@ class Policy:
                 found = self._foreign[name] = tuple(
                     s
                     for s in self.statements
-                    if s.any_action or s.not_action or s._names_foreign(folded)
+                    if s.any_action or s.not_action or s.may_name_foreign(folded)
                 )
             return found
         if self._by_action is None:

@@ -10,7 +10,7 @@ verdicts each compiled statement keeps for the preview).
 Kept per process, as a cache only (a worker that never saw a statement reads it again),
 in bounded LRUs: `MAX_PIECES` statements and `MAX_PIECE_CHARS` characters of their text;
 per statement its tree at `MAX_PLACES` offsets and `MAX_KEPT_PER_PIECE` analyses (compiled
-forms, own findings), each compiled form with at most `evaluate_statement.MAX_VERDICTS`
+forms, own findings), each compiled form with at most `policy.MAX_VERDICTS`
 verdicts; the preview's decisions (`MAX_DECISIONS`) and the requests they are filed under
 (`MAX_REQUESTS`). What depends on the catalog or on the rule profile is kept under the
 catalog snapshot's serial (`catalog_serial`, one per snapshot object, so a catalog edit

@@ -233,7 +233,10 @@ def _redundant_statements(report: Report, policy: Policy, faulty: frozenset[str]
                 if cost > report.budget:
                     return  # past the budget: no more redundancy suggestions
                 report.budget -= cost
-                if not _kept_covers(a, b):
+                covers = a.covers.get(sb.serial)  # _kept_covers, the lookup written out
+                if covers is None:
+                    covers = _kept_covers(a, b)
+                if not covers:
                     continue
                 if sa.index > sb.index and _kept_covers(b, a):
                     continue  # equivalent statements: report the later one only
