@@ -61,6 +61,7 @@ def catalog_export(
     qs = Service.objects.order_by("prefix").prefetch_related(
         "resource_types",
         "condition_keys",
+        "operations",
         Prefetch(
             "actions",
             queryset=Action.objects.order_by("name").prefetch_related(
@@ -93,6 +94,8 @@ def service_document(s: Service) -> dict[str, Any]:
         "name": s.name,
         "source": s.source,
         "updated_on": s.updated_on.isoformat() if s.updated_on else None,
+        "scp_governed": s.scp_governed,
+        "schema_version": s.schema_version,
         "resource_types": [
             {"name": r.name, "urn_pattern": r.urn_pattern}
             for r in sorted(s.resource_types.all(), key=lambda r: r.name)
@@ -111,8 +114,14 @@ def service_document(s: Service) -> dict[str, Any]:
                 "name": a.name,
                 "description": a.description,
                 "access_level": a.access_level,
+                "permission_only": a.permission_only,
+                "aliases": list(a.aliases),
                 "resource_types": [
-                    {"name": link.resource_type.name, "required": link.required}
+                    {
+                        "name": link.resource_type.name,
+                        "required": link.required,
+                        "condition_keys": list(link.condition_keys),
+                    }
                     for link in a.resource_links.all()
                 ],
                 "condition_keys": [link.key_name for link in a.key_links.all()],
@@ -130,6 +139,14 @@ def service_document(s: Service) -> dict[str, Any]:
                 ],
             }
             for api in s.apis.all()
+        ],
+        "operations": [
+            {
+                "operation_id": op.operation_id,
+                "action": op.action_name,
+                "dependent_actions": list(op.dependent_actions),
+            }
+            for op in sorted(s.operations.all(), key=lambda op: op.operation_id)
         ],
     }
 

@@ -28,6 +28,7 @@ from catalog.models import (
     ConditionKey,
     Dependency,
     ImportDraft,
+    Operation,
     Region,
     ResourceType,
     Service,
@@ -67,7 +68,7 @@ def _one_revision(using: str = "default") -> Iterator[None]:
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # "service", "resource type", "condition key", "action", "API"
+    kind: str  # "service", "resource type", "condition key", "action", "API", "operation"
     key: str
     operation: str  # "added" | "changed" | "removed"
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
@@ -87,9 +88,11 @@ def _records(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         out[("region", r["id"])] = {"name": r["name"]}
     for k in doc.get("global_condition_keys", []):
         out[("condition key", k["name"])] = {n: v for n, v in k.items() if n != "name"}
+    for k in doc.get("global_key_updates", []):
+        out[("condition key", k["name"])] = {n: v for n, v in k.items() if n != "name"}
     for s in doc.get("services", []):
         p = s["prefix"]
-        out[("service", p)] = {n: s.get(n) for n in ("name", "source", "updated_on")}
+        out[("service", p)] = {n: s.get(n) for n in SERVICE_FIELDS}
         for r in s["resource_types"]:
             out[("resource type", f"{p}:{r['name']}")] = {"urn_pattern": r["urn_pattern"]}
         for k in s["condition_keys"]:
@@ -102,7 +105,76 @@ def _records(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         for api in s["apis"]:
             links = sorted(api["actions"], key=lambda link: link["action"])
             out[("API", f"{api['method']} {api['path']} ({p})")] = {"actions": links}
+        for op in s.get("operations", []):
+            out[("operation", f"{op['operation_id']} ({p})")] = {
+                "action": op["action"],
+                "dependent_actions": op["dependent_actions"],
+            }
     return out
+
+
+SERVICE_FIELDS = ("name", "source", "updated_on", "scp_governed", "schema_version")
+# What a source may leave out, to be kept as the catalog has it: the page knows no operations,
+# aliases or per-type keys; IAM's schema knows no API paths, dependencies or display name.
+_SERVICE_DEFAULTS: dict[str, Any] = {
+    "source": "",
+    "updated_on": None,
+    "scp_governed": None,
+    "schema_version": "",
+    "apis": [],
+    "operations": [],
+}
+_ACTION_DEFAULTS: dict[str, Any] = {"dependencies": [], "permission_only": False, "aliases": []}
+
+
+def _complete(doc: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """The document with every part its source does not carry taken from the catalog.
+
+    Our JSON format carries everything; Huawei's page and IAM's schema each carry a part,
+    and importing one must not wipe what the other brought.
+    """
+    now = {s["prefix"]: s for s in current.get("services", [])}
+    services = []
+    for s in doc.get("services", []):
+        old = now.get(s["prefix"], {})
+        s = {**s}
+        s.setdefault("name", old.get("name") or s["prefix"].upper())
+        for name, default in _SERVICE_DEFAULTS.items():
+            s.setdefault(name, old.get(name, default))
+        old_actions = {a["name"].lower(): a for a in old.get("actions", [])}
+        s["actions"] = [
+            _complete_action(a, old_actions.get(a["name"].lower(), {})) for a in s["actions"]
+        ]
+        services.append(s)
+    out = {**doc, "services": services} if "services" in doc else {**doc}
+    if "global_key_updates" in doc:
+        old_keys = {k["name"].lower(): k for k in current.get("global_key_updates", [])}
+        out["global_key_updates"] = [
+            {
+                **k,
+                "description": k["description"]
+                or old_keys.get(k["name"].lower(), {}).get("description", ""),
+            }
+            for k in doc["global_key_updates"]
+        ]
+    return out
+
+
+def _complete_action(a: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    a = {**a}
+    for name, default in _ACTION_DEFAULTS.items():
+        a.setdefault(name, old.get(name, default))
+    old_links = {r["name"]: r for r in old.get("resource_types", [])}
+    a["resource_types"] = [
+        {
+            **r,
+            "condition_keys": r.get(
+                "condition_keys", old_links.get(r["name"], {}).get("condition_keys", [])
+            ),
+        }
+        for r in a["resource_types"]
+    ]
+    return a
 
 
 def _compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
@@ -144,17 +216,22 @@ class ImportResult:
 
 
 def _summary(doc: dict[str, Any]) -> dict[str, int]:
+    """What the source holds (parts it does not carry count nothing)."""
     services = doc.get("services", [])
+    actions = [a for s in services for a in s["actions"]]
+    apis = [api for s in services for api in s.get("apis", [])]
     summary = {
         "regions": len(doc.get("regions", [])),
         "services": len(services),
-        "actions": sum(len(s["actions"]) for s in services),
+        "actions": len(actions),
         "resource types": sum(len(s["resource_types"]) for s in services),
         "service condition keys": sum(len(s["condition_keys"]) for s in services),
         "global condition keys": len(doc.get("global_condition_keys", [])),
-        "APIs": sum(len(s["apis"]) for s in services),
-        "API-action links": sum(len(a["actions"]) for s in services for a in s["apis"]),
-        "dependencies": sum(len(a["dependencies"]) for s in services for a in s["actions"]),
+        "global condition keys updated": len(doc.get("global_key_updates", [])),
+        "APIs": len(apis),
+        "API-action links": sum(len(api["actions"]) for api in apis),
+        "operations": sum(len(s.get("operations", [])) for s in services),
+        "dependencies": sum(len(a.get("dependencies", [])) for a in actions),
     }
     return {name: count for name, count in summary.items() if count}
 
@@ -162,9 +239,21 @@ def _summary(doc: dict[str, Any]) -> dict[str, int]:
 def _current_for(doc: dict[str, Any]) -> dict[str, Any]:
     """The part of the database the document would replace, in the same format."""
     prefixes = [s["prefix"] for s in doc.get("services", [])]
-    return catalog_export(
+    current = catalog_export(
         services=prefixes, global_keys="global_condition_keys" in doc, regions="regions" in doc
     )
+    if "global_key_updates" in doc:
+        names = [k["name"] for k in doc["global_key_updates"]]
+        current["global_key_updates"] = [
+            {
+                "name": k.name,
+                "type": k.value_type,
+                "multivalued": k.multivalued,
+                "description": k.description,
+            }
+            for k in ConditionKey.objects.filter(service__isnull=True, name__in=names)
+        ]
+    return current
 
 
 def catalog_import(data: ImportData, *, dry_run: bool = False) -> ImportResult:
@@ -175,10 +264,11 @@ def catalog_import(data: ImportData, *, dry_run: bool = False) -> ImportResult:
     """
     if data.errors:
         return ImportResult([], data.anomalies, False, {})
-    doc = data.document
     try:
         with transaction.atomic():
-            changes = _compare(_current_for(doc), doc)
+            current = _current_for(data.document)
+            doc = _complete(data.document, current)
+            changes = _compare(current, doc)
             applied = bool(changes) and not dry_run
             if applied:
                 with _one_revision():
@@ -188,7 +278,7 @@ def catalog_import(data: ImportData, *, dry_run: bool = False) -> ImportResult:
             "error", f"the database refused the import, so nothing was written: {exc}"
         )
         return ImportResult([], [*data.anomalies, refused], False, {})
-    return ImportResult(changes, data.anomalies, applied, _summary(doc))
+    return ImportResult(changes, data.anomalies, applied, _summary(data.document))
 
 
 def _apply(doc: dict[str, Any]) -> None:
@@ -212,6 +302,21 @@ def _apply(doc: dict[str, Any]) -> None:
             )
             keep.append(k["name"])
         ConditionKey.objects.filter(service__isnull=True).exclude(name__in=keep).delete()
+    for k in doc.get("global_key_updates", []):
+        # a key a service's schema lists with g: is the global key: update, never duplicate
+        existing = ConditionKey.objects.filter(name__iexact=k["name"], service__isnull=True).first()
+        if existing is None:
+            ConditionKey.objects.create(
+                name=k["name"],
+                value_type=k["type"],
+                multivalued=k["multivalued"],
+                request_wide=False,
+                description=k["description"],
+            )
+        else:
+            existing.value_type, existing.multivalued = k["type"], k["multivalued"]
+            existing.description = k["description"]
+            existing.save(update_fields=["value_type", "multivalued", "description"])
     for s in doc.get("services", []):
         _apply_service(s)
     _relink()
@@ -224,6 +329,8 @@ def _apply_service(s: dict[str, Any]) -> None:
             "name": s["name"],
             "source": s["source"] or "",
             "updated_on": date.fromisoformat(s["updated_on"]) if s["updated_on"] else None,
+            "scp_governed": s["scp_governed"],
+            "schema_version": s["schema_version"],
         },
     )
     types = {}
@@ -255,6 +362,8 @@ def _apply_service(s: dict[str, Any]) -> None:
                 "service": service,
                 "description": a["description"],
                 "access_level": a["access_level"],
+                "permission_only": a["permission_only"],
+                "aliases": a["aliases"],
             },
         )
         action.resource_links.all().delete()
@@ -262,7 +371,10 @@ def _apply_service(s: dict[str, Any]) -> None:
         action.dependencies.all().delete()
         ActionResourceType.objects.bulk_create(
             ActionResourceType(
-                action=action, resource_type=types[r["name"]], required=r["required"]
+                action=action,
+                resource_type=types[r["name"]],
+                required=r["required"],
+                condition_keys=r["condition_keys"],
             )
             for r in a["resource_types"]
         )
@@ -299,6 +411,25 @@ def _apply_service(s: dict[str, Any]) -> None:
                 for link in {link["action"]: link for link in new}.values()
             )
     service.apis.exclude(pk__in=keep_apis).delete()
+    _apply_operations(service, s["operations"])
+
+
+def _apply_operations(service: Service, operations: list[dict[str, Any]]) -> None:
+    current = {op.operation_id: op for op in service.operations.all()}
+    for data in operations:
+        op = current.get(data["operation_id"])
+        if op is None:
+            Operation.objects.create(
+                service=service,
+                operation_id=data["operation_id"],
+                action_name=data["action"],
+                dependent_actions=data["dependent_actions"],
+            )
+        elif (op.action_name, op.dependent_actions) != (data["action"], data["dependent_actions"]):
+            op.action_name, op.dependent_actions = data["action"], data["dependent_actions"]
+            op.action = None
+            op.save(update_fields=["action_name", "dependent_actions", "action"])
+    service.operations.exclude(operation_id__in=[o["operation_id"] for o in operations]).delete()
 
 
 def _relink() -> None:
@@ -309,6 +440,7 @@ def _relink() -> None:
         (Dependency, "target_name", "target_id", actions),
         (ApiAction, "action_name", "action_id", actions),
         (ActionConditionKey, "key_name", "key_id", keys),
+        (Operation, "action_name", "action_id", actions),
     ):
         stale = []
         for row in model.objects.filter(**{f"{fk_field[:-3]}__isnull": True}):

@@ -16,6 +16,7 @@ from catalog.models import (
     Api,
     CatalogRevision,
     ConditionKey,
+    Operation,
     Region,
     ResourceType,
     Service,
@@ -55,7 +56,7 @@ def build_snapshot(revision: int) -> engine.Catalog:
     apis = Api.objects.select_related("service").prefetch_related("action_links")
     return engine.Catalog.build(
         revision=revision,
-        services=[engine.Service(s.prefix, s.name) for s in Service.objects.all()],
+        services=[engine.Service(s.prefix, s.name, s.scp_governed) for s in Service.objects.all()],
         actions=[
             engine.Action(
                 name=a.name,
@@ -63,11 +64,15 @@ def build_snapshot(revision: int) -> engine.Catalog:
                 description=a.description,
                 access_level=a.access_level,
                 resource_types=tuple(
-                    engine.ResourceTypeRef(link.resource_type.name, link.required)
+                    engine.ResourceTypeRef(
+                        link.resource_type.name, link.required, tuple(link.condition_keys)
+                    )
                     for link in a.resource_links.all()
                 ),
                 condition_keys=tuple(link.key_name for link in a.key_links.all()),
                 dependencies=tuple(d.target_name for d in a.dependencies.all()),
+                permission_only=a.permission_only,
+                aliases=tuple(a.aliases),
             )
             for a in actions
         ],
@@ -99,4 +104,10 @@ def build_snapshot(revision: int) -> engine.Catalog:
             for api in apis
         ],
         regions=[engine.Region(r.region_id, r.name) for r in Region.objects.all()],
+        operations=[
+            engine.Operation(
+                op.service.prefix, op.operation_id, op.action_name, tuple(op.dependent_actions)
+            )
+            for op in Operation.objects.select_related("service")
+        ],
     )

@@ -271,7 +271,7 @@ def test_unreadable_file_is_a_command_error(tmp_path):
 
 
 def test_database_refusal_inside_the_apply_writes_nothing():
-    # The readers never let an unknown access level through, so build the data by hand:
+    # The readers never let an empty access level through, so build the data by hand:
     # the EVS service is written first, then the action breaks a check constraint.
     service = {
         "prefix": "evs",
@@ -284,7 +284,7 @@ def test_database_refusal_inside_the_apply_writes_nothing():
             {
                 "name": "evs:volumes:list",
                 "description": "",
-                "access_level": "superuser",
+                "access_level": "",
                 "resource_types": [],
                 "condition_keys": [],
                 "dependencies": [],

@@ -1,0 +1,323 @@
+"""IAM's authorization-schema JSON as a catalog source: recognised by content, reviewed as a
+change set, applied atomically, and carrying what the page does not."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from catalog import snapshot
+from catalog.importers import read_source
+from catalog.models import (
+    Action,
+    ActionResourceType,
+    Api,
+    ConditionKey,
+    Dependency,
+    Operation,
+    Service,
+)
+from catalog.services import catalog_import
+from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.evaluate import DENIED
+from scpstudio.engine.preview import preview_policy
+from tests.catalog.fixtures import catalog_state
+from tests.catalog.schema_data import as_text, ecs_schema, ims_schema
+
+pytestmark = pytest.mark.usefixtures("db", "fresh_snapshot")
+
+
+@pytest.fixture
+def fresh_snapshot():
+    """Each test's transaction is rolled back, so revision numbers repeat between tests: a
+    snapshot kept from an earlier test could carry its number."""
+    snapshot._cached = None
+
+
+def _save(tmp_path: Path, schema: dict, name: str = "ecs.json") -> Path:
+    path = tmp_path / name
+    path.write_text(as_text(schema), encoding="utf-8")
+    return path
+
+
+def _import(path: Path, *args: str) -> str:
+    out = StringIO()
+    call_command("import_catalog", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def test_import_catalog_recognises_a_saved_schema_by_its_content(tmp_path):
+    path = _save(tmp_path, ecs_schema(), name="anything.txt")
+
+    output = _import(path)
+
+    assert "Applied:" in output
+    service = Service.objects.get(prefix="ecs")
+    assert service.schema_version == "2.3"
+    assert service.name == "ECS"
+    assert set(service.actions.values_list("name", flat=True)) == {
+        "ecs:cloudServers:list",
+        "ecs:cloudServers:delete",
+        "ecs:cloudServers:vncConsole",
+        "ecs:cloudServers:migrate",
+    }
+
+
+def test_a_dry_run_of_a_schema_lists_its_changes_and_writes_nothing(tmp_path):
+    path = _save(tmp_path, ecs_schema())
+    before = catalog_state()
+
+    output = _import(path, "--dry-run")
+
+    assert "added action ecs:cloudServers:delete" in output
+    assert "added operation DeleteServers (ecs)" in output
+    assert "added resource type ecs:instance" in output
+    assert "Dry run, nothing written" in output
+    assert catalog_state() == before
+
+
+def test_the_schema_carries_what_the_page_does_not(tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+
+    listing = Action.objects.get(name="ecs:cloudServers:list")
+    console = Action.objects.get(name="ecs:cloudServers:vncConsole")
+    link = ActionResourceType.objects.get(action__name="ecs:cloudServers:delete")
+    flavor = ConditionKey.objects.get(name="ecs:InstanceFlavor")
+    delete = Operation.objects.get(operation_id="DeleteServers")
+    assert listing.aliases == ["ecs:servers:list"]
+    assert listing.description == "List servers."
+    assert console.permission_only is True
+    assert link.required is True
+    assert link.condition_keys == ["ecs:InstanceFlavor", "g:ResourceTag/<tag-key>"]
+    assert (flavor.value_type, flavor.multivalued) == ("string", False)
+    assert delete.action.name == "ecs:cloudServers:delete"
+    assert delete.dependent_actions == ["evs:volumes:delete", "vpc:publicIps:delete"]
+
+
+def test_an_unknown_access_level_is_kept_and_said(tmp_path):
+    output = _import(_save(tmp_path, ecs_schema()))
+
+    assert "'operate' is an access level SCP Studio does not know: kept" in output
+    assert Action.objects.get(name="ecs:cloudServers:migrate").access_level == "operate"
+
+
+def test_a_value_type_huawei_writes_as_a_list_is_multivalued():
+    schema = ecs_schema()
+    schema["conditions"][0]["value_type"] = "StringList"
+    schema["conditions"][0]["multi_valued"] = False
+
+    data = read_source(as_text(schema))
+
+    (key,) = data.document["services"][0]["condition_keys"]
+    assert (key["type"], key["multivalued"]) == ("string", True)
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (
+            lambda s: s["resources"][0].update(urn_template="ecs:<region>:instance"),
+            "resources[0].urn_template",
+            "cannot be read: it does not have the five parts",
+        ),
+        (
+            lambda s: s["resources"][0].update(urn_template="ecs:<region>:<account-id:instance:x"),
+            "resources[0].urn_template",
+            "<account-id:instance:x' cannot be read: it holds markup",
+        ),
+        (
+            lambda s: s["conditions"][0].update(value_type="Blob"),
+            "conditions[0].value_type",
+            "'Blob' is not a value type SCP Studio knows",
+        ),
+        (
+            lambda s: s["actions"][1]["resources"][0].update(urn_template="ecs:*:*:disk:*"),
+            "actions[1].resources[0].urn_template",
+            "is the template of none of the resources",
+        ),
+        (
+            lambda s: s["actions"][0].update(name="evs:volumes:list"),
+            "actions",
+            "the actions belong to several services",
+        ),
+        (
+            lambda s: s["actions"][0].update(aliases=["ecs:cloudServers:delete"]),
+            "actions[0].aliases",
+            "is the name of another action",
+        ),
+        (
+            lambda s: s.update(actions="none"),
+            "actions",
+            "must be a list, not a string",
+        ),
+    ],
+    ids=[
+        "URN template without five parts",
+        "URN placeholder not closed",
+        "unknown value type",
+        "action names an unknown template",
+        "two services",
+        "alias is another action",
+        "actions not a list",
+    ],
+)
+def test_a_schema_the_engine_cannot_read_is_refused_naming_the_place(
+    tmp_path, change, field, message
+):
+    schema = ecs_schema()
+    change(schema)
+    path = _save(tmp_path, schema)
+    before = catalog_state()
+    out = StringIO()
+
+    with pytest.raises(CommandError, match="not imported"):
+        call_command("import_catalog", str(path), stdout=out)
+
+    assert f"error: {field}: " in out.getvalue()
+    assert message in out.getvalue()
+    assert catalog_state() == before
+
+
+def test_braced_placeholders_are_read_as_the_engine_writes_them():
+    schema = ecs_schema()
+    braced = "ecs:{region}:{account_id}:instance:{instance_id}"
+    schema["resources"][0]["urn_template"] = braced
+    schema["actions"][1]["resources"][0]["urn_template"] = braced
+
+    data = read_source(as_text(schema))
+
+    assert data.errors == []
+    (resource_type,) = data.document["services"][0]["resource_types"]
+    assert resource_type["urn_pattern"] == "ecs:<region>:<account_id>:instance:<instance_id>"
+
+
+def test_a_global_key_in_a_schema_updates_the_global_key_rather_than_duplicating_it(tmp_path):
+    schema = ecs_schema()
+    schema["conditions"].append(
+        {
+            "key": "g:EnterpriseProjectId",
+            "value_type": "String",
+            "multi_valued": False,
+            "description": {"en_US": "", "zh_CN": ""},
+        }
+    )
+    described = ConditionKey.objects.get(name="g:EnterpriseProjectId").description
+
+    _import(_save(tmp_path, schema))
+
+    keys = ConditionKey.objects.filter(name__iexact="g:EnterpriseProjectId")
+    assert [(k.service_id, k.description) for k in keys] == [(None, described)]
+    added = ConditionKey.objects.get(name="g:ResourceOrgId")
+    assert added.service_id is None and not added.request_wide
+
+
+def test_importing_the_same_schema_twice_changes_nothing(tmp_path):
+    path = _save(tmp_path, ecs_schema())
+    _import(path)
+    before = catalog_state()
+
+    output = _import(path)
+
+    assert "No changes: the catalog already matches the source." in output
+    assert catalog_state() == before
+
+
+def test_a_schema_keeps_the_page_apis_and_dependencies_of_its_service(tmp_path):
+    apis = Api.objects.filter(service__prefix="ims").count()
+    dependencies = Dependency.objects.filter(action__service__prefix="ims").count()
+    path = tmp_path / "ims.json"
+    path.write_text(as_text(ims_schema()), encoding="utf-8")
+
+    output = _import(path)
+
+    assert "removed API" not in output
+    assert Api.objects.filter(service__prefix="ims").count() == apis
+    assert Dependency.objects.filter(action__service__prefix="ims").count() == dependencies
+    assert Operation.objects.filter(service__prefix="ims").count() == 29
+    assert Service.objects.get(prefix="ims").name == "Image Management Service (IMS)"
+
+
+def test_a_later_schema_reports_removed_and_changed_actions_and_operations(tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+    schema = ecs_schema()
+    del schema["actions"][3]
+    schema["actions"][0]["access_level"] = "read"
+    schema["operations"][1]["dependent_actions"] = ["evs:volumes:delete"]
+
+    output = _import(_save(tmp_path, schema, "ecs-2.json"), "--dry-run")
+
+    assert "removed action ecs:cloudServers:migrate" in output
+    assert "changed action ecs:cloudServers:list (access_level: 'list' -> 'read')" in output
+    assert "changed operation DeleteServers (ecs) (dependent_actions:" in output
+
+
+def test_the_export_after_a_schema_import_reads_back_as_itself(tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+    out = StringIO()
+    call_command("export_catalog", "--service", "ecs", stdout=out)
+    exported = tmp_path / "export.json"
+    exported.write_text(out.getvalue(), encoding="utf-8")
+
+    data = read_source(out.getvalue())
+    result = catalog_import(data, dry_run=True)
+
+    assert data.errors == [] and result.changes == []
+    assert json.loads(out.getvalue())["services"][0]["operations"][0]["operation_id"] == (
+        "DeleteServers"
+    )
+
+
+# -- what the engine makes of it -------------------------------------------------------------
+
+
+def test_an_alias_is_matched_like_its_action(tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+    catalog = catalog_snapshot()
+    policy = {"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": ["ecs:servers:list"]}]}
+
+    preview = preview_policy(policy, catalog)
+
+    assert catalog.action("ECS:servers:LIST").name == "ecs:cloudServers:list"
+    assert [a.name for a in catalog.match_actions("ecs:servers:*")] == ["ecs:cloudServers:list"]
+    (row,) = [r for r in preview.apis if r.operation_ids == ("ListServersDetails",)]
+    assert row.outcome is DENIED
+
+
+def test_a_dependent_action_decides_its_operation(tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+    policy = {"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": "vpc:publicIps:delete"}]}
+
+    preview = preview_policy(policy, catalog_snapshot(), services=["ecs"])
+
+    rows = {r.label: r for r in preview.apis}
+    assert rows["DeleteServers (ecs)"].outcome is DENIED
+    assert rows["DeleteServers (ecs)"].method == ""
+    assert rows["ListServersDetails (ecs)"].outcome is not DENIED
+    denied = [a.action for a in rows["DeleteServers (ecs)"].actions if a.decision.outcome is DENIED]
+    assert denied == ["vpc:publicIps:delete"]
+
+
+def test_an_operation_takes_the_method_and_path_of_the_page_api_needing_its_action(tmp_path):
+    path = tmp_path / "ims.json"
+    path.write_text(as_text(ims_schema()), encoding="utf-8")
+    _import(path)
+
+    preview = preview_policy(
+        {"Version": "5.0", "Statement": []}, catalog_snapshot(), services=["ims"]
+    )
+
+    listing = [r for r in preview.apis if r.path == "/v2/cloudimages" and r.method == "GET"]
+    assert [r.operation_ids for r in listing] == [("GetV2Cloudimages",)]
+    assert all(r.path for r in preview.apis)
+
+
+def test_keys_of_an_actions_resource_type_are_offered_for_it(tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+
+    keys = {k.name for k in catalog_snapshot().keys_for_action("ecs:cloudServers:delete")}
+
+    assert {"ecs:InstanceFlavor", "g:ResourceTag/<tag-key>", "g:EnterpriseProjectId"} <= keys
