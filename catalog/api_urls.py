@@ -15,4 +15,5 @@ urlpatterns = [
     path("condition-keys/", api.ConditionKeyListApi.as_view(), name="condition-keys"),
     path("apis/", api.ApiListApi.as_view(), name="apis"),
     path("regions/", api.RegionListApi.as_view(), name="regions"),
+    path("operations/", api.OperationListApi.as_view(), name="operations"),
 ]

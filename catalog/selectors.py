@@ -20,6 +20,7 @@ from catalog.models import (
     ConditionKey,
     Dependency,
     ImportDraft,
+    Operation,
     Region,
     ResourceType,
     Service,
@@ -158,6 +159,9 @@ class HealthReport:
     undefined_keys: list[ActionConditionKey]
     actions_without_apis: list[Action]
     apis_with_missing_action: list[ApiAction]
+    # IAM's schema and the page joined by action: what each side has that the other lacks
+    operations_without_api: list[Operation]
+    apis_without_operation: list[Api]
 
     @property
     def problem_count(self) -> int:
@@ -184,10 +188,36 @@ def catalog_health() -> HealthReport:
             ActionConditionKey.objects.filter(key__isnull=True).select_related("action")
         ),
         actions_without_apis=list(
-            Action.objects.filter(api_links__isnull=True).select_related("service").distinct()
+            Action.objects.filter(
+                api_links__isnull=True, operations__isnull=True, permission_only=False
+            )
+            .select_related("service")
+            .distinct()
         ),
         apis_with_missing_action=list(
             ApiAction.objects.filter(action__isnull=True).select_related("api")
+        ),
+        operations_without_api=list(
+            Operation.objects.exclude(
+                Exists(
+                    ApiAction.objects.filter(
+                        action_name__iexact=OuterRef("action_name"), conditional=False
+                    )
+                )
+            ).select_related("service")
+        ),
+        apis_without_operation=list(
+            Api.objects.filter(Exists(Operation.objects.filter(service=OuterRef("service"))))
+            .exclude(
+                Exists(
+                    Operation.objects.filter(
+                        action_id__isnull=False,
+                        action__api_links__api=OuterRef("pk"),
+                        action__api_links__conditional=False,
+                    )
+                )
+            )
+            .select_related("service")
         ),
     )
 
@@ -242,6 +272,7 @@ def action_list(*, filters: Filters) -> QuerySet[Action]:
             ),
         ),
         Prefetch("dependencies", queryset=Dependency.objects.order_by("position", "target_name")),
+        "operations",
     )
     if filters.get("service"):
         qs = qs.filter(service__prefix=filters["service"])
@@ -331,6 +362,15 @@ def apis_among(qs: QuerySet[Api], needs: tuple[ApiNeed, ...]) -> QuerySet[Api]:
         "pk", "method", "path"
     )
     return qs.filter(pk__in=[pk for pk, method, path in rows if (method.upper(), path) in wanted])
+
+
+def operation_list(*, filters: Filters) -> QuerySet[Operation]:
+    qs = Operation.objects.select_related("service", "action").prefetch_related(
+        Prefetch("action__api_links", queryset=ApiAction.objects.select_related("api"))
+    )
+    if filters.get("service"):
+        qs = qs.filter(service__prefix=filters["service"])
+    return qs.order_by("service__prefix", "operation_id")
 
 
 def region_list() -> QuerySet[Region]:

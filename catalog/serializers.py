@@ -17,6 +17,7 @@ from catalog.models import (
     ApiAction,
     ConditionKey,
     Dependency,
+    Operation,
     Region,
     ResourceType,
     Service,
@@ -121,6 +122,8 @@ class ServiceSerializer(serializers.ModelSerializer):
             "url",
             "source",
             "updated_on",
+            "scp_governed",
+            "schema_version",
             "action_count",
             "api_count",
             "resource_type_count",
@@ -156,7 +159,7 @@ class ActionResourceTypeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActionResourceType
-        fields = ["name", "required", "urn_pattern"]
+        fields = ["name", "required", "urn_pattern", "condition_keys"]
 
 
 class ActionConditionKeySerializer(serializers.ModelSerializer):
@@ -201,6 +204,11 @@ class ApiNeedSerializer(serializers.Serializer):
     how = serializers.ChoiceField(choices=HOW)
     dependency_of = serializers.CharField(allow_null=True)
     situations = serializers.ListField(child=serializers.CharField())
+    operation_ids = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The API's operation ids (IAM's schema); an API known only by its id has "
+        "an empty method and path.",
+    )
 
     def to_representation(self, instance: ApiNeed) -> dict[str, Any]:
         return instance.to_json()
@@ -218,6 +226,9 @@ class ActionSerializer(serializers.ModelSerializer):
     resource_types = ActionResourceTypeSerializer(source="resource_links", many=True)
     condition_keys = ActionConditionKeySerializer(source="key_links", many=True)
     dependencies = DependencySerializer(many=True)
+    operations = serializers.SerializerMethodField(
+        help_text="The operation ids (IAM's schema) of the APIs whose own action this is."
+    )
     apis = serializers.SerializerMethodField(
         help_text="Every API that needs the action: directly, through a dependency, or only "
         "in a situation the catalog names."
@@ -231,11 +242,17 @@ class ActionSerializer(serializers.ModelSerializer):
             "service",
             "access_level",
             "description",
+            "permission_only",
+            "aliases",
             "resource_types",
             "condition_keys",
             "dependencies",
+            "operations",
             "apis",
         ]
+
+    def get_operations(self, action: Action) -> list[str]:
+        return sorted(op.operation_id for op in action.operations.all())
 
     @extend_schema_field(ApiNeedSerializer(many=True))
     def get_apis(self, action: Action) -> list[dict[str, Any]]:
@@ -333,6 +350,29 @@ class ApiSerializer(serializers.ModelSerializer):
             "dependency_of": need.dependency_of,
             "situations": list(need.situations),
         }
+
+
+class OperationSerializer(serializers.ModelSerializer):
+    """An API known by operation id (IAM's schema), with its method and path when a page
+    API needs the same action (empty lists when none does)."""
+
+    service = serializers.CharField(source="service.prefix")
+    action = serializers.CharField(source="action_name")
+    apis = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Operation
+        fields = ["operation_id", "service", "action", "dependent_actions", "apis"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_apis(self, op: Operation) -> list[str]:
+        if op.action is None:
+            return []
+        return sorted(
+            f"{link.api.method} {link.api.path}"
+            for link in op.action.api_links.all()
+            if not link.conditional
+        )
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -5,6 +5,57 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# The g: keys added to catalog/data/global-keys.json with this migration: a database that
+# already holds global keys gets them here (the shipped loader fills only an empty table).
+NEW_GLOBAL_KEYS = [
+    ('g:PrincipalServiceName', 'string', False, False),
+    ('g:UserId', 'string', False, True),
+    ('g:UserName', 'string', False, True),
+    ('g:DomainId', 'string', False, True),
+    ('g:DomainName', 'string', False, True),
+    ('g:ProjectId', 'string', False, False),
+    ('g:ProjectName', 'string', False, True),
+    ('g:SourceIdentity', 'string', False, False),
+    ('g:TokenIssueTime', 'date', False, False),
+    ('g:CalledViaFirst', 'string', False, False),
+    ('g:CalledViaLast', 'string', False, False),
+    ('g:ResourceAccount', 'string', False, False),
+    ('g:ResourceOrgId', 'string', False, False),
+    ('g:ResourceOrgPath', 'string', False, False),
+]
+
+
+def add_global_keys(apps, schema_editor):
+    import json
+    from pathlib import Path
+
+    ConditionKey = apps.get_model("catalog", "ConditionKey")
+    CatalogRevision = apps.get_model("catalog", "CatalogRevision")
+    db = schema_editor.connection.alias
+    if not ConditionKey.objects.using(db).filter(service__isnull=True).exists():
+        return  # the shipped loader brings them all after migrate
+    shipped = Path(__file__).resolve().parents[1] / "data" / "global-keys.json"
+    described = {
+        k["name"]: k["description"]
+        for k in json.loads(shipped.read_text(encoding="utf-8"))["global_condition_keys"]
+    }
+    added = 0
+    for name, value_type, multivalued, confirmed in NEW_GLOBAL_KEYS:
+        if ConditionKey.objects.using(db).filter(name__iexact=name).exists():
+            continue
+        ConditionKey.objects.using(db).create(
+            name=name,
+            value_type=value_type,
+            multivalued=multivalued,
+            request_wide=True,
+            confirmed=confirmed,
+            description=described.get(name, ""),
+        )
+        added += 1
+    if added:
+        CatalogRevision.objects.using(db).filter(pk=1).update(number=models.F("number") + 1)
+
+
 def ims_is_governed(apps, schema_editor):
     """IMS is on Huawei's list of cloud services for using SCPs (the shipped data says so)."""
     Service = apps.get_model("catalog", "Service")
@@ -88,4 +139,5 @@ class Migration(migrations.Migration):
             constraint=models.CheckConstraint(condition=models.Q(('access_level', ''), _negated=True), name='action_access_level_given'),
         ),
         migrations.RunPython(ims_is_governed, migrations.RunPython.noop),
+        migrations.RunPython(add_global_keys, migrations.RunPython.noop),
     ]

@@ -227,6 +227,10 @@ class PreviewRowView:
     statement_label: str
     other_policy: str
     notes: tuple[tuple[str, str, str, str], ...]  # (situation, action, outcome, label)
+    # IAM's operation ids of the API ("ListServers"); the only name of an API without a path
+    operation_ids: str = ""
+    # Set when SCPs do not govern the API's service: the sentence saying the SCP has no effect
+    scope_note: str = ""
 
     @property
     def label(self) -> str:
@@ -275,6 +279,8 @@ def _row_view(row: Any) -> PreviewRowView:
         statement_label=label,
         other_policy=other,
         notes=notes,
+        operation_ids=", ".join(row.operation_ids),
+        scope_note=row.note,
     )
 
 
@@ -299,7 +305,7 @@ def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:
     """Rows to show, what the policy blocks first, then by path."""
     rows = sorted(
         analysis.preview.apis,
-        key=lambda r: (_OUTCOME_RANK.get(r.outcome.value, 4), r.path, r.method),
+        key=lambda r: (_OUTCOME_RANK.get(r.outcome.value, 4), r.path, r.method, r.operation_ids),
     )
     if wanted in FILTERS and wanted != "all":
         rows = [r for r in rows if r.outcome.value == wanted]

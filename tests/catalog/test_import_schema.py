@@ -211,8 +211,22 @@ def test_a_global_key_in_a_schema_updates_the_global_key_rather_than_duplicating
 
     keys = ConditionKey.objects.filter(name__iexact="g:EnterpriseProjectId")
     assert [(k.service_id, k.description) for k in keys] == [(None, described)]
-    added = ConditionKey.objects.get(name="g:ResourceOrgId")
-    assert added.service_id is None and not added.request_wide
+    org = ConditionKey.objects.filter(name__iexact="g:ResourceOrgId")
+    assert [(k.service_id, k.request_wide) for k in org] == [(None, True)]
+
+
+def test_a_global_key_only_a_schema_names_is_added_to_the_global_keys(tmp_path):
+    schema = ecs_schema()
+    schema["conditions"].append(
+        {"key": "g:ResourceShareId", "value_type": "StringList", "description": "A share."}
+    )
+
+    output = _import(_save(tmp_path, schema))
+
+    assert "added condition key g:ResourceShareId" in output
+    key = ConditionKey.objects.get(name="g:ResourceShareId")
+    assert (key.service_id, key.value_type, key.multivalued) == (None, "string", True)
+    assert not key.request_wide
 
 
 def test_importing_the_same_schema_twice_changes_nothing(tmp_path):
@@ -321,3 +335,75 @@ def test_keys_of_an_actions_resource_type_are_offered_for_it(tmp_path):
     keys = {k.name for k in catalog_snapshot().keys_for_action("ecs:cloudServers:delete")}
 
     assert {"ecs:InstanceFlavor", "g:ResourceTag/<tag-key>", "g:EnterpriseProjectId"} <= keys
+
+
+# -- what the REST catalog API and the admin show ----------------------------------------------
+
+
+def test_the_rest_api_lists_operations_with_the_method_and_path_of_the_page(
+    client, tmp_path, django_assert_max_num_queries
+):
+    path = tmp_path / "ims.json"
+    path.write_text(as_text(ims_schema()), encoding="utf-8")
+    _import(path)
+
+    with django_assert_max_num_queries(3):
+        page = client.get("/api/v1/catalog/operations/", {"service": "ims", "limit": 100}).json()
+
+    assert page["count"] == 29
+    listing = next(o for o in page["results"] if o["operation_id"] == "GetV2Cloudimages")
+    assert listing == {
+        "operation_id": "GetV2Cloudimages",
+        "service": "ims",
+        "action": "ims:images:list",
+        "dependent_actions": [],
+        "apis": ["GET /v2/cloudimages"],
+    }
+
+
+def test_the_rest_api_shows_aliases_permission_only_and_operations_of_an_action(client, tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+
+    listing = client.get("/api/v1/catalog/actions/ecs:cloudServers:list/").json()
+    console = client.get("/api/v1/catalog/actions/ecs:cloudServers:vncConsole/").json()
+    ecs = client.get("/api/v1/catalog/services/ecs/").json()
+
+    assert listing["aliases"] == ["ecs:servers:list"]
+    assert listing["operations"] == ["ListServersDetails"]
+    assert [a["operation_ids"] for a in listing["apis"]] == [["ListServersDetails"]]
+    assert console["permission_only"] is True
+    assert ecs["schema_version"] == "2.3"
+
+
+def test_the_health_page_lists_operations_without_a_path_and_page_apis_without_operation(
+    staff_client, tmp_path
+):
+    schema = ims_schema()
+    schema["operations"] = [
+        o for o in schema["operations"] if o["operation_id"] != "GetV2Cloudimages"
+    ]
+    schema["actions"].append(
+        {
+            "name": "ims:images:preview",
+            "access_level": "read",
+            "resources": [],
+            "condition_keys": [],
+        }
+    )
+    schema["operations"].append(
+        {
+            "operation_id": "PreviewImage",
+            "operation_action": "ims:images:preview",
+            "dependent_actions": [],
+        }
+    )
+    path = tmp_path / "ims.json"
+    path.write_text(as_text(schema), encoding="utf-8")
+    _import(path)
+
+    page = staff_client.get("/admin/catalog/service/health/").content.decode()
+
+    assert "Operations known only by their id (1)" in page
+    assert "ims:PreviewImage" in page
+    assert "Page APIs no operation matches (1)" in page
+    assert "GET /v2/cloudimages" in page

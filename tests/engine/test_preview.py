@@ -271,3 +271,38 @@ def test_a_diff_names_the_statement_that_explains_each_change(ims):
     back = removed["/v2/images/{image_id}/members"]
     assert (back.before, back.after) == (Outcome.DENIED, Outcome.ALLOWED)
     assert (back.decided_by.statement, back.decided_by_side) == (1, "before")
+
+
+# -- services synced from IAM's schema ---------------------------------------------------------
+
+
+def test_an_api_known_only_by_operation_id_is_a_row_labelled_by_its_id(ims_and_ecs):
+    preview = preview_policy(policy(deny("evs:volumes:delete")), ims_and_ecs, services=["ecs"])
+
+    row = rows(preview)["DeleteServers (ecs)"]
+    assert (row.method, row.path, row.operation_ids) == ("", "", ("DeleteServers",))
+    assert row.outcome is Outcome.DENIED
+    assert row.to_json()["operation_ids"] == ["DeleteServers"]
+
+
+def test_the_preview_says_an_scp_has_no_effect_on_a_service_scps_do_not_govern(ims_and_ecs):
+    scp = preview_policy(policy(deny("ecs:cloudServers:delete")), ims_and_ecs)
+    identity = preview_policy(
+        policy(allow("ecs:cloudServers:delete")), ims_and_ecs, profile="identity"
+    )
+    governed = preview_policy(policy(deny("ims:images:get")), ims_and_ecs)
+
+    assert "SCPs do not govern ecs" in rows(scp)["DeleteServers (ecs)"].note
+    assert "has no effect" in scp.to_json()["apis"][0]["note"]
+    assert rows(identity)["DeleteServers (ecs)"].note == ""
+    assert all(row.note == "" for row in governed.apis)
+
+
+def test_a_deny_of_an_alias_denies_the_operations_of_its_action(ims_and_ecs):
+    preview = preview_policy(policy(deny("ecs:servers:*")), ims_and_ecs, services=["ecs"])
+
+    assert [r.label for r in preview.apis if r.outcome is Outcome.DENIED] == [
+        "ListServersDetails (ecs)"
+    ]
+    assert ims_and_ecs.action("ecs:servers:list").name == "ecs:cloudServers:list"
+    assert [a.name for a in ims_and_ecs.match_actions("ecs:servers:*")] == ["ecs:cloudServers:list"]
