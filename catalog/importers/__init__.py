@@ -81,7 +81,7 @@ def read_source(text: str, *, source_name: str = "", service_code: str = "") -> 
             skipped = text[: len(text) - len(stripped)].count("\n")
             line = exc.line + skipped if exc.line else None
             return ImportData({}, [Anomaly("error", exc.message, line)], source_kind="json")
-        if looks_like_schema(value):
+        if service_code or looks_like_schema(value):
             return read_schema(value, service_code=service_code)
         return read_json_catalog(value)
     return read_huawei_page(text, source_name=source_name)
