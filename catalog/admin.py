@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import path
 
-from catalog import admin_views
+from catalog import admin_sync, admin_views
 from catalog.models import (
     Action,
     ActionConditionKey,
@@ -48,6 +48,11 @@ class ServiceAdmin(admin.ModelAdmin):
                 "import/",
                 self.admin_site.admin_view(admin_views.import_view),
                 name="catalog_import",
+            ),
+            path(
+                "sync/",
+                self.admin_site.admin_view(admin_sync.sync_view),
+                name="catalog_sync",
             ),
             path(
                 "health/",

@@ -86,8 +86,10 @@ def catalog_sync(
     dry_run: bool = False,
     progress: Progress | None = None,
     config: SyncSettings | None = None,
+    limit: int | None = None,
 ) -> SyncReport:
-    """Fetch each service's schema and import it (unless `dry_run`), service by service."""
+    """Fetch each service's schema and import it (unless `dry_run`), service by service;
+    only the first `limit` services when given."""
     config = config or SyncSettings.from_django()
     report = SyncReport()
     try:
@@ -95,6 +97,7 @@ def catalog_sync(
             wanted = list(codes or [])
             if every_service:
                 wanted += [c for c in registered_services(client, config) if c not in wanted]
+            wanted = wanted[:limit] if limit is not None else wanted
             for i, code in enumerate(wanted, start=1):
                 if progress is not None:
                     progress(i, len(wanted), code)

@@ -293,3 +293,62 @@ def test_a_renamed_action_kept_as_an_alias_is_flagged_as_a_rename(huawei):
         "! action ecs:cloudServers:delete is renamed to ecs:servers:delete (kept as its alias, "
         "so it still matches); saved policies naming it: Keep servers (bob)"
     ) in output
+
+
+# -- the admin's "Sync from Huawei" ---------------------------------------------------------
+
+
+def test_the_admin_shows_the_dry_run_first_and_applies_what_it_showed(staff_client, huawei):
+    before = catalog_state()
+
+    review = staff_client.post("/admin/catalog/service/sync/", {"services": "ecs, evs"})
+
+    body = review.content.decode()
+    assert review.status_code == 200
+    assert "1 of 2: ecs" in body and "2 of 2: evs" in body
+    assert "added action ecs:cloudServers:delete" in body
+    assert "Apply the changes of 2 services" in body
+    assert catalog_state() == before
+    drafts = review.context["drafts"]
+    huawei.services["evs"]["actions"][0]["access_level"] = "read"  # a later answer
+
+    applied = staff_client.post("/admin/catalog/service/sync/", {"confirm": "1", "draft": drafts})
+
+    assert applied.status_code == 302
+    assert Action.objects.get(name="evs:volumes:list").access_level == "list"
+    assert Service.objects.filter(prefix="ecs").exists()
+
+
+def test_the_admin_apply_of_a_review_no_longer_there_says_so(staff_client, huawei):
+    response = staff_client.post(
+        "/admin/catalog/service/sync/", {"confirm": "1", "draft": ["0" * 64]}
+    )
+
+    assert response.status_code == 400
+    assert "no longer on the server" in response.content.decode()
+
+
+def test_the_admin_dry_run_says_why_a_service_failed(staff_client, huawei):
+    huawei.faults["ecs"] = Fault(status=403)
+
+    response = staff_client.post("/admin/catalog/service/sync/", {"services": "ecs evs"})
+
+    body = response.content.decode()
+    assert "ecs — not synced" in body
+    assert "Huawei refused access to the schema of ecs (HTTP 403)" in body
+    assert "Apply the changes of 1 service" in body
+
+
+def test_the_admin_refuses_an_empty_or_wrong_request_before_calling_huawei(staff_client, huawei):
+    empty = staff_client.post("/admin/catalog/service/sync/", {"services": ""})
+    wrong = staff_client.post("/admin/catalog/service/sync/", {"services": "ecs ../etc"})
+
+    assert "Name the services to sync" in empty.content.decode()
+    assert "is not a service code" in wrong.content.decode()
+    assert huawei.requests == []
+
+
+def test_the_service_list_links_to_the_sync(staff_client):
+    page = staff_client.get("/admin/catalog/service/")
+
+    assert 'href="/admin/catalog/service/sync/"' in page.content.decode()
