@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -19,6 +20,7 @@ from catalog.models import (
 )
 from catalog.selectors import apis_among
 from scpstudio.engine.api_needs import ApiNeed
+from scpstudio.engine.catalog import access_level_label, access_levels_in_order
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,25 @@ def actions_search(
     return qs.order_by("name")
 
 
-def actions_by_level(actions: QuerySet[Action]) -> list[LevelGroup]:
-    """Groups in the catalog's order of access levels; empty levels are left out."""
-    grouped: dict[str, list[Action]] = {level: [] for level in AccessLevel.values}
+def actions_by_level(actions: Iterable[Action]) -> list[LevelGroup]:
+    """Groups in the catalog's order of access levels, then any other level Huawei names;
+    empty levels are left out."""
+    grouped: dict[str, list[Action]] = {}
     for action in actions:
         grouped.setdefault(action.access_level, []).append(action)
-    labels = dict(AccessLevel.choices)
     return [
-        LevelGroup(level, labels.get(level, level), items)
-        for level, items in grouped.items()
-        if items
+        LevelGroup(level, access_level_label(level), grouped[level])
+        for level in access_levels_in_order(grouped)
+    ]
+
+
+def access_levels(service: Service | None = None) -> list[tuple[str, str]]:
+    """The levels to filter by: the known ones and any other the catalog's actions have."""
+    qs = Action.objects.all() if service is None else Action.objects.filter(service=service)
+    present = set(qs.order_by().values_list("access_level", flat=True).distinct())
+    return [
+        (level, access_level_label(level))
+        for level in access_levels_in_order(present | set(AccessLevel.values))
     ]
 
 
@@ -84,9 +95,19 @@ def action_detail(name: str) -> Action | None:
     )
 
 
+# A global key is listed by thousands of actions once the catalog is synced: a page shows
+# the first few of them and how many there are.
+USED_BY_SHOWN = 10
+
+
 def condition_keys_search(*, q: str = "", scope: str = "") -> QuerySet[ConditionKey]:
-    qs = ConditionKey.objects.select_related("service").prefetch_related(
-        Prefetch("action_links", queryset=ActionConditionKey.objects.select_related("action"))
+    first = ActionConditionKey.objects.select_related("action").order_by("action__name")
+    qs = (
+        ConditionKey.objects.select_related("service")
+        .annotate(n_actions=Count("action_links"))
+        .prefetch_related(
+            Prefetch("action_links", queryset=first[:USED_BY_SHOWN], to_attr="first_actions")
+        )
     )
     if scope == "global":
         qs = qs.filter(service__isnull=True)
