@@ -353,8 +353,27 @@ def _apply_service(s: dict[str, Any]) -> None:
     service.condition_keys.exclude(name__in=[k["name"] for k in s["condition_keys"]]).delete()
 
     current = {a["name"]: a for a in service_document(service)["actions"]} if service.pk else {}
+    unseen = [a for a in s["actions"] if a["name"] not in current]
+    taken = set(
+        Action.objects.filter(name__in=[a["name"] for a in unseen]).values_list("name", flat=True)
+    )
+    # Actions the catalog has nowhere yet (a service synced for the first time): in bulk.
+    fresh = [a for a in unseen if a["name"] not in taken]
+    created = Action.objects.bulk_create(
+        Action(
+            service=service,
+            name=a["name"],
+            description=a["description"],
+            access_level=a["access_level"],
+            permission_only=a["permission_only"],
+            aliases=a["aliases"],
+        )
+        for a in fresh
+    )
+    _create_links(list(zip(created, fresh, strict=True)), types)
+    fresh_names = {a["name"] for a in fresh}
     for a in s["actions"]:
-        if current.get(a["name"]) == a:
+        if current.get(a["name"]) == a or a["name"] in fresh_names:
             continue
         action, _ = Action.objects.update_or_create(
             name=a["name"],
@@ -369,23 +388,7 @@ def _apply_service(s: dict[str, Any]) -> None:
         action.resource_links.all().delete()
         action.key_links.all().delete()
         action.dependencies.all().delete()
-        ActionResourceType.objects.bulk_create(
-            ActionResourceType(
-                action=action,
-                resource_type=types[r["name"]],
-                required=r["required"],
-                condition_keys=r["condition_keys"],
-            )
-            for r in a["resource_types"]
-        )
-        ActionConditionKey.objects.bulk_create(
-            ActionConditionKey(action=action, key_name=name, position=i)
-            for i, name in enumerate(dict.fromkeys(a["condition_keys"]))
-        )
-        Dependency.objects.bulk_create(
-            Dependency(action=action, target_name=name, position=i)
-            for i, name in enumerate(dict.fromkeys(a["dependencies"]))
-        )
+        _create_links([(action, a)], types)
     service.actions.exclude(name__in=[a["name"] for a in s["actions"]]).delete()
 
     keep_apis = []
@@ -432,23 +435,54 @@ def _apply_operations(service: Service, operations: list[dict[str, Any]]) -> Non
     service.operations.exclude(operation_id__in=[o["operation_id"] for o in operations]).delete()
 
 
+def _create_links(pairs: list[tuple[Action, dict[str, Any]]], types: dict[str, Any]) -> None:
+    """The rows of each (saved action, its data): resource types, keys, dependencies."""
+    ActionResourceType.objects.bulk_create(
+        ActionResourceType(
+            action=action,
+            resource_type=types[r["name"]],
+            required=r["required"],
+            condition_keys=r["condition_keys"],
+        )
+        for action, a in pairs
+        for r in a["resource_types"]
+    )
+    ActionConditionKey.objects.bulk_create(
+        ActionConditionKey(action=action, key_name=name, position=i)
+        for action, a in pairs
+        for i, name in enumerate(dict.fromkeys(a["condition_keys"]))
+    )
+    Dependency.objects.bulk_create(
+        Dependency(action=action, target_name=name, position=i)
+        for action, a in pairs
+        for i, name in enumerate(dict.fromkeys(a["dependencies"]))
+    )
+
+
 def _relink() -> None:
     """Point name references at the rows they name, wherever such a row now exists."""
-    actions = {a.name.lower(): a.pk for a in Action.objects.only("pk", "name")}
-    keys = {k.name.lower(): k.pk for k in ConditionKey.objects.only("pk", "name")}
-    for model, name_field, fk_field, index in (
-        (Dependency, "target_name", "target_id", actions),
-        (ApiAction, "action_name", "action_id", actions),
-        (ActionConditionKey, "key_name", "key_id", keys),
-        (Operation, "action_name", "action_id", actions),
+    index: dict[type[Any], dict[str, int]] = {}
+    for model, name_field, fk_field, target in (
+        (Dependency, "target_name", "target_id", Action),
+        (ApiAction, "action_name", "action_id", Action),
+        (ActionConditionKey, "key_name", "key_id", ConditionKey),
+        (Operation, "action_name", "action_id", Action),
     ):
-        stale = []
-        for row in model.objects.filter(**{f"{fk_field[:-3]}__isnull": True}):
-            pk = index.get(getattr(row, name_field).lower())
-            if pk is not None:
-                setattr(row, fk_field, pk)
-                stale.append(row)
-        model.objects.bulk_update(stale, [fk_field])
+        unlinked = model.objects.filter(**{f"{fk_field[:-3]}__isnull": True}).values_list(
+            "pk", name_field
+        )
+        rows = list(unlinked)
+        if not rows:
+            continue
+        if target not in index:
+            index[target] = {n.lower(): pk for pk, n in target.objects.values_list("pk", "name")}
+        found = index[target]
+        stale = [
+            model(pk=pk, **{fk_field: found[name.lower()]})
+            for pk, name in rows
+            if name.lower() in found
+        ]
+        model.objects.bulk_update(stale, [fk_field], batch_size=500)
 
 
 # -- reviewed imports waiting for Apply ----------------------------------------------------------
