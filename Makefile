@@ -55,6 +55,7 @@ bench: setup-dev
 	$(PY) tests/bench/bench_http.py
 	$(PY) tests/bench/bench_library.py
 	$(PY) tests/bench/bench_accounts.py
+	$(PY) tests/bench/bench_catalog.py
 
 screenshot: setup-dev chromium
 	$(PY) tests/e2e/make_screenshot.py

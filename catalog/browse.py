@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from catalog.models import (
     AccessLevel,
@@ -18,7 +18,8 @@ from catalog.models import (
     Dependency,
     Service,
 )
-from catalog.selectors import apis_among
+from catalog.selectors import apis_among, count_per_service
+from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.api_needs import ApiNeed
 from scpstudio.engine.catalog import access_level_label, access_levels_in_order
 
@@ -31,8 +32,9 @@ class LevelGroup:
 
 
 def services_with_counts() -> QuerySet[Service]:
+    # counted by subqueries: a join of actions and APIs multiplies rows per service
     return Service.objects.annotate(
-        n_actions=Count("actions", distinct=True), n_apis=Count("apis", distinct=True)
+        n_actions=count_per_service(Action), n_apis=count_per_service(Api)
     ).order_by("prefix")
 
 
@@ -101,14 +103,7 @@ USED_BY_SHOWN = 10
 
 
 def condition_keys_search(*, q: str = "", scope: str = "") -> QuerySet[ConditionKey]:
-    first = ActionConditionKey.objects.select_related("action").order_by("action__name")
-    qs = (
-        ConditionKey.objects.select_related("service")
-        .annotate(n_actions=Count("action_links"))
-        .prefetch_related(
-            Prefetch("action_links", queryset=first[:USED_BY_SHOWN], to_attr="first_actions")
-        )
-    )
+    qs = ConditionKey.objects.select_related("service")
     if scope == "global":
         qs = qs.filter(service__isnull=True)
     elif scope == "service":
@@ -116,6 +111,33 @@ def condition_keys_search(*, q: str = "", scope: str = "") -> QuerySet[Condition
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
     return qs.order_by("service__prefix", "name")
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    """The actions listing a key: the first few by name, and how many in all."""
+
+    first: tuple[str, ...]
+    total: int
+
+
+def key_uses(keys: Iterable[ConditionKey]) -> dict[int, KeyUse]:
+    """Key id -> the actions that list it, read from the catalog snapshot (no query): the
+    index is built once per snapshot revision."""
+    catalog = catalog_snapshot()
+    index = catalog.derived.get("actions_by_key")
+    if not isinstance(index, dict):
+        grouped: dict[str, list[str]] = {}
+        for action in catalog.actions.values():
+            for name in dict.fromkeys(k.casefold() for k in action.condition_keys):
+                grouped.setdefault(name, []).append(action.name)
+        index = {k: sorted(v) for k, v in grouped.items()}
+        catalog.derived["actions_by_key"] = index
+    out = {}
+    for key in keys:
+        names = index.get(key.name.casefold(), [])
+        out[key.pk] = KeyUse(tuple(names[:USED_BY_SHOWN]), len(names))
+    return out
 
 
 def apis_search(

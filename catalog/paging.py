@@ -1,5 +1,5 @@
 """Pages of the browse lists: a catalog synced from Huawei holds some 15,000 actions, and a
-page shows a hundred of them (counted once, sliced in the database)."""
+page shows fifty of them (counted once, sliced in the database)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
-PER_PAGE = 100
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)

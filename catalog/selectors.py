@@ -225,7 +225,7 @@ def catalog_health() -> HealthReport:
 # -- the REST API's lists: each prefetches what its representation shows ----------------
 
 
-def _count_per_service(model: type[Any]) -> Coalesce:
+def count_per_service(model: type[Any]) -> Coalesce:
     """How many rows of `model` a service has, as a subquery (joins would multiply rows)."""
     counts = (
         model.objects.filter(service=OuterRef("pk"))
@@ -237,12 +237,24 @@ def _count_per_service(model: type[Any]) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+def links_per_key() -> Coalesce:
+    """How many actions list each key, as a subquery (a global key is listed by thousands)."""
+    counts = (
+        ActionConditionKey.objects.filter(key=OuterRef("pk"))
+        .order_by()
+        .values("key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def service_list(*, filters: Filters) -> QuerySet[Service]:
     qs = Service.objects.annotate(
-        action_count=_count_per_service(Action),
-        api_count=_count_per_service(Api),
-        resource_type_count=_count_per_service(ResourceType),
-        condition_key_count=_count_per_service(ConditionKey),
+        action_count=count_per_service(Action),
+        api_count=count_per_service(Api),
+        resource_type_count=count_per_service(ResourceType),
+        condition_key_count=count_per_service(ConditionKey),
     )
     if filters.get("service"):
         qs = qs.filter(prefix=filters["service"])
@@ -312,7 +324,7 @@ def resource_type_list(*, filters: Filters) -> QuerySet[ResourceType]:
 
 
 def condition_key_list(*, filters: Filters) -> QuerySet[ConditionKey]:
-    qs = ConditionKey.objects.select_related("service").annotate(action_count=Count("action_links"))
+    qs = ConditionKey.objects.select_related("service").annotate(action_count=links_per_key())
     if filters.get("service"):
         qs = qs.filter(service__prefix=filters["service"])
     if filters.get("scope"):

@@ -98,11 +98,13 @@ def _counts(needs: tuple[ApiNeed, ...]) -> list[tuple[str, int]]:
 def condition_key_list(request: HtmxHttpRequest) -> HttpResponse:
     q, scope = _query(request, "q"), _query(request, "scope")
     pager = page_of(request, browse.condition_keys_search(q=q, scope=scope))
+    uses = browse.key_uses(pager.items)
+    rows = [(key, uses[key.pk]) for key in pager.items]
     return _page(
         request,
         "catalog/condition_keys.html",
         "results",
-        {"keys": pager.items, "pager": pager, "q": q, "scope": scope, "nav": "keys"},
+        {"keys": pager.items, "rows": rows, "pager": pager, "q": q, "scope": scope, "nav": "keys"},
     )
 
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog import snapshot
 from catalog.importers import read_source
 from catalog.models import (
     Action,
@@ -29,13 +28,6 @@ from tests.catalog.fixtures import catalog_state
 from tests.catalog.schema_data import as_text, ecs_schema, ims_schema
 
 pytestmark = pytest.mark.usefixtures("db", "fresh_snapshot")
-
-
-@pytest.fixture
-def fresh_snapshot():
-    """Each test's transaction is rolled back, so revision numbers repeat between tests: a
-    snapshot kept from an earlier test could carry its number."""
-    snapshot._cached = None
 
 
 def _save(tmp_path: Path, schema: dict, name: str = "ecs.json") -> Path:

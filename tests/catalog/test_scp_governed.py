@@ -24,12 +24,6 @@ DENY_ECS = {
 
 
 @pytest.fixture
-def fresh_snapshot():
-    """Revision numbers repeat between rolled-back tests: start from no snapshot."""
-    snapshot._cached = None
-
-
-@pytest.fixture
 def ecs(tmp_path):
     """ECS synced from IAM's schema, which Huawei does not list for SCPs (as set in the admin)."""
     path = tmp_path / "ecs.json"

@@ -12,14 +12,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from catalog import snapshot
 from catalog.models import Action, Operation, Service
 from scpstudio.policies.services import create_policy
 from tests.catalog.fixtures import catalog_state
 from tests.catalog.huawei_standin import GOOD_AK, LIST, Fault, StandIn
 from tests.catalog.schema_data import ecs_schema
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_snapshot")]
 
 
 def evs_schema() -> dict:
@@ -60,7 +59,6 @@ def huawei(settings, monkeypatch):
     settings.CATALOG_SYNC_BACKOFF = 0.01
     monkeypatch.setenv("HUAWEICLOUD_SDK_AK", GOOD_AK)
     monkeypatch.setenv("HUAWEICLOUD_SDK_SK", "stand-in-secret")
-    snapshot._cached = None  # revision numbers repeat between rolled-back tests
     yield standin
     standin.stop()
 
