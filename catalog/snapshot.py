@@ -7,10 +7,13 @@ edit anywhere (another worker, the admin, an import) moved the number.
 
 from __future__ import annotations
 
+import json
 import threading
 from typing import Any
 
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from catalog.models import (
     Action,
@@ -62,8 +65,8 @@ def build_snapshot(revision: int) -> engine.Catalog:
     links: dict[int, list[engine.ResourceTypeRef]] = {}
     for action_id, type_id, required, keys in ActionResourceType.objects.order_by(
         "action_id", "resource_type__name"
-    ).values_list("action_id", "resource_type_id", "required", "condition_keys"):
-        ref = engine.ResourceTypeRef(type_names[type_id], required, tuple(keys or ()))
+    ).values_list("action_id", "resource_type_id", "required", _text("condition_keys")):
+        ref = engine.ResourceTypeRef(type_names[type_id], required, _names(keys))
         links.setdefault(action_id, []).append(ref)
     keys_of = _names_by(ActionConditionKey, "key_name")
     deps_of = _names_by(Dependency, "target_name")
@@ -73,7 +76,13 @@ def build_snapshot(revision: int) -> engine.Catalog:
     ).values_list("api_id", "action_name", "note", "conditional"):
         api_links.setdefault(api_id, []).append(engine.ApiLink(name, note, conditional))
     actions = Action.objects.order_by("name").values_list(
-        "pk", "name", "service_id", "description", "access_level", "permission_only", "aliases"
+        "pk",
+        "name",
+        "service_id",
+        "description",
+        "access_level",
+        "permission_only",
+        _text("aliases"),
     )
     return engine.Catalog.build(
         revision=revision,
@@ -93,7 +102,7 @@ def build_snapshot(revision: int) -> engine.Catalog:
                 condition_keys=keys_of.get(pk, ()),
                 dependencies=deps_of.get(pk, ()),
                 permission_only=permission_only,
-                aliases=tuple(aliases or ()),
+                aliases=_names(aliases),
             )
             for pk, name, service_id, description, level, permission_only, aliases in actions
         ],
@@ -126,12 +135,25 @@ def build_snapshot(revision: int) -> engine.Catalog:
         ],
         regions=[engine.Region(r, n) for r, n in Region.objects.values_list("region_id", "name")],
         operations=[
-            engine.Operation(prefixes[service_id], operation_id, action, tuple(dependent or ()))
+            engine.Operation(prefixes[service_id], operation_id, action, _names(dependent))
             for service_id, operation_id, action, dependent in Operation.objects.values_list(
-                "service_id", "operation_id", "action_name", "dependent_actions"
+                "service_id", "operation_id", "action_name", _text("dependent_actions")
             )
         ],
     )
+
+
+def _text(field: str) -> Cast:
+    """A JSON list column as its text: most are `[]`, and decoding each through the ORM's
+    JSON field costs a third of the build on a synced catalog."""
+    return Cast(field, output_field=TextField())
+
+
+def _names(text: str | None) -> tuple[str, ...]:
+    if not text or text == "[]":
+        return ()
+    value = json.loads(text)
+    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
 def _names_by(model: type[Any], field: str) -> dict[int, tuple[str, ...]]:
