@@ -284,7 +284,11 @@ def action_list(*, filters: Filters) -> QuerySet[Action]:
             ),
         ),
         Prefetch("dependencies", queryset=Dependency.objects.order_by("position", "target_name")),
-        "operations",
+        Prefetch(
+            "operations",
+            queryset=Operation.objects.order_by("operation_id").only("operation_id", "action_id"),
+            to_attr="operation_list",
+        ),
     )
     if filters.get("service"):
         qs = qs.filter(service__prefix=filters["service"])

@@ -252,7 +252,9 @@ class ActionSerializer(serializers.ModelSerializer):
         ]
 
     def get_operations(self, action: Action) -> list[str]:
-        return sorted(op.operation_id for op in action.operations.all())
+        found = getattr(action, "operation_list", None)  # prefetched by the list's selector
+        ops = found if found is not None else action.operations.order_by("operation_id")
+        return [op.operation_id for op in ops]
 
     @extend_schema_field(ApiNeedSerializer(many=True))
     def get_apis(self, action: Action) -> list[dict[str, Any]]:

@@ -194,13 +194,14 @@ def page_figures() -> list[tuple[str, dict[str, float]]]:
         ("/catalog/actions/?q=delete", "browse: actions, search"),
         (f"/catalog/services/svc{SERVICES // 2:03d}/", "browse: one service"),
         ("/catalog/condition-keys/?q=g%3A", "browse: keys, search g:"),
-        ("/api/v1/catalog/actions/?limit=100&offset=10000", "REST: actions, offset 10,000"),
-        ("/api/v1/catalog/actions/?q=delete&limit=100", "REST: actions, search"),
+        ("/api/v1/catalog/actions/?limit=50&offset=10000", "REST: 50 actions, offset 10,000"),
+        ("/api/v1/catalog/actions/?q=delete&limit=50", "REST: 50 actions, search"),
+        ("/api/v1/catalog/actions/?offset=10000", "REST: actions, default page (200)"),
         (
             f"/api/v1/catalog/operations/?service=svc{SERVICES // 3:03d}",
             "REST: operations, one service",
         ),
-        ("/api/v1/catalog/condition-keys/?limit=100", "REST: condition keys"),
+        ("/api/v1/catalog/condition-keys/?limit=100", "REST: 100 condition keys"),
     ]
     return [
         (label, measure(lambda u=url: ok(client.get(u), u), SECONDS / 2)) for url, label in pages

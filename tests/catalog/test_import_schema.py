@@ -8,6 +8,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from catalog.importers import read_source
@@ -399,3 +400,21 @@ def test_the_health_page_lists_operations_without_a_path_and_page_apis_without_o
     assert "ims:PreviewImage" in page
     assert "Page APIs no operation matches (1)" in page
     assert "GET /v2/cloudimages" in page
+
+
+def test_the_admin_import_reviews_a_saved_schema_then_applies_it(staff_client):
+    upload = SimpleUploadedFile("ecs-schema.json", as_text(ecs_schema()).encode())
+    before = catalog_state()
+
+    review = staff_client.post("/admin/catalog/service/import/", {"file": upload})
+
+    body = review.content.decode()
+    assert "added operation DeleteServers (ecs)" in body
+    assert "operate&#x27; is an access level SCP Studio does not know: kept" in body
+    assert catalog_state() == before
+    applied = staff_client.post(
+        "/admin/catalog/service/import/",
+        {"confirm": "1", "source_sha256": review.context["source_sha256"]},
+    )
+    assert applied.status_code == 302
+    assert Operation.objects.filter(service__prefix="ecs").count() == 2
