@@ -160,6 +160,9 @@ def _cases(f: dict[str, str]) -> dict[str, tuple[list[str], bytes]]:
         "export-to-missing-folder": (["export_catalog", "--output", f["missing"] + "/x"], b""),
         "export-to-folder": (["export_catalog", "--output", f["folder"]], b""),
         "ensure-admin-extra-argument": (["ensure_admin", "extra"], b""),
+        "sync-nothing-named": (["sync_catalog", "--dry-run"], b""),
+        "sync-bad-code": (["sync_catalog", "--service", LONG_WILDCARD], b""),
+        "sync-no-credentials": (["sync_catalog", "--service", "ecs"], b""),
     }
 
 
@@ -180,13 +183,14 @@ def case_runs(cli_env: dict[str, str], files: dict[str, str]) -> dict[str, Run]:
 def test_the_hostile_cases_cover_every_command():
     covered = {name.split("-")[0] for name in CASE_NAMES}
 
-    assert {"lint", "preview", "import", "export", "ensure"} == covered
+    assert {"lint", "preview", "import", "export", "ensure", "sync"} == covered
     assert COMMANDS == [
         "ensure_admin",
         "export_catalog",
         "import_catalog",
         "scp_lint",
         "scp_preview",
+        "sync_catalog",
     ]
 
 
@@ -212,6 +216,7 @@ _options = {
     "import_catalog": ["--dry-run"],
     "export_catalog": ["--service", "--output"],
     "ensure_admin": ["--bogus"],
+    "sync_catalog": ["--service", "--all", "--dry-run"],
 }
 
 
