@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from scpstudio.engine.catalog import REGION_RE
+from scpstudio.engine.catalog import REGION_RE, access_level_label
 
 # An access level is a word (Huawei's pages and schemas use more than list/read/write); the
 # known ones have labels, any other is kept as given and grouped under its own name.
@@ -163,6 +163,11 @@ class Action(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:action", args=[self.name])
+
+    @property
+    def access_level_label(self) -> str:
+        """The level's label; one Huawei names that we do not know, as written."""
+        return access_level_label(self.access_level)
 
 
 class ActionResourceType(models.Model):

@@ -418,3 +418,18 @@ def test_the_admin_import_reviews_a_saved_schema_then_applies_it(staff_client):
     )
     assert applied.status_code == 302
     assert Operation.objects.filter(service__prefix="ecs").count() == 2
+
+
+def test_the_action_page_shows_what_the_schema_brought(client, tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+
+    listing = client.get("/catalog/actions/ecs:cloudServers:list/").content.decode()
+    console = client.get("/catalog/actions/ecs:cloudServers:vncConsole/").content.decode()
+    migrate = client.get("/catalog/actions/ecs:cloudServers:migrate/").content.decode()
+    ims = client.get("/catalog/actions/ims:images:get/").content.decode()
+
+    assert "<dt>Other names</dt>" in listing and "<code>ecs:servers:list</code>" in listing
+    assert '<code class="operation-id">ListServersDetails</code>' in listing
+    assert "<dt>Permission only</dt>" in console
+    assert ">Operate</a>" in migrate
+    assert ">Read</a>" in ims
