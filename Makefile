@@ -6,7 +6,7 @@ export DJANGO_DEBUG ?= 1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint bench setup setup-dev chromium screenshot clean
+.PHONY: run test test-postgres check lint bench setup setup-dev chromium screenshot clean
 
 $(VENV)/.stamp-base: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,7 @@ $(VENV)/.stamp-dev: pyproject.toml $(VENV)/.stamp-base
 setup: $(VENV)/.stamp-base
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py ensure_admin
+	$(PY) manage.py clearsessions
 
 setup-dev: $(VENV)/.stamp-dev
 
@@ -49,12 +50,22 @@ test: setup-dev chromium lint
 	$(PY) -m pytest -p no:cacheprovider; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
 
+# Every test that touches the database, on PostgreSQL: the server DATABASE_URL names, or a
+# throwaway local one (.ci/postgres). The engine's tests need no database, and the browser
+# journeys and the fuzz suite run once, on SQLite, in `make test`.
+test-postgres: setup-dev
+	.ci/postgres $(PY) -m pytest -p no:cacheprovider --ignore=tests/e2e --ignore=tests/fuzz \
+		--ignore=tests/engine; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
+
 bench: setup-dev
 	$(PY) tests/bench/bench_engine.py
 	$(PY) tests/bench/bench_hostile.py
 	$(PY) tests/bench/bench_http.py
 	$(PY) tests/bench/bench_library.py
 	$(PY) tests/bench/bench_accounts.py
+	.ci/postgres $(PY) tests/bench/bench_load.py
+	$(PY) tests/bench/bench_diff.py
 	$(PY) tests/bench/bench_catalog.py
 
 screenshot: setup-dev chromium

@@ -1,9 +1,10 @@
 """The read-only catalog REST API: one small view per endpoint.
 
 Each list validates its query parameters with a filter serializer (a bad value answers 400
-naming the parameter), hands them to a selector, and is paginated by the project default
-(limit/offset, so every list carries `count`). The selectors prefetch everything a
-representation shows, so a page costs a fixed number of queries whatever its length.
+naming the parameter), hands them to a selector, and is paged by limit/offset (every list
+carries `count`). The selectors prefetch everything a representation shows, so a page
+costs a fixed number of queries whatever its length. Answers are JSON whatever Accept or
+a `format` parameter ask, and errors are the API's one shape (`scpstudio.rest.errors`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.request import Request
+from rest_framework.exceptions import NotFound
 
 from catalog.models import (
     Action,
@@ -54,78 +54,74 @@ from catalog.serializers import (
     ServiceSerializer,
 )
 from catalog.snapshot import catalog_snapshot
-
-# -- paging ------------------------------------------------------------------------------------
-
-MAX_LIMIT = 1000
-MAX_OFFSET = 1_000_000_000
-
-
-class CatalogPagination(LimitOffsetPagination):
-    """Limit/offset paging that answers 400 for a value out of range instead of guessing.
-
-    DRF's own falls back to the default on a value it cannot read, and passes a limit past
-    the database's integers on to the query (a 500).
-    """
-
-    max_limit = MAX_LIMIT
-
-    def get_limit(self, request: Request) -> int | None:
-        return _whole(request, self.limit_query_param, 1, MAX_LIMIT, self.default_limit)
-
-    def get_offset(self, request: Request) -> int:
-        return _whole(request, self.offset_query_param, 0, MAX_OFFSET, 0) or 0
-
-
-def _whole(request: Request, name: str, low: int, high: int, default: int | None) -> int | None:
-    raw = request.query_params.get(name, "")
-    if raw == "":
-        return default
-    if raw.isascii() and raw.isdigit() and len(raw) <= len(str(high)) and low <= int(raw) <= high:
-        return int(raw)
-    shown = repr(raw[:40]) + ("..." if len(raw) > 40 else "")
-    raise ValidationError(
-        {name: [f"{name} must be a whole number from {low} to {high}, not {shown}."]}
-    )
-
+from scpstudio.rest.bodies import JsonApi, read_query
+from scpstudio.rest.errors import error_responses
+from scpstudio.rest.paging import ListPagination
 
 # -- views -------------------------------------------------------------------------------------
 
 
-def _filters(serializer_class: type[serializers.Serializer], request: Request) -> Filters:
+def _filters(serializer_class: type[serializers.Serializer], request: Any) -> Filters:
     """The request's query parameters, validated: a bad value answers 400 naming it."""
-    serializer = serializer_class(data=request.query_params)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    return read_query(request, serializer_class)
 
 
-@extend_schema(parameters=[ServiceFilterSerializer])
-class ServiceListApi(generics.ListAPIView):
+def _list(answer: type[serializers.Serializer], filters: Any = None) -> Any:
+    """What the schema says of a list: its filters, its page, and 400 for a bad filter
+    or paging value."""
+    return extend_schema(
+        parameters=[filters] if filters is not None else None,
+        responses={200: answer(many=True), **error_responses(400, 401, 429)},
+    )
+
+
+def _one(answer: type[serializers.Serializer]) -> Any:
+    return extend_schema(responses={200: answer, **error_responses(401, 404, 429)})
+
+
+class CatalogList(JsonApi, generics.ListAPIView):
+    pagination_class = ListPagination
+
+
+class CatalogItem(JsonApi, generics.RetrieveAPIView):
+    what = "item"  # "action with that name": what a 404 says there is none of
+
+    def get_object(self) -> Any:
+        if "\x00" in str(self.kwargs.get(self.lookup_field, "")):  # PostgreSQL refuses NUL
+            raise NotFound(f"There is no {self.what}.")
+        try:
+            return super().get_object()
+        except Http404 as exc:
+            raise NotFound(f"There is no {self.what}.") from exc
+
+
+@_list(ServiceSerializer, ServiceFilterSerializer)
+class ServiceListApi(CatalogList):
     """Services, with how many actions, APIs, resource types and keys each has."""
 
-    pagination_class = CatalogPagination
     serializer_class = ServiceSerializer
 
     def get_queryset(self) -> QuerySet[Service]:
         return service_list(filters=_filters(ServiceFilterSerializer, self.request))
 
 
-class ServiceDetailApi(generics.RetrieveAPIView):
+@_one(ServiceDetailSerializer)
+class ServiceDetailApi(CatalogItem):
     """One service by prefix, with its resource types and its own condition keys."""
 
     serializer_class = ServiceDetailSerializer
     lookup_field = "prefix"
+    what = "service with that prefix"
 
     def get_queryset(self) -> QuerySet[Service]:
         return service_detail_list()
 
 
-@extend_schema(parameters=[ActionFilterSerializer])
-class ActionListApi(generics.ListAPIView):
+@_list(ActionSerializer, ActionFilterSerializer)
+class ActionListApi(CatalogList):
     """Actions with their resource types, condition keys, dependencies and the APIs that need
     them (directly, through a dependency, or only in a named situation)."""
 
-    pagination_class = CatalogPagination
     serializer_class = ActionSerializer
 
     def get_queryset(self) -> QuerySet[Action]:
@@ -135,47 +131,49 @@ class ActionListApi(generics.ListAPIView):
         return {**super().get_serializer_context(), "catalog": catalog_snapshot()}
 
 
-class ActionDetailApi(generics.RetrieveAPIView):
+@_one(ActionSerializer)
+class ActionDetailApi(CatalogItem):
     """One action by its full name, e.g. `ims:images:get`."""
 
     serializer_class = ActionSerializer
     lookup_field = "name"
+    what = "action with that name"
 
     def get_queryset(self) -> QuerySet[Action]:
+        if "\x00" in str(self.kwargs.get(self.lookup_field, "")):
+            # no name holds one, and PostgreSQL refuses to compare with it: not found
+            return Action.objects.none()
         return action_list(filters={})
 
 
-@extend_schema(parameters=[ServiceFilterSerializer])
-class ResourceTypeListApi(generics.ListAPIView):
+@_list(ResourceTypeSerializer, ServiceFilterSerializer)
+class ResourceTypeListApi(CatalogList):
     """Resource types with their URN pattern and the actions that take them."""
 
-    pagination_class = CatalogPagination
     serializer_class = ResourceTypeSerializer
 
     def get_queryset(self) -> QuerySet[ResourceType]:
         return resource_type_list(filters=_filters(ServiceFilterSerializer, self.request))
 
 
-@extend_schema(parameters=[ConditionKeyFilterSerializer])
-class ConditionKeyListApi(generics.ListAPIView):
+@_list(ConditionKeySerializer, ConditionKeyFilterSerializer)
+class ConditionKeyListApi(CatalogList):
     """Condition keys: global (`g:`) ones and each service's own."""
 
-    pagination_class = CatalogPagination
     serializer_class = ConditionKeySerializer
 
     def get_queryset(self) -> QuerySet[ConditionKey]:
         return condition_key_list(filters=_filters(ConditionKeyFilterSerializer, self.request))
 
 
-@extend_schema(parameters=[ApiFilterSerializer])
-class ApiListApi(generics.ListAPIView):
+@_list(ApiSerializer, ApiFilterSerializer)
+class ApiListApi(CatalogList):
     """Each API (method and path) once, with the actions it needs and their dependencies.
 
     With `action`, only the APIs that need that action, each saying how in `need`: the same
     set as the action's own `apis` and its catalog page; `via` keeps one way.
     """
 
-    pagination_class = CatalogPagination
     serializer_class = ApiSerializer
 
     def get_queryset(self) -> QuerySet[Api]:
@@ -192,22 +190,21 @@ class ApiListApi(generics.ListAPIView):
         return _filters(ApiFilterSerializer, self.request)
 
 
-class RegionListApi(generics.ListAPIView):
+@_list(RegionSerializer)
+class RegionListApi(CatalogList):
     """The regions URNs may name (`ims:<region>:...`), sorted by id; the URN builder offers them."""
 
-    pagination_class = CatalogPagination
     serializer_class = RegionSerializer
 
     def get_queryset(self) -> QuerySet[Region]:
         return region_list()
 
 
-@extend_schema(parameters=[ServiceFilterSerializer])
-class OperationListApi(generics.ListAPIView):
+@_list(OperationSerializer, ServiceFilterSerializer)
+class OperationListApi(CatalogList):
     """APIs known by operation id (IAM's authorization schema): the action each needs, its
     dependent actions, and the method and path of the page APIs that need the same action."""
 
-    pagination_class = CatalogPagination
     serializer_class = OperationSerializer
 
     def get_queryset(self) -> QuerySet[Operation]:

@@ -80,6 +80,8 @@ def access_levels(service: Service | None = None) -> list[tuple[str, str]]:
 
 
 def action_detail(name: str) -> Action | None:
+    if "\x00" in name:  # no name holds one, and PostgreSQL refuses to compare with it
+        return None
     return (
         Action.objects.select_related("service")
         .prefetch_related(

@@ -25,27 +25,19 @@ from catalog.models import (
 from catalog.selectors import apis_needing_action
 from scpstudio.engine.api_needs import HOW, ApiNeed
 from scpstudio.engine.catalog import Catalog
+from scpstudio.rest.fields import ChoiceOf, SearchTextField
 
 SCOPES = ("global", "service")
 
 
-def _choice(choices: list[str] | tuple[str, ...], what: str) -> serializers.ChoiceField:
+def _choice(choices: list[str] | tuple[str, ...], what: str) -> serializers.Field:
     """An optional enumerated filter whose error names every value it accepts."""
-    return serializers.ChoiceField(
-        choices=choices,
-        required=False,
-        allow_blank=True,
-        error_messages={
-            "invalid_choice": f'"{{input}}" is not {what}; use one of: {", ".join(choices)}.'
-        },
-    )
+    return ChoiceOf(choices, what, required=False)
 
 
-def _name(help_text: str) -> serializers.CharField:
+def _name(help_text: str) -> serializers.Field:
     # Names and search text are short; a long one is refused before it reaches the LIKE.
-    return serializers.CharField(
-        required=False, allow_blank=True, max_length=200, help_text=help_text
-    )
+    return SearchTextField(max_length=200, help_text=help_text)
 
 
 # -- filters (query parameters) -------------------------------------------------------------
@@ -210,9 +202,6 @@ class ApiNeedSerializer(serializers.Serializer):
         "an empty method and path.",
     )
 
-    def to_representation(self, instance: ApiNeed) -> dict[str, Any]:
-        return instance.to_json()
-
 
 def _needs_context(serializer: serializers.Serializer) -> Catalog | None:
     """The snapshot the view put in the context, so a page of actions asks for it once."""
@@ -257,9 +246,9 @@ class ActionSerializer(serializers.ModelSerializer):
         return [op.operation_id for op in ops]
 
     @extend_schema_field(ApiNeedSerializer(many=True))
-    def get_apis(self, action: Action) -> list[dict[str, Any]]:
+    def get_apis(self, action: Action) -> Any:
         needs = apis_needing_action(action=action.name, catalog=_needs_context(self))
-        return [n.to_json() for n in needs]
+        return ApiNeedSerializer(needs, many=True).data
 
 
 class ResourceTypeActionSerializer(serializers.ModelSerializer):
@@ -343,15 +332,9 @@ class ApiSerializer(serializers.ModelSerializer):
         fields = ["method", "path", "service", "actions", "need"]
 
     @extend_schema_field(NeedSerializer(allow_null=True))
-    def get_need(self, api: Api) -> dict[str, Any] | None:
-        need = self.context.get("needs", {}).get((api.method.upper(), api.path))
-        if need is None:
-            return None
-        return {
-            "how": need.how,
-            "dependency_of": need.dependency_of,
-            "situations": list(need.situations),
-        }
+    def get_need(self, api: Api) -> Any:
+        need: ApiNeed | None = self.context.get("needs", {}).get((api.method.upper(), api.path))
+        return None if need is None else NeedSerializer(need).data
 
 
 class OperationSerializer(serializers.ModelSerializer):

@@ -92,6 +92,7 @@ def _records(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         out[("condition key", k["name"])] = {n: v for n, v in k.items() if n != "name"}
     for s in doc.get("services", []):
         p = s["prefix"]
+        # where the text came from (a file name) is provenance, not a change of the catalog
         out[("service", p)] = {n: s.get(n) for n in SERVICE_FIELDS}
         for r in s["resource_types"]:
             out[("resource type", f"{p}:{r['name']}")] = {"urn_pattern": r["urn_pattern"]}
@@ -113,7 +114,7 @@ def _records(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
-SERVICE_FIELDS = ("name", "source", "updated_on", "scp_governed", "schema_version")
+SERVICE_FIELDS = ("name", "updated_on", "scp_governed", "schema_version")
 # What a source may leave out, to be kept as the catalog has it: the page knows no operations,
 # aliases or per-type keys; IAM's schema knows no API paths, dependencies or display name.
 _SERVICE_DEFAULTS: dict[str, Any] = {

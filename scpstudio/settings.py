@@ -137,8 +137,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "scpstudio.security.ContentSecurityPolicyMiddleware",
-    # Last, as django-axes asks: it turns a locked sign-in into the page that says so.
+    # After the others, as django-axes asks: it turns a locked sign-in into the page that
+    # says so.
     "axes.middleware.AxesMiddleware",
+    # innermost, so that it sees a view's database error first: 503 with a sentence, not 500
+    "scpstudio.database_busy.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "scpstudio.urls"
@@ -184,6 +187,24 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
     )
 }
+
+# SQLite under concurrent writes (README, "Several people at once"). A transaction that
+# reads and then writes (each save checks a name, then writes) would otherwise take the
+# write lock only at its first write, and when another worker holds it SQLite answers
+# "database is locked" at once instead of waiting. So every transaction takes the write
+# lock at its start (IMMEDIATE) and waits up to `timeout` seconds for it; WAL lets
+# readers go on while one writer writes, and synchronous=NORMAL is the usual setting
+# for WAL (a commit survives a crash of the application; a power cut or an OS crash may
+# undo the last commits, never corrupt the file).
+SQLITE_BUSY_TIMEOUT = 20  # seconds, under gunicorn's 30 s worker timeout
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": SQLITE_BUSY_TIMEOUT,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -283,6 +304,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
 }
+# One error shape for every API, catalog and library alike (scpstudio/rest/errors.py).
+REST_FRAMEWORK["EXCEPTION_HANDLER"] = "scpstudio.rest.errors.api_exception_handler"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "SCP Studio API",

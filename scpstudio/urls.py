@@ -28,3 +28,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# An /api/ address no route matches answers JSON in the API's error shape.
+handler404 = "scpstudio.rest.errors.not_found"

@@ -38,6 +38,11 @@ DEEP = "[" * 100_000 + "]" * 100_000
 DEEP_OBJECT = '{"keys": ' * 100_000 + "1" + "}" * 100_000
 LONG_INT = "9" * 5000
 RELAXED = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+# A command run in-process closes the database connections when it ends, as manage.py does
+# (BaseCommand.run_from_argv). A test that reads the database after one, or runs several,
+# must then not be inside a transaction: on PostgreSQL, or SQLite in a file, the closed
+# connection took the transaction with it.
+AFTER_A_COMMAND = pytest.mark.django_db(transaction=True)
 
 
 def manage(*argv: str, stdin: bytes | None = None) -> tuple[int, str, str]:
@@ -95,6 +100,7 @@ UNREADABLE = ["missing", "device"]
 # -- import_catalog PATH [--dry-run] ---------------------------------------------------------
 
 
+@AFTER_A_COMMAND
 @pytest.mark.parametrize("kind", HOSTILE_FILES + ["directory", "device"])
 def test_import_catalog_refuses_a_hostile_file_and_writes_nothing(files, kind):
     before = catalog_state()
@@ -131,6 +137,7 @@ def test_import_catalog_refuses_a_flag_given_a_value(files):
     refused(code, err, "--dry-run")
 
 
+@AFTER_A_COMMAND
 @settings(max_examples=40, deadline=None, suppress_health_check=RELAXED)
 @given(content=st.one_of(st.text(max_size=300), st.binary(max_size=300)))
 def test_import_catalog_answers_any_file_content_with_an_exit_status(tmp_path, content):
@@ -181,6 +188,7 @@ def test_export_catalog_refuses_a_flag_given_a_value():
     refused(code, err, "--no-global-keys")
 
 
+@AFTER_A_COMMAND
 @settings(max_examples=40, deadline=None, suppress_health_check=RELAXED)
 @given(service=st.text(max_size=50))
 def test_export_catalog_answers_any_service_with_an_exit_status(service):
@@ -194,6 +202,7 @@ def test_export_catalog_answers_any_service_with_an_exit_status(service):
 # -- ensure_admin (no arguments of its own) ---------------------------------------------------
 
 
+@AFTER_A_COMMAND
 @settings(max_examples=25, deadline=None, suppress_health_check=RELAXED)
 @given(verbosity=st.one_of(st.text(max_size=20), st.integers().map(str)))
 def test_ensure_admin_answers_any_verbosity_with_an_exit_status(verbosity):
@@ -251,6 +260,7 @@ def test_scp_lint_reads_non_utf8_stdin_as_unreadable():
     refused(code, err, "-: cannot be read")
 
 
+@AFTER_A_COMMAND
 @settings(max_examples=40, deadline=None, suppress_health_check=RELAXED)
 @given(content=st.binary(max_size=300))
 def test_scp_lint_answers_any_file_content_with_an_exit_status(tmp_path, content):
@@ -336,6 +346,7 @@ _json = st.recursive(
 _context_keys = st.sampled_from(["region", "account_id", "resource_ids", "keys", "other"])
 
 
+@AFTER_A_COMMAND
 @settings(max_examples=60, deadline=None, suppress_health_check=RELAXED)
 @given(
     context=st.one_of(

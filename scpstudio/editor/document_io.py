@@ -1,5 +1,6 @@
-"""Reading the editor's request into a document and a preview context, and writing
-the exports (JSON, Terraform). No view logic, no templates."""
+"""Reading the editor's request into a document, and writing the exports (JSON,
+Terraform). No view logic, no templates. (The preview's request context is read by
+`policies.request_context`, which the compare page shares.)"""
 
 from __future__ import annotations
 
@@ -15,18 +16,14 @@ from scpstudio.editor.state import (
     state_to_document,
 )
 from scpstudio.editor.text_sync import CannotMerge, identity, merge_form
-from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import (
     ParseResult,
     parse_policy,
     pretty_parsed,
 )
-from scpstudio.engine.limits import MAX_CONTEXT_CHARS, MAX_POLICY_CHARS
-from scpstudio.engine.operators import INVALID, prepare_value
-from scpstudio.engine.preview import PreviewContext
+from scpstudio.engine.limits import MAX_POLICY_CHARS
 
 MAX_JSON_CHARS = MAX_POLICY_CHARS
-MAX_CONTEXT_LINES = 50
 
 
 @dataclass
@@ -45,6 +42,8 @@ class EditorInput:
     # The form's changes were written into the JSON as typed (see `carry_form_changes`):
     # the JSON view is sent back, since it differs from what the person sees.
     carried: bool = False
+    # "What changed": the note the next saved version will carry, kept with the draft.
+    save_message: str = ""
 
     @property
     def engine_source(self) -> Any:
@@ -80,7 +79,16 @@ def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
     else:
         editor_input = from_form_edit(json_text, state, identity(state))
     editor_input.posted = state
+    editor_input.save_message = save_message_of(data)
     return editor_input
+
+
+SAVE_MESSAGE_MAX = 512  # as a version's message holds
+
+
+def save_message_of(data: Any) -> str:
+    """The "What changed" note as posted (or kept with a draft), at most what a version keeps."""
+    return str(data.get("save_message", "") or "")[:SAVE_MESSAGE_MAX]
 
 
 def from_form_edit(text: str, after: EditorState, origin: list[int | None]) -> EditorInput:
@@ -169,74 +177,6 @@ def from_json_text(text: str, meta: EditorState) -> EditorInput:
             meta, "json", text, f"The form cannot show this policy: {exc}.", parsed=parsed
         )
     return EditorInput(state, "form", text, parsed=parsed)
-
-
-def read_context(
-    data: MultiValueMapping, resource_types: list[str], catalog: Catalog | None = None
-) -> tuple[PreviewContext, list[str]]:
-    """The preview context from the panel's fields, and a sentence for each line that
-    cannot say what it means: not `key=value`, a key the catalog does not know, a value
-    that cannot be of the key's type (such a value decides nothing)."""
-    problems = []
-    keys: dict[str, list[str]] = {}
-    lines = str(data.get("ctx_keys", "")).splitlines()
-    if len(lines) > MAX_CONTEXT_LINES:
-        problems.append(
-            f"Only the first {MAX_CONTEXT_LINES} context lines are read; "
-            f"{len(lines) - MAX_CONTEXT_LINES} more were left out."
-        )
-    for number, line in enumerate(lines[:MAX_CONTEXT_LINES], start=1):
-        if not line.strip():
-            continue
-        key, sep, values = line.partition("=")
-        if not sep or not key.strip():
-            problems.append(
-                f"Context line {number} is not key=value: {line.strip()[:80]!r}; it is left out."
-            )
-            continue
-        key = key.strip()
-        given = [v.strip() for v in values.split(",") if v.strip()]
-        keys[key] = given
-        if catalog is not None:
-            problems += _context_line_problems(catalog, number, key, given)
-    ids = {}
-    for name in resource_types:
-        value = str(data.get(f"ctx_rid_{name}", "")).strip()
-        if value:
-            ids[name] = value[:MAX_CONTEXT_CHARS]
-    context = PreviewContext(
-        region=str(data.get("ctx_region", "")).strip()[:MAX_CONTEXT_CHARS] or None,
-        account_id=str(data.get("ctx_account", "")).strip()[:MAX_CONTEXT_CHARS] or None,
-        resource_ids=ids,
-        keys=keys,
-    )
-    return context, problems
-
-
-def _context_line_problems(catalog: Catalog, number: int, key: str, values: list[str]) -> list[str]:
-    found = catalog.condition_key(key)
-    if found is None:
-        return [
-            f"Context line {number}: {key[:80]} is not a condition key the catalog knows, so "
-            "no condition reads it (check its spelling)."
-        ]
-    family = found.value_type
-    wrong = [v for v in values if prepare_value(family, v) is INVALID]
-    if not wrong or family not in ("number", "date", "boolean", "ip"):
-        return []
-    shown = ", ".join(repr(v[:40]) for v in wrong[:3])
-    return [
-        f"Context line {number}: {key} takes {_A_TYPE.get(family, family)}; {shown} "
-        f"{'is not one' if len(wrong) == 1 else 'are not'}, so it decides nothing."
-    ]
-
-
-_A_TYPE = {
-    "number": "a number",
-    "date": "an ISO 8601 date-time",
-    "boolean": "true or false",
-    "ip": "an IP address or CIDR range",
-}
 
 
 # -- exports -------------------------------------------------------------------------------------

@@ -100,6 +100,11 @@ def focus_after_remove_condition(statement: int) -> str:
     return add_condition_button(statement)
 
 
+def focus_after_add_condition(statement: int, rows: int) -> str:
+    """The key field of the row "Add condition" makes (row number `rows`), else the button."""
+    return f"{condition_prefix(statement, rows)}key {add_condition_button(statement)}"
+
+
 # A fix, a choice and "minify" remove their own button: the message saying what was done
 # takes the focus.
 FOCUS_AFTER_FIX = MESSAGE

@@ -141,3 +141,7 @@ class StatementView:
     @property
     def add_condition_id(self) -> str:
         return ids.add_condition_button(self.index)
+
+    @property
+    def add_condition_focus(self) -> str:
+        return ids.focus_after_add_condition(self.index, len(self.form.conditions))

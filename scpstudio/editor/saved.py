@@ -14,7 +14,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
-from scpstudio.editor.document_io import EditorInput, from_json_text, textarea_text
+from scpstudio.editor.document_io import (
+    EditorInput,
+    from_json_text,
+    save_message_of,
+    textarea_text,
+)
 from scpstudio.editor.state import EditorState
 from scpstudio.engine.profiles import PROFILES
 from scpstudio.policies import selectors
@@ -23,7 +28,26 @@ from scpstudio.policies.library_templates import policy_template
 # A draft waiting in the session: written when saving needs a login first, read once by
 # the editor it comes back to.
 SESSION_DRAFT = "editor_draft"
-_DRAFT_FIELDS = ("json", "name", "description", "profile", "saved_policy", "base_version")
+# The policy a text was opened from may be unshared or deleted while the person types;
+# the text is then theirs to keep as a new policy, which they are told.
+NO_LONGER_SHARED = (
+    "The policy it belonged to was deleted or is no longer shared with you: save it as a new one."
+)
+# A draft lives in the session's database row of someone not logged in, so it is bounded:
+# the largest policy any profile accepts, as typed. A quota counts a policy minified;
+# written out with indentation the same policy takes up to about 2.5 times as many
+# characters, so four times the largest quota keeps every policy the console would take.
+DRAFT_MAX_CHARS = 4 * max(profile.max_size for profile in PROFILES.values())
+DRAFT_FIELD_MAX_CHARS = 1_000  # name, description, ids: far above what their rules allow
+_DRAFT_FIELDS = (
+    "json",
+    "name",
+    "description",
+    "profile",
+    "saved_policy",
+    "base_version",
+    "save_message",
+)
 
 
 @dataclass(frozen=True)
@@ -113,9 +137,27 @@ def open_from_query(request: HttpRequest) -> tuple[EditorInput, SavedRef | None,
     return None
 
 
-def keep_draft(request: HttpRequest, fields: dict[str, str]) -> None:
-    """Keep the editor's text (and what it belongs to) for the editor to reopen."""
-    request.session[SESSION_DRAFT] = {k: str(fields.get(k, ""))[:200_000] for k in _DRAFT_FIELDS}
+def keep_draft(request: HttpRequest, fields: dict[str, str]) -> str:
+    """Keep the editor's text (and what it belongs to) for the editor to reopen: one draft
+    per session, replacing the last. Returns why it was not kept ("" when it was)."""
+    text = str(fields.get("json", ""))
+    if len(text) > DRAFT_MAX_CHARS:
+        return (
+            f"Your text has {len(text):,} characters; a draft kept while you log in holds at "
+            f"most {DRAFT_MAX_CHARS:,} (four times the largest policy any profile accepts). "
+            "Nothing was kept: copy your text, log in, then paste it and save."
+        )
+    kept = {k: str(fields.get(k, "")) for k in _DRAFT_FIELDS}
+    if any(len(v) > DRAFT_FIELD_MAX_CHARS for k, v in kept.items() if k != "json"):
+        return (
+            f"The name or description is longer than {DRAFT_FIELD_MAX_CHARS:,} characters, "
+            "more than a policy keeps. Nothing was kept: shorten it, then log in to save."
+        )
+    request.session[SESSION_DRAFT] = kept
+    # Written now rather than after the view, so that a database error reaches the
+    # caller, who shows the text again, instead of failing after the answer was made.
+    request.session.save()
+    return ""
 
 
 def open_posted_draft(
@@ -140,10 +182,10 @@ def _from_draft(
         try:
             ref = saved_ref(request, draft.get("saved_policy"), draft.get("base_version"))
         except (Http404, PermissionDenied):
-            message += (
-                " The policy it belonged to is no longer shared with you: save it as a new one."
-            )
-    return from_json_text(textarea_text(draft.get("json", "")), meta), ref, message
+            message += " " + NO_LONGER_SHARED
+    editor_input = from_json_text(textarea_text(draft.get("json", "")), meta)
+    editor_input.save_message = save_message_of(draft)
+    return editor_input, ref, message
 
 
 def _number(value: Any) -> int | None:

@@ -147,7 +147,8 @@ def _typed_value(operator: str, text: str) -> Any:
             number = json.loads(text)
         except ValueError:  # more digits than Python converts: keep the text
             return text
-        return number if math.isfinite(number) else text
+        # a number only when it writes back as the same text (`0E0` stays the text it is)
+        return number if math.isfinite(number) and json.dumps(number) == text else text
     return text
 
 

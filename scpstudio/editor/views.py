@@ -5,10 +5,12 @@ is a plain submit and the whole page comes back."""
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 from urllib.parse import quote
 
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +21,7 @@ from django_htmx.http import reswap, retarget
 from django_htmx.middleware import HtmxDetails
 
 from catalog.snapshot import catalog_snapshot
+from scpstudio.database_busy import database_problem, retry_later
 from scpstudio.editor import context as ctx
 from scpstudio.editor import html as editor_html
 from scpstudio.editor import ids
@@ -28,8 +31,8 @@ from scpstudio.editor.document_io import (
     from_form_edit,
     from_form_state,
     from_json_text,
-    read_context,
     read_editor,
+    save_message_of,
     textarea_text,
 )
 from scpstudio.editor.form_body import FormBodyError, posted_form
@@ -37,6 +40,7 @@ from scpstudio.editor.html import finding_id
 from scpstudio.editor.importing import DRAFT_FIELDS, Imported, read_import
 from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
 from scpstudio.editor.saved import (
+    NO_LONGER_SHARED,
     SavedRef,
     keep_draft,
     open_from_query,
@@ -58,13 +62,18 @@ from scpstudio.engine.text_patch import TextPatchError, patch_text
 from scpstudio.policies import selectors, services
 from scpstudio.policies.compare import compare as compare_versions
 from scpstudio.policies.compare import text_diff
+from scpstudio.policies.request_context import read_panel
 from scpstudio.policies.rules import PolicyInputError
 from scpstudio.policies.services import VersionConflict
-from scpstudio.policies.views import render_comparison
+from scpstudio.policies.views_compare import PanelForm, render_comparison
+
+logger = logging.getLogger(__name__)
 
 PAGE_IDS_JSON = json.dumps(ids.page_ids())
 
 TEMPLATE = "editor/editor.html"
+
+POLICY_GONE = f"Not saved. {NO_LONGER_SHARED} Your text is here."
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -340,16 +349,13 @@ def _context(
 ) -> dict[str, Any]:
     state = editor_input.state
     data = _fields(request)
-    type_names = sorted({r.name for r in catalog.resource_types.values()})
-    preview_context, context_problems = read_context(data, type_names, catalog)
-    # FullAccess is on unless the editor's own checkbox was shown and left unticked.
-    full_access = not data.get("full_access_shown") or bool(data.get("full_access"))
+    asked = read_panel(data, catalog)
     analysis = analyze_policy(
         editor_input.engine_source,
         catalog,
         state.profile,
-        preview_context,
-        full_access=full_access,
+        asked.context,
+        full_access=asked.full_access,
     )
     form_shown = not editor_input.form_problem
     slots = ctx.findings_by_slot(analysis, state if form_shown else None)
@@ -396,14 +402,9 @@ def _context(
         "preview_filter": filter_shown,
         "preview_table": table,
         "preview_kept": htmx and str(data.get("preview_digest", "")) == table.digest,
-        "context_values": {
-            "region": preview_context.region or "",
-            "account": preview_context.account_id or "",
-            "keys": str(data.get("ctx_keys", "")),
-            "ids": {name: str(data.get(f"ctx_rid_{name}", "")) for name in type_names},
-        },
-        "context_problems": context_problems,
-        "full_access": full_access,
+        "context_values": asked.values,
+        "context_problems": asked.problems,
+        "full_access": asked.full_access,
         "regions": catalog.regions,
         "message": message,
         "statement_spans": _statement_spans(analysis),
@@ -548,12 +549,13 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
     The text saved is the JSON exactly as shown (with the form's changes written into it).
     Without an account the draft is kept in the session and comes back after logging in; a
     save on top of a version that is no longer the latest is refused with both sides shown.
+    Whatever stops a save (a rule, a share revoked or a policy deleted meanwhile, a busy
+    database) answers with the person's text and the reason: typed work is never lost.
     """
     try:
         data = _fields(request)
     except FormBodyError as exc:
         return _refused(exc)
-    catalog = catalog_snapshot()
     editor_input = read_editor(data)
     state = editor_input.state
     fields = {
@@ -563,21 +565,40 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
         "profile": state.profile,
         "saved_policy": str(data.get("saved_policy", "")),
         "base_version": str(data.get("base_version", "")),
+        "save_message": editor_input.save_message,
     }
-    if not request.user.is_authenticated:
-        keep_draft(request, fields)
-        back = reverse("editor:editor") + "?draft=1"
-        return HttpResponseRedirect(f"{reverse('login')}?next={quote(back)}")
+    try:
+        catalog = catalog_snapshot()
+        if not request.user.is_authenticated:
+            problem = keep_draft(request, fields)
+            if problem:
+                return _page(request, catalog, editor_input, message=problem, status=413)
+            back = reverse("editor:editor") + "?draft=1"
+            return HttpResponseRedirect(f"{reverse('login')}?next={quote(back)}")
+        return _save(request, catalog, editor_input, fields)
+    except DatabaseError as exc:
+        # nothing was written (each write is one transaction); the text goes back
+        logger.error("Editor save not done: database error", exc_info=exc)
+        return _not_saved(request, fields, exc)
+
+
+def _save(
+    request: HttpRequest, catalog: Catalog, editor_input: EditorInput, fields: dict[str, str]
+) -> HttpResponse:
+    data = _fields(request)
+    state = editor_input.state
     saved = _saved_from_form(request)
+    if saved is None and fields["saved_policy"].strip() and data.get("op") != "save-new":
+        # the text belongs to a policy unshared or deleted meanwhile: never saved as
+        # something else without being asked
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     as_new = str(data.get("op", "save")) == "save-new" or saved is None
-    note = str(data.get("save_message", ""))
-    base = str(data.get("base_version", "")).strip()
+    note = editor_input.save_message
+    base = fields["base_version"].strip()
     if not as_new and not (base.isascii() and base.isdigit() and 0 < len(base) < 10 and int(base)):
         # the lock is the version the text started from: never guessed
         message = "Not saved: the page does not say which version your text started from."
-        response = _render(request, catalog, editor_input, full=True, message=message)
-        response.status_code = 400
-        return response
+        return _page(request, catalog, editor_input, message=message, status=400, saved=saved)
     try:
         if as_new:
             policy = services.create_policy(
@@ -588,10 +609,11 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
                 document=editor_input.json_text,
                 message=note,
             )
+            number = policy.latest_version
         else:
             assert saved is not None
             policy = selectors.policy_for(request.user, saved.id, edit=True)
-            services.save_version(
+            number = services.save_version(
                 user=request.user,
                 policy=policy,
                 document=editor_input.json_text,
@@ -600,26 +622,58 @@ def save(request: HtmxHttpRequest) -> HttpResponse:
                 name=state.name,
                 description=state.description,
                 profile=state.profile,
-            )
+            ).number
     except PolicyInputError as exc:
-        response = _render(
-            request, catalog, editor_input, full=True, message=f"Not saved: {exc.message}"
-        )
-        response.status_code = 400
-        return response
+        message = f"Not saved: {exc.message}"
+        return _page(request, catalog, editor_input, message=message, status=400, saved=saved)
     except PermissionDenied as exc:
-        response = _render(request, catalog, editor_input, full=True, message=f"Not saved: {exc}")
-        response.status_code = 403
-        return response
+        message = f"Not saved: {exc}"
+        return _page(request, catalog, editor_input, message=message, status=403, saved=saved)
+    except Http404:
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     except VersionConflict as exc:
-        return _conflict(request, exc, fields)
-    policy = selectors.policy_for(request.user, policy.pk)  # its version number now
+        return _conflict(request, catalog, editor_input, exc, fields)
     url = reverse("editor:editor")
-    return HttpResponseRedirect(f"{url}?policy={policy.pk}&saved={policy.latest_version}")
+    return HttpResponseRedirect(f"{url}?policy={policy.pk}&saved={number}")
 
 
-def _conflict(request: HttpRequest, exc: VersionConflict, fields: dict[str, str]) -> HttpResponse:
-    policy = selectors.policy_for(request.user, fields["saved_policy"])
+def _page(
+    request: HttpRequest,
+    catalog: Catalog,
+    editor_input: EditorInput,
+    *,
+    message: str,
+    status: int,
+    saved: SavedRef | None = None,
+) -> HttpResponse:
+    """The editor with the person's text and why it was not saved; `saved` is the policy
+    the text still belongs to (None: a new one), given rather than looked up again."""
+    context = _context(request, catalog, editor_input, message)
+    context["saved"] = saved
+    response = _respond(request, TEMPLATE, context)
+    response.status_code = status
+    return response
+
+
+def _not_saved(request: HttpRequest, fields: dict[str, str], exc: DatabaseError) -> HttpResponse:
+    """The database did not answer: the text and why, in a page that needs no query (the
+    policy the text belongs to is kept in its form, for the editor to reopen it with)."""
+    message = f"Not saved: {database_problem(exc)} Your text is below, as you left it."
+    response = _respond(request, "editor/not_saved.html", {"message": message, "draft": fields})
+    return retry_later(response, exc)
+
+
+def _conflict(
+    request: HttpRequest,
+    catalog: Catalog,
+    editor_input: EditorInput,
+    exc: VersionConflict,
+    fields: dict[str, str],
+) -> HttpResponse:
+    try:
+        policy = selectors.policy_for(request.user, fields["saved_policy"])
+    except Http404:  # deleted or unshared just after the other save
+        return _page(request, catalog, editor_input, message=POLICY_GONE, status=409)
     latest = selectors.latest_version(policy)
     rows, _ = text_diff(latest.document, fields["json"], f"version {latest.number}", "your text")
     context = {
@@ -633,6 +687,7 @@ def _conflict(request: HttpRequest, exc: VersionConflict, fields: dict[str, str]
         "draft_name": fields["name"],
         "draft_description": fields["description"],
         "draft_profile": fields["profile"],
+        "draft_save_message": fields["save_message"],
     }
     response = _respond(request, "policies/conflict.html", context)
     response.status_code = 409
@@ -654,6 +709,7 @@ def draft(request: HtmxHttpRequest) -> HttpResponse:
         "profile": str(data.get("profile", "")),
         "saved_policy": str(data.get("policy", "")),
         "base_version": str(data.get("base_version", "")),
+        "save_message": save_message_of(data),
     }
     editor_input, saved, message = open_posted_draft(request, fields)
     return _render(
@@ -664,7 +720,9 @@ def draft(request: HtmxHttpRequest) -> HttpResponse:
 @require_POST
 def compare_draft(request: HtmxHttpRequest) -> HttpResponse:
     """The editor's text against the version it was opened from, under the preview's
-    context: which APIs it newly blocks or unblocks, and the lines that changed."""
+    context and FullAccess setting: what it newly allows and denies, with a witness
+    request for each API, and the lines that changed. The page's context panel posts the
+    draft here again."""
     try:
         data = _fields(request)
     except FormBodyError as exc:
@@ -678,27 +736,24 @@ def compare_draft(request: HtmxHttpRequest) -> HttpResponse:
         response.status_code = 400
         return response
     policy = selectors.policy_for(request.user, saved.id)
-    type_names = sorted({r.name for r in catalog.resource_types.values()})
-    preview_context, problems = read_context(data, type_names, catalog)
+    asked = read_panel(data, catalog)
     try:
         found = compare_versions(
-            policy, saved.base_version, draft_text=editor_input.json_text, context=preview_context
+            policy,
+            saved.base_version,
+            draft_text=editor_input.json_text,
+            context=asked.context,
+            full_access=asked.full_access,
         )
     except PolicyInputError as exc:
         response = _render(request, catalog, editor_input, full=True, message=exc.message)
         response.status_code = 400
         return response
-    return render_comparison(request, policy, found, context_used=_context_words(preview_context))
-
-
-def _context_words(context: Any) -> str:
-    """`region cn-north-4, g:MFAPresent = true`: the context a comparison used, in words."""
-    used = context.to_json()
-    words = [f"region {used['region']}"] if used.get("region") else []
-    if used.get("account_id"):
-        words.append(f"account {used['account_id']}")
-    words += [f"{kind} id {rid}" for kind, rid in used.get("resource_ids", {}).items() if rid]
-    for key, values in used.get("keys", {}).items():
-        shown = ", ".join(map(str, values)) if isinstance(values, list) else str(values)
-        words.append(f"{key} = {shown}")
-    return "; ".join(words)
+    draft = {
+        "json": editor_input.json_text,
+        "source": "json",
+        "saved_policy": saved.id,
+        "base_version": saved.base_version,
+    }
+    form = PanelForm(reverse("editor:compare"), "post", draft)
+    return render_comparison(request, policy, found, asked, form)

@@ -9,7 +9,9 @@ views, the REST API and the command line are thin faces over these functions:
 * `analyze_policy(...)`: both on one parse, what the editor runs per keystroke
 * `evaluate(request, policies, catalog)` / `evaluate_path(request, levels, catalog) -> Decision`
 * `preview_levels(levels, catalog, context)`: the per-API preview along an organization path
-* `diff_policies(before, after, catalog, profile, context) -> PolicyDiff`
+* `diff_policies(before, after, catalog, profile, context) -> PolicyDiff`: the exact diff,
+  every API some request treats differently, with a confirmed witness request per
+  direction (`diff_words.change_in_words` says it in a sentence)
 * `to_pretty` / `to_minified`, `findings_to_sarif`, `findings_text`, `preview_text`
 
 Every result has `to_json()`, the dict the REST API and `scp_lint`/`scp_preview` print.
@@ -18,7 +20,8 @@ Every result has `to_json()`, the dict the REST API and `scp_lint`/`scp_preview`
 from scpstudio.engine.analysis import Analysis, analyze_policy
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.catalog_json import catalog_from_json
-from scpstudio.engine.diff import PolicyDiff, diff_policies
+from scpstudio.engine.diff import OutcomeChange, PolicyDiff, Witness, diff_policies
+from scpstudio.engine.diff_words import change_in_words, witness_in_words
 from scpstudio.engine.document import ParseResult, parse_policy, to_minified, to_pretty
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import (
@@ -48,6 +51,7 @@ __all__ = [
     "Finding",
     "Level",
     "Outcome",
+    "OutcomeChange",
     "ParseResult",
     "Policy",
     "PolicyDiff",
@@ -57,8 +61,10 @@ __all__ = [
     "ResourceRef",
     "Severity",
     "ValidationResult",
+    "Witness",
     "analyze_policy",
     "catalog_from_json",
+    "change_in_words",
     "compile_policy",
     "diff_policies",
     "evaluate",
@@ -73,4 +79,5 @@ __all__ = [
     "to_minified",
     "to_pretty",
     "validate_policy",
+    "witness_in_words",
 ]

@@ -55,11 +55,14 @@ __all__ = [
     "ResourceRef",
     "StatementTrace",
     "combine",
+    "combine_possible",
     "default_resource",
     "evaluate",
     "evaluate_path",
     "evaluate_subjects",
     "full_access_policy",
+    "level_possible",
+    "match_urn",
     "normalize_context",
     "resource_part",
     "tri_json",
@@ -69,7 +72,8 @@ __all__ = [
 # -- one statement --------------------------------------------------------------------
 
 
-def _match_urn(pattern: tuple[str, ...], ref: ResourceRef) -> Tri:
+def match_urn(pattern: tuple[str, ...], ref: ResourceRef) -> Tri:
+    """One URN pattern (five parts) against a resource whose parts may be unknown."""
     if len(pattern) != 5:
         return False
     unknown = False
@@ -96,7 +100,7 @@ def resource_part(statement: Statement, resource: ResourceRef | str) -> Tri:
     for pattern in statement.resource_patterns:
         if pattern is None:
             continue
-        hit = _match_urn(pattern, resource)
+        hit = match_urn(pattern, resource)
         if hit:
             result = True
             break
@@ -318,10 +322,9 @@ def _decide_level(
     if not deny_unknown and not allow_unknown:
         ref = DecidedBy(subject.name, None, None, None, level)
         return Decision(NOT_ALLOWED, frozenset({NOT_ALLOWED}), ref, (), traces)
-    possible = {DENIED} if deny_unknown else set()
-    possible.add(ALLOWED if allow_true or allow_unknown else NOT_ALLOWED)
-    if not allow_true:
-        possible.add(NOT_ALLOWED)
+    possible = level_possible(
+        False, allow_true is not None, bool(deny_unknown), bool(allow_unknown)
+    )
     deciding = deny_unknown + ([] if allow_true else allow_unknown)
     conditions = []
     for policy, s in deciding:
@@ -334,6 +337,45 @@ def _decide_level(
     return Decision(CONDITIONAL, frozenset(possible), ref, tuple(conditions), traces)
 
 
+def level_possible(
+    deny_true: bool, allow_true: bool, deny_unknown: bool, allow_unknown: bool
+) -> frozenset[Outcome]:
+    """What one node may answer, from whether an applying (or maybe applying) Deny and
+    Allow exist: the rule of `_decide_level`, shared with the exact diff's search."""
+    if deny_true:
+        return _ONLY_DENIED
+    if not deny_unknown and allow_true:
+        return _ONLY_ALLOWED
+    if not deny_unknown and not allow_unknown:
+        return _ONLY_NOT_ALLOWED
+    possible = {DENIED} if deny_unknown else set()
+    possible.add(ALLOWED if allow_true or allow_unknown else NOT_ALLOWED)
+    if not allow_true:
+        possible.add(NOT_ALLOWED)
+    return frozenset(possible)
+
+
+_ONLY_DENIED = frozenset({DENIED})
+_ONLY_ALLOWED = frozenset({ALLOWED})
+_ONLY_NOT_ALLOWED = frozenset({NOT_ALLOWED})
+
+
+def combine_possible(sets: Sequence[frozenset[Outcome]]) -> frozenset[Outcome]:
+    """What a whole made of parts may answer: every part must allow, a deny anywhere wins."""
+    if not sets:
+        return _ONLY_ALLOWED
+    if len(sets) == 1:
+        return sets[0]
+    possible: set[Outcome] = set()
+    if any(DENIED in s for s in sets):
+        possible.add(DENIED)
+    if all(ALLOWED in s for s in sets):
+        possible.add(ALLOWED)
+    if all(s - _ONLY_DENIED for s in sets) and any(NOT_ALLOWED in s for s in sets):
+        possible.add(NOT_ALLOWED)
+    return frozenset(possible)
+
+
 def combine(decisions: Sequence[Decision]) -> tuple[Outcome, frozenset[Outcome], Decision | None]:
     """Every part must allow; a deny anywhere wins. Returns the outcome, what is still
     possible, and the part that decided (None when there are no parts)."""
@@ -341,14 +383,7 @@ def combine(decisions: Sequence[Decision]) -> tuple[Outcome, frozenset[Outcome],
         return ALLOWED, frozenset({ALLOWED}), None
     if len(decisions) == 1:
         return decisions[0].outcome, decisions[0].possible, decisions[0]
-    sets = [d.possible for d in decisions]
-    possible: set[Outcome] = set()
-    if any(DENIED in s for s in sets):
-        possible.add(DENIED)
-    if all(ALLOWED in s for s in sets):
-        possible.add(ALLOWED)
-    if all(s - {DENIED} for s in sets) and any(NOT_ALLOWED in s for s in sets):
-        possible.add(NOT_ALLOWED)
+    possible = combine_possible([d.possible for d in decisions])
     outcome = next(iter(possible)) if len(possible) == 1 else CONDITIONAL
     deciding = decisions[0]
     if outcome is not ALLOWED:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.decision import Outcome
 from scpstudio.engine.diff import OutcomeChange
+from scpstudio.engine.diff_words import change_in_words, changes_counted, context_text
 from scpstudio.engine.evaluate import DecidedBy
 from scpstudio.engine.policy import FULL_ACCESS_NAME
 from scpstudio.engine.preview import Preview
@@ -64,25 +66,39 @@ def preview_text(preview: Preview) -> str:
     return printable("\n".join(lines))
 
 
-def outcome_changes_text(changes: Sequence[OutcomeChange], old: str, new: str) -> str:
-    """One line per API whose outcome changes: method and path, before -> after, and the
-    statement that explains it, of the old text (`old`) or the new one (`new`)."""
+def outcome_changes_text(
+    changes: Sequence[OutcomeChange], old: str, new: str, catalog: Catalog, *, narrowed: bool
+) -> str:
+    """Per API some request treats differently: method and path, before -> after under the
+    context, the way it changed and the statement that explains it, of the old text (`old`)
+    or the new one (`new`); below, each witness request in words and as a context to paste
+    (or why the change was not decided). `narrowed`: a context was given, and the claim
+    when nothing differs is about the requests matching it."""
     if not changes:
-        return "No API changes outcome."
+        under = " under the context given" if narrowed else ""
+        return f"No request is treated differently by the two versions{under}."
     width = max(len(f"{c.method} {c.path}") for c in changes)
     lines = []
     for c in changes:
         side = new if c.decided_by_side == "after" else old
         by = _by(c.decided_by)
         before, after = c.before.value, c.after.value
-        if before == after:  # a conditional outcome whose possible results changed
+        if before == after and c.before_possible != c.after_possible:
+            # conditional both times, but what it may turn out to be changed
             before += f" ({_either(c.before_possible)})"
             after += f" ({_either(c.after_possible)})"
         lines.append(
-            f"{c.method + ' ' + c.path:<{width}}  {before} -> {after}"
+            f"{c.method + ' ' + c.path:<{width}}  {before} -> {after}  {c.change.replace('_', ' ')}"
             + (f"  {by} (in {side})" if by else "")
         )
-    lines.append(f"{len(changes)} API(s) change outcome.")
+        words = change_in_words(c, catalog)
+        for sentence, witness in zip(words, c.witnesses, strict=False):
+            lines.append(f"    {sentence}")
+            lines.append(f"    context: {context_text(witness.context)}")
+        lines.extend(f"    {sentence}" for sentence in words[len(c.witnesses) :])
+    lines.append(
+        f"{len(changes)} API(s) treat some request differently: {changes_counted(changes)}."
+    )
     return printable("\n".join(lines))
 
 

@@ -400,11 +400,7 @@ def preview_levels(
     for plan in plans:
         for folded, name in plan.names:
             names.setdefault(folded, name)
-    requests = []
-    for name in names.values():
-        action = catalog.action(name)
-        resource = default_resource(name, action, ctx.region, ctx.account_id, ctx.resource_ids)
-        requests.append(Request(name, resource))
+    requests = [_request(name, catalog, ctx) for name in names.values()]
     typed = typed_context(ctx.keys, catalog)
     decisions = evaluate_subjects(requests, levels, catalog, typed.values)
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
@@ -444,6 +440,28 @@ def preview_levels(
         )
     by_action = {action.casefold(): found for (action, _), found in outcomes.items()}
     return Preview(tuple(rows), by_action, context_problems=typed.problems)
+
+
+def _request(name: str, catalog: Catalog, ctx: PreviewContext) -> Request:
+    """The request the preview asks for one action under a context."""
+    action = catalog.action(name)
+    resource = default_resource(name, action, ctx.region, ctx.account_id, ctx.resource_ids)
+    return Request(name, resource)
+
+
+def needs_outcome(
+    needs: Sequence[Need], levels: Sequence[Level], catalog: Catalog, context: PreviewContext
+) -> tuple[Outcome, frozenset[Outcome], Decision | None]:
+    """The preview's outcome for one API's needs (or one "required only" link's) under a
+    context: what `preview_levels` computes for that row, asked alone. The exact diff
+    confirms every witness with it."""
+    names: dict[str, str] = {}
+    for need in needs:
+        names.setdefault(need.action.casefold(), need.action)
+    requests = [_request(name, catalog, context) for name in names.values()]
+    typed = typed_context(context.keys, catalog)
+    decisions = evaluate_subjects(requests, levels, catalog, typed.values)
+    return combine([decisions[need.action.casefold()] for need in needs])
 
 
 def _not_governed_note(catalog: Catalog, service: str, levels: Sequence[Level]) -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion
-from scpstudio.policies.selectors import policy_weights
+from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion, WorstSeverity
+from scpstudio.policies.selectors import policy_weights, with_latest_figures
 
 
 class ReadOnlyVersionInline(admin.TabularInline):
@@ -38,13 +39,29 @@ class ShareInline(admin.TabularInline):
     raw_id_fields = ["user"]
 
 
+class LatestSeverityFilter(admin.SimpleListFilter):
+    """The worst finding of the latest version (read from it, as lists do)."""
+
+    title = "worst finding"
+    parameter_name = "worst_severity"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(value or "none", label) for value, label in WorstSeverity.choices]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Policy]) -> QuerySet[Policy]:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(worst_severity="" if value == "none" else value)
+
+
 @admin.register(Policy)
 class PolicyAdmin(admin.ModelAdmin):
     """Policies are written through the library (its versions and checks); the admin
     shows them, manages shares and deletes."""
 
     list_display = ["name", "owner", "profile", "latest_version", "severity", "updated_at"]
-    list_filter = ["profile", "worst_severity"]
+    list_filter = ["profile", LatestSeverityFilter]
     search_fields = ["name", "description", "owner__username"]
     readonly_fields = [
         "owner",
@@ -52,13 +69,15 @@ class PolicyAdmin(admin.ModelAdmin):
         "description",
         "profile",
         "latest_version",
-        "worst_severity",
+        "severity",
         "size",
-        "minified_size",
         "created_at",
         "updated_at",
     ]
     inlines = [ShareInline, ReadOnlyVersionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Policy]:
+        return with_latest_figures(super().get_queryset(request))
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -84,7 +103,11 @@ class PolicyAdmin(admin.ModelAdmin):
 
     @admin.display(description="worst finding", ordering="worst_severity")
     def severity(self, obj: Policy) -> str:
-        return obj.get_worst_severity_display()
+        return str(WorstSeverity(obj.worst_severity).label)  # type: ignore[attr-defined]
+
+    @admin.display(description="characters of the latest text")
+    def size(self, obj: Policy) -> int:
+        return int(obj.size)  # type: ignore[attr-defined]
 
 
 @admin.register(PolicyVersion)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from scpstudio.rest.bodies import content_length
+
 API_PREFIX = "/api/"
 
 
@@ -21,7 +23,7 @@ class ApiBodyLimitMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and request.path_info.startswith(API_PREFIX):
-            length = _content_length(request)
+            length = content_length(request)
             if length > limit:
                 return JsonResponse(
                     {
@@ -31,11 +33,3 @@ class ApiBodyLimitMiddleware:
                     status=413,
                 )
         return self.get_response(request)
-
-
-def _content_length(request: HttpRequest) -> int:
-    # Django reads no more than Content-Length (and nothing when it is absent or invalid).
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0

@@ -10,12 +10,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from scpstudio.policies.api_library import ERRORS, LibraryApi
-from scpstudio.policies.library_serializers import (
-    TemplateAnswerSerializer,
-    TemplatePageSerializer,
-)
+from scpstudio.policies.api_library import LibraryApi
+from scpstudio.policies.library_serializers import TemplateSerializer
 from scpstudio.policies.library_templates import policy_template, policy_templates
+from scpstudio.rest.errors import error_responses
 
 
 class TemplateApi(LibraryApi):
@@ -30,11 +28,10 @@ class TemplateListApi(TemplateApi):
         operation_id="library_template_list",
         tags=["library"],
         summary="Templates for common guardrails",
-        responses={200: TemplatePageSerializer},
+        responses={200: TemplateSerializer(many=True), **error_responses(400, 429)},
     )
     def get(self, request: Request) -> Response:
-        templates = [t.to_json() for t in policy_templates()]
-        return Response({"count": len(templates), "results": templates})
+        return self.page(request, list(policy_templates()), TemplateSerializer)
 
 
 class TemplateDetailApi(TemplateApi):
@@ -42,10 +39,10 @@ class TemplateDetailApi(TemplateApi):
         operation_id="library_template_get",
         tags=["library"],
         summary="One template by its slug",
-        responses={200: TemplateAnswerSerializer, 404: ERRORS[404]},
+        responses={200: TemplateSerializer, **error_responses(404, 429)},
     )
     def get(self, request: Request, slug: str) -> Response:
         template = policy_template(slug)
         if template is None:
             raise exceptions.NotFound("There is no template with that slug.")
-        return Response(template.to_json())
+        return Response(TemplateSerializer(template).data)

@@ -12,141 +12,123 @@ from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from catalog.api import CatalogPagination
 from scpstudio.engine.document import parse_policy
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.export import export_text, slug, terraform_snippet
 from scpstudio.policies import services
 from scpstudio.policies.api_library import (
-    CONFLICT,
-    ERRORS,
+    IN_A_POLICY,
+    IN_A_VERSION,
+    READ,
+    SAVE,
+    WRITE,
     LibraryApi,
-    body_of,
     policy_for,
 )
 from scpstudio.policies.compare import compare
 from scpstudio.policies.library_serializers import (
-    DiffAnswerSerializer,
     DiffDraftSerializer,
     DiffQuerySerializer,
+    DiffSerializer,
     ExportQuerySerializer,
-    PolicyAnswerSerializer,
+    RestoredPolicySerializer,
     RestoreSerializer,
-    VersionAnswerSerializer,
-    VersionPageSerializer,
-    policy_json,
-    version_json,
+    VersionDetailSerializer,
+    VersionSerializer,
 )
 from scpstudio.policies.models import PolicyVersion
 from scpstudio.policies.rules import PolicyInputError
 from scpstudio.policies.selectors import latest_version, version_list, version_of
-
-DIFF_FIELDS = ("from", "to", "draft", "context", "full_access")
-EXPORT_FORMATS = ("json", "minified", "terraform")
+from scpstudio.rest.bodies import read_body, read_query
 
 
+@IN_A_POLICY
 class VersionListApi(LibraryApi):
     @extend_schema(
         operation_id="library_version_list",
         tags=["library"],
         summary="A policy's versions, newest first (without their text)",
-        responses={200: VersionPageSerializer, **ERRORS},
+        responses={200: VersionSerializer(many=True), **READ},
     )
     def get(self, request: Request, policy_id: str) -> Response:
         policy = policy_for(request.user, policy_id)
-        paginator = CatalogPagination()
-        page = paginator.paginate_queryset(version_list(policy), request, view=self) or []
-        return paginator.get_paginated_response([version_json(v) for v in page])
+        return self.page(request, version_list(policy), VersionSerializer)
 
 
+@IN_A_VERSION
 class VersionDetailApi(LibraryApi):
     @extend_schema(
         operation_id="library_version_get",
         tags=["library"],
         summary="One version with its text exactly as saved",
-        responses={200: VersionAnswerSerializer, **ERRORS},
+        responses={200: VersionDetailSerializer, **READ},
     )
     def get(self, request: Request, policy_id: str, number: str) -> Response:
         policy = policy_for(request.user, policy_id)
-        return Response(version_json(version_of(policy, number), with_document=True))
+        return Response(VersionDetailSerializer(version_of(policy, number)).data)
 
 
+@IN_A_VERSION
 class VersionRestoreApi(LibraryApi):
     @extend_schema(
         operation_id="library_version_restore",
         tags=["library"],
         summary="Save an old version's text as the new latest version",
         description="Based on the latest version, or on `base_version` when given (409 if "
-        "another save came first).",
+        "another save came first). The body may be left out.",
         request=RestoreSerializer,
-        responses={201: PolicyAnswerSerializer, **ERRORS, **CONFLICT},
+        responses={201: RestoredPolicySerializer, **SAVE},
     )
     def post(self, request: Request, policy_id: str, number: str) -> Response:
         policy = policy_for(request.user, policy_id, edit=True)
         old = version_of(policy, number)
-        body = body_of(request, ("message", "base_version"))
-        services.restore_version(
-            user=request.user,
-            policy=policy,
-            number=old.number,
-            base_version=body.get("base_version"),
-            message=body.get("message"),
-        )
-        fresh = policy_for(request.user, policy_id)
-        answer = policy_json(fresh, document=latest_version(fresh).document)
-        return Response({**answer, "restored_from": old.number}, status=status.HTTP_201_CREATED)
+        body = read_body(request, RestoreSerializer)
+        services.restore_version(user=request.user, policy=policy, number=old.number, **body)
+        fresh = policy_for(request.user, policy_id, text=True)
+        answer = RestoredPolicySerializer(fresh, context={"restored_from": old.number})
+        return Response(answer.data, status=status.HTTP_201_CREATED)
 
 
+@IN_A_POLICY
 class PolicyDiffApi(LibraryApi):
     @extend_schema(
         operation_id="library_diff",
         tags=["library"],
         summary="Compare two versions",
-        description="The text line by line and every API whose outcome changes, with the "
-        "statement that explains the change.",
+        description="The text line by line, and every API some request treats differently "
+        "(the exact diff, over every request): which way, a witness request showing it, and "
+        "the statement that explains the change.",
         parameters=[DiffQuerySerializer],
-        responses={200: DiffAnswerSerializer, **ERRORS},
+        responses={200: DiffSerializer, **READ},
     )
     def get(self, request: Request, policy_id: str) -> Response:
         policy = policy_for(request.user, policy_id)
-        params = request.query_params
-        if "from" not in params:
-            raise PolicyInputError("Say which version to compare from: ?from=N.", "from")
-        comparison = compare(policy, params["from"], params.get("to") or None)
-        return Response(comparison.to_json())
+        query = read_query(request, DiffQuerySerializer)
+        return Response(DiffSerializer(compare(policy, query["from"], query.get("to"))).data)
 
     @extend_schema(
         operation_id="library_diff_draft",
         tags=["library"],
         summary="Compare a version with a draft (or another version), under a context",
+        description="As GET, over the requests matching `context` only.",
         request=DiffDraftSerializer,
-        responses={200: DiffAnswerSerializer, **ERRORS},
+        responses={200: DiffSerializer, **WRITE},
     )
     def post(self, request: Request, policy_id: str) -> Response:
         policy = policy_for(request.user, policy_id)
-        body = body_of(request, DIFF_FIELDS, ("from",))
-        full_access = body.get("full_access", True)
-        if not isinstance(full_access, bool):
-            raise PolicyInputError("full_access must be true or false.", "full_access")
-        if "draft" in body and body.get("to") is not None:
-            raise PolicyInputError("Compare with a draft or with a version, not both.", "to")
+        body = read_body(request, DiffDraftSerializer)
         comparison = compare(
             policy,
-            _number(body["from"], "from"),
-            _number(body["to"], "to") if body.get("to") is not None else None,
+            body["from"],
+            body.get("to"),
             draft_text=body.get("draft"),
-            context=body.get("context"),
-            full_access=full_access,
+            context=body["context"],
+            full_access=body["full_access"],
         )
-        return Response(comparison.to_json())
+        return Response(DiffSerializer(comparison).data)
 
 
-def _number(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise PolicyInputError(f"{field} must be a version number (1 or more).", field)
-    return value
-
-
+@IN_A_POLICY
 class PolicyExportApi(LibraryApi):
     @extend_schema(
         operation_id="library_export",
@@ -155,22 +137,27 @@ class PolicyExportApi(LibraryApi):
         parameters=[ExportQuerySerializer],
         responses={
             (200, "application/json"): OpenApiResponse(
-                OpenApiTypes.STR, description="`json` (as saved) or `minified`."
+                OpenApiTypes.ANY,
+                description="`json`: the text as saved, when it is JSON; `minified`.",
             ),
-            (200, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description="`terraform`."),
-            **ERRORS,
+            (200, "text/plain"): OpenApiResponse(
+                OpenApiTypes.STR,
+                description="`terraform`; or `json` of a saved text that is not JSON (a draft).",
+            ),
+            **READ,
         },
     )
     def get(self, request: Request, policy_id: str) -> HttpResponse:
         policy = policy_for(request.user, policy_id)
-        kind = request.query_params.get("format") or "json"
-        if kind not in EXPORT_FORMATS:
-            raise PolicyInputError(f"format must be one of: {', '.join(EXPORT_FORMATS)}.", "format")
-        number = request.query_params.get("version")
+        query = read_query(request, ExportQuerySerializer)
+        number = query.get("version")
         version = version_of(policy, number) if number else latest_version(policy)
         name = slug(policy.name)
+        kind, content_type = query["format"], "application/json"
         if kind == "json":  # the user's text is the document
             body, filename = version.document, f"{name}.json"
+            if not parse_policy(body).ok:
+                content_type = "text/plain"  # not JSON, so not served as JSON
         else:
             value = _decoded(version)
             try:
@@ -180,10 +167,9 @@ class PolicyExportApi(LibraryApi):
                     body = terraform_snippet(
                         value, name=policy.name, description=policy.description
                     )
-                    filename = f"{name}.tf"
+                    filename, content_type = f"{name}.tf", "text/plain"
             except EngineInputError as exc:
                 raise PolicyInputError(str(exc), "format") from exc
-        content_type = "text/plain" if kind == "terraform" else "application/json"
         response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -37,7 +37,6 @@ from scpstudio.policies.backup_format import (
     timestamp,
 )
 from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion
-from scpstudio.policies.services import assess_document
 
 # Rows fetched or written per query: memory stays bounded whatever the library's size.
 CHUNK = 200
@@ -285,18 +284,13 @@ def _create_users(users: Any, records: list[UserRecord]) -> dict[str, int]:
 
 def _create_policy(record: PolicyRecord, ids: dict[str, int]) -> None:
     latest = record.versions[-1]
-    worst = latest.worst_severity
-    if record.profile != latest.profile:  # the profile changed after the last save
-        worst = assess_document(latest.document, record.profile).worst_severity
+    # a policy's worst finding and size are its latest version's (read from there)
     policy = Policy.objects.create(
         owner_id=ids[record.owner],
         name=record.name,
         description=record.description,
         profile=record.profile,
         latest_version=latest.number,
-        worst_severity=worst,
-        size=latest.size,
-        minified_size=latest.minified_size,
         created_at=record.created_at,
         updated_at=record.updated_at,
     )

@@ -1,14 +1,16 @@
 """Compare two versions of a saved policy, or a version with an unsaved draft: the text
-(line by line, side by side and as a unified diff) and the meaning (every API whose
-outcome changes, before and after as the preview spells them, and the statement that
-explains the change)."""
+(line by line, side by side and as a unified diff) and the meaning, by the engine's exact
+diff (`engine.diff.diff_policies`): every API some request matching the context treats
+differently, which way (newly allowed, newly denied, both), a witness request showing it,
+before and after as the preview spells them under the context, and the statement that
+explains the change."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from catalog.snapshot import catalog_snapshot
@@ -34,15 +36,6 @@ class TextRow:
     after_line: int | None
     after: str | None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "before_line": self.before_line,
-            "before": self.before,
-            "after_line": self.after_line,
-            "after": self.after,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Comparison:
@@ -54,6 +47,11 @@ class Comparison:
     conditional_links: tuple[OutcomeChange, ...]
     # Why the meaning could not be compared (a side that is not JSON or passes a limit).
     problem: str = ""
+    # The requests compared: those matching this context (an empty one: every request).
+    context: PreviewContext = field(default_factory=PreviewContext)
+    full_access: bool = True
+    # Actions answered differently (what an API needing several actions may not show).
+    actions: tuple[OutcomeChange, ...] = ()
 
     @property
     def to_label(self) -> int | str:
@@ -62,33 +60,6 @@ class Comparison:
     @property
     def text_changed(self) -> bool:
         return any(row.kind != "same" for row in self.rows)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "from": self.from_number,
-            "to": self.to_label,
-            "text_diff": self.text_diff,
-            "apis": [api_change_json(c) for c in self.apis],
-            "conditional_links": [api_change_json(c) for c in self.conditional_links],
-            "rows": [row.to_json() for row in self.rows],
-            "problem": self.problem or None,
-        }
-
-
-def api_change_json(change: OutcomeChange) -> dict[str, Any]:
-    deciding = change.decided_by
-    out: dict[str, Any] = {
-        "method": change.method,
-        "path": change.path,
-        "before": change.before.value,
-        "after": change.after.value,
-    }
-    if change.kind == "conditional_link":
-        out.update(action=change.action, note=change.note)
-    out["decided_by"] = (
-        None if deciding is None else {**deciding.to_json(), "side": change.decided_by_side}
-    )
-    return out
 
 
 def compare(
@@ -126,6 +97,7 @@ def compare(
     )
     apis: tuple[OutcomeChange, ...] = ()
     links: tuple[OutcomeChange, ...] = ()
+    actions: tuple[OutcomeChange, ...] = ()
     parsed_before, parsed_after = parse_policy(before.document), parse_policy(after_text)
     problem = _unreadable(parsed_before, f"Version {before.number}") or _unreadable(
         parsed_after, "The draft" if to_number is None else f"Version {to_number}"
@@ -144,7 +116,11 @@ def compare(
             raise PolicyInputError(str(exc), "context") from exc
         apis = tuple(changes.of_kind("api"))
         links = tuple(changes.of_kind("conditional_link"))
-    return Comparison(before.number, to_number, rows, unified, apis, links, problem)
+        actions = tuple(changes.of_kind("action"))
+    return Comparison(
+        before.number, to_number, rows, unified, apis, links, problem,
+        context or PreviewContext(), full_access, actions,
+    )  # fmt: skip
 
 
 def text_diff(

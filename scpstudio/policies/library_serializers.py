@@ -1,207 +1,312 @@
-"""The policy library API's shapes: the JSON each answer holds (written by the functions
-below, from the models) and, for the OpenAPI schema, serializers describing requests and
-answers. The requests themselves are checked by `rules` through the services, so the
-API and the pages give the same sentences."""
+"""The policy library API's shapes. Each answer is written by the serializer the schema
+names for it, from the models as the selectors read them; each request body and query
+is read by a serializer that checks what the schema declares, with the library's rules
+(`rules`), so the API and the pages give the same sentences."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from scpstudio.engine.diff import CHANGES
 from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.findings import Severity
-from scpstudio.engine.profiles import PROFILES, get_profile
-from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion, WorstSeverity
+from scpstudio.engine.limits import MAX_POLICY_CHARS
+from scpstudio.engine.profiles import get_profile
+from scpstudio.policies.compare import DRAFT
+from scpstudio.policies.models import WorstSeverity
+from scpstudio.policies.rules import (
+    DESCRIPTION_MAX,
+    MESSAGE_MAX,
+    NAME_MAX,
+    NAME_PATTERN,
+    clean_description,
+    clean_document,
+    clean_message,
+    clean_name,
+    clean_profile,
+)
 from scpstudio.policies.selectors import ORDERINGS, SEVERITY_NONE
-from scpstudio.policies.serializers import PROFILE_NAMES, PolicySizeSerializer
+from scpstudio.policies.serializers import PROFILE_NAMES, PreviewContextField
+from scpstudio.rest.fields import (
+    NO_NUL_PATTERN,
+    ChoiceOf,
+    QueryNumberField,
+    RuleField,
+    SearchTextField,
+    StrictSerializer,
+    TextField,
+    TrueOrFalseField,
+    WholeNumberField,
+)
 
 # Choice sets several answers share, named once in the schema (settings.SPECTACULAR_SETTINGS).
 OUTCOME_CHOICES = [o.value for o in Outcome]
 SEVERITY_CHOICES = [s.value for s in Severity]
+WORST_SEVERITY_CHOICES = [s.value for s in WorstSeverity]
 SEVERITY_FILTERS = tuple(s.value for s in WorstSeverity if s.value) + (SEVERITY_NONE,)
+EXPORT_FORMATS = ("json", "minified", "terraform")
+VERSION = "the number of a version"
+_MISSING = {
+    "name": "The body has no name: give the policy a name of 1 to 64 characters.",
+    "document": "The body has no document: send the policy's JSON text as a string.",
+    "base_version": "The body has no base_version: send the number of the version you edited.",
+    "from": "The body has no from: send the number of the version to compare from.",
+    "user": "The body has no user: send the username to share with.",
+}
 
 
-def size_json(characters: int, minified: int | None, profile: str) -> dict[str, Any]:
-    """The engine's size figure, as `validate` answers it."""
-    return {
-        "characters": characters,
-        "minified_characters": minified,
-        "limit": get_profile(profile).max_size,
-    }
+# -- fields checked by the library's rules ---------------------------------------------------
 
 
-def policy_json(policy: Policy, *, document: str | None = None) -> dict[str, Any]:
-    """A policy as the API shows it; with its latest text when `document` is given."""
-    out: dict[str, Any] = {
-        "id": policy.pk,
-        "name": policy.name,
-        "description": policy.description,
-        "profile": policy.profile,
-        "version": policy.latest_version,
-        "owner": policy.owner.get_username(),
-        "created_at": policy.created_at.isoformat(),
-        "updated_at": policy.updated_at.isoformat(),
-        "worst_severity": policy.worst_severity,
-        "size": size_json(policy.size, policy.minified_size, policy.profile),
-    }
-    for flag in ("is_owner", "can_edit"):
-        if hasattr(policy, flag):
-            out[flag] = bool(getattr(policy, flag))
-    if document is not None:
-        out["document"] = document
-    return out
+@extend_schema_field(
+    {"type": "string", "minLength": 1, "maxLength": NAME_MAX, "pattern": NAME_PATTERN}
+)
+class NameField(RuleField):
+    """1-64 letters, digits, `_`, `-` and spaces, no space at either end (Huawei's rule)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(clean_name, **kwargs)
 
 
-def version_json(version: PolicyVersion, *, with_document: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "number": version.number,
-        "author": version.author.get_username() if version.author is not None else None,
-        "created_at": version.created_at.isoformat(),
-        "message": version.message,
-        "profile": version.profile,
-        "worst_severity": version.worst_severity,
-        "size": size_json(version.size, version.minified_size, version.profile),
-    }
-    if with_document:
-        out["document"] = version.document
-    return out
+@extend_schema_field(
+    {"type": "string", "maxLength": DESCRIPTION_MAX, "pattern": NO_NUL_PATTERN, "nullable": True}
+)
+class DescriptionField(RuleField):
+    """Up to 512 characters; null is empty."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(clean_description, allow_null=True, **kwargs)
 
 
-def share_json(share: PolicyShare) -> dict[str, Any]:
-    return {
-        "user": share.user.get_username(),
-        "can_edit": share.can_edit,
-        "created_at": share.created_at.isoformat(),
-    }
+@extend_schema_field(
+    {"type": "string", "maxLength": MESSAGE_MAX, "pattern": NO_NUL_PATTERN, "nullable": True}
+)
+class MessageField(RuleField):
+    """What changed, up to 512 characters; null is empty."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(clean_message, allow_null=True, **kwargs)
 
 
-# -- query parameters ------------------------------------------------------------------------------
+@extend_schema_field({"type": "string", "enum": list(PROFILE_NAMES)})
+class ProfileField(RuleField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(clean_profile, **kwargs)
+
+
+@extend_schema_field({"type": "string", "maxLength": MAX_POLICY_CHARS, "pattern": NO_NUL_PATTERN})
+class DocumentField(RuleField):
+    """The policy's JSON text, kept exactly as sent (errors and all)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(clean_document, **kwargs)
+
+
+def _base_version(**kwargs: Any) -> WholeNumberField:
+    return WholeNumberField(
+        what="the number of the version you started from",
+        help_text="The version this text was based on: the save is refused (409) when it "
+        "is no longer the latest.",
+        error_messages={"required": _MISSING["base_version"]},
+        **kwargs,
+    )
+
+
+# -- query parameters ------------------------------------------------------------------------
 
 
 class PolicyFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=200,
-        help_text="Words to find in the name or the description (case-blind).",
-        error_messages={"max_length": "q holds at most 200 characters."},
+    q = SearchTextField(
+        max_length=200, help_text="Words to find in the name or the description (case-blind)."
     )
-    profile = serializers.ChoiceField(
-        choices=PROFILE_NAMES,
-        required=False,
-        error_messages={"invalid_choice": f"profile must be one of: {', '.join(PROFILES)}."},
-    )
-    severity = serializers.ChoiceField(
-        choices=SEVERITY_FILTERS,
+    profile = ChoiceOf(PROFILE_NAMES, "a profile", required=False)
+    severity = ChoiceOf(
+        SEVERITY_FILTERS,
+        "a severity",
         required=False,
         help_text="The worst finding of the latest version; `none` for no findings.",
-        error_messages={
-            "invalid_choice": f"severity must be one of: {', '.join(SEVERITY_FILTERS)}."
-        },
     )
-    order = serializers.ChoiceField(
-        choices=tuple(ORDERINGS),
+    order = ChoiceOf(
+        tuple(ORDERINGS),
+        "a sort order",
         required=False,
         help_text="`-updated` (latest change first, the default), `updated`, `name`, `-name`.",
-        error_messages={"invalid_choice": f"order must be one of: {', '.join(ORDERINGS)}."},
     )
 
 
 class DiffQuerySerializer(serializers.Serializer):
-    to = serializers.IntegerField(required=False, help_text="Default: the latest version.")
+    to = QueryNumberField(what=VERSION, required=False, help_text="Default: the latest version.")
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         # `from` is a Python keyword, so it cannot be declared as a class attribute.
-        fields["from"] = serializers.IntegerField(help_text="The version compared from.")
+        fields["from"] = QueryNumberField(
+            what=VERSION,
+            help_text="The version compared from.",
+            error_messages={"required": "Say which version to compare from: ?from=N."},
+        )
         return dict(sorted(fields.items(), key=lambda item: item[0] != "from"))
 
 
 class ExportQuerySerializer(serializers.Serializer):
-    format = serializers.ChoiceField(
-        choices=("json", "minified", "terraform"),
+    format = ChoiceOf(
+        EXPORT_FORMATS,
+        "an export format",
         required=False,
+        default="json",
         help_text="`json`: the saved text exactly (default); `minified`; `terraform`.",
     )
-    version = serializers.IntegerField(required=False, help_text="Default: the latest version.")
+    version = QueryNumberField(
+        what=VERSION, required=False, help_text="Default: the latest version."
+    )
 
 
-# -- requests (documentation) ----------------------------------------------------------------------
+# -- request bodies --------------------------------------------------------------------------
 
 
-class PolicyCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="1-64 letters, digits, _, - and spaces.")
-    description = serializers.CharField(required=False, allow_blank=True, max_length=512)
-    profile = serializers.ChoiceField(choices=PROFILE_NAMES, required=False)
-    document = serializers.CharField(help_text="The policy's JSON text, kept exactly.")
-    message = serializers.CharField(required=False, allow_blank=True, max_length=512)
+class PolicyCreateSerializer(StrictSerializer):
+    name = NameField(error_messages={"required": _MISSING["name"]})
+    description = DescriptionField(required=False)
+    profile = ProfileField(required=False)
+    document = DocumentField(
+        help_text="The policy's JSON text, kept exactly.",
+        error_messages={"required": _MISSING["document"]},
+    )
+    message = MessageField(required=False)
 
 
-class PolicySaveSerializer(serializers.Serializer):
-    document = serializers.CharField(help_text="The new text; a PATCH without it saves no version.")
-    base_version = serializers.IntegerField(help_text="The version this text was based on.")
-    message = serializers.CharField(required=False, allow_blank=True, max_length=512)
-    name = serializers.CharField(required=False)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=512)
-    profile = serializers.ChoiceField(choices=PROFILE_NAMES, required=False)
+class PolicySaveSerializer(StrictSerializer):
+    """PUT: a new version, on the version it was based on."""
+
+    document = DocumentField(
+        help_text="The new text.", error_messages={"required": _MISSING["document"]}
+    )
+    base_version = _base_version()
+    message = MessageField(required=False)
+    name = NameField(required=False)
+    description = DescriptionField(required=False)
+    profile = ProfileField(required=False)
 
 
-class RestoreSerializer(serializers.Serializer):
-    message = serializers.CharField(required=False, allow_blank=True, max_length=512)
-    base_version = serializers.IntegerField(required=False)
+class PolicyUpdateSerializer(StrictSerializer):
+    """PATCH: as PUT with a document; without one, only name, description or profile."""
+
+    document = DocumentField(required=False, help_text="The new text, with base_version.")
+    base_version = _base_version(required=False)
+    message = MessageField(required=False)
+    name = NameField(required=False)
+    description = DescriptionField(required=False)
+    profile = ProfileField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "document" in attrs and "base_version" not in attrs:
+            raise serializers.ValidationError({"base_version": [_MISSING["base_version"]]})
+        return attrs
 
 
-class DiffDraftSerializer(serializers.Serializer):
-    draft = serializers.CharField(required=False, help_text="Unsaved text to compare with.")
-    to = serializers.IntegerField(required=False, help_text="Or a version (default: latest).")
-    context = serializers.JSONField(required=False, help_text="As the preview API takes it.")
-    full_access = serializers.BooleanField(required=False, default=True)
+class RestoreSerializer(StrictSerializer):
+    message = MessageField(required=False, help_text='Default: "Restored version N".')
+    base_version = _base_version(required=False)
+
+
+class DiffDraftSerializer(StrictSerializer):
+    draft = DocumentField(required=False, help_text="Unsaved text to compare with.")
+    to = WholeNumberField(
+        what=VERSION, required=False, allow_null=True, help_text="Or a version (default: latest)."
+    )
+    context = PreviewContextField(
+        required=False, allow_null=True, default=None, help_text="As the preview API takes it."
+    )
+    full_access = TrueOrFalseField(required=False, default=True)
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        fields["from"] = serializers.IntegerField(help_text="The version compared from.")
+        fields["from"] = WholeNumberField(
+            what=VERSION,
+            help_text="The version compared from.",
+            error_messages={"required": _MISSING["from"]},
+        )
         return dict(sorted(fields.items(), key=lambda item: item[0] != "from"))
 
-
-class DuplicateSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, help_text='Default: "Copy of <name>".')
-
-
-class ShareRequestSerializer(serializers.Serializer):
-    user = serializers.CharField(help_text="The username to share with.")
-    can_edit = serializers.BooleanField(required=False, default=False)
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "draft" in attrs and attrs.get("to") is not None:
+            raise serializers.ValidationError(
+                {"to": ["Compare with a draft or with a version, not both."]}
+            )
+        return attrs
 
 
-# -- answers (documentation) -----------------------------------------------------------------------
+class DuplicateSerializer(StrictSerializer):
+    name = NameField(required=False, help_text='Default: "Copy of <name>".')
 
 
-class PolicyAnswerSerializer(serializers.Serializer):
+class ShareRequestSerializer(StrictSerializer):
+    user = TextField(
+        min_length=1,
+        max_length=150,
+        help_text="The username to share with.",
+        error_messages={"required": _MISSING["user"]},
+    )
+    can_edit = TrueOrFalseField(required=False, default=False)
+
+
+# -- answers ---------------------------------------------------------------------------------
+
+
+class StoredSizeSerializer(serializers.Serializer):
+    """A saved text's size, as `validate` answers it for the same text and profile."""
+
+    characters = serializers.IntegerField(source="size")
+    minified_characters = serializers.IntegerField(source="minified_size", allow_null=True)
+    limit = serializers.SerializerMethodField(help_text="The profile's size quota.")
+
+    def get_limit(self, saved: Any) -> int:
+        return get_profile(saved.profile).max_size
+
+
+class PolicySerializer(serializers.Serializer):
+    """A policy in a list: without its text. Figures are those of its latest version."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     description = serializers.CharField()
     profile = serializers.ChoiceField(choices=PROFILE_NAMES)
-    document = serializers.CharField(help_text="The latest version's text (not in lists).")
-    version = serializers.IntegerField(help_text="The latest version's number.")
-    owner = serializers.CharField()
+    version = serializers.IntegerField(
+        source="latest_version", help_text="The latest version's number."
+    )
+    owner = serializers.CharField(source="owner.get_username")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-    worst_severity = serializers.ChoiceField(choices=[s.value for s in WorstSeverity])
-    size = PolicySizeSerializer()
+    worst_severity = serializers.ChoiceField(
+        choices=WORST_SEVERITY_CHOICES, help_text="The latest version's; empty for no findings."
+    )
+    size = StoredSizeSerializer(source="*")
     is_owner = serializers.BooleanField()
     can_edit = serializers.BooleanField()
 
 
-class PolicyPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = PolicyAnswerSerializer(many=True)
+class PolicyDetailSerializer(PolicySerializer):
+    """One policy with its latest text."""
+
+    document = serializers.CharField(help_text="The latest version's text, exactly as saved.")
 
 
-class VersionAnswerSerializer(serializers.Serializer):
+class RestoredPolicySerializer(PolicyDetailSerializer):
+    restored_from = serializers.SerializerMethodField(help_text="The version restored.")
+
+    def get_restored_from(self, policy: Any) -> int:
+        return int(self.context["restored_from"])
+
+
+class VersionSerializer(serializers.Serializer):
+    """A version in a list: without its text."""
+
     number = serializers.IntegerField()
     author = serializers.CharField(
+        source="author.get_username",
         allow_null=True,
         help_text="The author's username; null when their account was deleted (pages show "
         "“(deleted user)”).",
@@ -209,41 +314,121 @@ class VersionAnswerSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     message = serializers.CharField()
     profile = serializers.ChoiceField(choices=PROFILE_NAMES)
-    worst_severity = serializers.ChoiceField(choices=[s.value for s in WorstSeverity])
-    size = PolicySizeSerializer()
-    document = serializers.CharField(help_text="Only in the answer for one version.")
+    worst_severity = serializers.ChoiceField(choices=WORST_SEVERITY_CHOICES)
+    size = StoredSizeSerializer(source="*")
 
 
-class VersionPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = VersionAnswerSerializer(many=True)
+class VersionDetailSerializer(VersionSerializer):
+    document = serializers.CharField(help_text="The text exactly as saved.")
 
 
-class ConflictSerializer(serializers.Serializer):
-    error = serializers.CharField()
-    base_version = serializers.IntegerField()
-    current_version = serializers.IntegerField()
+class ShareSerializer(serializers.Serializer):
+    user = serializers.CharField(source="user.get_username")
+    can_edit = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class TemplateSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    explanation = serializers.CharField()
+    profile = serializers.ChoiceField(choices=PROFILE_NAMES)
+    document = serializers.CharField()
+    example_context = serializers.JSONField()
+    denies = serializers.ListField(child=serializers.CharField())
+
+
+# -- comparing two versions ------------------------------------------------------------------
 
 
 class DiffDecidedBySerializer(serializers.Serializer):
-    action = serializers.CharField()
-    policy = serializers.CharField(allow_null=True)
-    statement = serializers.IntegerField(allow_null=True)
-    sid = serializers.CharField(allow_null=True)
-    level = serializers.CharField(allow_null=True)
+    """The statement that explains a change, and which side's statement it is; null when
+    no statement decides either side."""
+
+    action = serializers.CharField(source="decided_by.action")
+    policy = serializers.CharField(source="decided_by.policy", allow_null=True)
+    statement = serializers.IntegerField(source="decided_by.statement", allow_null=True)
+    sid = serializers.CharField(source="decided_by.sid", allow_null=True)
+    level = serializers.CharField(source="decided_by.level", allow_null=True)
     side = serializers.ChoiceField(
-        choices=("before", "after"), help_text="Which version's statement explains the change."
+        source="decided_by_side",
+        choices=("before", "after"),
+        help_text="Which version's statement explains the change.",
     )
+
+    def to_representation(self, change: Any) -> Any:
+        return None if change.decided_by is None else super().to_representation(change)
+
+
+_WITNESS_TEXT = {"type": "string", "nullable": True}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": "A request under which the two versions answer differently, in the "
+        "shape the preview's `context` (and `scp_preview --context`) reads: the region, "
+        "account, resource ids and condition key values chosen, a key given `[]` being "
+        "absent from the request; a part left null or out does not matter. Evaluated by "
+        "the preview on both versions before it is given. Null when the change was not "
+        "decided.",
+        "additionalProperties": False,
+        "required": ["region", "account_id", "resource_ids", "keys"],
+        "properties": {
+            "region": _WITNESS_TEXT,
+            "account_id": _WITNESS_TEXT,
+            "resource_ids": {"type": "object", "additionalProperties": {"type": "string"}},
+            "keys": {
+                "type": "object",
+                "additionalProperties": {
+                    "oneOf": [{"type": "array", "items": {}}, {"not": {"type": "array"}}]
+                },
+            },
+        },
+        "example": {
+            "region": None,
+            "account_id": None,
+            "resource_ids": {},
+            "keys": {"ims:TargetOrgPaths": ["o-abc123/r-xyz/ou-dev/example"]},
+        },
+    }
+)
+class WitnessField(serializers.Field):
+    """The first witness of a change, as a request context."""
+
+    def to_representation(self, witness: Any) -> dict[str, Any]:
+        return dict(witness.context.to_json())
 
 
 class ApiChangeSerializer(serializers.Serializer):
+    """An API some request sees differently: its outcomes under the context asked (the
+    preview's labels), and the exact answer over every request matching that context."""
+
     method = serializers.CharField()
     path = serializers.CharField()
-    before = serializers.ChoiceField(choices=OUTCOME_CHOICES)
-    after = serializers.ChoiceField(choices=OUTCOME_CHOICES)
-    decided_by = DiffDecidedBySerializer(allow_null=True)
+    before = serializers.ChoiceField(
+        choices=OUTCOME_CHOICES, help_text="The old version's outcome under the context asked."
+    )
+    after = serializers.ChoiceField(
+        choices=OUTCOME_CHOICES, help_text="The new version's outcome under the context asked."
+    )
+    change = serializers.ChoiceField(
+        choices=CHANGES,
+        help_text="`newly_allowed`: some request the old version refused is allowed now; "
+        "`newly_denied`: the reverse; `both`; `refusal_changed`: refused alike, but by a Deny "
+        "on one side and by nothing allowing it on the other (only without FullAccess); "
+        "`undecided`: not decided within the diff's time budget (never a false no-change).",
+    )
+    witness = WitnessField(allow_null=True)
+    decided_by = DiffDecidedBySerializer(source="*", allow_null=True)
+
+
+class LinkChangeSerializer(ApiChangeSerializer):
+    """An API's "required only in a situation" link that some request sees differently."""
+
+    action = serializers.CharField()
+    note = serializers.CharField()
 
 
 class TextRowSerializer(serializers.Serializer):
@@ -254,36 +439,34 @@ class TextRowSerializer(serializers.Serializer):
     after = serializers.CharField(allow_null=True)
 
 
-class DiffAnswerSerializer(serializers.Serializer):
-    to = serializers.CharField(help_text="A version number, or `draft`.")
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": [DRAFT]}],
+        "description": f"A version number, or `{DRAFT}`.",
+    }
+)
+class VersionOrDraftField(serializers.Field):
+    def to_representation(self, value: int | str) -> int | str:
+        return value
+
+
+class DiffSerializer(serializers.Serializer):
+    to = VersionOrDraftField(source="to_label", read_only=True)
     text_diff = serializers.CharField(help_text="A unified diff of the two texts.")
-    apis = ApiChangeSerializer(many=True, help_text="Only the APIs whose outcome changes.")
-    conditional_links = ApiChangeSerializer(many=True)
+    apis = ApiChangeSerializer(
+        many=True, help_text="Only the APIs some request (matching the context) treats differently."
+    )
+    conditional_links = LinkChangeSerializer(many=True)
     rows = TextRowSerializer(many=True, help_text="The two texts side by side.")
-    problem = serializers.CharField(allow_null=True)
+    problem = serializers.SerializerMethodField(
+        help_text="Why the outcomes were not compared (a side is not JSON, or is past a "
+        "limit); null when they were."
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        fields["from"] = serializers.IntegerField()
+        fields["from"] = serializers.IntegerField(source="from_number")
         return dict(sorted(fields.items(), key=lambda item: item[0] != "from"))
 
-
-class ShareAnswerSerializer(serializers.Serializer):
-    user = serializers.CharField()
-    can_edit = serializers.BooleanField()
-    created_at = serializers.DateTimeField()
-
-
-class TemplateAnswerSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-    explanation = serializers.CharField()
-    profile = serializers.ChoiceField(choices=PROFILE_NAMES)
-    document = serializers.CharField()
-    example_context = serializers.JSONField()
-    denies = serializers.ListField(child=serializers.CharField())
-
-
-class TemplatePageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    results = TemplateAnswerSerializer(many=True)
+    def get_problem(self, comparison: Any) -> str | None:
+        return comparison.problem or None

@@ -28,17 +28,6 @@ class PolicyTemplate:
     example_context: dict[str, Any] = field(default_factory=dict)
     denies: tuple[str, ...] = ()
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "explanation": self.explanation,
-            "profile": self.profile,
-            "document": self.document,
-            "example_context": self.example_context,
-            "denies": list(self.denies),
-        }
-
 
 @cache
 def policy_templates() -> tuple[PolicyTemplate, ...]:

@@ -1,8 +1,10 @@
 """Saved policies: a named policy of one owner, its numbered versions and its shares.
 
 A version is written once and never changed: its document is the text exactly as the
-author wrote it, so reopening it gives the same characters back. The policy row carries
-the number of its latest version, which is also the lock a save checks (services.py).
+author wrote it, so reopening it gives the same characters back, with the profile it was
+checked under and what that check found. The policy row carries the number of its latest
+version, which is also the lock a save checks (services.py); lists read the latest
+version's figures through it.
 """
 
 from __future__ import annotations
@@ -40,13 +42,9 @@ class Policy(models.Model):
     name = models.CharField(max_length=64)
     description = models.CharField(max_length=512, blank=True)
     profile = models.CharField(max_length=16, choices=PROFILE_CHOICES, default=DEFAULT_PROFILE)
+    # The latest version's number, and the lock a save checks. Its worst finding and size
+    # are read from that version (selectors.visible_policies), never copied here.
     latest_version = models.PositiveIntegerField(default=0)
-    # The latest version's figures, kept here so that lists filter and show them directly.
-    worst_severity = models.CharField(
-        max_length=16, choices=WorstSeverity.choices, blank=True, default=""
-    )
-    size = models.PositiveIntegerField(default=0, help_text="Characters of the latest text.")
-    minified_size = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from scpstudio.engine.limits import MAX_POLICY_CHARS
 from scpstudio.engine.profiles import PROFILES
+from scpstudio.refusals import Refusal, json_kind
 
 # Huawei Organizations: 1-64 characters of letters, digits, `_`, `-` and spaces, with no
 # leading or trailing space (policy-language.md §1, quotas).
@@ -21,20 +22,20 @@ DESCRIPTION_MAX = 512
 MESSAGE_MAX = 512
 _NAME_CHARACTER = re.compile(r"[A-Za-z0-9_\- ]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The name rule as a pattern, for the API's schema (ECMA regex syntax, as OpenAPI reads it).
+NAME_PATTERN = r"^[A-Za-z0-9_\-]([A-Za-z0-9_\- ]*[A-Za-z0-9_\-])?$"
 
 
-class PolicyInputError(ValueError):
+class PolicyInputError(Refusal, ValueError):
     """A field the user gave that cannot be stored: a sentence, and the field's name."""
 
     def __init__(self, message: str, field: str | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
 
 
 def clean_name(value: Any, field: str = "name") -> str:
     if not isinstance(value, str):
-        raise PolicyInputError(f"The {field} must be text, not {_kind(value)}.", field)
+        raise PolicyInputError(f"The {field} must be text, not {json_kind(value)}.", field)
     if not value:
         raise PolicyInputError("Give the policy a name of 1 to 64 characters.", field)
     if len(value) > NAME_MAX:
@@ -58,7 +59,7 @@ def clean_description(value: Any, field: str = "description") -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise PolicyInputError(f"The {field} must be text, not {_kind(value)}.", field)
+        raise PolicyInputError(f"The {field} must be text, not {json_kind(value)}.", field)
     if len(value) > DESCRIPTION_MAX:
         raise PolicyInputError(
             f"The {field} has {len(value):,} characters; at most {DESCRIPTION_MAX} fit.", field
@@ -71,7 +72,7 @@ def clean_message(value: Any, field: str = "message") -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise PolicyInputError(f"The {field} must be text, not {_kind(value)}.", field)
+        raise PolicyInputError(f"The {field} must be text, not {json_kind(value)}.", field)
     if len(value) > MESSAGE_MAX:
         raise PolicyInputError(
             f"The {field} has {len(value):,} characters; at most {MESSAGE_MAX} fit.", field
@@ -90,7 +91,7 @@ def clean_document(value: Any, field: str = "document") -> str:
     """The policy's JSON text exactly as written: any text within the engine's limit."""
     if not isinstance(value, str):
         raise PolicyInputError(
-            f"The {field} must be the policy's JSON text (a string), not {_kind(value)}.", field
+            f"The {field} must be the policy's JSON text (a string), not {json_kind(value)}.", field
         )
     if len(value) > MAX_POLICY_CHARS:
         raise PolicyInputError(
@@ -121,17 +122,3 @@ def _shown(character: str) -> str:
     if character.isprintable() and not _SURROGATE.fullmatch(character):
         return f'"{character}"'
     return f"U+{ord(character):04X}"
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    return "a value of another kind"

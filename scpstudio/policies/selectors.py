@@ -1,9 +1,14 @@
 """Who may see and change which saved policy: the one place that decides it.
 
-Pages and the API both get a policy through `policy_for`, so the rule is the same
-everywhere: a policy the user may not see does not exist for them (404, never 403, so
-that an id reveals nothing); a policy they may see but not change answers 403 with a
-sentence saying why.
+Pages, the editor and the API all get a policy through `policy_for`, so the rule is the
+same everywhere: a policy the user may not see does not exist for them (404, never 403,
+so that an id reveals nothing); a policy they may see but not change answers 403 with a
+sentence saying why. The services trust the policy they are handed: the caller asked
+`policy_for` for the access the change needs.
+
+A policy read here carries its latest version's figures (`worst_severity`, `size`,
+`minified_size`), read from that version in the same query: the version table and the
+list cannot disagree about the same text.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion, WorstSeverity
@@ -45,13 +50,24 @@ def visible_policies(user: Any) -> QuerySet[Policy]:
     if user is None or not user.is_authenticated:
         return Policy.objects.none()
     shared = PolicyShare.objects.filter(user=user)
-    return (
+    return with_latest_figures(
         Policy.objects.filter(Q(owner=user) | Q(pk__in=shared.values("policy")))
         .select_related("owner")
         .annotate(
             is_owner=Q(owner=user),
             can_edit=Q(owner=user) | Exists(shared.filter(policy=OuterRef("pk"), can_edit=True)),
         )
+    )
+
+
+def with_latest_figures(policies: QuerySet[Policy]) -> QuerySet[Policy]:
+    """`worst_severity`, `size` and `minified_size` of each policy's latest version, joined
+    in (one query for a whole list)."""
+    return policies.annotate(
+        latest=FilteredRelation("versions", condition=Q(versions__number=F("latest_version"))),
+        worst_severity=F("latest__worst_severity"),
+        size=F("latest__size"),
+        minified_size=F("latest__minified_size"),
     )
 
 
@@ -71,31 +87,32 @@ def policy_list(user: Any, filters: PolicyFilters | None = None) -> QuerySet[Pol
     return policies.order_by(*ORDERINGS.get(f.order, ORDERINGS[DEFAULT_ORDER]))
 
 
-def policy_for(user: Any, policy_id: Any, *, edit: bool = False, own: bool = False) -> Policy:
+def policy_for(
+    user: Any, policy_id: Any, *, edit: bool = False, own: bool = False, text: bool = False
+) -> Policy:
     """The policy if the user may see it (and change it with `edit`, or manage it with
-    `own`: delete, share). Raises Http404 when they may not see it, PermissionDenied with
-    a sentence when they may see it but not do the rest."""
+    `own`: delete, share), with its latest text as `document` when `text`. Raises Http404
+    when they may not see it, PermissionDenied with a sentence when they may see it but
+    not do the rest."""
     pk = _id(policy_id)
-    policy = visible_policies(user).filter(pk=pk).first() if pk is not None else None
+    policies = visible_policies(user)
+    if text:
+        policies = policies.annotate(document=F("latest__document"))
+    policy = policies.filter(pk=pk).first() if pk is not None else None
     if policy is None:
         raise Http404(NOT_FOUND)
+    check_access(policy, edit=edit, own=own)
+    return policy
+
+
+def check_access(policy: Policy, *, edit: bool = False, own: bool = False) -> None:
+    """PermissionDenied with a sentence unless the user `policy_for` read the policy for
+    may change it (`edit`) or manage it (`own`); for a page that shows the policy first
+    and refuses a change on it."""
     if own and not policy.is_owner:  # type: ignore[attr-defined]
         raise PermissionDenied(OWNER_ONLY)
     if edit and not policy.can_edit:  # type: ignore[attr-defined]
         raise PermissionDenied(READ_ONLY)
-    return policy
-
-
-def user_can_edit(user: Any, policy: Policy) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if policy.owner_id == user.pk:
-        return True
-    return PolicyShare.objects.filter(policy=policy, user=user, can_edit=True).exists()
-
-
-def user_can_see(user: Any, policy: Policy) -> bool:
-    return visible_policies(user).filter(pk=policy.pk).exists()
 
 
 def version_list(policy: Policy) -> QuerySet[PolicyVersion]:

@@ -1,6 +1,13 @@
 """The policy API's shapes: the request read into engine arguments, and the answers described
-for the OpenAPI schema. The answers themselves are the engine's own `to_json()`, the same JSON
-the command line prints; the response serializers below only document them."""
+for the OpenAPI schema.
+
+The answers themselves are the engine's own `to_json()`, the same JSON the command line
+prints (one writer for every face of the engine; passing a preview through DRF serializers
+would cost 10-25 ms a request, several times the engine's work). The serializers below
+describe it, and `tests/test_api_schema.py` holds the two together: every answer the live
+server gives is checked against this schema, and `tests/policies/test_api_answers.py`
+checks every key the engine writes is described.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +19,16 @@ from rest_framework import serializers
 
 from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.findings import Code, Severity
+from scpstudio.engine.limits import (
+    MAX_CONTEXT_CHARS,
+    MAX_CONTEXT_KEYS,
+    MAX_CONTEXT_VALUES,
+    MAX_RESOURCE_IDS,
+)
 from scpstudio.engine.preview import PreviewContext
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+from scpstudio.policies.rules import clean_profile
+from scpstudio.rest.fields import RuleField, StrictSerializer, TrueOrFalseField
 
 PROFILE_NAMES = tuple(PROFILES)
 
@@ -32,15 +47,35 @@ class PolicyDocumentField(serializers.Field):
         return value
 
 
+_CONTEXT_TEXT = {"type": "string", "nullable": True, "maxLength": MAX_CONTEXT_CHARS}
+
+
 @extend_schema_field(
     {
         "type": "object",
         "nullable": True,
+        "additionalProperties": False,
         "properties": {
-            "region": {"type": "string", "nullable": True},
-            "account_id": {"type": "string", "nullable": True},
-            "resource_ids": {"type": "object", "additionalProperties": {"type": "string"}},
-            "keys": {"type": "object", "additionalProperties": {"type": "array", "items": {}}},
+            "region": _CONTEXT_TEXT,
+            "account_id": _CONTEXT_TEXT,
+            "resource_ids": {
+                "type": "object",
+                "nullable": True,
+                "maxProperties": MAX_RESOURCE_IDS,
+                "additionalProperties": {"type": "string", "maxLength": MAX_CONTEXT_CHARS},
+            },
+            "keys": {
+                "type": "object",
+                "nullable": True,
+                "maxProperties": MAX_CONTEXT_KEYS,
+                "description": "Each condition key's values: a list, or one value.",
+                "additionalProperties": {
+                    "oneOf": [
+                        {"type": "array", "maxItems": MAX_CONTEXT_VALUES, "items": {}},
+                        {"not": {"type": "array"}},
+                    ]
+                },
+            },
         },
         "example": {"region": "cn-north-4", "keys": {"ims:Encrypted": ["false"]}},
     }
@@ -58,7 +93,13 @@ class PreviewContextField(serializers.Field):
         return value.to_json()
 
 
-class PolicyCheckSerializer(serializers.Serializer):
+@extend_schema_field({"type": "string", "enum": list(PROFILE_NAMES), "default": DEFAULT_PROFILE})
+class CheckProfileField(RuleField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(clean_profile, **kwargs)
+
+
+class PolicyCheckSerializer(StrictSerializer):
     """The body of `validate` and `preview`."""
 
     document = PolicyDocumentField(
@@ -68,14 +109,8 @@ class PolicyCheckSerializer(serializers.Serializer):
             "required": "The body has no document: send the policy as JSON text or a JSON value."
         },
     )
-    profile = serializers.ChoiceField(
-        choices=PROFILE_NAMES,
-        default=DEFAULT_PROFILE,
-        help_text="The rules to check against.",
-        error_messages={
-            "invalid_choice": f"The profile must be one of: {', '.join(PROFILE_NAMES)}.",
-            "null": f"The profile must be one of: {', '.join(PROFILE_NAMES)}.",
-        },
+    profile = CheckProfileField(
+        required=False, default=DEFAULT_PROFILE, help_text="The rules to check against."
     )
     context = PreviewContextField(
         required=False,
@@ -83,36 +118,13 @@ class PolicyCheckSerializer(serializers.Serializer):
         default=None,
         help_text="Region, account, resource ids and condition key values known to the preview.",
     )
-    full_access = serializers.BooleanField(
+    full_access = TrueOrFalseField(
         default=True,
         help_text="Preview an SCP next to FullAccess (as attached in an organization).",
-        error_messages={
-            "invalid": "full_access must be true or false.",
-            "null": "full_access must be true or false.",
-        },
     )
 
-    def to_internal_value(self, data: Any) -> Any:
-        # A misspelt option would otherwise be silently replaced by its default; it is
-        # named first, since it is likely why a required field is missing.
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                allowed = ", ".join(self.fields)
-                raise serializers.ValidationError(
-                    {unknown[0][:100]: f"Unknown field; the body takes only: {allowed}."}
-                )
-        return super().to_internal_value(data)
 
-
-# -- answers (documentation only) -------------------------------------------------------------
-
-
-class ApiErrorSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="What is wrong with the request, as a sentence.")
-    field = serializers.CharField(
-        allow_null=True, help_text="The body field at fault; null when it is the body itself."
-    )
+# -- answers (the engine writes them: the same JSON as the command line) ---------------------
 
 
 class PositionSerializer(serializers.Serializer):
@@ -146,6 +158,9 @@ class FindingSerializer(serializers.Serializer):
     span = SpanSerializer(allow_null=True, help_text="Where in the text; null for JSON values.")
     fix = FixSerializer(allow_null=True, help_text="A certain repair, as a JSON Patch operation.")
     suggestions = serializers.ListField(child=serializers.CharField())
+    choices = FixSerializer(
+        many=True, help_text="Repairs to choose from when no one of them is certain."
+    )
 
 
 class PolicySizeSerializer(serializers.Serializer):
@@ -212,4 +227,8 @@ class PreviewSerializer(serializers.Serializer):
     problem = serializers.CharField(
         allow_null=True,
         help_text="Why nothing was previewed (the document is not JSON), or null.",
+    )
+    context_problems = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Context values their key cannot hold: each decides nothing.",
     )

@@ -1,10 +1,19 @@
 """Writes to the policy library: create, save a version, restore, rename, duplicate,
-delete, share. Each takes the acting user and checks what they may do (as `selectors`
-decides it), checks its input (`rules`), and writes in one transaction.
+delete, share. Each checks its input (`rules`) and writes in one transaction.
+
+Who may do it is not decided here: the caller got `policy` from `selectors.policy_for`
+with the access the change needs (`edit=True` to save, restore or change its details,
+`own=True` to delete or share), and the services trust it. The acting user is the author
+of what they write.
 
 A save names the version it was based on. The policy row's version counter moves only
 from that number (a conditional UPDATE, so two saves based on the same version cannot both
 succeed, whichever database): the loser gets `VersionConflict` and nothing is written.
+That check lives here only; the API, the pages and the editor pass the number on.
+
+The profile a text is checked under is a fact of its version (with the worst finding and
+size that check gives), so changing a policy's profile saves a new version of the same
+text, checked under the new profile.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from catalog.snapshot import catalog_snapshot
+from scpstudio.engine.profiles import get_profile
 from scpstudio.engine.validate import validate_policy
 from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion, WorstSeverity
 from scpstudio.policies.rules import (
@@ -30,26 +40,30 @@ from scpstudio.policies.rules import (
     clean_name,
     clean_profile,
 )
-from scpstudio.policies.selectors import (
-    NOT_FOUND,
-    OWNER_ONLY,
-    READ_ONLY,
-    user_can_edit,
-    user_can_see,
-)
+from scpstudio.policies.selectors import NOT_FOUND
+from scpstudio.refusals import Refusal
 
 
-class VersionConflict(Exception):
+class VersionConflict(Refusal):
     """The save was based on a version that is no longer the latest."""
+
+    status_code = 409
 
     def __init__(self, base_version: int, current_version: int) -> None:
         self.base_version = base_version
         self.current_version = current_version
-        self.message = (
+        super().__init__(
             f"This policy changed since version {base_version}: it is now at version "
-            f"{current_version}. Compare with the latest version, then save again."
+            f"{current_version}. Compare with the latest version, then save again.",
+            "base_version",
         )
-        super().__init__(self.message)
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "error": self.message,
+            "base_version": self.base_version,
+            "current_version": self.current_version,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +117,6 @@ def create_policy(
                     description=description,
                     profile=profile,
                     latest_version=1,
-                    worst_severity=found.worst_severity,
-                    size=found.size,
-                    minified_size=found.minified_size,
                     created_at=now,
                     updated_at=now,
                 )
@@ -139,7 +150,6 @@ def save_version(
         changes["description"] = clean_description(description)
     if profile is not None:
         changes["profile"] = clean_profile(profile)
-    _require_edit(user, policy)
     new_profile = changes.get("profile", policy.profile)
     found = assess_document(document, new_profile)
     now = timezone.now()
@@ -149,20 +159,12 @@ def save_version(
         try:
             with transaction.atomic():
                 moved = Policy.objects.filter(pk=policy.pk, latest_version=base).update(
-                    latest_version=base + 1,
-                    worst_severity=found.worst_severity,
-                    size=found.size,
-                    minified_size=found.minified_size,
-                    updated_at=now,
-                    **changes,
+                    latest_version=base + 1, updated_at=now, **changes
                 )
         except IntegrityError as exc:
             raise _name_taken(policy.owner, changes.get("name", ""), user) from exc
         if not moved:
-            current = Policy.objects.filter(pk=policy.pk).values_list("latest_version", flat=True)
-            if not current:
-                raise Http404(NOT_FOUND)
-            raise VersionConflict(base, current[0])
+            raise VersionConflict(base, _current_version(policy))
         version = _write_version(policy, base + 1, user, document, new_profile, found, message, now)
     _refresh(policy)
     return version
@@ -178,15 +180,11 @@ def restore_version(
 ) -> PolicyVersion:
     """A new version holding the document of version `number`. Based on `base_version`
     when given (a conflict if it is stale), else on the latest version at this moment."""
-    _require_edit(user, policy)
     old = PolicyVersion.objects.filter(policy=policy, number=_whole(number)).first()
     if old is None:
         raise Http404(f"This policy has no version {str(number)[:20]}.")
     if base_version is None:
-        current = Policy.objects.filter(pk=policy.pk).values_list("latest_version", flat=True)
-        if not current:
-            raise Http404(NOT_FOUND)
-        base_version = current[0]
+        base_version = _current_version(policy)
     return save_version(
         user=user,
         policy=policy,
@@ -200,31 +198,64 @@ def restore_version(
 
 
 def update_policy_details(
-    *, user: Any, policy: Policy, name: Any = None, description: Any = None, profile: Any = None
+    *,
+    user: Any,
+    policy: Policy,
+    name: Any = None,
+    description: Any = None,
+    profile: Any = None,
+    base_version: Any = None,
+    message: Any = None,
 ) -> Policy:
-    """Rename, describe or change the profile without a new version of the document."""
+    """Rename or describe the policy, or change its profile. Name and description are the
+    policy's own; a new profile is a new version of the latest text, checked under it
+    (`message`, by default "Profile changed to ..."). With `base_version`, nothing changes
+    unless it is still the latest version (`VersionConflict`)."""
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = clean_name(name)
     if description is not None:
         changes["description"] = clean_description(description)
-    if profile is not None:
-        changes["profile"] = clean_profile(profile)
-    _require_edit(user, policy)
-    if not changes:
+    new_profile = clean_profile(profile) if profile is not None else policy.profile
+    base = base_version_number(base_version) if base_version is not None else None
+    note = clean_message(message)
+    if note and new_profile == policy.profile:  # it would be lost: no version is saved
+        raise PolicyInputError(
+            "A message describes a new version: send it with a document or a new profile.",
+            "message",
+        )
+    if new_profile != policy.profile:
+        base = _current_version(policy) if base is None else base
+        latest = PolicyVersion.objects.filter(policy=policy, number=base).first()
+        if latest is None:
+            raise VersionConflict(base, _current_version(policy))
+        save_version(
+            user=user,
+            policy=policy,
+            document=latest.document,
+            base_version=base,
+            message=note or f"Profile changed to {get_profile(new_profile).label}",
+            profile=new_profile,
+            **changes,
+        )
         return policy
-    if "profile" in changes and changes["profile"] != policy.profile:
-        latest = PolicyVersion.objects.get(policy=policy, number=policy.latest_version)
-        found = assess_document(latest.document, changes["profile"])
-        changes.update(worst_severity=found.worst_severity)
+    if not changes:
+        if base is not None and base != _current_version(policy):
+            raise VersionConflict(base, _current_version(policy))
+        return policy
+    same_base = {"latest_version": base} if base is not None else {}
     with transaction.atomic():
         if "name" in changes and changes["name"] != policy.name:
             _check_name_free(policy.owner, changes["name"], exclude=policy.pk, actor=user)
         try:
             with transaction.atomic():
-                Policy.objects.filter(pk=policy.pk).update(updated_at=timezone.now(), **changes)
+                moved = Policy.objects.filter(pk=policy.pk, **same_base).update(
+                    updated_at=timezone.now(), **changes
+                )
         except IntegrityError as exc:
             raise _name_taken(policy.owner, changes.get("name", ""), user) from exc
+        if not moved:
+            raise VersionConflict(base or 0, _current_version(policy))
     _refresh(policy)
     return policy
 
@@ -236,8 +267,6 @@ def rename_policy(*, user: Any, policy: Policy, name: Any) -> Policy:
 def duplicate_policy(*, user: Any, policy: Policy, name: Any = None) -> Policy:
     """A new policy of `user` holding the latest document: named `name`, or "Copy of ..."
     (shortened to fit, numbered when taken)."""
-    if not user_can_see(user, policy):
-        raise Http404(NOT_FOUND)
     latest = PolicyVersion.objects.get(policy=policy, number=policy.latest_version)
     if name is None:
         taken = set(Policy.objects.filter(owner=user).values_list("name", flat=True))
@@ -265,9 +294,7 @@ def copy_name(name: str, taken: set[str]) -> str:
 
 
 def delete_policy(*, user: Any, policy: Policy) -> None:
-    """The policy, every version and every share of it. Its owner only."""
-    if policy.owner_id != getattr(user, "pk", None):
-        raise PermissionDenied(OWNER_ONLY)
+    """The policy, every version and every share of it (the caller asked for its owner)."""
     policy.delete()
 
 
@@ -278,9 +305,7 @@ def share_policy(
     *, user: Any, policy: Policy, with_user: Any, can_edit: bool = False
 ) -> PolicyShare:
     """Let `with_user` (a user or a username) read the policy, and save versions of it
-    with `can_edit`. Sharing again changes the access. Its owner only."""
-    if policy.owner_id != getattr(user, "pk", None):
-        raise PermissionDenied(OWNER_ONLY)
+    with `can_edit`. Sharing again changes the access (the caller asked for its owner)."""
     other = _user(with_user)
     if other.pk == policy.owner_id:
         raise PolicyInputError("The owner can always read and change their own policy.", "user")
@@ -291,8 +316,6 @@ def share_policy(
 
 
 def unshare_policy(*, user: Any, policy: Policy, with_user: Any) -> None:
-    if policy.owner_id != getattr(user, "pk", None):
-        raise PermissionDenied(OWNER_ONLY)
     PolicyShare.objects.filter(policy=policy, user=_user(with_user)).delete()
 
 
@@ -323,9 +346,12 @@ def _write_version(
     )
 
 
-def _require_edit(user: Any, policy: Policy) -> None:
-    if not user_can_edit(user, policy):
-        raise PermissionDenied(READ_ONLY)
+def _current_version(policy: Policy) -> int:
+    """The policy's latest version number in the database now; Http404 once it is gone."""
+    current = Policy.objects.filter(pk=policy.pk).values_list("latest_version", flat=True)
+    if not current:
+        raise Http404(NOT_FOUND)
+    return current[0]
 
 
 def _check_name_free(owner: Any, name: str, exclude: int | None = None, actor: Any = None) -> None:
@@ -362,7 +388,9 @@ def _user(value: Any) -> Any:
     users = get_user_model()
     if isinstance(value, users):
         return value
-    found = users.objects.filter(username=value).first() if isinstance(value, str) else None
+    # no username holds NUL, and PostgreSQL refuses to compare with one
+    known = isinstance(value, str) and "\x00" not in value
+    found = users.objects.filter(username=value).first() if known else None
     if found is None:
         raise PolicyInputError("There is no user with that name.", "user")
     return found
@@ -376,9 +404,6 @@ def _refresh(policy: Policy) -> None:
         "description",
         "profile",
         "latest_version",
-        "worst_severity",
-        "size",
-        "minified_size",
         "updated_at",
     ):
         setattr(policy, field, getattr(fresh, field))

@@ -7,8 +7,6 @@ person may not see answers 404, one they may only read refuses changes with a se
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,19 +15,16 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.profiles import PROFILES
 from scpstudio.policies import selectors, services
 from scpstudio.policies.compare import compare as compare_versions
 from scpstudio.policies.library_templates import policy_templates
 from scpstudio.policies.models import Policy
+from scpstudio.policies.request_context import read_panel
 from scpstudio.policies.rules import PolicyInputError
+from scpstudio.policies.views_compare import PanelForm, render_comparison
 
-OUTCOME_LABELS = {
-    "allowed": "Allowed",
-    "denied": "Denied",
-    "not_allowed": "Not allowed",
-    "conditional": "Conditional",
-}
 SEVERITIES = [
     ("error", "Error"),
     ("security_warning", "Security warning"),
@@ -172,13 +167,16 @@ def _back(policy: Policy, done: str) -> HttpResponseRedirect:
 def rename(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     try:
+        selectors.check_access(policy, edit=True)
         services.update_policy_details(
             user=request.user,
             policy=policy,
             name=request.POST.get("name", ""),
             description=request.POST.get("description", ""),
         )
-    except (PolicyInputError, PermissionDenied) as exc:
+    except PermissionDenied as exc:  # shared with them to read
+        return _detail(request, policy, problem=_sentence(exc), status=403)
+    except PolicyInputError as exc:
         return _detail(request, policy, problem=_sentence(exc), status=400)
     return _back(policy, "renamed")
 
@@ -189,7 +187,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     try:
         copy = services.duplicate_policy(user=request.user, policy=policy)
-    except (PolicyInputError, PermissionDenied) as exc:
+    except PolicyInputError as exc:
         return _detail(request, policy, problem=_sentence(exc), status=400)
     return _back(copy, "duplicated")
 
@@ -199,6 +197,7 @@ def duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 def restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk)
     try:
+        selectors.check_access(policy, edit=True)
         services.restore_version(user=request.user, policy=policy, number=number)
     except (PolicyInputError, PermissionDenied) as exc:
         return _detail(request, policy, problem=_sentence(exc), status=403)
@@ -249,68 +248,23 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def compare(request: HttpRequest, pk: int) -> HttpResponse:
-    """Two versions: `?from=N&to=M` (to defaults to the latest)."""
+    """Two versions: `?from=N&to=M` (to defaults to the latest), over the requests matching
+    the context the page's panel gives (`ctx_*` fields; none: every request)."""
     policy = selectors.policy_for(request.user, pk)
+    asked = read_panel(request.GET, catalog_snapshot())
     try:
-        found = compare_versions(policy, request.GET.get("from"), request.GET.get("to") or None)
+        found = compare_versions(
+            policy,
+            request.GET.get("from"),
+            request.GET.get("to") or None,
+            context=asked.context,
+            full_access=asked.full_access,
+        )
     except PolicyInputError as exc:
         return _detail(request, policy, problem=_sentence(exc), status=400)
-    return render_comparison(request, policy, found)
-
-
-def render_comparison(
-    request: HttpRequest, policy: Policy, found: Any, *, context_used: str = ""
-) -> HttpResponse:
-    """The compare page for a comparison (also used by the editor for its draft)."""
-    apis = [
-        {
-            "method": c.method,
-            "path": c.path,
-            "before": c.before.value,
-            "after": c.after.value,
-            "before_label": OUTCOME_LABELS.get(c.before.value, c.before.value),
-            "after_label": OUTCOME_LABELS.get(c.after.value, c.after.value),
-            "decided_by": _decided_by(c),
-        }
-        for c in found.apis
-    ]
-    to_label = "your draft" if found.to_number is None else f"version {found.to_number}"
-    numbers = [n for n in (found.from_number, found.to_number) if n is not None]
-    authors = [
-        f"version {v.number} by {v.author_name}"
-        for v in selectors.version_list(policy).filter(number__in=numbers).order_by("number")
-    ]
-    return render(
-        request,
-        "policies/compare.html",
-        {
-            "nav": "policies",
-            "policy": policy,
-            "from_label": f"Version {found.from_number}",
-            "to_label": to_label,
-            "authors": "; ".join(authors),
-            "apis": apis,
-            "text_rows": found.rows if found.text_changed else [],
-            "changed_lines": sum(1 for r in found.rows if r.kind != "same"),
-            "problem": found.problem,
-            "context_used": context_used,
-        },
-    )
-
-
-def _decided_by(change: Any) -> str:
-    """ "statement “Sid” (after)": which statement makes the new (or old) outcome."""
-    d = change.decided_by
-    if d is None:
-        return ""
-    if d.policy == "FullAccess":
-        where = "FullAccess"
-    elif d.statement is not None:
-        where = f"statement “{d.sid}”" if d.sid else f"statement #{d.statement + 1}"
-    else:
-        where = d.policy or ""
-    side = "before" if change.decided_by_side == "before" else "now"
-    return f"{d.action}: {where} ({side})" if where else d.action
+    versions = {"from": found.from_number, "to": found.to_number}
+    form = PanelForm(reverse("policies:compare", args=[policy.pk]), "get", versions)
+    return render_comparison(request, policy, found, asked, form)
 
 
 @require_safe

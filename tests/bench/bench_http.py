@@ -25,9 +25,6 @@ import json
 import os
 import shutil
 import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -39,13 +36,23 @@ from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
-VENV_BIN = ROOT / ".venv" / "bin"
-HOST = "127.0.0.1"
+sys.path.insert(0, str(ROOT))
+
+from tests.bench.serving import (  # noqa: E402
+    HOST,
+    REQUEST_TIMEOUT,
+    WORKERS,
+    Client,
+    free_port,
+    ms,
+    server_env,
+    start_server,
+    stop_server,
+    wait_ready,
+)
+
 QUOTA = 5120
 CONCURRENCY = (1, 8, 32)
-WORKERS = 2
-READY_TIMEOUT = 60.0
-REQUEST_TIMEOUT = 30.0
 
 IMS_ACTION_GROUPS = (
     ("ims:images:share", "ims:images:addMember", "ims:images:updateMemberStatus"),
@@ -87,91 +94,6 @@ def max_size_policy() -> str:
     return minified(count)
 
 
-# -- the server ------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return int(s.getsockname()[1])
-
-
-def server_env(database: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SECRET_KEY="bench",
-        DJANGO_DEBUG="0",
-        DJANGO_ALLOWED_HOSTS=f"{HOST},localhost",
-        DATABASE_URL=f"sqlite:///{database}",
-        DJANGO_SETTINGS_MODULE="scpstudio.settings",
-        # The load comes from one address, far past the per-address API rate: the bench
-        # measures the work, not the throttle's refusals.
-        DJANGO_API_RATE_ANON="off",
-        DJANGO_API_RATE_USER="off",
-    )
-    return env
-
-
-def start_server(
-    env: dict[str, str], port: int, log: Path, access_log: Path
-) -> subprocess.Popen[bytes]:
-    subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    with log.open("wb") as out:
-        return subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "scpstudio.wsgi",
-                "-w",
-                str(WORKERS),
-                "-b",
-                f"{HOST}:{port}",
-                # Time spent in the worker, apart from waiting in the accept queue.
-                "--access-logfile",
-                str(access_log),
-                "--access-logformat",
-                "%(m)s %(U)s %(s)s %(D)s",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-
-
-def wait_ready(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with status {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            try:
-                conn.request("GET", "/editor/")
-                if conn.getresponse().status == 200:
-                    return
-            finally:
-                conn.close()
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer within {READY_TIMEOUT:.0f} s")
-
-
-def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=5)
-
-
 # -- the clients ------------------------------------------------------------------------------
 
 
@@ -185,31 +107,6 @@ class Tally:
     def error(self, what: str) -> None:
         self.errors += 1
         self.first_error = self.first_error or what
-
-
-class Client:
-    """One keep-alive connection; reopened when the server closes it (sync workers do)."""
-
-    def __init__(self, port: int) -> None:
-        self.conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-
-    def send(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> Any:
-        try:
-            self.conn.request(method, path, body, headers)
-            response = self.conn.getresponse()
-            response.body = response.read()
-        except (OSError, http.client.HTTPException):
-            self.conn.close()
-            raise
-        if response.will_close:
-            self.conn.close()
-        return response
-
-    def post_json(self, path: str, body: bytes) -> Any:
-        return self.send("POST", path, body, {"Content-Type": "application/json"})
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 class RestScenario:
@@ -296,7 +193,6 @@ class EditorScenario:
 
 def form_fields_of(html: str) -> dict[str, list[str]]:
     """The editor form's fields as a browser would post them."""
-    sys.path.insert(0, str(ROOT))
     from tests.editor.helpers import _FormReader
 
     reader = _FormReader("editor")
@@ -358,22 +254,13 @@ def run_level(port: int, scenario: Any, clients: int, seconds: float) -> dict[st
     return {
         "clients": clients,
         "rps": len(requests) / elapsed,
-        "p50": _ms(requests, 0.50),
-        "p95": _ms(requests, 0.95),
-        "round_p95": _ms(rounds, 0.95),
+        "p50": ms(requests, 0.50),
+        "p95": ms(requests, 0.95),
+        "round_p95": ms(rounds, 0.95),
         "requests": len(requests),
         "errors": sum(t.errors for t in tallies),
         "first_error": next((t.first_error for t in tallies if t.first_error), ""),
     }
-
-
-def _ms(sorted_seconds: list[float], q: float) -> float:
-    if not sorted_seconds:
-        return float("nan")
-    if q == 0.50:
-        return statistics.median(sorted_seconds) * 1000
-    index = min(len(sorted_seconds) - 1, max(0, round(q * len(sorted_seconds)) - 1))
-    return sorted_seconds[index] * 1000
 
 
 # -- the report ----------------------------------------------------------------------------
@@ -409,7 +296,7 @@ def main() -> None:
     try:
         access_log = tmp / "access.log"
         server = start_server(
-            server_env(tmp / "bench.sqlite3"), port, tmp / "gunicorn.log", access_log
+            server_env(f"sqlite:///{tmp / 'bench.sqlite3'}"), port, tmp / "gunicorn.log", access_log
         )
         wait_ready(port, server)
         print(f"gunicorn -w {WORKERS} on {HOST}:{port}; {seconds:g} s per level")
@@ -433,8 +320,8 @@ def main() -> None:
                 worker, _ = server_times(access_log, offset)
                 print(
                     f"{r['clients']:>7} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
-                    f"{r['round_p95']:>10.1f} {_ms(worker, 0.50):>11.1f} "
-                    f"{_ms(worker, 0.95):>11.1f} {r['requests']:>9} {r['errors']:>7}"
+                    f"{r['round_p95']:>10.1f} {ms(worker, 0.50):>11.1f} "
+                    f"{ms(worker, 0.95):>11.1f} {r['requests']:>9} {r['errors']:>7}"
                     + (f"  first error: {r['first_error']}" if r["errors"] else ""),
                     flush=True,
                 )

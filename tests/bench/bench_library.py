@@ -11,9 +11,16 @@ Then, for BENCH_SECONDS (default 5) each, it times:
 * save: `services.save_version` of the other text on top of the latest version (the check
   of the document, the conditional update of the policy row, the new version row, commit);
 * compare: `compare.compare` of the last two versions, the selector behind the library's
-  Compare page (the text line by line, and every API whose outcome changes);
+  Compare page (the text line by line, and the exact diff: every API some request treats
+  differently, with a witness);
 * api diff: `GET /api/v1/policies/{id}/diff?from=N-1&to=N` through Django's test client
   (routing, authentication, the same compare, the JSON answer), in this process;
+* compare page: `GET /policies/{id}/compare/?from=N-1&to=N`, the HTML page with each API's
+  witness in words;
+* reviewed edit: issue 17's pair (`bench_diff.reviewed_pair`: the guardrail templates merged
+  and filled to the quota, and a second version adding an OU to the share guard, dropping a
+  region, removing a statement, narrowing a resource) saved as two versions, through the
+  compare page, the compare page under a request context, and the API diff;
 * export_data of everything saved above (`chars` is then the size of the backup file).
 """
 
@@ -148,14 +155,53 @@ def bench_profile(profile: str, quota: int, owner: Any) -> list[tuple[str, int, 
         if answer.status_code != 200:
             raise SystemExit(f"the diff endpoint answered {answer.status_code}: {answer.content!r}")
 
+    def page() -> None:
+        n = policy.latest_version
+        _get(client, f"/policies/{policy.pk}/compare/?from={n - 1}&to={n}")
+
     results = [("save", quota, measure(save))]
     comparison = compared()
     apis = len(comparison.apis)  # type: ignore[attr-defined]
     results.append((f"compare ({apis} APIs change)", quota, measure(compared)))
     results.append((f"api diff ({apis} APIs change)", quota, measure(api_diff)))
+    results.append((f"compare page ({apis} APIs change)", quota, measure(page)))
     versions = Policy.objects.get(pk=policy.pk).latest_version
     print(f"{profile}: {versions} versions saved; texts {len(texts[0])} and {len(texts[1])} chars")
     return results
+
+
+def _get(client: Any, path: str) -> None:
+    answer = client.get(path)
+    if answer.status_code != 200:
+        raise SystemExit(f"{path} answered {answer.status_code}: {answer.content[:300]!r}")
+
+
+def bench_reviewed_edit(owner: Any) -> list[tuple[str, int, dict[str, float]]]:
+    """Issue 17's reviewed pair through the pages and the API."""
+    from django.test import Client
+
+    from scpstudio.policies import services
+    from scpstudio.policies.compare import compare
+    from tests.bench.bench_diff import reviewed_pair
+
+    v1, v2 = reviewed_pair()
+    policy = services.create_policy(owner=owner, name="Reviewed", document=v1)
+    services.save_version(user=owner, policy=policy, document=v2, base_version=1)
+    client = Client()
+    client.force_login(owner)
+    base = f"/policies/{policy.pk}/compare/?from=1&to=2"
+    narrowed = base + "&ctx_region=cn-north-4&ctx_keys=ims%3ATargetOrgPaths%3Do-x%2Fr-y%2Fou-z%2Fa"
+    apis = len(compare(policy, 1, 2).apis)
+    size = max(len(v1), len(v2))
+    return [
+        (f"reviewed: page ({apis} APIs change)", size, measure(lambda: _get(client, base))),
+        ("reviewed: page under a context", size, measure(lambda: _get(client, narrowed))),
+        (
+            "reviewed: api diff",
+            size,
+            measure(lambda: _get(client, f"/api/v1/policies/{policy.pk}/diff?from=1&to=2")),
+        ),
+    ]
 
 
 def main() -> None:
@@ -168,6 +214,7 @@ def main() -> None:
         rows = []
         for profile, quota in (("scp", 5120), ("identity", 6144)):
             rows += [(profile, *row) for row in bench_profile(profile, quota, owner)]
+        rows += [("scp", *row) for row in bench_reviewed_edit(owner)]
         from scpstudio.policies.backup import backup_export
 
         sink: list[int] = []
@@ -181,12 +228,12 @@ def main() -> None:
             )
         )
     print(
-        f"{'profile':<9} {'case':<30} {'chars':>9} {'median ms':>10} {'p95 ms':>8} "
+        f"{'profile':<9} {'case':<36} {'chars':>9} {'median ms':>10} {'p95 ms':>8} "
         f"{'cpu ms':>7} {'runs':>6}"
     )
     for profile, case, chars, m in rows:
         print(
-            f"{profile:<9} {case:<30} {chars:>9} {m['median']:>10.2f} {m['p95']:>8.2f} "
+            f"{profile:<9} {case:<36} {chars:>9} {m['median']:>10.2f} {m['p95']:>8.2f} "
             f"{m['cpu']:>7.2f} {m['runs']:>6.0f}"
         )
     print("median and p95: wall time; cpu: median CPU time of this process (less disturbed")

@@ -12,6 +12,7 @@ import html
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -165,3 +166,21 @@ def test_the_review_page_opens_for_staff(staff_client):
     response = staff_client.get(reverse("admin:catalog_import"))
 
     assert response.status_code == 200
+
+
+def test_the_shipped_page_under_another_file_name_is_no_change(staff_client):
+    page = (Path(__file__).parent / "fixtures" / "ims-scp-elements.txt").read_text()
+
+    review = _review(staff_client, page, name="ims-copy.txt")
+
+    body = html.unescape(review.content.decode())
+    assert "changed service ims" not in body
+    assert "Apply these" not in body and "Apply this" not in body  # nothing to apply
+
+
+def test_one_change_is_offered_in_the_singular_and_long_lines_wrap(staff_client):
+    review = _review(staff_client, _big_source())
+
+    fields = _apply_form(review)
+    assert fields["confirm"] == "Apply this 1 change"
+    assert "white-space: pre-wrap" in review.content.decode()

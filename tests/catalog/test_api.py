@@ -92,7 +92,6 @@ def test_action_list_holds_every_ims_action_by_name(client):
         ({"access_level": "write"}, 14),
         ({"access_level": "permission_management"}, 1),
         ({"access_level": "tagging"}, 1),
-        ({"access_level": ""}, 26),
         ({"resource_type": "image"}, 13),
         ({"resource_type": "volume"}, 0),
         ({"condition_key": "g:TagKeys"}, 8),
@@ -147,9 +146,10 @@ def test_unknown_access_level_is_400_naming_the_valid_ones(client):
     response = client.get(reverse("catalog-api:actions"), {"access_level": "admin"})
 
     assert response.status_code == 400
-    [message] = response.json()["access_level"]
-    assert '"admin" is not an access level' in message
-    assert "permission_management" in message
+    body = response.json()
+    assert body["field"] == "access_level"
+    assert '"admin" is not an access level' in body["error"]
+    assert "permission_management" in body["error"]
 
 
 def test_action_detail_takes_the_full_name_in_the_url(client):
@@ -303,7 +303,8 @@ def test_unknown_key_scope_is_400(client):
     response = client.get(reverse("catalog-api:condition-keys"), {"scope": "regional"})
 
     assert response.status_code == 400
-    assert "global, service" in response.json()["scope"][0]
+    assert response.json()["field"] == "scope"
+    assert "global, service" in response.json()["error"]
 
 
 # -- APIs --------------------------------------------------------------------------------------
@@ -463,4 +464,52 @@ def test_a_search_text_longer_than_any_name_is_refused_not_a_server_error(client
     response = client.get("/api/v1/catalog/actions/", {"q": "a" * 50_000})
 
     assert response.status_code == 400
-    assert "q" in response.json()
+    assert response.json() == {"error": "q holds at most 200 characters.", "field": "q"}
+
+
+# -- the API's one error shape -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "field"),
+    [
+        ("/api/v1/catalog/actions/?limit=0", 400, "limit"),
+        ("/api/v1/catalog/actions/?offset=-1", 400, "offset"),
+        ("/api/v1/catalog/actions/?access_level=", 400, "access_level"),
+        ("/api/v1/catalog/apis/?via=direct", 400, "via"),
+        ("/api/v1/catalog/actions/ims:images:nope/", 404, None),
+        ("/api/v1/catalog/services/ecs/", 404, None),
+    ],
+)
+def test_catalog_errors_are_the_apis_one_shape(client, path, status, field):
+    response = client.get(path)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error", "field"}
+    assert body["field"] == field
+    assert body["error"].endswith(".")
+
+
+@pytest.mark.parametrize("query", ["?format=x", "?format=api", "?format=json"])
+def test_a_format_parameter_is_ignored_the_answer_is_json(client, query):
+    response = client.get("/api/v1/catalog/actions/" + query, headers={"Accept": "text/html"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["count"] == 26
+
+
+def test_nul_in_a_search_is_dropped_as_the_pages_do(client):
+    with_nul = client.get("/api/v1/catalog/actions/", {"q": "sha\x00re"}).json()
+    without = client.get("/api/v1/catalog/actions/", {"q": "share"}).json()
+
+    assert with_nul["count"] == without["count"] > 0
+
+
+def test_a_nul_in_an_action_name_is_404_not_a_database_error(client):
+    response = client.get("/api/v1/catalog/actions/ims:images:get%00/")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "There is no action with that name.", "field": None}

@@ -73,15 +73,17 @@ def test_api_list_answers_400_naming_a_bad_limit_or_offset(client: Client, url, 
     response = client.get(f"{url}?{name}={value}")
 
     assert response.status_code == 400
-    [message] = response.json()[name]
-    assert message.startswith(f"{name} must be a whole number from ")
+    body = response.json()
+    assert body["field"] == name
+    assert body["error"].startswith(f"{name} must be a whole number from ")
 
 
 def test_api_list_says_which_limits_it_takes(client: Client):
     response = client.get("/api/v1/catalog/actions/?limit=9223372036854775808")
 
     assert response.json() == {
-        "limit": ["limit must be a whole number from 1 to 1000, not '9223372036854775808'."]
+        "error": "limit must be a whole number from 1 to 1,000, not '9223372036854775808'.",
+        "field": "limit",
     }
 
 
@@ -96,11 +98,14 @@ def test_api_list_takes_every_limit_and_offset_in_range(client: Client, query, c
     assert (response.json()["count"], len(response.json()["results"])) == (count, shown)
 
 
-def test_an_empty_limit_is_the_default(client: Client):
+def test_an_empty_limit_is_refused_as_the_schema_says(client: Client):
     response = client.get("/api/v1/catalog/actions/?limit=&offset=")
 
-    assert response.status_code == 200
-    assert len(response.json()["results"]) == 26
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "limit must be a whole number from 1 to 1,000, not ''.",
+        "field": "limit",
+    }
 
 
 @pytest.mark.parametrize("url", [*API_LISTS, *PAGES])

@@ -704,3 +704,17 @@ def test_importing_a_file_that_is_not_a_policy_keeps_the_draft(live_server, page
     expect(page.locator("#editor-message")).to_contain_text("That is not a JSON policy")
     expect(page.locator("#json")).to_have_value(draft)
     expect(page.locator("#name")).to_have_value("my-guard")
+
+
+def test_enter_on_add_condition_moves_the_focus_to_the_new_key_field(live_server, page: Page):
+    _open_with_share_denied(live_server, page)
+    button = page.get_by_role("button", name="Add condition")
+
+    button.focus()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#s0-c0-key")).to_be_focused()
+    _idle(page)
+    page.get_by_role("button", name="Add condition").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#s0-c1-key")).to_be_focused()

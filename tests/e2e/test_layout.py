@@ -261,3 +261,45 @@ def test_axe_finds_no_scrollable_region_out_of_keyboard_reach(live_server, page:
     found = Axe().run(page).response["violations"]
 
     assert [v["id"] for v in found if v["id"] == "scrollable-region-focusable"] == []
+
+
+def test_a_focused_action_checkbox_is_scrolled_fully_into_view(live_server, page: Page):
+    page.set_viewport_size(WIDE)
+    page.goto(f"{live_server.url}/editor/")
+    _idle(page)
+    first = page.locator("#picker-0 input[type=checkbox]").first
+    first.focus()
+
+    hidden = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        hidden += page.evaluate(
+            """() => {
+              const box = document.activeElement;
+              if (!box.matches('#picker-0 input[type=checkbox]')) return [];
+              const r = box.getBoundingClientRect(), out = [];
+              for (let el = box.parentElement; el; el = el.parentElement) {
+                const style = getComputedStyle(el);
+                if (!/(auto|scroll)/.test(style.overflowY)) continue;
+                let top = el.getBoundingClientRect().top, bottom = top + el.clientHeight;
+                const head = el.querySelector(':scope > h2');
+                if (head && getComputedStyle(head).position === 'sticky')
+                  top += head.getBoundingClientRect().height;
+                if (r.top - 5 < top || r.bottom + 5 > bottom) out.push(box.id || box.value);
+              }
+              return out;
+            }"""
+        )
+
+    assert hidden == []
+
+
+def test_the_checks_reference_fits_1024_and_names_no_test_files(live_server, page: Page):
+    page.set_viewport_size({"width": 1024, "height": 768})
+
+    page.goto(f"{live_server.url}/checks/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    text = page.locator("main").inner_text()
+    assert "JSON_SYNTAX_ERROR" in text
+    assert "tests/" not in text and ".py" not in text

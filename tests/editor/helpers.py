@@ -99,6 +99,25 @@ def form_fields(response: Any) -> dict[str, list[str]]:
     return out
 
 
+def kept_draft(response: Any) -> dict[str, str]:
+    """The fields of the "reopen my text" form of the page saying why nothing was saved."""
+    reader = _FormReader("kept-draft")
+    reader.feed(response.content.decode())
+    reader.close()
+    return dict(reader.fields)
+
+
+def fields_of_form(response: Any, form_id: str) -> dict[str, list[str]]:
+    """What the browser would post for the form of that id, untouched."""
+    reader = _FormReader(form_id)
+    reader.feed(response.content.decode())
+    reader.close()
+    out: dict[str, list[str]] = {}
+    for name, value in reader.fields:
+        out.setdefault(name, []).append(value)
+    return out
+
+
 def shown_json(response: Any) -> str:
     """The JSON text box's content."""
     return read_page(response).textareas["json"]

@@ -240,7 +240,7 @@ def test_a_file_that_is_not_utf_8_is_refused_with_a_sentence(client):
 
     response = client.post(IMPORT, {"import_file": upload})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The file is not UTF-8 text" in response.content.decode()
 
 
@@ -249,7 +249,7 @@ def test_a_file_over_1_mb_is_refused_with_a_sentence(client):
 
     response = client.post(IMPORT, {"import_file": upload})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "The file is larger than 1 MB" in response.content.decode()
 
 

@@ -12,8 +12,15 @@ from django.test import Client
 
 from scpstudio.policies import services
 from scpstudio.policies.models import Policy
-from tests.editor.helpers import form_fields, read_page, shown_json
-from tests.policies.library import deny, make_user, policy_text
+from tests.editor.helpers import fields_of_form, form_fields, read_page, shown_json
+from tests.policies.library import (
+    SHARE_API,
+    SHARE_GUARD,
+    SHARE_GUARD_WITH_DEV,
+    deny,
+    make_user,
+    policy_text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -163,14 +170,17 @@ def test_a_reader_cannot_save_a_version_but_can_save_a_copy(client: Client) -> N
 def test_someone_elses_private_policy_is_not_found_in_the_editor(client: Client) -> None:
     alice = make_user("alice")
     policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
-    client.force_login(make_user("mallory"))
+    mallory = make_user("mallory")
+    client.force_login(mallory)
     assert client.get(f"/editor/?policy={policy.pk}").status_code == 404
     assert client.get(f"/editor/?policy={policy.pk}&version=1").status_code == 404
     fields = _typed(client, "{}", saved_policy=str(policy.pk), base_version="1")
     response = _save(client, fields)
-    # the form's policy is not theirs: saved as their own new policy, never into Alice's
+    # the form's policy is not theirs: never saved into Alice's, nor as something else
     assert Policy.objects.get(pk=policy.pk).latest_version == 1
-    assert response.status_code in (302, 400)
+    assert response.status_code == 409
+    assert shown_json(response) == "{}"
+    assert not Policy.objects.filter(owner=mallory).exists()
 
 
 def test_an_old_version_is_shown_read_only_with_restore(client: Client) -> None:
@@ -217,6 +227,57 @@ def test_compare_the_draft_with_its_version_under_the_context(client: Client) ->
     assert json.loads(draft)  # the draft itself is JSON
 
 
+def test_the_draft_that_widens_the_share_guard_is_newly_allowed_with_its_witness(
+    client: Client,
+) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=SHARE_GUARD)
+    client.force_login(alice)
+    fields = _typed(client, SHARE_GUARD_WITH_DEV, url=f"/editor/?policy={policy.pk}")
+
+    response = client.post("/editor/compare/", {**fields, "op": "compare"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Newly allowed" in body
+    assert f"newly allowed: sharing images ({SHARE_API}) when ims:TargetOrgPaths is" in body
+    assert "Every request is compared" in body
+
+
+def test_the_draft_compare_page_asks_again_under_the_context_typed_there(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=SHARE_GUARD)
+    client.force_login(alice)
+    fields = _typed(client, SHARE_GUARD_WITH_DEV, url=f"/editor/?policy={policy.pk}")
+    page = client.post("/editor/compare/", {**fields, "op": "compare"})
+    panel = fields_of_form(page, "compare-context")
+    panel["ctx_keys"] = ["ims:TargetOrgPaths=o-abc123/r-xyz/ou-test/acc1"]
+
+    again = client.post("/editor/compare/", panel)
+
+    body = again.content.decode()
+    assert again.status_code == 200
+    assert "Version 1 → your draft" in body
+    assert "No request is treated differently by the two versions under the request" in body
+    assert panel["json"] == [SHARE_GUARD_WITH_DEV]  # the draft itself went along
+    assert Policy.objects.get(pk=policy.pk).latest_version == 1
+
+
+def test_the_draft_is_compared_with_full_access_as_the_preview_has_it(client: Client) -> None:
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="p", document=SHARE_GUARD)
+    client.force_login(alice)
+    draft = policy_text(deny(["ims:images:get"]))
+    fields = _typed(client, draft, url=f"/editor/?policy={policy.pk}")
+    fields.pop("full_access", None)  # the preview's FullAccess box unticked
+
+    response = client.post("/editor/compare/", {**fields, "op": "compare"})
+
+    body = response.content.decode()
+    assert "Without FullAccess beside the policy." in body
+    assert 'id="full_access" name="full_access" value="1" >' in body  # unticked there too
+
+
 def test_a_link_to_a_saved_policy_asks_for_a_login_first(client: Client) -> None:
     alice = make_user("alice")
     policy = services.create_policy(owner=alice, name="p", document=ODD_TEXT)
@@ -261,3 +322,34 @@ def test_a_draft_whose_policy_is_no_longer_shared_still_comes_back(client: Clien
     assert back.status_code == 200
     assert shown_json(back) == "{ kept }"
     assert "no longer shared with you" in back.content.decode()
+
+
+def test_reopening_my_text_after_a_conflict_brings_back_my_note_too(client: Client) -> None:
+    import html
+    import re
+
+    alice = make_user("alice")
+    policy = services.create_policy(owner=alice, name="noted", document=ODD_TEXT)
+    client.force_login(alice)
+    stale = _typed(
+        client, policy_text(deny(["ims:images:export"])), url=f"/editor/?policy={policy.pk}"
+    )
+    services.save_version(user=alice, policy=policy, document=ODD_TEXT + " ", base_version=1)
+
+    refused = _save(client, {**stale, "save_message": "Block exports too"})
+    reopen_form = re.search(
+        r'<form method="post" action="/editor/draft/".*?</form>', refused.content.decode(), re.S
+    )
+    assert reopen_form is not None
+    posted = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'name="(\w+)" value="([^"]*)"', reopen_form.group(0))
+    }
+    posted["json"] = stale["json"]
+    reopened = client.post("/editor/draft/", posted)
+    saved = _save(client, {**form_fields(reopened), "source": "json"})
+
+    assert refused.status_code == 409
+    assert form_fields(reopened)["save_message"] == ["Block exports too"]
+    assert saved.status_code == 302
+    assert policy.versions.get(number=3).message == "Block exports too"

@@ -118,6 +118,14 @@ SHARE_DENY = {
 @example(SHARE_DENY)
 @example({"Version": "5.0", "Statement": []})
 @example({"Version": "5.0", "Statement": {"Effect": "Deny", "Action": "ims:images:get"}})
+@example(
+    {
+        "Version": "5.0",
+        "Statement": [
+            {"Effect": "Deny", "Action": "a", "Condition": {"NumberEquals": {"k": "0E0"}}}
+        ],
+    }
+)
 @example({"Version": "5.0", "Statement": [{"Effect": "Deny", "NotAction": [], "NotResource": "*"}]})
 @example({"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": [], "Resource": []}]})
 @example({"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": [], "Condition": {}}]})

@@ -266,9 +266,11 @@ def _meaning(form: EditorState) -> list[Any]:
     another order than the text; the text keeps its own)."""
     out = []
     for s in form.statements:
-        rows = sorted(
-            (r.written_operator, r.key, tuple(sorted(r.values))) for r in s.conditions if r.key
-        )
+        merged: dict[tuple[str, str], set[str]] = {}
+        for r in s.conditions:  # rows of one operator and key are one entry of the JSON
+            if r.key:
+                merged.setdefault((r.written_operator, r.key), set()).update(r.values)
+        rows = sorted((op, key, tuple(sorted(values))) for (op, key), values in merged.items())
         out.append(
             (
                 s.sid,
@@ -294,6 +296,12 @@ PASTED = (
 @given(text=written(), kind=st.sampled_from(EDIT_KINDS), data=st.data())
 @example(text=PASTED, kind="tick", data=None)
 @example(text=PASTED, kind="add-resource", data=None)
+@example(
+    text='{"Statement":[{"Effect":"Deny","Action":["ims:images:deleteImage"],"Condition":'
+    '{"StringEquals":{"g:PrincipalAccount":"false"}}}],"Version":"5.0"}',
+    kind="add-condition-row",
+    data=None,
+)
 def test_an_edit_changes_the_text_only_inside_the_value_it_is_about(
     text: str, kind: str, data: Any
 ) -> None:

@@ -1,85 +1,68 @@
-"""--fail-on's directions over the four outcomes: newly-denied when access falls, newly-allowed
-when it rises, any for every change."""
+"""--fail-on's directions read the exact diff's answer: newly-allowed when some request is
+newly allowed (or that could not be ruled out), newly-denied the reverse, any for every
+entry."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
-from scpstudio.engine.decision import Outcome
-from scpstudio.engine.diff import OutcomeChange
+from scpstudio.engine.diff import diff_policies
 from scpstudio.engine.diff_direction import Direction, moves
+from tests.engine.helpers import allow, deny, policy
 
-A, C, D, N = Outcome.ALLOWED, Outcome.CONDITIONAL, Outcome.DENIED, Outcome.NOT_ALLOWED
-FALLS = {(A, C), (A, D), (A, N), (C, D), (C, N)}
-RISES = {(after, before) for before, after in FALLS}
-
-
-def change(
-    before: Outcome,
-    after: Outcome,
-    before_possible: frozenset[Outcome] | None = None,
-    after_possible: frozenset[Outcome] | None = None,
-) -> OutcomeChange:
-    """A conditional outcome may be denied or allowed unless said otherwise."""
-
-    def possible(outcome: Outcome, given: frozenset[Outcome] | None) -> frozenset[Outcome]:
-        if given is not None:
-            return given
-        return frozenset({D, A}) if outcome is C else frozenset({outcome})
-
-    return OutcomeChange(
-        "api", "GET", "/v2/images", "", "", before, after,
-        possible(before, before_possible), possible(after, after_possible),
-    )  # fmt: skip
+SHARE = "POST /v2/images/{image_id}/members"
+LIST = "GET /v2/cloudimages"
 
 
-@pytest.mark.parametrize("before, after", list(itertools.product([A, C, D, N], repeat=2)))
-def test_each_pair_of_outcomes_moves_in_the_documented_direction(before, after):
-    moved = change(before, after)
-
-    denied = moves(moved, Direction.NEWLY_DENIED)
-    allowed = moves(moved, "newly-allowed")
-
-    assert denied == ((before, after) in FALLS)
-    assert allowed == ((before, after) in RISES)
-    assert moves(moved, Direction.ANY)
+def entry(before, after, catalog, label, **kwargs):
+    kwargs.setdefault("budget_ms", 60_000)
+    diff = diff_policies(before, after, catalog, **kwargs)
+    return next(c for c in diff.of_kind("api") if f"{c.method} {c.path}" == label)
 
 
-def test_denied_and_not_allowed_are_both_refusals_so_neither_direction_moves():
-    assert not moves(change(D, N), Direction.NEWLY_ALLOWED)
-    assert not moves(change(N, D), Direction.NEWLY_DENIED)
+def guard(*org_paths: str):
+    condition = {"ForAnyValue:StringNotMatch": {"ims:TargetOrgPaths": list(org_paths)}}
+    return policy(deny("ims:images:share", Condition=condition))
 
 
-def test_an_unknown_direction_is_refused():
-    with pytest.raises(ValueError):
-        moves(change(A, D), "sideways")
+def test_an_ou_added_to_a_guard_moves_newly_allowed_though_both_labels_are_conditional(ims):
+    opened = entry(guard("o-1/r-1/ou-a/*"), guard("o-1/r-1/ou-a/*", "o-1/r-1/ou-b/*"), ims, SHARE)
 
-
-REFUSED_EITHER_WAY = frozenset({D, N})
-
-
-@pytest.mark.parametrize("other", [D, N])
-def test_a_conditional_outcome_that_can_only_be_refused_ranks_with_the_refusals(other):
-    never = change(other, C, after_possible=REFUSED_EITHER_WAY)
-    back = change(C, other, before_possible=REFUSED_EITHER_WAY)
-
-    assert not moves(never, Direction.NEWLY_ALLOWED) and not moves(never, "newly-denied")
-    assert not moves(back, Direction.NEWLY_ALLOWED) and not moves(back, "newly-denied")
-    assert moves(change(A, C, after_possible=REFUSED_EITHER_WAY), Direction.NEWLY_DENIED)
-
-
-def test_a_conditional_outcome_that_may_now_be_allowed_is_newly_allowed():
-    opened = change(C, C, before_possible=REFUSED_EITHER_WAY, after_possible=frozenset({D, A}))
-
+    assert (opened.before.value, opened.after.value) == ("conditional", "conditional")
     assert moves(opened, Direction.NEWLY_ALLOWED)
-    assert not moves(opened, Direction.NEWLY_DENIED)
+    assert not moves(opened, "newly-denied")
+    assert moves(opened, Direction.ANY)
 
 
-def test_a_conditional_outcome_changing_within_its_rank_moves_only_for_any():
-    widened = change(C, C, frozenset({N, A}), frozenset({D, N, A}))
+def test_a_change_both_ways_moves_in_both_directions(ims):
+    swapped = entry(guard("o-1/r-1/ou-a/*"), guard("o-1/r-1/ou-b/*"), ims, SHARE)
 
-    assert not moves(widened, Direction.NEWLY_ALLOWED)
-    assert not moves(widened, Direction.NEWLY_DENIED)
-    assert moves(widened, Direction.ANY)
+    assert moves(swapped, Direction.NEWLY_ALLOWED) and moves(swapped, Direction.NEWLY_DENIED)
+
+
+def test_a_refusal_by_a_deny_instead_of_by_nothing_moves_neither_way(ims):
+    before = policy(allow("ims:images:get", Resource="*"))
+    after = policy(allow("ims:images:get", Resource="*"), deny("ims:images:list"))
+
+    refused = entry(before, after, ims, LIST, profile="identity")
+
+    assert refused.change == "refusal_changed"
+    assert not moves(refused, Direction.NEWLY_ALLOWED)
+    assert not moves(refused, Direction.NEWLY_DENIED)
+    assert moves(refused, Direction.ANY)
+
+
+def test_what_the_budget_left_undecided_moves_both_ways(ims):
+    undecided = entry(
+        guard("o-1/r-1/ou-a/*"), guard("o-1/r-1/ou-a/*", "o-1/r-1/ou-b/*"), ims, SHARE, budget_ms=0
+    )
+
+    assert undecided.change == "undecided"
+    assert moves(undecided, Direction.NEWLY_ALLOWED) and moves(undecided, Direction.NEWLY_DENIED)
+
+
+def test_an_unknown_direction_is_refused(ims):
+    opened = entry(guard("o-1/r-1/ou-a/*"), guard("o-1/r-1/ou-a/*", "o-1/r-1/ou-b/*"), ims, SHARE)
+
+    with pytest.raises(ValueError):
+        moves(opened, "sideways")

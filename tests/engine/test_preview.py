@@ -209,13 +209,15 @@ def test_diff_lists_apis_and_actions_whose_outcome_changes(ims):
     assert apis[("GET", "/v2/images/{image_id}")] == ("allowed", "denied")
     assert apis[("POST", "/v2/images/{image_id}/members")] == ("allowed", "denied")
     assert ("GET", "/v1/cloudimages/quota") not in apis
-    assert changes["actions"] == [
+    old_fields = ("action", "from", "to", "from_possible", "to_possible", "change")
+    assert [{k: c[k] for k in old_fields} for c in changes["actions"]] == [
         {
             "action": "ims:images:get",
             "from": "allowed",
             "to": "denied",
             "from_possible": ["allowed"],
             "to_possible": ["denied"],
+            "change": "newly_denied",
         }
     ]
 

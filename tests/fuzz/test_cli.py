@@ -29,7 +29,11 @@ from tests.fuzz.strategies import HOSTILE_STRINGS, HUGE_DIGITS, LONG_WILDCARD
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = sorted(
     p.stem
-    for folder in ("catalog/management/commands", "scpstudio/policies/management/commands")
+    for folder in (
+        "catalog/management/commands",
+        "scpstudio/policies/management/commands",
+        "scpstudio/accounts/management/commands",
+    )
     for p in (ROOT / folder).glob("*.py")
     if not p.stem.startswith("_")  # _input.py is a helper module, not a command
 )
@@ -160,6 +164,26 @@ def _cases(f: dict[str, str]) -> dict[str, tuple[list[str], bytes]]:
         "export-to-missing-folder": (["export_catalog", "--output", f["missing"] + "/x"], b""),
         "export-to-folder": (["export_catalog", "--output", f["folder"]], b""),
         "ensure-admin-extra-argument": (["ensure_admin", "extra"], b""),
+        "diff-missing": (["scp_diff", f["missing"], f["wildcard"]], b""),
+        "diff-both-stdin": (["scp_diff", "-", "-"], b"{}"),
+        "diff-deep": (["scp_diff", f["deep"], f["wildcard"]], b""),
+        "diff-context-not-json": (
+            ["scp_diff", "--context", "{", f["wildcard"], f["wildcard"]],
+            b"",
+        ),
+        "diff-bad-fail-on": (
+            ["scp_diff", "--fail-on", "sideways", f["wildcard"], f["wildcard"]],
+            b"",
+        ),
+        "dataexport-to-missing-folder": (["export_data", "--output", f["missing"] + "/x"], b""),
+        "dataexport-to-folder": (["export_data", "--output", f["folder"]], b""),
+        "dataimport-missing": (["import_data", f["missing"]], b""),
+        "dataimport-deep": (["import_data", "--dry-run", f["deep"]], b""),
+        "dataimport-binary": (["import_data", f["binary"]], b""),
+        "dataimport-huge-number": (["import_data", "--dry-run", f["huge_number"]], b""),
+        "dataimport-stdin-catalog": (["import_data", "-"], b'{"format": "scpstudio-catalog"}'),
+        "token-unknown-user": (["create_token", LONG_WILDCARD], b""),
+        "token-no-user": (["create_token"], b""),
         "sync-nothing-named": (["sync_catalog", "--dry-run"], b""),
         "sync-bad-code": (["sync_catalog", "--service", LONG_WILDCARD], b""),
         "sync-no-credentials": (["sync_catalog", "--service", "ecs"], b""),
@@ -183,11 +207,26 @@ def case_runs(cli_env: dict[str, str], files: dict[str, str]) -> dict[str, Run]:
 def test_the_hostile_cases_cover_every_command():
     covered = {name.split("-")[0] for name in CASE_NAMES}
 
-    assert {"lint", "preview", "import", "export", "ensure", "sync"} == covered
+    assert {
+        "lint",
+        "preview",
+        "import",
+        "export",
+        "ensure",
+        "diff",
+        "dataexport",
+        "dataimport",
+        "token",
+        "sync",
+    } == covered
     assert COMMANDS == [
+        "create_token",
         "ensure_admin",
         "export_catalog",
+        "export_data",
         "import_catalog",
+        "import_data",
+        "scp_diff",
         "scp_lint",
         "scp_preview",
         "sync_catalog",
@@ -216,6 +255,10 @@ _options = {
     "import_catalog": ["--dry-run"],
     "export_catalog": ["--service", "--output"],
     "ensure_admin": ["--bogus"],
+    "scp_diff": ["--profile", "--format", "--context", "--fail-on"],
+    "export_data": ["--output", "--with-password-hashes"],
+    "import_data": ["--merge", "--dry-run"],
+    "create_token": ["--name"],
     "sync_catalog": ["--service", "--all", "--dry-run"],
 }
 

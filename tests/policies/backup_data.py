@@ -24,7 +24,7 @@ BROKEN_TEXT = '{"Version": "5.0", "Statement": ['
 
 def build_library() -> dict[str, Any]:
     """Users (staff, inactive, superuser, one gone), policies with versions by several
-    authors, shares both ways, a profile changed after the last save."""
+    authors, shares both ways, a profile changed after the last text (a version of its own)."""
     users = get_user_model()
     alice = users.objects.create_user(
         "alice", "alice@example.com", "pw-alice-123", first_name="Alice", last_name="Liddell"

@@ -45,3 +45,21 @@ def carol(db):
 
 def saved(owner: Any, name: str = "Guardrails", document: str = SHARE_DENIED, **kw: Any):
     return services.create_policy(owner=owner, name=name, document=document, **kw)
+
+
+def share_guard(*org_paths: str) -> str:
+    """Issue 17's example: images may be shared only into the org paths given."""
+    return policy_text(
+        deny(
+            ["ims:images:share"],
+            Sid="ShareInsideOrg",
+            Condition={"ForAnyValue:StringNotMatch": {"ims:TargetOrgPaths": list(org_paths)}},
+        )
+    )
+
+
+PROD = "o-abc123/r-xyz/ou-prod/*"
+DEV = "o-abc123/r-xyz/ou-dev/*"
+SHARE_GUARD = share_guard(PROD)  # version 1
+SHARE_GUARD_WITH_DEV = share_guard(PROD, DEV)  # version 2: images may now go to ou-dev
+SHARE_API = "POST /v2/images/{image_id}/members"

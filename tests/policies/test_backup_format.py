@@ -146,7 +146,7 @@ def test_a_policy_without_versions_is_refused(tmp_path, backup):
             lambda d: guardrails(d)["shares"].append(dict(guardrails(d)["shares"][0])),
             "shares holds 'bob' twice",
         ),
-        (lambda d: d["counts"].update(versions=5), "counts.versions says 5 but the file holds 6"),
+        (lambda d: d["counts"].update(versions=5), "counts.versions says 5 but the file holds 7"),
         (lambda d: d["policies"].pop(), "counts.policies says 3 but the file holds 2"),
     ],
 )

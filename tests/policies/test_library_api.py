@@ -256,3 +256,44 @@ def test_the_new_endpoints_are_in_the_openapi_schema(client):
     ]:
         assert path in paths, path
     assert "409" in paths["/api/v1/policies/{policy_id}/"]["put"]["responses"]
+
+
+def test_a_profile_change_is_a_new_version_and_the_list_agrees_with_the_version_table(api):
+    allow = '{"Version": "5.0", "Statement": [{"Effect": "Allow", "Action": "ims:images:get"}]}'
+    created = create(api, document=allow)
+    assert created["worst_severity"] == "error"  # an SCP may only deny
+
+    changed = send(api, "PATCH", url("policy", created["id"]), {"profile": "identity"})
+
+    assert changed.status_code == 200
+    assert (changed.json()["version"], changed.json()["profile"]) == (2, "identity")
+    [listed] = send(api, "GET", url("policies")).json()["results"]
+    newest = send(api, "GET", url("policy-versions", created["id"])).json()["results"][0]
+    assert (newest["number"], newest["profile"], newest["message"]) == (
+        2,
+        "identity",
+        "Profile changed to IAM identity policy",
+    )
+    assert listed["worst_severity"] == newest["worst_severity"] != "error"
+    assert listed["size"] == newest["size"]
+    assert send(api, "GET", url("policy-version", created["id"], 2)).json()["document"] == allow
+
+
+def test_patch_with_a_document_but_no_base_version_is_400_naming_it(api):
+    created = create(api)
+
+    answer = error(send(api, "PATCH", url("policy", created["id"]), {"document": "{}"}), 400)
+
+    assert answer["field"] == "base_version"
+    assert PolicyVersion.objects.count() == 1
+
+
+def test_a_message_without_a_new_version_is_refused_not_dropped(api):
+    created = create(api)
+
+    answer = error(
+        send(api, "PATCH", url("policy", created["id"]), {"name": "New", "message": "why"}), 400
+    )
+
+    assert answer["field"] == "message"
+    assert Policy.objects.get().name == "Guardrails"

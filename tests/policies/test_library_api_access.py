@@ -132,3 +132,9 @@ def test_the_owner_shares_lists_and_unshares(alice, bob, private):
     assert [s["user"] for s in listed["results"]] == ["bob"]
     assert removed.status_code == 204
     assert error(send(client_for(bob), "GET", url("policy", private)), 404)
+
+
+def test_unsharing_a_username_with_nul_is_a_sentence_not_a_database_error(alice, private):
+    response = send(client_for(alice), "DELETE", url("policy-share", private, "bo\x00b"))
+
+    assert error(response, 400)["field"] == "user"

@@ -9,7 +9,15 @@ import pytest
 
 from scpstudio.policies.models import PolicyVersion
 from tests.policies.api_helpers import client_for, create, error, send, url
-from tests.policies.library import GET_DENIED, SHARE_DENIED, deny, policy_text
+from tests.policies.library import (
+    GET_DENIED,
+    SHARE_API,
+    SHARE_DENIED,
+    SHARE_GUARD,
+    SHARE_GUARD_WITH_DEV,
+    deny,
+    policy_text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +85,59 @@ def test_diff_lists_only_the_apis_whose_outcome_changes_and_why(api, two_version
     assert (body["from"], body["to"]) == (1, 2)
     apis = {f"{a['method']} {a['path']}": a for a in body["apis"]}
     get = apis["GET /v2/images/{image_id}"]
-    assert set(get) == {"method", "path", "before", "after", "decided_by"}
-    assert (get["before"], get["after"]) == ("allowed", "denied")
+    assert list(get) == ["method", "path", "before", "after", "change", "witness", "decided_by"]
+    assert (get["before"], get["after"], get["change"]) == ("allowed", "denied", "newly_denied")
+    assert get["witness"] == {"region": None, "account_id": None, "resource_ids": {}, "keys": {}}
     assert (get["decided_by"]["action"], get["decided_by"]["statement"]) == ("ims:images:get", 0)
     assert "POST /v2/images/{image_id}/members" not in apis  # denied before and after
     assert '+        "ims:images:get"' in body["text_diff"]
+
+
+@pytest.fixture
+def widened(api):
+    """Issue 17's example: version 2 lets images be shared into ou-dev too."""
+    created = create(api, document=SHARE_GUARD)
+    body = {"document": SHARE_GUARD_WITH_DEV, "base_version": 1}
+    assert send(api, "PUT", url("policy", created["id"]), body).status_code == 200
+    return created["id"]
+
+
+def test_diff_names_the_newly_allowed_share_and_a_witness_request(api, widened):
+    body = send(api, "GET", url("policy-diff", widened) + "?from=1&to=2").json()
+
+    (share,) = body["apis"]
+    assert f"{share['method']} {share['path']}" == SHARE_API
+    assert (share["before"], share["after"]) == ("conditional", "conditional")
+    assert share["change"] == "newly_allowed"
+    (org_path,) = share["witness"]["keys"]["ims:TargetOrgPaths"]
+    assert org_path.startswith("o-abc123/r-xyz/ou-dev/")
+    assert share["decided_by"]["sid"] == "ShareInsideOrg"
+
+
+def test_the_witness_is_a_context_the_preview_api_reads_and_it_differs(api, widened):
+    diff = send(api, "GET", url("policy-diff", widened) + "?from=1&to=2").json()
+    witness = diff["apis"][0]["witness"]
+
+    outcomes = [
+        _share_outcome(send(api, "POST", url("preview"), {"document": doc, "context": witness}))
+        for doc in (SHARE_GUARD, SHARE_GUARD_WITH_DEV)
+    ]
+
+    assert outcomes == ["denied", "allowed"]
+
+
+def _share_outcome(answer) -> str:
+    assert answer.status_code == 200, answer.content
+    rows = answer.json()["apis"]
+    return next(r["outcome"] for r in rows if f"{r['method']} {r['path']}" == SHARE_API)
+
+
+def test_diff_under_a_context_outside_the_new_ou_lists_nothing(api, widened):
+    outside = {"keys": {"ims:TargetOrgPaths": ["o-abc123/r-xyz/ou-test/acc1"]}}
+
+    body = send(api, "POST", url("policy-diff", widened), {"from": 1, "to": 2, "context": outside})
+
+    assert body.json()["apis"] == []
 
 
 def test_diff_to_defaults_to_the_latest_version(api, two_versions):
@@ -167,15 +223,15 @@ def test_export_of_text_that_is_not_json_is_only_as_saved(api):
     assert as_saved.content.decode() == '{"Version": '
 
 
-@pytest.mark.parametrize("query", ["?format=yaml", "?format=", "?version=7", "?version=x"])
-def test_a_bad_export_query_is_a_sentence(api, two_versions, query):
+@pytest.mark.parametrize(
+    "query, status, field",
+    [("?format=yaml", 400, "format"), ("?format=", 400, "format"), ("?version=7", 404, None),
+     ("?version=x", 400, "version"), ("?version=-1", 400, "version")],
+)  # fmt: skip
+def test_a_bad_export_query_is_a_sentence(api, two_versions, query, status, field):
     response = send(api, "GET", url("policy-export", two_versions) + query)
 
-    if query == "?format=":  # empty means the default
-        assert response.status_code == 200
-    else:
-        assert response.status_code in {400, 404}
-        assert response.json()["error"].endswith(".")
+    assert error(response, status)["field"] == field
 
 
 def test_templates_are_listed_and_found_by_slug_without_an_account(client):
@@ -197,3 +253,25 @@ def test_a_template_saved_as_a_policy_keeps_its_text(api, client):
 
     assert created["document"] == template["document"]
     assert created["worst_severity"] in {"", "suggestion"}
+
+
+def test_a_bodiless_restore_as_curl_sends_it_restores(live_server, transactional_db, alice):
+    import http.client
+    from base64 import b64encode
+    from urllib.parse import urlsplit
+
+    created = create(client_for(alice), document=SHARE_DENIED)
+    send(client_for(alice), "PUT", url("policy", created["id"]), {"document": GET_DENIED,
+                                                                   "base_version": 1})  # fmt: skip
+    server = urlsplit(live_server.url)
+    connection = http.client.HTTPConnection(server.hostname, server.port, timeout=10)
+    login = b64encode(b"alice:pw-alice-123").decode()
+
+    # `curl -X POST -u alice:... URL`: no body, no Content-Type, no Content-Length
+    connection.putrequest("POST", url("policy-version-restore", created["id"], 1))
+    connection.putheader("Authorization", f"Basic {login}")
+    connection.endheaders()
+    answer = connection.getresponse()
+
+    assert answer.status == 201, answer.read()
+    assert PolicyVersion.objects.get(policy_id=created["id"], number=3).document == SHARE_DENIED

@@ -97,7 +97,7 @@ def test_a_reader_sees_but_cannot_change(client: Client, people) -> None:
     assert "shared with you (read only)" in page
     assert "Save name and description" not in page
     refused = client.post(f"/policies/{pk}/rename/", {"name": "mine now"})
-    assert refused.status_code == 400 and "only its owner" in refused.content.decode()
+    assert refused.status_code == 403 and "only its owner" in refused.content.decode()
     assert client.post(f"/policies/{pk}/delete/").status_code == 403
     assert Policy.objects.get(pk=pk).name == "bob shared"
 
@@ -165,8 +165,10 @@ def test_compare_two_versions(client: Client, people) -> None:
     assert "/v2/images/{image_id}/members" in body  # through its dependency on ims:images:get
     assert "outcome-denied" in body and "ims:images:get" in body
     assert "1 line changed" in body or "lines changed" in body
+    assert '<span class="mark" aria-hidden="true">+</span>' in body  # the legend's marks shown
     same = client.get(f"/policies/{own.pk}/compare/?from=2&to=2").content.decode()
-    assert "No API changes outcome" in same and "identical" in same
+    assert "No request is treated differently by the two versions." in same
+    assert "identical" in same
     bad = client.get(f"/policies/{own.pk}/compare/?from=abc")
     assert bad.status_code == 400
 

@@ -1,5 +1,6 @@
-"""scp_diff: the APIs whose outcome changes between two policy files, in text and JSON, and
-its exit status for each --fail-on direction and for input it cannot read."""
+"""scp_diff: the APIs some request treats differently between two policy files, which way
+and a witness request, in text and JSON, and its exit status for each --fail-on direction
+(the exact check) and for input it cannot read."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import pytest
 
 from scpstudio.engine.limits import MAX_POLICY_CHARS
 from tests.policies.commands import run
-from tests.policies.library import deny, policy_text
+from tests.policies.library import (
+    SHARE_API,
+    SHARE_GUARD,
+    SHARE_GUARD_WITH_DEV,
+    deny,
+    policy_text,
+    share_guard,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +37,17 @@ POLICIES = {
     "allow-get-if-deny-other": policy_text(
         {"Effect": "Allow", "Action": "ims:images:get", "Resource": "*", **ONE_ACCOUNT},
         deny("ims:images:get", Condition={"StringEquals": {"g:PrincipalAccount": ["9" * 12]}}),
+    ),
+    # issue 17's example: version 2 lets images be shared into ou-dev too
+    "guard": SHARE_GUARD,
+    "guard-dev": SHARE_GUARD_WITH_DEV,
+    # the same meaning as "guard-dev": values reordered, one repeated, laid out otherwise
+    "guard-dev-again": json.dumps(
+        json.loads(
+            share_guard(
+                "o-abc123/r-xyz/ou-dev/*", "o-abc123/r-xyz/ou-prod/*", "o-abc123/r-xyz/ou-dev/*"
+            )
+        )
     ),
 }
 
@@ -64,6 +83,14 @@ def diff(files, old: str, new: str, *options: str):
         ("share", "get-if", ["--fail-on", "newly-denied"], 1),
         ("share", "get-if", ["--fail-on", "newly-allowed"], 0),
         ("get-if", "share", ["--fail-on", "newly-allowed"], 1),
+        # conditional before and after, yet a request into ou-dev now goes through
+        ("guard", "guard-dev", ["--fail-on", "newly-allowed"], 1),
+        ("guard", "guard-dev", ["--fail-on", "newly-denied"], 0),
+        ("guard-dev", "guard", ["--fail-on", "newly-denied"], 1),
+        ("guard-dev", "guard", ["--fail-on", "newly-allowed"], 0),
+        # a rewrite with the same meaning: no request differs
+        ("guard-dev", "guard-dev-again", ["--fail-on", "newly-allowed"], 0),
+        ("guard-dev", "guard-dev-again", ["--fail-on", "any"], 0),
     ],
 )
 def test_exit_status_follows_the_direction_asked(files, old, new, options, code):
@@ -109,7 +136,48 @@ def test_a_context_that_settles_the_condition_changes_the_answer(files):
 
     status, out, _ = diff(files, "share", "get-if", "--context", settled, "--fail-on", "any")
 
-    assert (status, out) == (0, "No API changes outcome.\n")
+    assert (status, out) == (
+        0,
+        "No request is treated differently by the two versions under the context given.\n",
+    )
+
+
+def test_a_context_outside_the_new_ou_passes_the_newly_allowed_check(files):
+    outside = json.dumps({"keys": {"ims:TargetOrgPaths": ["o-abc123/r-xyz/ou-test/acc1"]}})
+
+    status, out, _ = diff(
+        files, "guard", "guard-dev", "--context", outside, "--fail-on", "newly-allowed"
+    )
+
+    assert status == 0
+    assert out.startswith("No request is treated differently")
+
+
+def test_an_api_not_decided_within_the_budget_fails_the_check_and_says_so(files):
+    status, out, _ = diff(
+        files, "guard", "guard-dev", "--budget-ms", "0", "--fail-on", "newly-allowed"
+    )
+
+    assert status == 1  # not proved unchanged: a pipeline's guard does not pass it
+    first, why, last = out.splitlines()
+    assert first.startswith(f"{SHARE_API}  conditional -> conditional  undecided")
+    assert why == (f"    sharing images ({SHARE_API}): not decided: the diff's 0 ms were spent")
+    assert last == "1 API(s) treat some request differently: 1 not decided."
+
+
+def test_an_undecided_api_in_json_has_no_witness(files):
+    _, out, _ = diff(files, "guard", "guard-dev", "--budget-ms", "0", "--format", "json")
+
+    (share,) = json.loads(out)["apis"]
+    assert (share["change"], share["witness"]) == ("undecided", None)
+
+
+@pytest.mark.parametrize("budget", ["-1", "60001", "1e3", "ten", "\x00"])
+def test_a_budget_that_is_not_a_number_of_milliseconds_exits_2(files, budget):
+    status, out, err = diff(files, "guard", "guard-dev", "--budget-ms", budget)
+
+    assert (status, out) == (2, "")
+    assert "--budget-ms takes a whole number of milliseconds from 0 to 60,000" in err
 
 
 def test_the_context_can_be_read_from_a_file(files, tmp_path):
@@ -132,18 +200,55 @@ def test_text_names_each_api_its_outcomes_and_the_deciding_statement(files):
 
     lines = out.splitlines()
     get = next(line for line in lines if line.startswith("GET /v2/images/{image_id} "))
-    assert "allowed -> denied" in get
+    assert "allowed -> denied  newly denied" in get
     assert f'ims:images:get: statement "NoGet" (in {files["get"]})' in get
-    assert lines[-1] == f"{len(lines) - 1} API(s) change outcome."
+    listed = [line for line in lines if line[:1] not in (" ", "")][:-1]
+    assert (
+        lines[-1]
+        == f"{len(listed)} API(s) treat some request differently: {len(listed)} newly denied."
+    )
+
+
+def test_text_says_the_direction_and_the_witness_in_words(files):
+    _, out, _ = diff(files, "guard", "guard-dev")
+
+    first, words, context, last = out.splitlines()
+    assert first.startswith(f"{SHARE_API}  conditional -> conditional  newly allowed")
+    assert words.startswith(
+        f"    newly allowed: sharing images ({SHARE_API}) when ims:TargetOrgPaths is "
+        "o-abc123/r-xyz/ou-dev/"
+    )
+    assert words.endswith("(denied before, allowed now)")
+    witness = json.loads(context.removeprefix("    context: "))
+    assert witness["keys"]["ims:TargetOrgPaths"][0].startswith("o-abc123/r-xyz/ou-dev/")
+    assert last == "1 API(s) treat some request differently: 1 newly allowed."
+
+
+def test_the_witness_printed_is_a_context_scp_preview_reads(files):
+    _, out, _ = diff(files, "guard", "guard-dev", "--format", "json")
+    witness = json.dumps(json.loads(out)["apis"][0]["witness"])
+
+    outcomes = []
+    for name in ("guard", "guard-dev"):
+        status, shown, err = run(
+            "scp_preview", "--context", witness, "--format", "json", files[name]
+        )
+        assert (status, err) == (0, "")
+        rows = json.loads(shown)["apis"]
+        outcomes.append(
+            next(r["outcome"] for r in rows if f"{r['method']} {r['path']}" == SHARE_API)
+        )
+
+    assert outcomes == ["denied", "allowed"]
 
 
 def test_text_says_when_nothing_changes(files):
     status, out, _ = diff(files, "share", "share-again")
 
-    assert (status, out) == (0, "No API changes outcome.\n")
+    assert (status, out) == (0, "No request is treated differently by the two versions.\n")
 
 
-def test_json_lists_each_api_with_method_path_before_after_and_decided_by(files):
+def test_json_lists_each_api_with_its_outcomes_change_witness_and_decided_by(files):
     _, out, _ = diff(files, "get", "share", "--format", "json")
 
     data = json.loads(out)
@@ -151,8 +256,9 @@ def test_json_lists_each_api_with_method_path_before_after_and_decided_by(files)
     apis = {f"{a['method']} {a['path']}": a for a in data["apis"]}
     assert set(apis) >= GET_APIS
     get = apis["GET /v2/images/{image_id}"]
-    assert list(get) == ["method", "path", "before", "after", "decided_by"]
-    assert (get["before"], get["after"]) == ("denied", "allowed")
+    assert list(get) == ["method", "path", "before", "after", "change", "witness", "decided_by"]
+    assert (get["before"], get["after"], get["change"]) == ("denied", "allowed", "newly_allowed")
+    assert get["witness"] == {"region": None, "account_id": None, "resource_ids": {}, "keys": {}}
     assert get["decided_by"]["sid"] == "NoGet" and get["decided_by"]["side"] == "before"
 
 

@@ -1,9 +1,11 @@
-"""`manage.py scp_diff OLD NEW`: every API whose outcome changes between two policies.
+"""`manage.py scp_diff OLD NEW`: every API some request treats differently between two
+policies, which way, and a witness request for each.
 
-The same engine call as the library's Compare (`engine.diff.diff_policies`), the same JSON
-for each API (`compare.api_change_json`). Exit status: 1 when an API moved in the direction
-given to --fail-on (`engine.diff_direction` defines them), 0 otherwise, 2 for input that
-cannot be read (a sentence on standard error).
+The same engine call as the library's Compare (`engine.diff.diff_policies`, the exact diff),
+the same JSON for each API as the REST diff writes it (`library_serializers.
+ApiChangeSerializer`). Exit status: 1 when an API moved, or may have moved, in the
+direction given to --fail-on (`engine.diff_direction` reads the diff's answer), 0
+otherwise, 2 for input that cannot be read (a sentence on standard error).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.snapshot import catalog_snapshot
-from scpstudio.engine.diff import diff_policies
+from scpstudio.engine.diff import DEFAULT_BUDGET_MS, diff_policies
 from scpstudio.engine.diff_direction import Direction, moves
 from scpstudio.engine.document import ParseResult, parse_policy
 from scpstudio.engine.errors import EngineInputError
@@ -24,7 +26,7 @@ from scpstudio.engine.lint import STDIN_NAME
 from scpstudio.engine.plain_text import outcome_changes_text
 from scpstudio.engine.preview import PreviewContext
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
-from scpstudio.policies.compare import api_change_json
+from scpstudio.policies.library_serializers import ApiChangeSerializer
 from scpstudio.policies.management.commands._input import (
     UnreadableInput,
     read_file_argument,
@@ -32,19 +34,23 @@ from scpstudio.policies.management.commands._input import (
 )
 
 FAIL_ON_HELP = (
-    "exit 1 when an API moves this way. Outcomes rank by access: allowed 2; conditional 1 "
-    "when allowed is among its possible results, else 0; denied and not_allowed 0. "
-    "newly-denied: the rank falls (something that went through may now be refused); "
-    "newly-allowed: it rises; any: any outcome change listed"
+    "exit 1 when an API changes this way for some request (matching --context, if given). "
+    "newly-allowed: a request the old policy refused is allowed by the new one, or that "
+    "could not be ruled out within the diff's time; newly-denied: the reverse; any: any "
+    "API listed"
 )
+
+
+MAX_BUDGET_MS = 60_000  # a pipeline may wait a minute for a decision, not longer
 
 
 class Command(BaseCommand):
     help = (
-        "List every API whose outcome changes between two policies (OLD and NEW, files; - "
-        "reads one of them from standard input): method, path, before, after and the "
-        "statement that explains it. Exit 1 when one moves in the --fail-on direction, 0 "
-        "otherwise, 2 when an input cannot be read."
+        "List every API some request treats differently between two policies (OLD and NEW, "
+        "files; - reads one of them from standard input): method, path, before and after "
+        "under --context, the way it changed (newly allowed, newly denied, both), a witness "
+        "request and the statement that explains it. Exit 1 when one changes in the "
+        "--fail-on direction, 0 otherwise, 2 when an input cannot be read."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -57,6 +63,14 @@ class Command(BaseCommand):
             "--fail-on", choices=[d.value for d in Direction], default=None, help=FAIL_ON_HELP
         )
         parser.add_argument("--no-full-access", action="store_true", help="SCP without FullAccess")
+        parser.add_argument(
+            "--budget-ms",
+            default=str(DEFAULT_BUDGET_MS),
+            metavar="MS",
+            help=f"milliseconds the diff may take (default {DEFAULT_BUDGET_MS}, at most "
+            f"{MAX_BUDGET_MS:,}); past them an API is 'not decided', which fails "
+            "--fail-on newly-allowed and newly-denied, never passes as unchanged",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         old_name, new_name = options["old"], options["new"]
@@ -64,21 +78,27 @@ class Command(BaseCommand):
             raise CommandError("only one of OLD and NEW can be - (standard input).", returncode=2)
         old, new = _policy(old_name, "OLD"), _policy(new_name, "NEW")
         context = _context(options["context"])
+        budget = _budget(options["budget_ms"])
+        catalog = catalog_snapshot()
         try:
             changes = diff_policies(
                 old,
                 new,
-                catalog_snapshot(),
+                catalog,
                 options["profile"],
                 context,
                 full_access=not options["no_full_access"],
+                budget_ms=budget,
             ).of_kind("api")
         except EngineInputError as exc:
             raise CommandError(f"the context is not usable: {exc}", returncode=2) from exc
         if options["format"] == "json":
-            self.stdout.write(json.dumps({"apis": [api_change_json(c) for c in changes]}, indent=2))
+            apis = ApiChangeSerializer(changes, many=True).data
+            self.stdout.write(json.dumps({"apis": apis}, indent=2))
         else:
-            self.stdout.write(outcome_changes_text(changes, old_name, new_name))
+            narrowed = context != PreviewContext()
+            text = outcome_changes_text(changes, old_name, new_name, catalog, narrowed=narrowed)
+            self.stdout.write(text)
         fail_on = options["fail_on"]
         if fail_on is not None and any(moves(c, fail_on) for c in changes):
             sys.exit(1)
@@ -113,3 +133,16 @@ def _context(raw: str | None) -> PreviewContext:
         raise CommandError(f"cannot read {what}: {exc}.", returncode=2) from exc
     except EngineInputError as exc:
         raise CommandError(f"{what} is not usable: {exc}", returncode=2) from exc
+
+
+def _budget(raw: str) -> int:
+    """--budget-ms: a whole number of milliseconds within the limit; exit 2 if not."""
+    text = str(raw).strip()
+    if text.isascii() and text.isdigit() and len(text) <= 6 and int(text) <= MAX_BUDGET_MS:
+        return int(text)
+    shown = text[:20] if text.isprintable() else repr(text[:20])
+    raise CommandError(
+        f"--budget-ms takes a whole number of milliseconds from 0 to {MAX_BUDGET_MS:,}, "
+        f"not {shown}.",
+        returncode=2,
+    )
