@@ -308,3 +308,12 @@ def test_a_deny_of_an_alias_denies_the_operations_of_its_action(ims_and_ecs):
     ]
     assert ims_and_ecs.action("ecs:servers:list").name == "ecs:cloudServers:list"
     assert [a.name for a in ims_and_ecs.match_actions("ecs:servers:*")] == ["ecs:cloudServers:list"]
+
+
+def test_the_exact_diff_names_an_api_known_only_by_operation_id(ims_and_ecs):
+    before = policy(deny("ims:images:get"))
+    after = policy(deny("ims:images:get"), deny("evs:volumes:delete"))
+
+    changes = diff_policies(before, after, ims_and_ecs).of_kind("api")
+
+    assert [c.path for c in changes if c.method == ""] == ["DeleteServers (ecs)"]
