@@ -12,6 +12,7 @@ the same importer as a saved file, so a sync and an import of the saved answer a
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -221,8 +222,6 @@ def _text(answer: Any, what: str) -> str:
 
 
 def _json_object(answer: Any, what: str) -> dict[str, Any]:
-    import json
-
     try:
         value = json.loads(_text(answer, what))
     except ValueError as exc:

@@ -62,7 +62,7 @@ class Command(BaseCommand):
             raise CommandError(report.problem)
         for step in report.services:
             for line in service_lines(step, dry_run=dry_run):
-                self.stdout.write(f"  {line}" if not line.startswith("  ") else f"  {line}")
+                self.stdout.write(f"  {line}")
         failed = [s.code for s in report.services if not s.ok]
         done = len(report.services) - len(failed)
         verb = "checked (dry run)" if dry_run else "synced"
