@@ -189,7 +189,7 @@ def _refusal(exc: sdk.ServiceResponseException, what: str, config: SyncSettings)
             "account or its network may not read IAM's schemas." + detail
         )
     if status == 404:
-        return f"Huawei has no authorization schema for {what} (HTTP 404)." + detail
+        return f"Huawei answered 'not found' for {what} (HTTP 404): check the code." + detail
     if status == 429:
         return (
             f"Huawei kept answering 'too many requests' for {what} (HTTP 429) after "

@@ -16,11 +16,12 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from catalog.changes import Change, ImportResult
 from catalog.huawei import HuaweiError, SyncSettings, registered_services, schema_client
 from catalog.huawei import service_schema as fetch_schema
 from catalog.importers import ImportData, read_source
 from catalog.importers.schema import SERVICE_CODE_RE
-from catalog.services import Change, ImportResult, catalog_import
+from catalog.services import catalog_import
 
 # Kinds of change a saved policy can notice: it names actions, keys and resource types.
 _NAMED_KINDS = ("action", "condition key", "resource type")
