@@ -417,6 +417,8 @@ def test_schema_lists_every_catalog_path(client):
         "/api/v1/catalog/resource-types/",
         "/api/v1/catalog/condition-keys/",
         "/api/v1/catalog/apis/",
+        "/api/v1/catalog/operations/",
+        "/api/v1/catalog/imports/",
     } <= set(paths)
 
 
