@@ -14,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from catalog.importers.schema import read_schema
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.catalog_json import catalog_from_json
+from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.preview import Preview, preview_policy
 from tests.catalog.schema_data import ims_schema
+from tests.fuzz.strategies import contexts, policies
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "catalog" / "data"
@@ -115,6 +118,27 @@ def test_ims_from_the_schema_previews_as_ims_from_the_page(name, document, conte
 
     assert len(on_schema.apis) == len(on_page.apis) == 29
     assert _outcomes_by_action(on_schema) == _outcomes_by_action(on_page)
+
+
+PAGE, SCHEMA = _page_catalog(), _schema_catalog()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=policies(), context=contexts())
+def test_any_policy_previews_alike_on_ims_from_the_schema_and_from_the_page(document, context):
+    on_page = _answer(document, PAGE, context)
+    on_schema = _answer(document, SCHEMA, context)
+
+    assert on_schema == on_page
+
+
+def _answer(document: Any, catalog: Catalog, context: Any) -> Any:
+    """The outcomes by action and the problem, or the sentence refusing the input."""
+    try:
+        preview = preview_policy(document, catalog, context=context, services=["ims"])
+    except EngineInputError as exc:
+        return str(exc)
+    return preview.problem, _outcomes_by_action(preview)
 
 
 def test_the_comparison_sees_a_difference_when_an_operation_loses_a_dependent_action():
