@@ -4,6 +4,7 @@ change set, applied atomically, and carrying what the page does not."""
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from scpstudio.engine.evaluate import DENIED
 from scpstudio.engine.preview import preview_policy
 from tests.catalog.fixtures import catalog_state
 from tests.catalog.schema_data import as_text, ecs_schema, ims_schema
+from tests.editor.helpers import EDITOR, resubmit, shown_json
 
 pytestmark = pytest.mark.usefixtures("db", "fresh_snapshot")
 
@@ -292,6 +294,41 @@ def test_an_alias_is_matched_like_its_action(tmp_path):
     assert [a.name for a in catalog.match_actions("ecs:servers:*")] == ["ecs:cloudServers:list"]
     (row,) = [r for r in preview.apis if r.operation_ids == ("ListServersDetails",)]
     assert row.outcome is DENIED
+
+
+def test_the_editor_offers_the_real_name_of_an_alias_and_its_fix_writes_it(client, tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+    text = json.dumps(
+        {"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": "ecs:servers:list"}]}
+    )
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": text})
+    finding = re.search(
+        r'<li class="finding[^"]*">(?:(?!</li>).)*?ACTION_ALIAS(?:(?!</li>).)*</li>',
+        page.content.decode(),
+        re.S,
+    )
+    assert finding is not None
+    assert "is another name of &quot;ecs:cloudServers:list&quot;" in finding.group(0)
+    op = re.search(r'name="op" value="([^"]+)"[^>]*>Fix<', finding.group(0)).group(1)
+
+    fixed = resubmit(client, page, op)
+
+    assert shown_json(fixed) == text.replace("ecs:servers:list", "ecs:cloudServers:list")
+    assert "ACTION_ALIAS" not in fixed.content.decode()
+
+
+def test_the_editors_picker_groups_an_unknown_level_under_its_own_name_after_ours(client, tmp_path):
+    _import(_save(tmp_path, ecs_schema()))
+    text = json.dumps(
+        {"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": "ecs:cloudServers:list"}]}
+    )
+
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": text}).content.decode()
+
+    legends = re.findall(r'<fieldset class="level">\s*<legend>([^<]+) <span', page)
+    operate = re.search(r"<legend>Operate .*?</fieldset>", page, re.S)
+    assert legends == ["List", "Write", "Permission management", "Operate"]
+    assert operate is not None and 'value="ecs:cloudServers:migrate"' in operate.group(0)
 
 
 def test_a_dependent_action_decides_its_operation(tmp_path):
