@@ -264,6 +264,34 @@ def test_a_later_schema_reports_removed_and_changed_actions_and_operations(tmp_p
     assert "changed operation DeleteServers (ecs) (dependent_actions:" in output
 
 
+def test_a_later_schema_reports_added_removed_and_changed_keys_resource_types_and_operations(
+    tmp_path,
+):
+    first = ecs_schema()
+    first["resources"].append(
+        {"type_name": "flavor", "urn_template": "ecs:<region>:<account-id>:flavor:<flavor-id>"}
+    )
+    first["conditions"].append(
+        {"key": "ecs:Zone", "value_type": "String", "multi_valued": False, "description": {}}
+    )
+    _import(_save(tmp_path, first))
+    later = ecs_schema()
+    later["conditions"][0]["multi_valued"] = True
+    later["operations"][0] = {
+        "operation_id": "ListServers",
+        "operation_action": "ecs:cloudServers:list",
+        "dependent_actions": [],
+    }
+
+    output = _import(_save(tmp_path, later, "ecs-2.json"), "--dry-run")
+
+    assert "removed resource type ecs:flavor" in output
+    assert "removed condition key ecs:Zone" in output
+    assert "changed condition key ecs:InstanceFlavor (multivalued: False -> True)" in output
+    assert "added operation ListServers (ecs)" in output
+    assert "removed operation ListServersDetails (ecs)" in output
+
+
 def test_the_export_after_a_schema_import_reads_back_as_itself(tmp_path):
     _import(_save(tmp_path, ecs_schema()))
     out = StringIO()
