@@ -3,6 +3,7 @@ these classes only validate query parameters and rename fields."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -248,7 +249,13 @@ class ActionSerializer(serializers.ModelSerializer):
     @extend_schema_field(ApiNeedSerializer(many=True))
     def get_apis(self, action: Action) -> Any:
         needs = apis_needing_action(action=action.name, catalog=_needs_context(self))
-        return ApiNeedSerializer(needs, many=True).data
+        return [self._need.to_representation(need) for need in needs]
+
+    @cached_property
+    def _need(self) -> ApiNeedSerializer:
+        # One for the whole list (a list's actions share this serializer): building a
+        # serializer per action copies its fields each time, a third of a page's time.
+        return ApiNeedSerializer()
 
 
 class ResourceTypeActionSerializer(serializers.ModelSerializer):
