@@ -4,6 +4,10 @@ An API is usable when every action it needs is allowed: the actions its links na
 and, transitively, their dependencies (which may belong to a service the catalog
 does not hold; those are evaluated by pattern). Links that hold only in a situation
 the catalog names ("required only ...") are reported apart, with their own outcome.
+
+APIs known by operation id (IAM's schema) join the page's APIs by action: an operation whose
+action a page API needs lends that API its id and its dependent actions; an operation no page
+API matches is an API of its own, shown by its id (its method and path are not known).
 """
 
 from __future__ import annotations
@@ -14,6 +18,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scpstudio.engine.api_plans import (
+    ApiPlan,
+    Need,
+    api_label,
+    plans_for,
+)
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.context_values import typed_context
 from scpstudio.engine.errors import EngineInputError
@@ -99,109 +109,6 @@ class PreviewContext:
 
 
 @dataclass(frozen=True, slots=True)
-class Need:
-    action: str
-    dependency_of: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ConditionalNeed:
-    action: str
-    note: str
-    needs: tuple[Need, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ApiPlan:
-    """One distinct `METHOD /path` with every action it needs, from every catalog link."""
-
-    method: str
-    path: str
-    service: str
-    needs: tuple[Need, ...]
-    conditional: tuple[ConditionalNeed, ...]
-    services: frozenset[str]
-    names: tuple[tuple[str, str], ...] = ()  # (case-folded, written) of every action it may need
-
-
-def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
-    """The APIs of the catalog grouped by `METHOD /path`, computed once per snapshot."""
-    cached = catalog.derived.get("api_plans")
-    if isinstance(cached, tuple):
-        return cached
-    grouped: dict[tuple[str, str], list[Any]] = {}
-    for api in catalog.apis:
-        key = (api.method.upper(), api.path)
-        grouped.setdefault(key, [api.service, [], []])
-        entry = grouped[key]
-        for link in api.links:
-            (entry[2] if link.conditional else entry[1]).append(link)
-    plans = []
-    for (method, path), (service, plain, conditional) in grouped.items():
-        # A dependency that this API's own links mark "required only ..." is needed only
-        # in that situation: the API's note is the more specific word, so it wins.
-        situational = {link.action.casefold() for link in conditional}
-        needs = [
-            n
-            for n in _needs(catalog, [link.action for link in plain])
-            if n.dependency_of is None or n.action.casefold() not in situational
-        ]
-        plain_names = {n.action.casefold() for n in needs}
-        cond: list[ConditionalNeed] = []
-        for link in conditional:
-            if link.action.casefold() in plain_names:
-                continue
-            cond.append(
-                ConditionalNeed(link.action, link.note, tuple(_needs(catalog, [link.action])))
-            )
-        services = frozenset(
-            n.action.split(":", 1)[0].casefold() for n in needs + [x for c in cond for x in c.needs]
-        )
-        every = needs + [n for c in cond for n in c.needs]
-        names = tuple((n.action.casefold(), n.action) for n in every)
-        plans.append(ApiPlan(method, path, service, tuple(needs), tuple(cond), services, names))
-    result = tuple(plans)
-    catalog.derived["api_plans"] = result
-    return result
-
-
-def plans_for(catalog: Catalog, services: frozenset[str] | None) -> list[ApiPlan]:
-    """The plans needing an action of these services (all when None), in catalog order."""
-    plans = api_plans(catalog)
-    if services is None:
-        return list(plans)
-    index = catalog.derived.get("plans_by_service")
-    if not isinstance(index, dict):
-        grouped: dict[str, list[int]] = {}
-        for i, plan in enumerate(plans):
-            for service in plan.services:
-                grouped.setdefault(service, []).append(i)
-        index = grouped
-        catalog.derived["plans_by_service"] = index
-    positions: set[int] = set()
-    for service in services:
-        positions.update(index.get(service, ()))
-    return [plans[i] for i in sorted(positions)]
-
-
-def _needs(catalog: Catalog, names: Iterable[str]) -> list[Need]:
-    out: list[Need] = []
-    seen: set[str] = set()
-    queue: list[Need] = [Need(n) for n in names]
-    while queue:
-        need = queue.pop(0)
-        folded = need.action.casefold()
-        if folded in seen:
-            continue
-        seen.add(folded)
-        out.append(need)
-        action = catalog.action(need.action)
-        if action is not None:
-            queue.extend(Need(dep, action.name) for dep in action.dependencies)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
 class ActionOutcome:
     action: str
     dependency_of: str | None
@@ -257,10 +164,13 @@ class ApiPreview:
     deciding: Decision | None
     actions: tuple[ActionOutcome, ...]
     conditional_links: tuple[LinkPreview, ...]
+    operation_ids: tuple[str, ...] = ()
+    # Set when Huawei says SCPs do not govern the API's service: the sentence saying so.
+    note: str = ""
 
     @property
     def label(self) -> str:
-        return f"{self.method} {self.path}"
+        return api_label(self.method, self.path, self.service, self.operation_ids)
 
     @property
     def decided_by(self) -> DecidedBy | None:
@@ -274,6 +184,8 @@ class ApiPreview:
             **_decision_json(self.outcome, self.possible, self.deciding),
             "actions": [a.to_json() for a in self.actions],
             "conditional_links": [c.to_json() for c in self.conditional_links],
+            "operation_ids": list(self.operation_ids),
+            "note": self.note or None,
         }
 
 
@@ -354,24 +266,25 @@ def preview_levels(
         # A row is its plan's decisions put together: the row made last time for the
         # same decisions (the same objects, kept in DECISIONS) is that row again.
         decided = tuple([decisions[folded] for folded, _ in plan.names])
+        note = _not_governed_note(catalog, plan.service, levels)
         key = (serial, id(plan))
         kept = _ROWS.get(key)
-        if kept is not None and all(map(operator.is_, kept[0], decided)):
-            row: ApiPreview = kept[1]
+        if kept is not None and kept[1] == note and all(map(operator.is_, kept[0], decided)):
+            row: ApiPreview = kept[2]
             for action in row.actions:
                 outcomes.setdefault((action.action, action.dependency_of), action)
             for link in row.conditional_links:
                 for action in link.actions:
                     outcomes.setdefault((action.action, action.dependency_of), action)
         else:
-            row = _row(plan, outcome_of)
-            _ROWS.put(key, (decided, row))
+            row = _row(plan, outcome_of, note)
+            _ROWS.put(key, (decided, note, row))
         rows.append(row)
     by_action = {action.casefold(): found for (action, _), found in outcomes.items()}
     return Preview(tuple(rows), by_action, context_problems=context_problems)
 
 
-def _row(plan: ApiPlan, outcome_of: Callable[[Need], ActionOutcome]) -> ApiPreview:
+def _row(plan: ApiPlan, outcome_of: Callable[[Need], ActionOutcome], note: str) -> ApiPreview:
     actions = tuple([outcome_of(n) for n in plan.needs])
     outcome, possible, deciding = combine([a.decision for a in actions])
     links = []
@@ -382,7 +295,16 @@ def _row(plan: ApiPlan, outcome_of: Callable[[Need], ActionOutcome]) -> ApiPrevi
             LinkPreview(cond.action, cond.note, l_outcome, l_possible, l_deciding, link_actions)
         )
     return ApiPreview(
-        plan.method, plan.path, plan.service, outcome, possible, deciding, actions, tuple(links)
+        plan.method,
+        plan.path,
+        plan.service,
+        outcome,
+        possible,
+        deciding,
+        actions,
+        tuple(links),
+        plan.operation_ids,
+        note,
     )
 
 
@@ -446,6 +368,16 @@ def needs_outcome(
     typed = typed_context(context.keys, catalog)
     decisions = evaluate_subjects(requests, levels, catalog, typed.values)
     return combine([decisions[need.action.casefold()] for need in needs])
+
+
+def _not_governed_note(catalog: Catalog, service: str, levels: Sequence[Level]) -> str:
+    """For an SCP and a service Huawei says SCPs do not govern: the sentence saying so."""
+    if catalog.is_scp_governed(service) is not False or not any(lv.full_access for lv in levels):
+        return ""
+    return (
+        f"SCPs do not govern {service}: an SCP statement about it has no effect, so this "
+        "outcome is what the policy says, not what Huawei enforces."
+    )
 
 
 def preview_policy(
