@@ -12,7 +12,6 @@ import json
 import math
 import re
 from bisect import bisect_right
-from contextlib import suppress
 from functools import partial
 from itertools import accumulate
 from json.decoder import scanstring  # type: ignore[attr-defined]
@@ -202,11 +201,8 @@ class _Parser:
         if not text.startswith("]", at):
             while True:
                 if text.startswith("{", at):
-                    # the C decoder: where the statement ends, and its value
-                    decoded, end = _SCAN_ONCE(text, at)
-                    piece = statement_piece(
-                        text[at:end], partial(self.piece, at, end, depth + 1, decoded)
-                    )
+                    end = _SCAN_ONCE(text, at)[1]  # the C decoder: where the statement ends
+                    piece = statement_piece(text[at:end], partial(self.piece, at, end, depth + 1))
                     self.values += piece.values
                     self.longest = max(self.longest, piece.longest)
                     self.duplicates = self.duplicates or piece.duplicates
@@ -228,19 +224,15 @@ class _Parser:
         self.statements = (array, pieces)
         return array, at
 
-    def piece(self, start: int, end: int, depth: int, decoded: Any) -> StatementPiece:
+    def piece(self, start: int, end: int, depth: int) -> StatementPiece:
         """One statement read for the memory, with what the limits count of it."""
         reader = _Parser(self.text)
         node, stop = reader.value(start, depth)
         if stop != end:
             raise _SyntaxError("Expecting ',' delimiter", stop)  # the C decoder disagrees
-        piece = StatementPiece(
+        return StatementPiece(
             self.text[start:end], start, node, reader.values, reader.longest, reader.duplicates
         )
-        # a number that is not finite: the limits measure the whole document, which says so
-        with suppress(ValueError):
-            piece.minified = len(to_minified(decoded))
-        return piece
 
 
 def _mantissa(raw: str) -> str:

@@ -109,6 +109,9 @@ def _decide_level(
     return decision
 
 
+_UNSEEN: Any = object()
+
+
 def _decide(
     subject: Subject,
     groups: list[tuple[Policy, tuple[Statement, ...]]],
@@ -120,9 +123,14 @@ def _decide(
     deny_unknown: list[tuple[Policy, Statement]] = []
     allow_unknown: list[tuple[Policy, Statement]] = []
     policies = [policy for policy, _ in groups]
+    verdict_key = (statement_applies, subject.key)
     for policy, found in groups:
         for s in found:
-            applies: Tri = kept_verdict(s, subject, statement_applies)
+            # kept_verdict(s, subject, statement_applies), its lookup written out: this
+            # runs for every statement and request of every preview
+            applies: Tri = s.verdicts.get(verdict_key, _UNSEEN)
+            if applies is _UNSEEN:
+                applies = kept_verdict(s, subject, statement_applies)
             if applies is False:
                 continue
             deny = s.effect == "Deny"

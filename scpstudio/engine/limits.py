@@ -115,9 +115,12 @@ def _minified_by_statement(parsed: ParseResult) -> int | None:
     items = value["Statement"]
     total = len(to_minified({**value, "Statement": []})) + max(len(items) - 1, 0)
     for piece, item in zip(pieces, items, strict=True):
-        total += (
-            piece.minified if piece is not None and piece.minified >= 0 else len(to_minified(item))
-        )
+        if piece is None:
+            total += len(to_minified(item))
+            continue
+        if piece.minified < 0:  # measured the first time the statement is read
+            piece.minified = len(to_minified(item))
+        total += piece.minified
     return total
 
 

@@ -244,6 +244,12 @@ class PolicyLookups:
         self._admitted.add(folded)
         return True
 
+    def sharing_memo(self) -> PolicyLookups:
+        """New lookups, none admitted yet, that share this one's remembered answers."""
+        out = PolicyLookups(self._limit)
+        out._memo = self._memo
+        return out
+
     @property
     def admitted(self) -> frozenset[str]:
         """The distinct names (case-folded) that got suggestions so far."""

@@ -283,7 +283,7 @@ def _kept_own_findings(
         key = ("findings", serial, statement.index, report.profile)
         kept: KeptFindings | None = piece.kept_value(key)
         if kept is None:
-            alone = Report(report.parse, report.catalog, report.profile)
+            alone = report.alone()
             _check_own(alone, statement, node)
             kept = KeptFindings(alone.findings, base, alone.lookups.admitted)
             if spans_within(alone.findings, node.start, node.end):
