@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "scpstudio.editor",
     "axes",
     "scpstudio.accounts",
+    "scpstudio.org",
 ]
 
 MIDDLEWARE = [
@@ -322,6 +323,13 @@ SPECTACULAR_SETTINGS = {
         "SeverityEnum": "scpstudio.policies.library_serializers.SEVERITY_CHOICES",
     },
 }
+
+# -- Organization: Huawei's quotas (README, "Organization") -------------------------------------
+
+ORG_MAX_OU_DEPTH = _env_int("DJANGO_ORG_MAX_OU_DEPTH", 5)  # OU levels below the root
+ORG_MAX_OUS = _env_int("DJANGO_ORG_MAX_OUS", 1000)
+ORG_MAX_ACCOUNTS = _env_int("DJANGO_ORG_MAX_ACCOUNTS", 10_000)
+ORG_MAX_ATTACHMENTS = _env_int("DJANGO_ORG_MAX_ATTACHMENTS", 5)  # SCPs per node
 
 LOGGING = {
     "version": 1,
