@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Permission
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -26,6 +27,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from scpstudio.org import services as org_services
+from scpstudio.org.selectors import org_root
 from scpstudio.policies import services
 from tests.policies.library import GET_DENIED, SHARE_DENIED, make_user
 
@@ -61,7 +64,12 @@ def library(live_server, transactional_db, settings) -> dict[str, Any]:
     policy = services.create_policy(owner=owner, name="Guardrails", document=SHARE_DENIED)
     services.save_version(user=owner, policy=policy, document=GET_DENIED, base_version=1)
     services.share_policy(user=owner, policy=policy, with_user=reader)
-    return {"owner": owner, "policy": policy}
+    # the organization: the user may change it; an OU holding an account, the policy attached
+    owner.user_permissions.add(Permission.objects.get(codename="change_organization"))
+    unit = org_services.node_create(user=owner, kind="ou", name="Unit", parent=org_root())
+    member = org_services.node_create(user=owner, kind="account", name="member", parent=unit)
+    org_services.attachment_create(user=owner, node=unit, policy=policy)
+    return {"owner": owner, "policy": policy, "unit": unit, "member": member}
 
 
 def test_every_operation_answers_what_the_schema_says(live_server, library):
@@ -81,7 +89,7 @@ def test_every_operation_answers_what_the_schema_says(live_server, library):
                 failures.append(f"{operation.label} ({mode.value} data): {failure}")
 
     assert not failures, "\n\n".join(failures)
-    assert len(operations) == 28, [o.label for o in operations]  # every one was tried
+    assert len(operations) == 39, [o.label for o in operations]  # every one was tried
 
 
 def _try(operation: Any, mode: GenerationMode, library: dict[str, Any]) -> str:
@@ -107,6 +115,7 @@ def _aim_at_the_library(case: Any, library: dict[str, Any]) -> None:
     a DELETE of it gets a policy of its own, so the operations after it still find one.
     An id that is itself the invalid part of a request stays as generated."""
     path = case.path_parameters or {}
+    _aim_at_the_organization(case, library)
     if not str(path.get("policy_id", "")).isdigit():
         return
     policy = library["policy"]
@@ -118,3 +127,28 @@ def _aim_at_the_library(case: Any, library: dict[str, Any]) -> None:
     path["policy_id"] = policy.pk
     if str(path.get("number", "")).isdigit() and int(path["number"]) > 2:
         path["number"] = 1 + int(path["number"]) % 2
+
+
+def _aim_at_the_organization(case: Any, library: dict[str, Any]) -> None:
+    """A valid node id at the fixture's OU (an attachment's at one of its attachments); a
+    DELETE of a node or an attachment gets one of its own, so the others still find theirs."""
+    path = case.path_parameters or {}
+    if not str(path.get("node_id", "")).isdigit():
+        return
+    owner, unit = library["owner"], library["unit"]
+    node = library["member"] if case.method == "GET" else unit
+    if case.method == "DELETE" and case.path == "/api/v1/org/nodes/{node_id}/":
+        node = org_services.node_create(user=owner, kind="account", name="doomed", parent=unit)
+    path["node_id"] = node.pk
+    if str(path.get("attachment_id", "")).isdigit():
+        if case.method == "DELETE":
+            extra = services.create_policy(
+                owner=owner, name=f"Detached {owner.policies.count()}", document=SHARE_DENIED
+            )
+            if unit.attachments.count() >= 5:
+                unit.attachments.exclude(builtin="FullAccess").delete()
+            path["attachment_id"] = org_services.attachment_create(
+                user=owner, node=unit, policy=extra
+            ).pk
+        else:
+            path["attachment_id"] = unit.attachments.first().pk

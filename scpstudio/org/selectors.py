@@ -106,14 +106,17 @@ class Tree:
         """Every node under `node` (not itself), depth first, OUs before accounts."""
         pk = node if isinstance(node, int) else node.pk
         out: list[Node] = []
-        stack = [pk]
-        while stack:
+        stack = self._kids(pk)[::-1]
+        while stack:  # pre-order: each node, then what it holds
             current = stack.pop()
-            kids = [self.nodes[c] for c in self.children.get(current, [])]
-            kids.sort(key=lambda n: (n.kind == NodeKind.ACCOUNT, n.name.casefold(), n.pk))
-            out.extend(kids)
-            stack.extend(k.pk for k in reversed(kids) if k.kind != NodeKind.ACCOUNT)
+            out.append(current)
+            stack.extend(self._kids(current.pk)[::-1])
         return out
+
+    def _kids(self, pk: int) -> list[Node]:
+        kids = [self.nodes[c] for c in self.children.get(pk, [])]
+        kids.sort(key=lambda n: (n.kind == NodeKind.ACCOUNT, n.name.casefold(), n.pk))
+        return kids
 
     def accounts_below(self, node: Node | int) -> list[Node]:
         """The accounts under `node`, or the node itself when it is an account."""
