@@ -213,3 +213,19 @@ def test_the_editor_offers_the_what_if_to_a_signed_in_person(organizer_client):
     page = organizer_client.get(reverse("editor:editor")).content.decode()
 
     assert 'id="op-what-if"' in page and reverse("org:what-if") in page
+
+
+def test_the_admin_shows_the_organization(staff_client, small_org):
+    page = staff_client.get("/admin/org/node/").content.decode()
+
+    assert "Prod" in page and "No delete" in page
+    assert staff_client.get("/admin/org/node/add/").status_code == 403
+
+
+@pytest.mark.parametrize("name", ["tree", "node", "preview", "what-if"])
+def test_an_organization_page_shows_no_template_source(organizer_client, small_org, name):
+    args = [] if name in ("tree", "what-if") else [small_org["web"].pk]
+
+    page = organizer_client.get(reverse(f"org:{name}", args=args)).content.decode()
+
+    assert re.findall(r"\{[#%]|[#%]\}", page) == []
