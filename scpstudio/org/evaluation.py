@@ -12,13 +12,14 @@ The management account is evaluated with no levels: SCPs do not restrict it.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import F
 
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.evaluate import ALLOWED, CONDITIONAL, Level, full_access_policy
@@ -26,7 +27,7 @@ from scpstudio.engine.policy import Policy as CompiledPolicy
 from scpstudio.engine.policy import compile_policy
 from scpstudio.engine.preview import Preview, PreviewContext, preview_levels
 from scpstudio.org.models import Attachment, Node, NodeKind
-from scpstudio.org.selectors import Tree, attachments_by_node
+from scpstudio.org.selectors import Tree, attachments_by_node, path_of
 from scpstudio.policies.models import PolicyVersion
 
 MANAGEMENT_NOTE = (
@@ -38,6 +39,8 @@ CACHE_SIZE = 2048  # compiled versions a process keeps (a 5,120-character policy
 
 _lock = threading.Lock()
 _compiled: OrderedDict[tuple[int, int, str], CompiledPolicy] = OrderedDict()
+PREVIEW_CACHE_SIZE = 64  # effective previews a process keeps (10,000 APIs: a few MB each)
+_previews: OrderedDict[Any, tuple[Catalog, Preview]] = OrderedDict()
 
 
 def compiled_version(
@@ -62,8 +65,10 @@ def compiled_version(
 
 
 def compiled_cache_clear() -> None:
+    """Forget every compiled version and kept preview (a cold start, for benchmarks)."""
     with _lock:
         _compiled.clear()
+        _previews.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,21 +96,18 @@ class AttachedPolicy:
 def resolve(attachments: dict[int, list[Attachment]]) -> dict[int, list[AttachedPolicy]]:
     """Each attachment with the version it stands for now: its pinned version, or its
     policy's latest (one query for all of them)."""
-    wanted = {
-        (a.policy_id, a.policy.latest_version)
+    following = {
+        a.policy_id
         for rows in attachments.values()
         for a in rows
-        if a.policy is not None and a.version_id is None
+        if a.policy_id is not None and a.version_id is None
     }
     latest: dict[int, tuple[int, int]] = {}
-    if wanted:
-        condition = Q()
-        for policy_id, number in wanted:
-            condition |= Q(policy_id=policy_id, number=number)
-        for pk, policy_id, number in PolicyVersion.objects.filter(condition).values_list(
-            "pk", "policy_id", "number"
-        ):
-            latest[policy_id] = (pk, number)
+    if following:
+        found = PolicyVersion.objects.filter(
+            policy_id__in=following, number=F("policy__latest_version")
+        ).values_list("pk", "policy_id", "number")
+        latest = {policy_id: (pk, number) for pk, policy_id, number in found}
     out: dict[int, list[AttachedPolicy]] = {}
     for node_id, rows in attachments.items():
         resolved = []
@@ -154,8 +156,7 @@ def path_levels(node: Node, catalog: Catalog, tree: Tree | None = None) -> list[
     """The levels of the node's path as attached now (no level for the management account)."""
     if node.management:
         return []
-    tree = tree or Tree.load()
-    path = tree.path(node)
+    path = tree.path(node) if tree is not None else path_of(node)
     attached = resolve(attachments_by_node(n.pk for n in path))
     return node_levels(path, attached, catalog)
 
@@ -181,11 +182,34 @@ class Effective:
 def effective_preview(
     node: Node, catalog: Catalog, context: PreviewContext | None = None, tree: Tree | None = None
 ) -> Effective:
-    """Every API of the catalog under all SCPs on the path from the root to `node`."""
-    tree = tree or Tree.load()
-    levels = path_levels(node, catalog, tree)
-    preview = preview_levels(levels, catalog, context, services=every_service(catalog))
-    return Effective(node, tree.path(node), preview, MANAGEMENT_NOTE if node.management else "")
+    """Every API of the catalog under all SCPs on the path from the root to `node`.
+
+    The answer is kept per process (`PREVIEW_CACHE_SIZE`), keyed by what it depends on:
+    the catalog, each level's name and the versions attached there, and the context; the
+    versions a path stands for are read from the database every time, so a new version, an
+    attachment or a rename is seen at once, in every worker."""
+    path = tree.path(node) if tree is not None else path_of(node)
+    note = MANAGEMENT_NOTE if node.management else ""
+    attached = {} if node.management else resolve(attachments_by_node(n.pk for n in path))
+    ctx = context or PreviewContext()
+    key = (
+        catalog.revision,
+        bool(note),
+        tuple((level_name(n), tuple(a.key for a in attached.get(n.pk, []))) for n in path),
+        json.dumps(ctx.to_json(), sort_keys=True, default=str),
+    )
+    with _lock:
+        kept = _previews.get(key)
+        if kept is not None and kept[0] is catalog:
+            _previews.move_to_end(key)
+            return Effective(node, path, kept[1], note)
+    levels = [] if note else node_levels(path, attached, catalog)
+    preview = preview_levels(levels, catalog, ctx, services=every_service(catalog))
+    with _lock:
+        _previews[key] = (catalog, preview)
+        while len(_previews) > PREVIEW_CACHE_SIZE:
+            _previews.popitem(last=False)
+    return Effective(node, path, preview, note)
 
 
 # -- the tree page's summary -------------------------------------------------------------

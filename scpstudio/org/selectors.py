@@ -48,6 +48,20 @@ def node_for(node_id: Any) -> Node:
     return node
 
 
+def path_of(node: Node) -> list[Node]:
+    """The nodes from the root down to `node`, in one query (a recursive one: SQLite and
+    PostgreSQL both read it), without loading the rest of the tree."""
+    table = Node._meta.db_table
+    query = (
+        f"WITH RECURSIVE up(id, parent_id, depth) AS ("
+        f" SELECT id, parent_id, 0 FROM {table} WHERE id = %s"
+        f" UNION ALL SELECT n.id, n.parent_id, up.depth + 1 FROM {table} n"
+        f" JOIN up ON n.id = up.parent_id WHERE up.depth < 50)"
+        f" SELECT {table}.* FROM {table} JOIN up ON {table}.id = up.id ORDER BY up.depth DESC"
+    )
+    return list(Node.objects.raw(query, [node.pk]))
+
+
 def node_list() -> QuerySet[Node]:
     """Every node, the root first, then by kind (OUs before accounts) and name."""
     return Node.objects.order_by("id")

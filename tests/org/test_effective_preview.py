@@ -18,7 +18,7 @@ from scpstudio.org.evaluation import (
     tree_summary,
 )
 from scpstudio.org.models import FULL_ACCESS
-from scpstudio.org.selectors import org_root
+from scpstudio.org.selectors import org_root, path_of
 from scpstudio.policies import services as library
 from tests.org.helpers import (
     DELETE_API,
@@ -183,3 +183,33 @@ def test_the_tree_counts_what_each_account_can_use(small_org):
     prod, root = summary[small_org["prod"].pk], summary[org_root().pk]
     assert (prod.below_min, prod.below_max, prod.accounts) == (web.allowed, web.allowed, 2)
     assert (root.below_min, root.below_max, root.accounts) == (web.allowed, lab.allowed, 3)
+
+
+def test_a_kept_preview_is_used_again_until_its_path_changes(small_org):
+    compiled_cache_clear()
+    catalog, web = catalog_snapshot(), small_org["web"]
+    first = effective_preview(web, catalog)
+
+    again = effective_preview(web, catalog)
+    services.node_rename(user=small_org["user"], node=small_org["prod"], name="Production")
+    renamed = effective_preview(web, catalog)
+    attach(small_org["user"], web, guardrail(small_org["user"], "No share", SHARE_DENIED))
+    attached = effective_preview(web, catalog)
+
+    assert again.preview is first.preview
+    assert renamed.preview is not first.preview
+    assert any(level.name == "Production" for level in renamed.path)
+    assert attached.preview is not renamed.preview
+
+
+def test_the_path_is_read_in_one_query_whatever_the_depth(organizer):
+    parent = org_root()
+    for depth in range(5):
+        parent = ou(organizer, f"level {depth}", parent)
+    deep = account(organizer, "deep", parent)
+
+    with CaptureQueriesContext(connection) as queries:
+        path = path_of(deep)
+
+    assert [n.name for n in path] == ["Root", *[f"level {d}" for d in range(5)], "deep"]
+    assert len(queries) == 1
