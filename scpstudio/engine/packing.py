@@ -206,7 +206,7 @@ class PackResult:
         if self.fits:
             return f"{head}: they fit the node's {slots}."
         return (
-            f"{head}: they need {n} slots and the node has {slots}; detach "
+            f"{head}: they need {_plural(n, 'slot')} and the node has {slots}; detach "
             f"{_plural(n - self.free_slots, 'policy', 'policies')} first, or attach them at "
             "another node."
         )

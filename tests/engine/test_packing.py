@@ -282,3 +282,12 @@ def test_a_repeated_sid_is_left_out_when_a_number_would_not_fit_the_document():
         'The Sid of statement "Guard" of B is left out: it was already used, and a number '
         "would make the statement too big for a document.",
     )
+
+
+def test_a_node_without_a_free_slot_is_told_to_detach_one():
+    result = pack([_source("One", deny())], free_slots=0)
+
+    assert result.verdict.endswith(
+        "they need 1 slot and the node has 0 free slots; detach 1 policy first, or attach "
+        "them at another node."
+    )
