@@ -66,6 +66,7 @@ bench: setup-dev
 	$(PY) tests/bench/bench_accounts.py
 	.ci/postgres $(PY) tests/bench/bench_load.py
 	$(PY) tests/bench/bench_diff.py
+	$(PY) tests/bench/bench_packing.py
 
 screenshot: setup-dev chromium
 	$(PY) tests/e2e/make_screenshot.py

@@ -337,3 +337,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# -- Organization import from Huawei Organizations (scpstudio/org_import/live.py) -----------
+# The SDK's own environment variables carry the credentials (HUAWEICLOUD_SDK_AK, _SK, and
+# HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary ones).
+ORG_IMPORT_ENDPOINT = os.environ.get(
+    "ORG_IMPORT_ENDPOINT", "https://organizations.myhuaweicloud.com"
+)
+ORG_IMPORT_TIMEOUT = float(_env_int("ORG_IMPORT_TIMEOUT", 30))  # seconds, per answer
+ORG_IMPORT_RETRIES = _env_int("ORG_IMPORT_RETRIES", 3)  # after a 429, at most 10
+ORG_IMPORT_BACKOFF = 1.0  # seconds before the first retry, doubled before each next
