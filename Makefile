@@ -67,6 +67,27 @@ bench: setup-dev
 	.ci/postgres $(PY) tests/bench/bench_load.py
 	$(PY) tests/bench/bench_diff.py
 	$(PY) tests/bench/bench_packing.py
+	$(PY) tests/bench/bench_org.py
+	$(MAKE) --no-print-directory bench-answers
+
+# -- property and fuzz tests: the same examples in `make test`, a random hunt in `make fuzz` ----
+# `make test` runs every hypothesis test derandomized (profile "ci", tests/conftest.py): the
+# examples derived from the test itself and its pinned @examples, so a run fails only when the
+# code changed. `make fuzz` hunts with new random examples (profile "fuzz", FUZZ_SCALE times the
+# fuzz suite's counts); run it before an issue is resolved, and pin every failure it prints as
+# an @example of its test. `make bench-answers` (part of `make bench`) times the fuzz suite's
+# requests, which the tests no longer judge.
+.PHONY: fuzz bench-answers
+FUZZ_SCALE ?= 5
+HYPOTHESIS_TESTS = $(shell grep -rlE --include='test_*.py' '^(from|import) hypothesis' tests \
+	| grep -v '^tests/e2e/' | sort)
+
+fuzz: setup-dev
+	HYPOTHESIS_PROFILE=fuzz FUZZ_SCALE=$(FUZZ_SCALE) $(PY) -m pytest -p no:cacheprovider -q \
+		$(HYPOTHESIS_TESTS)
+
+bench-answers: setup-dev
+	FUZZ_TIMINGS=1 $(PY) -m pytest -p no:cacheprovider -q tests/fuzz
 
 screenshot: setup-dev chromium
 	$(PY) tests/e2e/make_screenshot.py

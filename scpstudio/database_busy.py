@@ -5,7 +5,7 @@ for its row locks, so under ordinary load a write waits rather than fails. What 
 (a lock held past the wait, PostgreSQL's `lock_timeout` or `statement_timeout`, a
 connection lost while a server restarts) reaches here from any view: the API answers 503
 `{"error", "field"}` with Retry-After, a page answers 503 with the sentence. The editor's
-Save catches these errors itself, to show the person's text again (editor/views.py).
+Save catches these errors itself, to show the person's text again (editor/library_views.py).
 """
 
 from __future__ import annotations

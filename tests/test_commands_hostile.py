@@ -425,7 +425,7 @@ def test_a_real_export_catalog_refuses_a_directory_as_output(process_env, tmp_pa
 def test_scp_preview_of_a_policy_past_a_limit_exits_1_naming_it(tmp_path):
     policy = {
         "Version": "5.0",
-        "Statement": [{"Effect": "Deny", "Action": [f"ims:images:x{i}" for i in range(201)]}],
+        "Statement": [{"Effect": "Deny", "Action": [f"ims:images:x{i}" for i in range(3_100)]}],
     }
     path = tmp_path / "big.json"
     path.write_text(json.dumps(policy), encoding="utf-8")
@@ -433,5 +433,6 @@ def test_scp_preview_of_a_policy_past_a_limit_exits_1_naming_it(tmp_path):
     code, out, err = manage("scp_preview", str(path))
 
     assert code == 1
-    assert "lists 201 items; at most 200 are read in one list" in err
+    assert "The policy holds more than 3,072 values" in err
+    assert "even minified, over the scp limit of 5120" in err  # and its size
     assert "Traceback" not in err

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -57,20 +57,26 @@ class ConditionKey:
 
     @property
     def templated(self) -> bool:
-        return bool(_TEMPLATE_PART.search(self.name))
+        return _template_ends(self.name) is not None
 
     def matches(self, key: str) -> bool:
         """Whether a concrete key (`g:RequestTag/owner`) is this key or an instance of it."""
-        if not self.templated:
-            return key.casefold() == self.name.casefold()
-        pattern = _TEMPLATE_PART.sub("\0", self.name)
-        prefix, _, suffix = pattern.partition("\0")
+        ends = _template_ends(self.name)
         k = key.casefold()
-        return (
-            k.startswith(prefix.casefold())
-            and k.endswith(suffix.casefold())
-            and len(k) > len(prefix) + len(suffix)
-        )
+        if ends is None:
+            return k == self.name.casefold()
+        prefix, suffix = ends
+        return k.startswith(prefix) and k.endswith(suffix) and len(k) > len(prefix) + len(suffix)
+
+
+@lru_cache(maxsize=4096)
+def _template_ends(name: str) -> tuple[str, str] | None:
+    """What a templated key name holds before and after its template part (case-folded),
+    or None for a plain name: worked out once per name, not once per comparison."""
+    if not _TEMPLATE_PART.search(name):
+        return None
+    prefix, _, suffix = _TEMPLATE_PART.sub("\0", name).partition("\0")
+    return prefix.casefold(), suffix.casefold()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +145,10 @@ class Catalog:
     _match_cache: dict[str, tuple[Action, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # keys that are no catalog key by name: the templated key each is, or None
+    _key_cache: dict[str, ConditionKey | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(
@@ -180,8 +190,7 @@ class Catalog:
         return self.resource_types.get((service.casefold(), name.casefold()))
 
     def resource_types_of_service(self, prefix: str) -> tuple[ResourceType, ...]:
-        p = prefix.casefold()
-        return tuple(r for (s, _), r in self.resource_types.items() if s == p)
+        return self._types_by_service.get(prefix.casefold(), ())
 
     def match_actions(self, pattern: str) -> tuple[Action, ...]:
         """Every catalog action the pattern names (case-insensitive, `*` and `?`)."""
@@ -205,13 +214,17 @@ class Catalog:
 
     def condition_key(self, key: str) -> ConditionKey | None:
         """The catalog key a concrete key is, templated keys included."""
-        found = self.condition_keys.get(key.casefold())
+        folded = key.casefold()
+        found = self.condition_keys.get(folded)
         if found is not None:
             return found
-        for candidate in self._templated_keys:
-            if candidate.matches(key):
-                return candidate
-        return None
+        memo = self._key_cache
+        if folded in memo:
+            return memo[folded]
+        found = next((c for c in self._templated_keys if c.matches(key)), None)
+        if len(memo) < 20_000:
+            memo[folded] = found
+        return found
 
     def keys_for_action(self, name: str) -> tuple[ConditionKey, ...]:
         """The keys a request for this action can carry: its listed keys and request-wide ones."""
@@ -267,6 +280,13 @@ class Catalog:
         return MappingProxyType({s: tuple(a) for s, a in grouped.items()})
 
     @cached_property
+    def _types_by_service(self) -> Mapping[str, tuple[ResourceType, ...]]:
+        grouped: dict[str, list[ResourceType]] = {}
+        for (service, _), r in self.resource_types.items():
+            grouped.setdefault(service, []).append(r)
+        return MappingProxyType({s: tuple(r) for s, r in grouped.items()})
+
+    @cached_property
     def _apis_by_action(self) -> Mapping[str, tuple[Api, ...]]:
         grouped: dict[str, list[Api]] = {}
         for api in self.apis:
@@ -279,7 +299,7 @@ class Catalog:
     # -- additions for the validator, evaluator and preview ----------------------
 
     @cached_property
-    def derived(self) -> dict[str, Any]:
+    def derived(self) -> dict[Any, Any]:
         """A memo for indexes other engine modules derive once per snapshot."""
         return {}
 

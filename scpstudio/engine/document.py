@@ -291,6 +291,7 @@ class ParseResult:
         "_line_starts",
         "_python",
         "limit_check",
+        "minified_size",
     )
 
     def __init__(
@@ -307,6 +308,7 @@ class ParseResult:
         self._line_starts: list[int] | None = None
         self._python: Any = _UNSET
         self.limit_check: Any = None  # engine.limits keeps its verdict here, once worked out
+        self.minified_size: int | None = None  # and the minified length (limits.minified_size)
 
     @property
     def ok(self) -> bool:

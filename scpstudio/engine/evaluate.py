@@ -96,10 +96,13 @@ def resource_part(statement: Statement, resource: ResourceRef | str) -> Tri:
         return statement.any_resource != statement.not_resource
     if statement.any_resource:
         return not statement.not_resource
+    index: _PatternIndex | None = statement.resource_index
+    if index is None:
+        index = statement.resource_index = _PatternIndex(statement)
+    if resource in index.verdicts:
+        return index.verdicts[resource]
     result: Tri = False
-    for pattern in statement.resource_patterns:
-        if pattern is None:
-            continue
+    for pattern in _patterns_for(index, resource):
         hit = match_urn(pattern, resource)
         if hit:
             result = True
@@ -107,8 +110,53 @@ def resource_part(statement: Statement, resource: ResourceRef | str) -> Tri:
         if hit is None:
             result = None
     if statement.not_resource and result is not None:
-        return not result
+        result = not result
+    if len(index.verdicts) < 1_000:
+        index.verdicts[resource] = result
     return result
+
+
+# The group of patterns whose service (or type) part has a wildcard.
+_ANY = "*"
+
+
+class _PatternIndex:
+    """A statement's resource patterns grouped by service and type, and the verdict for
+    each resource already asked about: the preview's requests share a few resources, so a
+    policy of thousands of URNs is compared whole with each resource once, not with each
+    request."""
+
+    __slots__ = ("groups", "verdicts")
+
+    def __init__(self, statement: Statement) -> None:
+        self.groups: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        self.verdicts: dict[ResourceRef, Tri] = {}
+        for pattern in statement.resource_patterns:
+            if pattern is None or len(pattern) != 5:
+                continue  # never matches (see match_urn)
+            service, rtype = (_group(p) for p in (pattern[0], pattern[3]))
+            self.groups.setdefault(service, {}).setdefault(rtype, []).append(pattern)
+
+
+def _patterns_for(index: _PatternIndex, resource: ResourceRef) -> Iterable[tuple[str, ...]]:
+    """The patterns that may match `resource`: those of its service and type, and those
+    with a wildcard there."""
+    groups = index.groups
+    if resource.service is None:
+        services: Iterable[dict[str, list[tuple[str, ...]]]] = groups.values()
+    else:
+        services = (groups.get(resource.service.casefold(), {}), groups.get(_ANY, {}))
+    for types in services:
+        if resource.type is None:
+            yield from (p for group in types.values() for p in group)
+        else:
+            yield from types.get(resource.type.casefold(), ())
+            yield from types.get(_ANY, ())
+
+
+def _group(part: str) -> str:
+    """The index group of a service or type part: itself (case-folded), or any."""
+    return _ANY if "*" in part or "?" in part else part.casefold()
 
 
 class _Subject:
@@ -233,14 +281,27 @@ def _trace(
     )
 
 
+# Open conditions named in a conditional row, per statement, and statements named: a
+# statement of a thousand undecided conditions is not spelt out a thousand times per API.
+MAX_OPEN_PARTS = 5
+MAX_DECIDING = 10
+
+
 def _unknown_parts(statement: Statement, subject: _Subject) -> list[str]:
-    """What the context would have to say for this (unknown) statement to apply."""
+    """What the context would have to say for this (unknown) statement to apply: the first
+    `MAX_OPEN_PARTS` of it, and how many more there are."""
     parts = []
+    more = 0
     if resource_part(statement, subject.resource) is None:
         parts.append(_resource_reason(statement, subject.resource, None))
     for clause in statement.clauses:
         if clause_value(clause, subject) is None:
-            parts.append(_open_clause_text(clause, subject))
+            if len(parts) < MAX_OPEN_PARTS:
+                parts.append(_open_clause_text(clause, subject))
+            else:
+                more += 1
+    if more:
+        parts.append(f"{more:,} more condition{'s' if more > 1 else ''} hold")
     return parts
 
 
@@ -327,12 +388,15 @@ def _decide_level(
     )
     deciding = deny_unknown + ([] if allow_true else allow_unknown)
     conditions = []
-    for policy, s in deciding:
+    for policy, s in deciding[:MAX_DECIDING]:
         verb = "denied" if s.effect == "Deny" else "allowed"
         where = f"statement {s.label}" + (f" of {policy.name}" if policy.name else "")
         where += f" at {level}" if level else ""
         parts = " and ".join(_unknown_parts(s, subject))
         conditions.append(f"{verb} when {parts} ({where})")
+    if len(deciding) > MAX_DECIDING:
+        others = len(deciding) - MAX_DECIDING
+        conditions.append(f"and {others:,} more statement{'s' if others > 1 else ''} like these")
     ref = _statement_ref(subject, *deciding[0], level)
     return Decision(CONDITIONAL, frozenset(possible), ref, tuple(conditions), traces)
 

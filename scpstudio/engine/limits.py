@@ -1,11 +1,18 @@
 """How much input the engine reads, checked before any work is done.
 
 Policies and preview contexts come from strangers. Every dimension that the work
-grows with has a limit here, far above what a real policy or request needs (the
-console's quota is 5,120 characters), and each is checked by a walk that is
-linear in the input: a document or context over a limit is refused with a
-sentence naming the limit, never half-evaluated. The web pages, the REST API and
-the command line all read these same numbers.
+grows with has a limit here, checked by a walk that is linear in the input: a
+document or context over a limit is refused with a sentence naming the limit, never
+half-evaluated. The web pages, the REST API and the command line all read these
+same numbers.
+
+The policy's limits are derived from the largest quota of any profile, so that every
+policy a profile accepts is read whole: the densest JSON (`[0,0,0,…]`) spends one
+character and a comma on each value, so a document of that many characters holds at
+most half as many values, no string longer than the document, and no more statements
+than copies of the shortest statement a profile accepts. The work then grows
+with the values and the characters read, never with their product, except where a
+pattern is compared with the catalog: `MAX_WILDCARD_ACTIONS` bounds that.
 """
 
 from __future__ import annotations
@@ -16,14 +23,30 @@ from typing import Any
 
 from scpstudio.engine.document import JsonArray, JsonNode, JsonObject, JsonScalar, ParseResult
 from scpstudio.engine.findings import pointer
+from scpstudio.engine.profiles import PROFILES
+from scpstudio.engine.serialize import to_minified
 
-MAX_POLICY_CHARS = 100_000  # characters of policy text read at all
-MAX_STATEMENTS = 50  # statements in one policy (the editor's form shows as many)
-MAX_ITEMS = 200  # items in one list (actions, resources, values of one condition key)
-MAX_MEMBERS = 200  # members of one object (condition operators, keys under one operator)
-MAX_STRING_CHARS = 1_024  # characters of one string: an action, a URN, a key, a value
+LARGEST_QUOTA = max(p.max_size for p in PROFILES.values())  # characters, minified
+
+MAX_POLICY_CHARS = 100_000  # characters of policy text read at all (room for any layout)
+# Values in one policy (strings, numbers, true/false/null, lists and objects, each one):
+# `[0,0,…]` of the largest quota holds (quota + 1) / 2 of them, and nothing holds more.
+MAX_VALUES = (LARGEST_QUOTA + 1) // 2
+# Statements in one policy: the shortest statement a profile accepts (an identity policy's)
+# and its comma, as many times as the largest quota holds them.
+SHORTEST_STATEMENT = '{"Effect":"Deny","Action":"*"}'
+MAX_STATEMENTS = (LARGEST_QUOTA + 1) // (len(SHORTEST_STATEMENT) + 1)
+# Characters of one string (an action, a URN, a key, a value): a document of the largest
+# quota that is one string holds quota - 2.
+MAX_STRING_CHARS = LARGEST_QUOTA - 2
+# Characters of the policy minified (what the quotas count): a policy four times its
+# profile's largest quota is being written down, not trimmed, and up to there it is read
+# whole so that the editor shows what to cut. The text may be longer (MAX_POLICY_CHARS):
+# layout costs the parse, not the checks.
+MAX_MINIFIED_CHARS = 4 * LARGEST_QUOTA
 # Action patterns with a wildcard, in the whole policy: each is compared with every action
-# of the catalog (or of its service) once.
+# of the catalog (or of its service) once, so this bounds work that grows with the
+# catalog, which no quota bounds.
 MAX_WILDCARD_ACTIONS = 100
 
 MAX_CONTEXT_KEYS = 50  # condition keys in one preview context
@@ -33,9 +56,9 @@ MAX_RESOURCE_IDS = 50  # resource ids in one preview context
 
 LIMITS = {
     "policy characters": MAX_POLICY_CHARS,
+    "policy characters minified": MAX_MINIFIED_CHARS,
     "statements per policy": MAX_STATEMENTS,
-    "items per list (actions, resources, values per condition key)": MAX_ITEMS,
-    "members per object (operators, keys per operator)": MAX_MEMBERS,
+    "values per policy (strings, numbers, lists, objects)": MAX_VALUES,
     "characters per string (pattern, key or value)": MAX_STRING_CHARS,
     "action patterns with a wildcard per policy": MAX_WILDCARD_ACTIONS,
     "condition keys per context": MAX_CONTEXT_KEYS,
@@ -65,6 +88,15 @@ def policy_limit_problem(parsed: ParseResult) -> LimitProblem | None:
     return found
 
 
+def minified_size(parsed: ParseResult) -> int:
+    """The characters of the parsed document minified (what the quotas count), worked out
+    once per parse: the limits and the size finding both ask."""
+    known: int | None = parsed.minified_size
+    if known is None:
+        known = parsed.minified_size = len(to_minified(parsed.value()))
+    return known
+
+
 def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
     if parsed.text is not None and len(parsed.text) > MAX_POLICY_CHARS:
         return LimitProblem(
@@ -82,11 +114,25 @@ def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
             count = len(statement.value.items)
             if count > MAX_STATEMENTS:
                 return LimitProblem(
-                    f"The policy has {count:,} statements; at most {MAX_STATEMENTS} are read.",
+                    f"The policy has {count:,} statements; at most {MAX_STATEMENTS} are read, "
+                    f"as many of the shortest statement as the largest quota ({LARGEST_QUOTA:,} "
+                    "characters) holds.",
                     "/Statement",
                     statement.value,
                 )
-    return _node_problem(root) or _wildcard_actions_problem(root)
+    return _node_problem(root) or _minified_problem(parsed) or _wildcard_actions_problem(root)
+
+
+def _minified_problem(parsed: ParseResult) -> LimitProblem | None:
+    size = minified_size(parsed)
+    if size <= MAX_MINIFIED_CHARS:
+        return None
+    return LimitProblem(
+        f"The policy has {size:,} characters minified; at most {MAX_MINIFIED_CHARS:,} are "
+        f"read, four times the largest quota ({LARGEST_QUOTA:,}).",
+        "",
+        parsed.root,
+    )
 
 
 def _wildcard_actions_problem(root: JsonNode) -> LimitProblem | None:
@@ -113,6 +159,8 @@ def _wildcard_actions_problem(root: JsonNode) -> LimitProblem | None:
                 if isinstance(value, JsonScalar)
                 and isinstance(value.value, str)
                 and ("*" in value.value or "?" in value.value)
+                # "*" names every action without comparing any (policy.any_action)
+                and value.value not in ("*", "*:*:*")
             )
             if count > MAX_WILDCARD_ACTIONS:
                 return LimitProblem(
@@ -127,8 +175,18 @@ def _wildcard_actions_problem(root: JsonNode) -> LimitProblem | None:
 def _node_problem(root: JsonNode) -> LimitProblem | None:
     # an explicit stack: the parser already bounds the depth, but no recursion is needed
     stack: list[tuple[JsonNode, str]] = [(root, "")]
+    values = 0
     while stack:
         node, path = stack.pop()
+        values += 1
+        if values > MAX_VALUES:
+            return LimitProblem(
+                f"The policy holds more than {MAX_VALUES:,} values (strings, numbers, lists "
+                f"and objects), more than a policy of {LARGEST_QUOTA:,} characters, the "
+                "largest quota, can hold; at most that many are read.",
+                "",
+                root,
+            )
         if isinstance(node, JsonScalar):
             value = node.value
             if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
@@ -139,24 +197,9 @@ def _node_problem(root: JsonNode) -> LimitProblem | None:
                     node,
                 )
         elif isinstance(node, JsonArray):
-            if len(node.items) > MAX_ITEMS and path != "/Statement":
-                return LimitProblem(
-                    f"{path or 'The policy'} lists {len(node.items):,} items; at most "
-                    f"{MAX_ITEMS} are read in one list.",
-                    path,
-                    node,
-                )
             stack.extend((item, f"{path}/{i}") for i, item in enumerate(node.items))
         elif isinstance(node, JsonObject):
-            if len(node.members) > MAX_MEMBERS:
-                return LimitProblem(
-                    f"{path or 'The policy'} has {len(node.members):,} members; at most "
-                    f"{MAX_MEMBERS} are read in one object.",
-                    path,
-                    node,
-                )
             for m in node.members:
-                where = path + pointer(m.key)
                 if len(m.key) > MAX_STRING_CHARS:
                     return LimitProblem(
                         f"{path or 'The policy'} has a key of {len(m.key):,} characters; at "
@@ -164,7 +207,7 @@ def _node_problem(root: JsonNode) -> LimitProblem | None:
                         path,
                         node,
                     )
-                stack.append((m.value, where))
+                stack.append((m.value, path + pointer(m.key)))
     return None
 
 

@@ -3,18 +3,43 @@ is certain enough to offer as a fix rather than as one suggestion among others.
 
 A name is *certain* when it is the only known name at the smallest edit distance, that
 distance is at most 2 and at most a third of the name's length, and every other name is
-further away. Edit distances are counted case-insensitively, on names short enough to
-be names (a 10,000-character string is compared with nothing).
+further away. The *close* names are those within two edits, nearest first, then those
+whose pieces (pairs of adjacent characters) mostly agree with the written name's, most
+alike first. Everything is compared case-insensitively, on names short enough to be
+names (a 10,000-character string is compared with nothing).
+
+Unknown names come from strangers, so a lookup must not cost the catalog's size: names
+are looked up in a `NameIndex`, built once per set of names (the catalog's are built once
+per snapshot, see `catalog_index`). A lookup reads the index entries of a few of the
+written name's rarest pieces and compares only the names found there, with an edit
+distance that looks only at the two-edit band. A policy's lookups go through its
+`PolicyLookups`: each distinct name is looked up once, and only the first
+`MAX_LOOKUPS` distinct names are; the others keep their finding, without suggestions,
+and the finding says so (`NOT_LOOKED_UP`).
 """
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable
+import math
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 _MAX_DISTANCE = 2
 _MAX_COMPARED = 200
+# An edit changes at most three pieces of a name (a transposition of `ab` in `xaby`
+# changes xa, ab and by), so a name within two edits shares all but six of them.
+_PIECES_AN_EDIT_CHANGES = 3
+_START, _END = "\x02", "\x03"  # pad the ends, so short names have pieces too
+MAX_CLOSE = 5
+
+# Distinct unknown names of one policy that get suggestions: a policy with more unknown
+# names than this is not a misspelling to fix one by one.
+MAX_LOOKUPS = 100
+NOT_LOOKED_UP = (
+    f" (No suggestions: they are looked up for the first {MAX_LOOKUPS} unknown names of a "
+    "policy only.)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,46 +50,207 @@ class NearMiss:
     close: tuple[str, ...]
 
 
+NOTHING_NEAR = NearMiss("", ())
+
+
 def distance(a: str, b: str, limit: int = _MAX_DISTANCE) -> int:
-    """Edit distance (with transpositions) of `a` and `b`, or `limit + 1` when it is
-    larger than `limit`."""
+    """Edit distance (with transpositions of neighbours) of `a` and `b`, or `limit + 1`
+    when it is larger than `limit`.
+
+    The common start and end are set aside (an edit there gains nothing); the first
+    characters that differ then take one of four edits, and the rest is compared the same
+    way with one edit fewer to spend; with one edit left, the four are string comparisons.
+    With `limit` 2 that is at most five steps, each linear in the names' length: no table
+    of `len(a) * len(b)` cells.
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                best = min(best, previous2[j - 2] + 1)
-            current[j] = best
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return min(previous[-1], limit + 1)
+    end = _common_end(a, b)
+    return _within(a[: len(a) - end], b[: len(b) - end], limit)
+
+
+def _within(a: str, b: str, limit: int) -> int:
+    """`distance` of `a` and `b`, which may share a start but not an end."""
+    start = _common_start(a, b)
+    a, b = a[start:], b[start:]
+    if not a or not b:
+        return min(len(a) + len(b), limit + 1)
+    if limit == 0 or abs(len(a) - len(b)) > limit:
+        return limit + 1
+    swapped = len(a) > 1 and len(b) > 1 and a[0] == b[1] and a[1] == b[0]
+    if limit == 1:
+        one = a[1:] == b[1:] or a[1:] == b or a == b[1:] or (swapped and a[2:] == b[2:])
+        return 1 if one else 2
+    spare = limit - 1
+    best = min(
+        _within(a[1:], b[1:], spare),  # a[0] becomes b[0]
+        _within(a[1:], b, spare),  # a[0] deleted
+        _within(a, b[1:], spare),  # b[0] inserted
+        _within(a[2:], b[2:], spare) if swapped else limit,  # neighbours swapped
+    )
+    return min(best + 1, limit + 1)
+
+
+def _common_start(a: str, b: str) -> int:
+    """How many characters `a` and `b` share at their start (halving: slices compare in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_end(a: str, b: str) -> int:
+    """How many characters `a` and `b` share at their end."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle :] == b[len(b) - middle :]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def pieces(folded: str) -> frozenset[str]:
+    """The pairs of adjacent characters of a (case-folded) name, its ends marked."""
+    padded = _START + folded + _END
+    return frozenset(padded[i : i + 2] for i in range(len(padded) - 1))
+
+
+def likeness(a: frozenset[str], b: frozenset[str]) -> float:
+    """How much two names' pieces agree, from 0 to 1 (Dice's coefficient)."""
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+class NameIndex:
+    """Known names, indexed by their pieces and lengths for near-miss lookups."""
+
+    __slots__ = ("_names", "_folded", "_pieces", "_postings", "_by_length")
+
+    def __init__(self, names: Iterable[str]) -> None:
+        by_folded: dict[str, str] = {}
+        for name in names:
+            by_folded.setdefault(name.casefold(), name)
+        self._names = tuple(by_folded.values())
+        self._folded = tuple(by_folded)
+        self._pieces = tuple(pieces(f) for f in self._folded)
+        postings: dict[str, list[int]] = {}
+        by_length: dict[int, list[int]] = {}
+        for i, folded in enumerate(self._folded):
+            for piece in self._pieces[i]:
+                postings.setdefault(piece, []).append(i)
+            by_length.setdefault(len(folded), []).append(i)
+        self._postings = {p: tuple(ids) for p, ids in postings.items()}
+        self._by_length = {n: tuple(ids) for n, ids in by_length.items()}
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def lookup(self, written: str, cutoff: float = 0.75, count: int = MAX_CLOSE) -> NearMiss:
+        """The known names `written` may mean; close ones at least `cutoff` alike."""
+        if not written or len(written) > _MAX_COMPARED or not self._names:
+            return NOTHING_NEAR
+        folded = written.casefold()
+        mine = pieces(folded)
+        near: list[tuple[int, int]] = []
+        alike: list[tuple[float, int]] = []
+        within_reach = len(mine) - _MAX_DISTANCE * _PIECES_AN_EDIT_CHANGES
+        for i in sorted(self._candidates(folded, mine, cutoff)):
+            theirs = self._pieces[i]
+            shared = len(mine & theirs)
+            # a name within two edits shares all but six of the pieces (see above)
+            if shared >= within_reach:
+                d = distance(folded, self._folded[i])
+                if d <= _MAX_DISTANCE:
+                    near.append((d, i))
+            score = 2 * shared / (len(mine) + len(theirs))
+            if score >= cutoff:
+                alike.append((-score, i))
+        near.sort()
+        alike.sort()
+        certain = ""
+        if near:
+            best, i = near[0]
+            alone = len(near) == 1 or near[1][0] > best
+            if alone and best * 3 <= len(self._folded[i]):
+                certain = self._names[i]
+        ranked = dict.fromkeys(self._names[i] for _, i in near)
+        ranked.update(dict.fromkeys(self._names[i] for _, i in alike))
+        return NearMiss(certain, tuple(ranked)[:count])
+
+    def _candidates(self, folded: str, mine: frozenset[str], cutoff: float) -> set[int]:
+        """Every name within two edits of `folded` or at least `cutoff` alike, and a few
+        others: the names listed under any of its `k` rarest pieces, where `k` is one
+        more than the pieces such a name may lack."""
+        total = len(mine)
+        lost_in_edits = _MAX_DISTANCE * _PIECES_AN_EDIT_CHANGES
+        # Dice >= cutoff needs at least cutoff * total / (2 - cutoff) shared pieces
+        shared = math.ceil(cutoff * total / (2 - cutoff) - 1e-9) if cutoff > 0 else 0
+        k = min(total, max(total - shared, lost_in_edits) + 1)
+        rarest = sorted(mine, key=lambda p: len(self._postings.get(p, ())))[:k]
+        found: set[int] = set()
+        for piece in rarest:
+            found.update(self._postings.get(piece, ()))
+        if total <= lost_in_edits:
+            # too few pieces to be sure a name within two edits shares one: read the
+            # names of about the same length (short names are few)
+            for length in range(len(folded) - _MAX_DISTANCE, len(folded) + _MAX_DISTANCE + 1):
+                found.update(self._by_length.get(length, ()))
+        return found
 
 
 def near_miss(written: str, known: Iterable[str], *, cutoff: float = 0.75) -> NearMiss:
-    """The known names `written` may mean (compared case-insensitively)."""
-    names = list(dict.fromkeys(known))
-    if not written or len(written) > _MAX_COMPARED:
-        return NearMiss("", ())
-    folded = written.casefold()
-    by_distance: list[tuple[int, str]] = []
-    for name in names:
-        d = distance(folded, name.casefold())
-        if d <= _MAX_DISTANCE:
-            by_distance.append((d, name))
-    by_distance.sort(key=lambda pair: pair[0])
-    certain = ""
-    if by_distance:
-        best, name = by_distance[0]
-        alone = len(by_distance) == 1 or by_distance[1][0] > best
-        if alone and best * 3 <= len(name):
-            certain = name
-    folded_names = {n.casefold(): n for n in names}
-    spelled = difflib.get_close_matches(folded, list(folded_names), n=5, cutoff=cutoff)
-    close = [n for _, n in by_distance] + [folded_names[s] for s in spelled]
-    return NearMiss(certain, tuple(dict.fromkeys(close))[:5])
+    """The known names `written` may mean, for a small set of names used once; names
+    looked up often belong in a `NameIndex`."""
+    return NameIndex(known).lookup(written, cutoff)
+
+
+def catalog_index(
+    memo: dict[Any, Any], key: Hashable, names: Callable[[], Iterable[str]]
+) -> NameIndex:
+    """The index of `names()`, built once and kept in `memo` (a catalog snapshot's
+    `derived`) under `key`."""
+    found = memo.get(("near-miss", key))
+    if found is None:
+        found = NameIndex(names())
+        memo[("near-miss", key)] = found
+    return found
+
+
+class PolicyLookups:
+    """The near-miss lookups of one policy: each distinct name is looked up once, and at
+    most `limit` distinct names are, so a policy of thousands of unknown names costs no
+    more than one of `limit`."""
+
+    __slots__ = ("_memo", "_admitted", "_limit")
+
+    def __init__(self, limit: int = MAX_LOOKUPS) -> None:
+        self._memo: dict[tuple[NameIndex, str, float, int], NearMiss] = {}
+        self._admitted: set[str] = set()
+        self._limit = limit
+
+    def admits(self, written: str) -> bool:
+        """Whether `written` gets suggestions: a name already admitted does, and a new one
+        while fewer than `limit` have been admitted."""
+        folded = written.casefold()
+        if folded in self._admitted:
+            return True
+        if len(self._admitted) >= self._limit:
+            return False
+        self._admitted.add(folded)
+        return True
+
+    def find(
+        self, index: NameIndex, written: str, cutoff: float = 0.75, count: int = MAX_CLOSE
+    ) -> NearMiss:
+        """`index.lookup(written, cutoff, count)`, remembered for the rest of the policy."""
+        key = (index, written.casefold(), cutoff, count)
+        found = self._memo.get(key)
+        if found is None:
+            found = index.lookup(written, cutoff, count)
+            self._memo[key] = found
+        return found

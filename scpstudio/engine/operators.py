@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from scpstudio.engine.near_miss import near_miss
+from scpstudio.engine.near_miss import NameIndex
 from scpstudio.engine.wildcard import Glob, compile_glob, has_wildcard, wildcard_match
 
 FOR_ANY = "ForAnyValue"
@@ -78,6 +78,9 @@ _BY_FOLDED = {name.casefold(): name for name in OPERATORS}
 # what a misspelt name is compared with: with IfExists already split off, and without
 _NEAR_BASES = tuple(name for name in OPERATORS if name != "Null")
 _NEAR_NAMES = tuple(OPERATORS) + tuple(name + IF_EXISTS for name in _NEAR_BASES)
+_NEAR_BASES_INDEX = NameIndex(_NEAR_BASES)
+_NEAR_NAMES_INDEX = NameIndex(_NEAR_NAMES)
+_QUALIFIERS_INDEX = NameIndex((FOR_ANY, FOR_ALL))
 
 # Names from AWS IAM and Huawei's 1.1 language: (hint, certain 5.0 replacement or "")
 FOREIGN_OPERATORS: dict[str, tuple[str, str]] = {
@@ -179,16 +182,36 @@ class OperatorProblem:
     message: str
     replacement: str = ""
     suggestions: tuple[str, ...] = ()
+    # False when the name is misspelt and the names it may mean were not looked for
+    sought: bool = True
 
 
 @lru_cache(maxsize=2048)
 def parse_operator(written: str) -> ParsedOperator | OperatorProblem:
+    """The operator's parts, or why it is not one with the names it may mean."""
+    return _parse(written, seek=True)
+
+
+@lru_cache(maxsize=2048)
+def read_operator(written: str) -> ParsedOperator | OperatorProblem:
+    """As `parse_operator`, without looking for the names a misspelt one may mean:
+    what evaluation needs, and the validator past its near-miss lookups."""
+    return _parse(written, seek=False)
+
+
+def _parse(written: str, *, seek: bool) -> ParsedOperator | OperatorProblem:
     qualifier: str | None = None
     base = written
     if ":" in written:
         qualifier, _, base = written.partition(":")
         if qualifier not in (FOR_ANY, FOR_ALL):
-            fixed = near_miss(qualifier, (FOR_ANY, FOR_ALL)).certain
+            if not seek:
+                return OperatorProblem(
+                    f'"{qualifier}" in "{written}" is not a qualifier: use ForAnyValue or '
+                    "ForAllValues.",
+                    sought=False,
+                )
+            fixed = _QUALIFIERS_INDEX.lookup(qualifier).certain
             fixed_base = _base_repair(base) if fixed else ""
             whole = f"{fixed}:{fixed_base}" if fixed_base else ""
             hint = f"; did you mean {whole or fixed}?" if fixed else ""
@@ -218,8 +241,12 @@ def parse_operator(written: str) -> ParsedOperator | OperatorProblem:
             f"{prefix}{cased}{suffix}.",
             f"{prefix}{cased}{suffix}",
         )
+    if not seek:
+        return OperatorProblem(
+            f'"{written}" is not a version 5.0 condition operator.', sought=False
+        )
     # a misspelling: the IfExists suffix, when written right, is kept apart
-    near = near_miss(name, _NEAR_BASES) if if_exists else near_miss(base, _NEAR_NAMES)
+    near = _NEAR_BASES_INDEX.lookup(name) if if_exists else _NEAR_NAMES_INDEX.lookup(base)
     close = tuple(f"{prefix}{n}{suffix}" for n in near.close)
     if near.certain:
         certain = f"{prefix}{near.certain}{suffix}"

@@ -25,8 +25,8 @@ from scpstudio.engine.operators import (
     INVALID,
     OperatorProblem,
     ParsedOperator,
-    parse_operator,
     prepare_value,
+    read_operator,
 )
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
@@ -81,6 +81,8 @@ class Statement:
     literals: frozenset[str] = frozenset()
     resource_nodes: tuple[JsonNode, ...] = ()
     resource_paths: tuple[str, ...] = ()
+    # engine.evaluate groups the resource patterns here by service and type, when first asked
+    resource_index: Any = None
 
     @property
     def label(self) -> str:
@@ -276,7 +278,7 @@ def _clauses(member: Member | None, index: int) -> list[Clause]:
             continue  # a duplicated operator: the last one counts, as for JSON readers
         if not isinstance(op_member.value, JsonObject):
             continue
-        parsed = parse_operator(op_member.key)
+        parsed = read_operator(op_member.key)
         spec = parsed if isinstance(parsed, ParsedOperator) else None
         problem = parsed if isinstance(parsed, OperatorProblem) else None
         keys = op_member.value

@@ -7,6 +7,7 @@ from typing import Any
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import JsonNode, Member, ParseResult
 from scpstudio.engine.findings import Code, Finding, Fix
+from scpstudio.engine.near_miss import PolicyLookups
 from scpstudio.engine.profiles import Profile
 
 COMPARISON_BUDGET = 10_000
@@ -15,7 +16,7 @@ COMPARISON_BUDGET = 10_000
 class Report:
     """Shared by the checks of one run: where to add a finding, and what they all read."""
 
-    __slots__ = ("parse", "catalog", "profile", "findings", "budget")
+    __slots__ = ("parse", "catalog", "profile", "findings", "budget", "lookups", "memo")
 
     def __init__(self, parse: ParseResult, catalog: Catalog, profile: Profile) -> None:
         self.parse = parse
@@ -25,6 +26,10 @@ class Report:
         # Pattern comparisons the cross-entry checks may still make: they compare every
         # pattern with every other, so a hostile policy must not make them the bulk of a run.
         self.budget = COMPARISON_BUDGET
+        # Near-miss suggestions for unknown names: each name once, and only so many names.
+        self.lookups = PolicyLookups()
+        # What a check works out once per run and reads for many entries (keyed by the check).
+        self.memo: dict[Any, Any] = {}
 
     def spend(self, comparisons: int) -> bool:
         """Take `comparisons` from the budget; False (and nothing taken) when it is short."""

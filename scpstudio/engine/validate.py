@@ -18,10 +18,9 @@ from scpstudio.engine.document import (
     JsonScalar,
     ParseResult,
     parse_policy,
-    to_minified,
 )
 from scpstudio.engine.findings import Code, Finding, Fix, Severity, pointer, sort_and_dedupe
-from scpstudio.engine.limits import policy_limit_problem
+from scpstudio.engine.limits import minified_size, policy_limit_problem
 from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.profiles import Profile, get_profile
 from scpstudio.engine.report import Report, quote
@@ -92,23 +91,20 @@ def validate_policy(
         return ValidationResult((parsed.error,), size, prof.name, parsed, policy)
     root = parsed.root
     assert root is not None
-    if parsed.has_duplicates:
-        _check_duplicates(report, root, "")
-    limit = policy_limit_problem(parsed)
-    if limit is not None:
-        size = PolicySize(len(parsed.text or ""), None, prof.max_size)
-        finding = Finding(
-            Code.POLICY_LIMIT_EXCEEDED,
-            limit.message,
-            limit.path,
-            parsed.span_of(limit.node),
-        )
-        return ValidationResult((finding,), size, prof.name, parsed, policy)
-    minified = to_minified(parsed.value())
+    # The size is worked out even past a limit (it is linear, like the parse already
+    # done): a policy too large to read still hears how far over its quota it is.
+    minified = minified_size(parsed)
     size = PolicySize(
-        len(parsed.text) if parsed.text is not None else len(minified), len(minified), prof.max_size
+        len(parsed.text) if parsed.text is not None else minified, minified, prof.max_size
     )
     _check_size(report, size)
+    limit = policy_limit_problem(parsed)
+    if limit is not None:
+        report.add(Code.POLICY_LIMIT_EXCEEDED, limit.message, limit.path, limit.node)
+        findings = tuple(sort_and_dedupe(report.findings))
+        return ValidationResult(findings, size, prof.name, parsed, policy)
+    if parsed.has_duplicates:
+        _check_duplicates(report, root, "")
     if not isinstance(root, JsonObject):
         report.add(
             Code.INVALID_POLICY_ELEMENT,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 
+from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.document import JsonArray, JsonNode, JsonScalar, Member
 from scpstudio.engine.findings import Code, Fix, pointer
+from scpstudio.engine.near_miss import NOT_LOOKED_UP, NameIndex, catalog_index
 from scpstudio.engine.policy import Statement
 from scpstudio.engine.report import Report, quote
 from scpstudio.engine.wildcard import has_wildcard
@@ -85,12 +88,12 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
         return
     parts = text.split(":")
     if len(parts) != 3 or not _ACTION.fullmatch(text):
-        fix, names = _three_part_repairs(report, parts)
+        fix, names, note = _three_part_repairs(report, parts, text)
         hint = f" Did you mean {' or '.join(quote(n) for n in names)}?" if names else ""
         report.add(
             Code.INVALID_ACTION_FORMAT,
             f"The action {quote(text)} is not of the form service:resourceType:operation "
-            f"(letters, digits, _, -, and the wildcards * and ?).{hint}",
+            f"(letters, digits, _, -, and the wildcards * and ?).{hint}{note}",
             path,
             node,
             fix=Fix("replace", path, fix) if fix else None,
@@ -145,11 +148,12 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
         return
     found = catalog.action(text)
     if found is None:
-        suggestions = closest_actions(report, text)
+        looked_up = report.lookups.admits(text)
+        suggestions = closest_actions(report, text) if looked_up else []
         hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
         report.add(
             Code.INVALID_ACTION,
-            f"{service} has no action {quote(text)}.{hint}",
+            f"{service} has no action {quote(text)}.{hint}{'' if looked_up else NOT_LOOKED_UP}",
             path,
             node,
             suggestions=tuple(suggestions),
@@ -166,26 +170,31 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
         )
 
 
-def _three_part_repairs(report: Report, parts: list[str]) -> tuple[str, tuple[str, ...]]:
+def _three_part_repairs(
+    report: Report, parts: list[str], text: str
+) -> tuple[str, tuple[str, ...], str]:
     """The three-part actions a one- or two-part one may mean: (the certain one or "",
-    every candidate). `svc:*` certainly means `svc:*:*` (the wildcard already spans the
-    colon); `svc:x` may mean `svc:x:*` or an action whose operation is x; `svc` alone may
-    mean `svc:*:*`. Only candidates that name some catalog action are offered, except for
-    services the catalog does not hold, where only the certain repair is."""
+    every candidate, a note when they were not looked for). `svc:*` certainly means
+    `svc:*:*` (the wildcard already spans the colon); `svc:x` may mean `svc:x:*` or an
+    action whose operation is x; `svc` alone may mean `svc:*:*`. Only candidates that name
+    some catalog action are offered, except for services the catalog does not hold, where
+    only the certain repair is. Looking for `svc:x` counts as a near-miss lookup."""
     if not 1 <= len(parts) <= 2 or not all(_SEGMENT.fullmatch(p) for p in parts):
-        return "", ()
+        return "", (), ""
     service = parts[0]
     if has_wildcard(service):
-        return "", ()
+        return "", (), ""
     catalog = report.catalog
     known = catalog.service(service) is not None
     if len(parts) == 1:
-        return ("", (f"{service}:*:*",)) if known else ("", ())
+        return ("", (f"{service}:*:*",), "") if known else ("", (), "")
     rest = parts[1]
     if rest.strip("*") == "":
-        return f"{service}:*:*", (f"{service}:*:*",)
+        return f"{service}:*:*", (f"{service}:*:*",), ""
     if not known:
-        return "", ()
+        return "", (), ""
+    if not report.lookups.admits(text):
+        return "", (), NOT_LOOKED_UP
     found: list[str] = []
     for candidate in (f"{service}:{rest}:*", f"{service}:*:{rest}"):
         matched = catalog.match_actions(candidate)
@@ -195,21 +204,42 @@ def _three_part_repairs(report: Report, parts: list[str]) -> tuple[str, tuple[st
             found.append(candidate)
         else:
             found.extend(a.name for a in matched)
-    return "", tuple(dict.fromkeys(found))[:5]
+    return "", tuple(dict.fromkeys(found))[:5], ""
 
 
 def closest_actions(report: Report, text: str) -> list[str]:
     """Names of the same service close to `text`: by spelling, or the same operation."""
     service, _, rest = text.partition(":")
-    actions = report.catalog.actions_of_service(service)
-    by_folded = {a.name.casefold(): a.name for a in actions}
-    close = difflib.get_close_matches(text.casefold(), list(by_folded), n=3, cutoff=0.75)
-    names = [by_folded[c] for c in close]
+    catalog = report.catalog
+    index = _action_index(catalog, service)
+    names = list(report.lookups.find(index, text, 0.75, 3).close)
     operation = rest.rpartition(":")[2].casefold()
-    for a in actions:
-        if a.name.rpartition(":")[2].casefold() == operation and a.name not in names:
-            names.append(a.name)
+    for name in _by_operation(catalog, service).get(operation, ()):
+        if name not in names:
+            names.append(name)
     return names[:5]
+
+
+def _action_index(catalog: Catalog, service: str) -> NameIndex:
+    prefix = service.casefold()
+    return catalog_index(
+        catalog.derived,
+        ("actions", prefix),
+        lambda: (a.name for a in catalog.actions_of_service(prefix)),
+    )
+
+
+def _by_operation(catalog: Catalog, service: str) -> Mapping[str, tuple[str, ...]]:
+    """The service's action names by their operation (case-folded), built once per snapshot."""
+    key = ("actions by operation", service.casefold())
+    found: Mapping[str, tuple[str, ...]] | None = catalog.derived.get(key)
+    if found is None:
+        grouped: dict[str, list[str]] = {}
+        for a in catalog.actions_of_service(service):
+            grouped.setdefault(a.name.rpartition(":")[2].casefold(), []).append(a.name)
+        found = MappingProxyType({op: tuple(names) for op, names in grouped.items()})
+        catalog.derived[key] = found
+    return found
 
 
 def check_element_pair(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from scpstudio.engine.catalog import ConditionKey
 from scpstudio.engine.conditions import holds_when_absent
 from scpstudio.engine.document import JsonArray, JsonObject, JsonScalar, Member
 from scpstudio.engine.findings import Code, Fix, escape, pointer
-from scpstudio.engine.near_miss import near_miss
+from scpstudio.engine.near_keys import nearest_keys
+from scpstudio.engine.near_miss import NOT_LOOKED_UP
 from scpstudio.engine.operators import (
     FAMILY_KEY_TYPE,
     FOR_ALL,
@@ -18,12 +17,12 @@ from scpstudio.engine.operators import (
     OperatorProblem,
     parse_operator,
     prepare_value,
+    read_operator,
 )
 from scpstudio.engine.policy import Clause, Statement
 from scpstudio.engine.report import Report, quote
 
 _MAX_LISTED = 6
-_TEMPLATE = re.compile(r"<[^<>]+>")
 
 
 def check_conditions(report: Report, statement: Statement) -> None:
@@ -77,7 +76,12 @@ def _check_operator(report: Report, op: Member, base: str, condition: JsonObject
             op.value,
             fix=Fix("remove", path),
         )
-    parsed = parse_operator(op.key)
+    parsed = read_operator(op.key)
+    if isinstance(parsed, OperatorProblem) and not parsed.sought:
+        if report.lookups.admits(op.key):
+            parsed = parse_operator(op.key)
+        else:
+            parsed = OperatorProblem(parsed.message + NOT_LOOKED_UP)
     if isinstance(parsed, OperatorProblem):
         target = parsed.replacement
         certain = bool(target) and condition.get(target) is None
@@ -147,9 +151,12 @@ def _check_key(report: Report, statement: Statement, clause: Clause) -> Conditio
     if found is not None:
         return found
     prefix = clause.key.split(":", 1)[0] if ":" in clause.key else ""
-    certain, close = nearest_keys(report, clause.key)
+    looked_up = report.lookups.admits(clause.key)
+    certain, close = nearest_keys(report, clause.key) if looked_up else ("", ())
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    taken = {c.folded_key for c in statement.clauses if c.operator == clause.operator}
+    if not looked_up:
+        hint = NOT_LOOKED_UP
+    taken = _keys_under(report, statement, clause.operator) if close else frozenset()
     free = [k for k in close if k.casefold() not in taken]
     parent = clause.path.rsplit("/", 1)[0]
     if prefix and prefix.casefold() != "g" and catalog.service(prefix) is None:
@@ -179,44 +186,15 @@ def _check_key(report: Report, statement: Statement, clause: Clause) -> Conditio
     return None
 
 
-def nearest_keys(report: Report, key: str) -> tuple[str, tuple[str, ...]]:
-    """The catalog keys an unknown key may mean: (the certain one or "", every one).
-
-    Certain: the same name under another prefix (`ims:SourceIp` is `g:SourceIp`), or a
-    near spelling (see near_miss). A key with a `/part` is compared with the templated
-    keys, `<tag-key>` standing for that part, and a tag on what the service's resource
-    types name (`ims:ImageTag/env`) ranks the resource tag first.
-    """
-    catalog = report.catalog
-    prefix, _, name = key.partition(":") if ":" in key.split("/", 1)[0] else ("", "", key)
-    stem, slash, part = name.partition("/")
-    candidates: dict[str, str] = {}  # the name after the prefix -> the full key
-    for known in catalog.condition_keys.values():
-        if known.templated:
-            if not slash or not part:
-                continue
-            full = _TEMPLATE.sub(lambda _: part, known.name)
-        else:
-            if slash:
-                continue
-            full = known.name
-        candidates.setdefault(full.split(":", 1)[1], full)
-    same = [full for after, full in candidates.items() if after.casefold() == name.casefold()]
-    if len(same) == 1:
-        return same[0], tuple(same)
-    near = near_miss(key, candidates.values(), cutoff=0.7)
-    by_name = near_miss(name, candidates.keys(), cutoff=0.6)
-    close = list(near.close) + [candidates[n] for n in by_name.close]
-    if slash and stem.casefold().endswith("tag"):
-        owner = stem[: -len("tag")].casefold()
-        types = {r.name.casefold() for r in catalog.resource_types.values()}
-        tags = sorted(full for after, full in candidates.items() if "/" in after)
-        if owner in types or owner == "resource":
-            tags.sort(key=lambda full: "resourcetag/" not in full.casefold())
-            close = tags + close
-        else:
-            close += tags
-    return near.certain, tuple(dict.fromkeys(close))[:5]
+def _keys_under(report: Report, statement: Statement, operator: str) -> frozenset[str]:
+    """The keys (case-folded) the statement already has under this operator: a key is not
+    renamed onto one of them. Worked out once per operator, not once per unknown key."""
+    memo_key = ("keys under", statement.index, operator)
+    found: frozenset[str] | None = report.memo.get(memo_key)
+    if found is None:
+        found = frozenset(c.folded_key for c in statement.clauses if c.operator == operator)
+        report.memo[memo_key] = found
+    return found
 
 
 def _check_values(report: Report, clause: Clause, family: str) -> None:

@@ -6,13 +6,12 @@ to it; it is fine that some resources do not apply to some actions (§3).
 
 from __future__ import annotations
 
-import difflib
 import re
 
-from scpstudio.engine.catalog import REGION_RE, Action
+from scpstudio.engine.catalog import REGION_RE, Action, Catalog
 from scpstudio.engine.document import JsonNode
 from scpstudio.engine.findings import Code, Finding, Fix, Span, pointer
-from scpstudio.engine.near_miss import near_miss
+from scpstudio.engine.near_miss import NOT_LOOKED_UP, NOTHING_NEAR, NameIndex, catalog_index
 from scpstudio.engine.policy import Statement
 from scpstudio.engine.report import Report, quote
 from scpstudio.engine.validate_actions import check_element_pair, element_items
@@ -22,6 +21,9 @@ URN_SHAPE = "service:region:account-id:resource-type:resource-path"
 # A region pattern: what a region id holds (catalog.REGION_RE), and `*` and `?`.
 REGION_PATTERN_RE = re.compile(r"[a-z0-9*?-]+")
 REGION_EXAMPLE = "cn-north-4"
+# Region ids are short, so one missing word (`north-4` for `cn-north-4`) costs a larger
+# share of their pieces than of an action's: they need less likeness to be close.
+REGION_LIKENESS = 0.7
 
 
 def check_resources(report: Report, statement: Statement) -> None:
@@ -111,21 +113,26 @@ def check_urn(
         and catalog.resource_type(service, rtype) is None
     )
     names = [r.name for r in catalog.resource_types_of_service(service)] if unknown_type else []
-    certain_type = near_miss(rtype, names).certain if unknown_type else ""
-    typed = [*parts[:3], certain_type, parts[4]] if certain_type else parts
+    looked_up = unknown_type and report.lookups.admits(rtype)
+    near = (
+        report.lookups.find(_type_index(catalog, service), rtype, 0.5, 3)
+        if looked_up
+        else NOTHING_NEAR
+    )
+    typed = [*parts[:3], near.certain, parts[4]] if near.certain else parts
     region_ok, certain_region = _check_region(report, text, node, path, typed)
     if unknown_type:
-        close = difflib.get_close_matches(rtype, names, n=3, cutoff=0.5)
         known = ", ".join(names) if names else "none"
         regioned = _with_region(parts, certain_region).split(":", 4) if certain_region else parts
-        fix, choices = resource_type_repairs(regioned, path, names, close)
+        fix, choices = resource_type_repairs(regioned, path, near.certain, near.close)
         report.add(
             Code.INVALID_RESOURCE_TYPE,
-            f"{service} defines no resource type {quote(rtype)} (it defines: {known}).",
+            f"{service} defines no resource type {quote(rtype)} (it defines: {known})."
+            + ("" if looked_up else NOT_LOOKED_UP),
             path,
             node,
             fix=fix,
-            suggestions=tuple(close),
+            suggestions=near.close,
             choices=choices,
         )
         return None
@@ -145,7 +152,10 @@ def _check_region(
     """
     service, region, _account, rtype, _rest = parts
     catalog = report.catalog
-    span = _region_span(report, text, node, len(service) + 1, len(region))
+
+    def span() -> Span | None:  # worked out only for a finding: most URNs have none
+        return _region_span(report, text, node, len(service) + 1, len(region))
+
     if not region:
         if catalog.is_regional(service, rtype) is not True:
             return True, ""
@@ -156,7 +166,7 @@ def _check_region(
                 f"service (its URNs are {_pattern_of(report, service, rtype)}); Huawei refuses "
                 f"it. Write a region such as {REGION_EXAMPLE}, or * for any region.",
                 path,
-                span,
+                span(),
                 fix=Fix("replace", path, _with_region(parts, "*")),
             )
         )
@@ -164,7 +174,7 @@ def _check_region(
     wildcard = has_wildcard(region)
     if not (REGION_PATTERN_RE if wildcard else REGION_RE).fullmatch(region):
         start = len(service) + 2
-        meant, close = _respelt_region(report, region)
+        meant, close, note = _respelt_region(report, region)
         with_region = [Fix("replace", path, _with_region(parts, r)) for r in close]
         report.findings.append(
             Finding(
@@ -172,9 +182,9 @@ def _check_region(
                 f"The region {quote(region)} (characters {start}-{start + len(region) - 1} of "
                 f"the URN {quote(text)}) cannot be a region id: those are lower-case words and "
                 f"a number joined by hyphens, like {REGION_EXAMPLE}. A URN with it never "
-                "matches.",
+                f"matches.{note}",
                 path,
-                span,
+                span(),
                 fix=Fix("replace", path, _with_region(parts, meant)) if meant else None,
                 suggestions=(meant,) if meant else close,
                 choices=() if meant else tuple(with_region),
@@ -183,15 +193,20 @@ def _check_region(
         return False, meant
     if catalog.regions and not _known_region(report, region):
         what = "matches no region" if wildcard else "is not a region"
-        close = () if wildcard else near_miss(region, _region_ids(report)).close
+        looked_up = wildcard or report.lookups.admits(region)
+        close = (
+            report.lookups.find(_region_index(catalog), region, REGION_LIKENESS).close
+            if looked_up and not wildcard
+            else ()
+        )
         report.findings.append(
             Finding(
                 Code.UNKNOWN_URN_REGION,
                 f"The region {quote(region)} {what} the catalog lists, so the URN "
                 f"{quote(text)} may never match. Check the spelling, or add the region to the "
-                "catalog.",
+                "catalog." + ("" if looked_up else NOT_LOOKED_UP),
                 path,
-                span,
+                span(),
                 suggestions=close,
                 # A region newer than the list is real: the close ids are choices, never a fix.
                 choices=tuple(Fix("replace", path, _with_region(parts, c)) for c in close),
@@ -203,6 +218,8 @@ def _check_region(
 def _known_region(report: Report, region: str) -> bool:
     if not has_wildcard(region):
         return report.catalog.region(region) is not None
+    if region.strip("*") == "":
+        return bool(report.catalog.regions)  # `*` matches any region: none is compared
     return any(wildcard_match(region, r) for r in _region_ids(report))
 
 
@@ -210,24 +227,39 @@ def _region_ids(report: Report) -> list[str]:
     return [r.id for r in report.catalog.regions]
 
 
+def _region_index(catalog: Catalog) -> NameIndex:
+    return catalog_index(catalog.derived, "regions", lambda: (r.id for r in catalog.regions))
+
+
+def _type_index(catalog: Catalog, service: str) -> NameIndex:
+    prefix = service.casefold()
+    return catalog_index(
+        catalog.derived,
+        ("resource types", prefix),
+        lambda: (r.name for r in catalog.resource_types_of_service(prefix)),
+    )
+
+
 def _with_region(parts: list[str], region: str) -> str:
     return ":".join([parts[0], region, *parts[2:]])
 
 
-def _respelt_region(report: Report, region: str) -> tuple[str, tuple[str, ...]]:
-    """The region a malformed one certainly means ("" when none), and the close known ids.
+def _respelt_region(report: Report, region: str) -> tuple[str, tuple[str, ...], str]:
+    """The region a malformed one certainly means ("" when none), the close known ids, and
+    a note when they were not looked for.
 
     Respelling lowers the case and joins the words with hyphens (`CN_North 4` -> `cn-north-4`):
     certain when that is a known region (or a pattern matching one; any well-formed id when
     the catalog lists no regions), or when one known id alone is a near miss of it.
     """
     guess = "-".join(w for w in re.split(r"[\s_.-]+", region.lower()) if w)
-    ids = _region_ids(report)
     well_formed = (REGION_PATTERN_RE if has_wildcard(guess) else REGION_RE).fullmatch(guess)
-    if well_formed and (not ids or _known_region(report, guess)):
-        return guess, ()
-    found = near_miss(guess, ids)
-    return found.certain, found.close
+    if well_formed and (not report.catalog.regions or _known_region(report, guess)):
+        return guess, (), ""
+    if not report.lookups.admits(guess):
+        return "", (), NOT_LOOKED_UP
+    found = report.lookups.find(_region_index(report.catalog), guess, REGION_LIKENESS)
+    return found.certain, found.close, ""
 
 
 def _region_span(
@@ -329,11 +361,10 @@ def _all_resources_fix(report: Report, statement: Statement) -> Fix | None:
 
 
 def resource_type_repairs(
-    parts: list[str], path: str, names: list[str], close: list[str]
+    parts: list[str], path: str, certain: str, close: tuple[str, ...]
 ) -> tuple[Fix | None, tuple[Fix, ...]]:
     """The URN with a near-miss resource type replaced: a fix when the type is certain
     (see near_miss), otherwise one choice per close type."""
-    certain = near_miss(parts[3], names).certain
 
     def with_type(name: str) -> str:
         return ":".join([*parts[:3], name, parts[4]])

@@ -196,7 +196,9 @@ def form_policies(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(document=form_policies())
 def test_any_policy_the_form_shows_survives_a_trip_through_the_page(client, document):

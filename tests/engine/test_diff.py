@@ -9,6 +9,7 @@ import pytest
 
 from scpstudio.engine.diff import diff_policies
 from scpstudio.engine.diff_words import change_in_words
+from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.preview import PreviewContext, preview_policy
 from tests.engine.helpers import allow, deny, policy
@@ -399,17 +400,26 @@ def test_a_number_key_matched_against_a_pattern_is_undecided_never_unchanged(ims
     assert "none" not in dict(found.exact.status).values()
 
 
-def test_a_huge_hostile_pair_is_answered_as_undecided_not_as_unchanged(ims):
-    def huge(letter: str) -> dict[str, Any]:
-        pattern = ("*" + letter) * 500
-        return policy(
-            *[
-                deny("ims:images:get", Condition={"StringMatch": {"g:UserAgent": [pattern] * 20}})
-                for _ in range(20)
-            ]
-        )
+def test_a_hostile_pair_within_the_limits_is_undecided_not_unchanged(ims):
+    def hostile(letter: str) -> dict[str, Any]:
+        values = [("*" + letter + chr(ord("a") + i)) * 90 for i in range(8)]
+        condition = {"StringMatch": {"g:UserAgent": values}}
+        return policy(*[deny("ims:images:get", Condition=condition) for _ in range(3)])
 
-    found = apis(huge("a"), huge("b"), ims, budget_ms=50)[GET]
+    found = apis(hostile("a"), hostile("b"), ims, budget_ms=50)[GET]
 
     assert found.change == "undecided"
     assert found.exact.undecided.startswith(("not decided", "the values"))
+
+
+def test_a_pair_past_the_limits_is_refused_with_a_sentence_never_called_unchanged(ims):
+    pattern = "*a" * 500
+    huge = policy(
+        *[
+            deny("ims:images:get", Condition={"StringMatch": {"g:UserAgent": [pattern] * 20}})
+            for _ in range(20)
+        ]
+    )
+
+    with pytest.raises(EngineInputError, match="at most 24,576 are read"):
+        diff_policies(huge, policy(deny("ims:images:get")), ims)

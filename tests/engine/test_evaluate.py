@@ -1,8 +1,19 @@
 """Evaluation (policy-language.md §4-5): missing keys, qualifiers, resources, levels."""
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from scpstudio.engine.evaluate import Level, Outcome, Request, ResourceRef, evaluate, evaluate_path
+from scpstudio.engine.evaluate import (
+    Level,
+    Outcome,
+    Request,
+    ResourceRef,
+    evaluate,
+    evaluate_path,
+    match_urn,
+    resource_part,
+)
 from scpstudio.engine.policy import compile_policy
 from tests.engine.helpers import allow, deny, policy
 
@@ -379,3 +390,47 @@ def test_conditional_along_a_path_names_the_level(ims):
         'denied when g:MFAPresent is false (statement "NoMfa" of mfa at ou-dev)',
     )
     assert decision.decided_by is not None and decision.decided_by.level == "ou-dev"
+
+
+# -- resource patterns grouped by service and type (issue #15, item 3) -----------------------
+
+_PART = st.sampled_from(["ims", "IMS", "obs", "*", "i*", "?ms", "", "image", "Image", "img?", "a"])
+_URN = st.lists(_PART, min_size=1, max_size=6).map(":".join)
+_REF_PART = st.one_of(st.none(), st.sampled_from(["ims", "obs", "image", "Image", "a", "x"]))
+
+
+def _every_pattern(statement, resource) -> object:
+    """resource_part as one comparison with each pattern: what the grouping must agree with."""
+    if statement.any_resource:
+        return not statement.not_resource
+    result: object = False
+    for pattern in statement.resource_patterns:
+        if pattern is None:
+            continue
+        hit = match_urn(pattern, resource)
+        if hit:
+            result = True
+            break
+        if hit is None:
+            result = None
+    if statement.not_resource and result is not None:
+        return not result
+    return result
+
+
+@settings(max_examples=400)
+@given(
+    urns=st.lists(_URN, min_size=1, max_size=6),
+    negated=st.booleans(),
+    refs=st.lists(st.tuples(*[_REF_PART] * 5), min_size=1, max_size=4),
+)
+@example(urns=["ims:*:*:image:*"], negated=False, refs=[("IMS", None, None, "Image", None)])
+@example(urns=["*:*:*:i*:*", "ims:a:a:x:a"], negated=True, refs=[(None, None, None, None, None)])
+def test_grouped_resource_patterns_decide_as_comparing_every_pattern(urns, negated, refs, ims):
+    element = "NotResource" if negated else "Resource"
+    statement = compile_policy(policy(deny("ims:images:get", **{element: urns})), ims).statements[0]
+
+    for parts in refs:  # asked in turn, so later answers may come from the kept verdicts
+        resource = ResourceRef(*parts)
+
+        assert resource_part(statement, resource) == _every_pattern(statement, resource)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -63,21 +64,24 @@ def test_a_thousand_ips_are_refused_and_two_hundred_cidrs_are_decided(ims):
     assert _row(outside, SHARE).outcome.value == "allowed"
 
 
-def test_eight_thousand_policy_values_are_refused_naming_the_list(ims):
+def test_eight_thousand_policy_values_are_refused_with_the_size_finding(ims):
     values = [f"v{i}" for i in range(8_000)]
     document = policy(deny("ims:images:*", Condition={"StringEquals": {"g:CalledVia": values}}))
 
     result = validate_policy(json.dumps(document), ims)
 
-    assert [(f.code, f.path) for f in result.findings] == [
-        (Code.POLICY_LIMIT_EXCEEDED, "/Statement/0/Condition/StringEquals/g:CalledVia")
+    found = {f.code: f for f in result.findings}
+    assert sorted((f.code, f.path) for f in result.findings) == [
+        (Code.POLICY_LIMIT_EXCEEDED, ""),
+        (Code.POLICY_SIZE_EXCEEDS_QUOTA, ""),
     ]
-    assert result.findings[0].message == (
-        "/Statement/0/Condition/StringEquals/g:CalledVia lists 8,000 items; at most 200 are "
-        "read in one list."
+    assert found[Code.POLICY_LIMIT_EXCEEDED].message == (
+        "The policy holds more than 3,072 values (strings, numbers, lists and objects), more "
+        "than a policy of 6,144 characters, the largest quota, can hold; at most that many "
+        "are read."
     )
-    assert result.findings[0].span is not None
-    with pytest.raises(EngineInputError, match="at most 200 are read in one list"):
+    assert found[Code.POLICY_LIMIT_EXCEEDED].span is not None
+    with pytest.raises(EngineInputError, match="at most that many are read"):
         preview_policy(document, ims)
 
 
@@ -145,62 +149,177 @@ def test_a_context_at_every_limit_is_read(ims):
     assert _row(preview, SHARE).outcome.value == "denied"
 
 
+def _values(document: Any) -> int:
+    """How many JSON values the document holds, itself included."""
+    if isinstance(document, dict):
+        return 1 + sum(_values(v) for v in document.values())
+    if isinstance(document, list):
+        return 1 + sum(_values(v) for v in document)
+    return 1
+
+
+def _filled(make: Any, quota: int) -> str:
+    """`make(n)` minified, with the largest `n` that keeps it within `quota` characters."""
+    n = 1
+    while len(json.dumps(make(n * 2), separators=(",", ":"))) <= quota:
+        n *= 2
+    step = n // 2
+    while step:
+        if len(json.dumps(make(n + step), separators=(",", ":"))) <= quota:
+            n += step
+        step //= 2
+    return json.dumps(make(n), separators=(",", ":"))
+
+
 @pytest.mark.parametrize(
     ("document", "path", "words"),
     [
-        (policy(*[deny()] * 51), "/Statement", "51 statements; at most 50"),
+        (policy(*[deny()] * 199), "/Statement", "199 statements; at most 198 are read"),
         (
-            policy(deny([f"ims:images:x{i}" for i in range(201)])),
-            "/Statement/0/Action",
-            "201 items",
+            policy(deny([f"ims:images:x{i}" for i in range(3_100)])),
+            "",
+            "more than 3,072 values",
         ),
         (
             policy(
-                deny(Condition={"StringEquals": {f"g:PrincipalTag/k{i}": "x" for i in range(201)}})
+                deny(Condition={"StringEquals": {f"g:PrincipalTag/k{i}": 0 for i in range(3_100)}})
             ),
-            "/Statement/0/Condition/StringEquals",
-            "201 members",
+            "",
+            "more than 3,072 values",
         ),
-        (policy(deny("ims:images:" + "g" * 1_100)), "/Statement/0/Action", "1,111 characters"),
+        (policy(deny("ims:images:" + "g" * 6_200)), "/Statement/0/Action", "6,211 characters"),
+        (
+            policy(*[deny("ims:images:share", Sid="s" * 200 + str(i)) for i in range(120)]),
+            "",
+            "characters minified; at most 24,576 are read",
+        ),
         (
             policy(*[deny([f"ims:images:g{i}{j}*" for j in range(3)]) for i in range(34)]),
             "/Statement/33/Action",
             "more than 100 action patterns with a wildcard",
         ),
     ],
-    ids=["statements", "list", "object", "string", "wildcards"],
+    ids=["statements", "list", "object", "string", "minified", "wildcards"],
 )
-def test_a_policy_past_a_limit_is_one_error_and_no_preview(ims, document, path, words):
+def test_a_policy_past_a_limit_gets_a_sentence_and_its_size_finding_and_no_preview(
+    ims, document, path, words
+):
     text = json.dumps(document)
 
-    analysis = analyze_policy(text, ims)
+    analysis = analyze_policy(text, ims, "identity")
 
-    [finding] = analysis.findings
-    assert (finding.code, finding.path) == (Code.POLICY_LIMIT_EXCEEDED, path)
-    assert words in finding.message
+    refused = [f for f in analysis.findings if f.code is Code.POLICY_LIMIT_EXCEEDED]
+    others = {f.code for f in analysis.findings} - {Code.POLICY_LIMIT_EXCEEDED}
+    assert [f.path for f in refused] == [path]
+    assert words in refused[0].message
+    minified = analysis.validation.size.minified_characters
+    assert minified is not None
+    if minified > 6_144:
+        assert others == {Code.POLICY_SIZE_EXCEEDS_QUOTA}
+    else:
+        assert others <= {Code.POLICY_SIZE_NEEDS_MINIFYING}
     assert analysis.preview.apis == ()
-    assert analysis.preview.problem == f"{finding.message} Nothing was previewed."
+    assert analysis.preview.problem == f"{refused[0].message} Nothing was previewed."
 
 
-def test_a_policy_text_past_the_character_limit_is_refused(ims):
+def test_a_policy_text_past_the_character_limit_is_refused_and_told_it_fits_minified(ims):
     text = json.dumps(policy(deny())) + " " * limits.MAX_POLICY_CHARS
 
-    [finding] = validate_policy(text, ims).findings
+    found = {f.code: f for f in validate_policy(text, ims).findings}
 
-    assert finding.code is Code.POLICY_LIMIT_EXCEEDED
-    assert finding.message.endswith("characters; at most 100,000 are read.")
+    assert set(found) == {Code.POLICY_LIMIT_EXCEEDED, Code.POLICY_SIZE_NEEDS_MINIFYING}
+    assert found[Code.POLICY_LIMIT_EXCEEDED].message.endswith(
+        "characters; at most 100,000 are read."
+    )
 
 
-def test_a_policy_at_every_limit_is_read(ims):
-    statements = [
-        deny(
-            [f"ims:images:g{i}{j}" for j in range(198)] + ["ims:images:get", "ims:images:*"],
-            Sid=f"S{i}",
+def test_the_limits_are_derived_from_the_largest_quota():
+    assert limits.LARGEST_QUOTA == 6_144
+    assert (limits.MAX_VALUES, limits.MAX_STRING_CHARS) == (3_072, 6_142)
+    assert limits.MAX_STATEMENTS == 198
+    assert limits.MAX_MINIFIED_CHARS == 24_576
+
+
+def test_a_policy_of_four_times_the_largest_quota_is_read_whole_however_it_is_laid_out(ims):
+    def make(n: int) -> dict[str, Any]:
+        return policy(*[deny("ims:images:share", Sid=f"S{i}" + "s" * 300) for i in range(n)])
+
+    minified = _filled(make, limits.MAX_MINIFIED_CHARS)
+    pretty = json.dumps(json.loads(minified), indent=8)
+
+    analysis = analyze_policy(pretty, ims, "identity")
+
+    found = {f.code for f in analysis.findings}
+    assert len(pretty) > limits.MAX_MINIFIED_CHARS
+    assert Code.POLICY_LIMIT_EXCEEDED not in found
+    assert Code.POLICY_SIZE_EXCEEDS_QUOTA in found
+    assert _row(analysis.preview, SHARE).outcome.value == "denied"
+
+
+def test_the_shortest_statement_is_accepted_by_a_profile(ims):
+    text = '{"Version":"5.0","Statement":[' + limits.SHORTEST_STATEMENT + "]}"
+
+    assert not validate_policy(text, ims, "identity").has_errors
+
+
+def test_the_largest_quota_filled_with_the_shortest_statement_is_read_whole(ims):
+    shortest = json.loads(limits.SHORTEST_STATEMENT)
+    text = _filled(lambda n: {"Statement": [shortest] * n}, limits.LARGEST_QUOTA)
+
+    found = {f.code for f in validate_policy(text, ims, "identity").findings}
+
+    # the limit is what the quota holds, not far above it
+    assert limits.MAX_STATEMENTS - 2 <= len(json.loads(text)["Statement"]) <= limits.MAX_STATEMENTS
+    assert Code.POLICY_LIMIT_EXCEEDED not in found
+
+
+def test_the_largest_quota_policy_with_the_most_statements_is_read_whole(ims):
+    text = _filled(lambda n: policy(*[deny("ims:images:share")] * n), limits.LARGEST_QUOTA)
+    statements = len(json.loads(text)["Statement"])
+
+    analysis = analyze_policy(text, ims, "identity")
+
+    assert statements > 100
+    assert Code.POLICY_LIMIT_EXCEEDED not in {f.code for f in analysis.findings}
+    assert _row(analysis.preview, SHARE).outcome.value == "denied"
+    redundant = [f for f in analysis.findings if f.code is Code.REDUNDANT_STATEMENT]
+    assert redundant  # the statements were compared, not skipped
+
+
+def test_the_largest_quota_policy_with_the_most_values_is_read_whole(ims):
+    def make(n: int) -> dict[str, Any]:
+        values = [0] * (n - 1) + ["123456789012"]
+        return policy(
+            deny("ims:images:share", Condition={"StringEquals": {"g:PrincipalAccount": values}})
         )
-        for i in range(2)
-    ] + [deny("ims:images:share", Sid="s" * 1_024)] * 48
 
-    analysis = analyze_policy(json.dumps(policy(*statements)), ims)
+    text = _filled(make, limits.LARGEST_QUOTA)
+
+    analysis = analyze_policy(
+        text, ims, "identity", {"keys": {"g:PrincipalAccount": ["123456789012"]}}
+    )
+
+    assert _values(json.loads(text)) > 3_000
+    assert Code.POLICY_LIMIT_EXCEEDED not in {f.code for f in analysis.findings}
+    assert _row(analysis.preview, SHARE).outcome.value == "denied"
+
+
+def test_the_densest_document_of_the_largest_quota_is_read_whole(ims):
+    text = "[" + ",".join(["0"] * ((limits.LARGEST_QUOTA - 1) // 2)) + "]"
+
+    found = {f.code for f in validate_policy(text, ims, "identity").findings}
+
+    assert len(text) <= limits.LARGEST_QUOTA
+    assert Code.POLICY_LIMIT_EXCEEDED not in found
+    assert Code.INVALID_POLICY_ELEMENT in found
+
+
+def test_a_string_as_long_as_the_largest_quota_holds_is_read(ims):
+    sid = "s" * (limits.LARGEST_QUOTA - 100)
+
+    analysis = analyze_policy(
+        json.dumps(policy(deny("ims:images:share", Sid=sid))), ims, "identity"
+    )
 
     assert Code.POLICY_LIMIT_EXCEEDED not in {f.code for f in analysis.findings}
     assert _row(analysis.preview, SHARE).outcome.value == "denied"

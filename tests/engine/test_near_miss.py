@@ -4,9 +4,20 @@ certain, choices otherwise."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from scpstudio.engine.findings import Code, Fix
-from scpstudio.engine.near_miss import distance, near_miss
+from scpstudio.engine.near_miss import (
+    MAX_LOOKUPS,
+    NOT_LOOKED_UP,
+    NameIndex,
+    NearMiss,
+    distance,
+    likeness,
+    near_miss,
+    pieces,
+)
 from scpstudio.engine.operators import OperatorProblem, parse_operator
 from tests.engine.helpers import deny, findings, policy
 
@@ -217,3 +228,121 @@ def test_key_far_from_every_key_offers_nothing(ims):
     )
 
     assert (finding.fix, finding.choices, finding.suggestions) == (None, (), ())
+
+
+# -- bounded lookups (issue #15, item 3) -------------------------------------------------------
+
+
+def _osa(a: str, b: str) -> int:
+    """The textbook table of the edit distance with neighbour swaps, to check the fast one."""
+    table = [[i + j if i * j == 0 else 0 for j in range(len(b) + 1)] for i in range(len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            table[i][j] = min(
+                table[i - 1][j] + 1,
+                table[i][j - 1] + 1,
+                table[i - 1][j - 1] + (a[i - 1] != b[j - 1]),
+            )
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+    return table[-1][-1]
+
+
+WORDS = st.text(alphabet="abc:", max_size=9)
+
+
+@given(WORDS, WORDS, st.integers(min_value=0, max_value=3))
+@example("ca", "abc", 2)
+@example("abcd", "badc", 2)
+@example("", "ab", 1)
+def test_distance_agrees_with_the_textbook_table_up_to_its_limit(a, b, limit):
+    assert distance(a, b, limit) == min(_osa(a, b), limit + 1)
+
+
+def _brute_force(written: str, known: list[str], cutoff: float) -> NearMiss:
+    """Every known name compared with `written`: what the index must find without it."""
+    folded = written.casefold()
+    by_folded = dict.fromkeys(n.casefold() for n in known)
+    originals = {}
+    for n in known:
+        originals.setdefault(n.casefold(), n)
+    near = sorted(
+        ((distance(folded, f), i) for i, f in enumerate(by_folded) if distance(folded, f) <= 2)
+    )
+    alike = sorted(
+        (-likeness(pieces(folded), pieces(f)), i)
+        for i, f in enumerate(by_folded)
+        if likeness(pieces(folded), pieces(f)) >= cutoff
+    )
+    names = list(by_folded)
+    certain = ""
+    if (
+        near
+        and (len(near) == 1 or near[1][0] > near[0][0])
+        and near[0][0] * 3 <= len(names[near[0][1]])
+    ):
+        certain = originals[names[near[0][1]]]
+    ranked = dict.fromkeys(originals[names[i]] for _, i in near)
+    ranked.update(dict.fromkeys(originals[names[i]] for _, i in alike))
+    return NearMiss(certain, tuple(ranked)[:5])
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet="abcd:-", min_size=1, max_size=12),
+    st.lists(st.text(alphabet="abcdABCD:-", max_size=14), max_size=30),
+    st.sampled_from([0.5, 0.6, 0.7, 0.75]),
+)
+@example("ims:images:crete", ["ims:images:create", "ims:images:get", "ims:dataImages:create"], 0.75)
+@example("ab", ["xy", "abc", "a"], 0.75)
+def test_the_index_finds_what_comparing_every_name_finds(written, known, cutoff):
+    assert NameIndex(known).lookup(written, cutoff) == _brute_force(written, known, cutoff)
+
+
+def test_ordinary_misspellings_keep_their_suggestions():
+    actions = ["ims:images:create", "ims:images:share", "ims:images:get", "ims:images:getJob"]
+
+    assert near_miss("ims:images:crete", actions).certain == "ims:images:create"
+    assert near_miss("ims:images:shar", actions).close[0] == "ims:images:share"
+    assert near_miss("ims:images:getjobs", actions).close[:2] == (
+        "ims:images:getJob",
+        "ims:images:get",
+    )
+
+
+def test_unknown_names_past_the_lookup_cap_keep_their_finding_and_say_why_none_is_offered(ims):
+    names = [f"ims:images:crete{i}" for i in range(MAX_LOOKUPS + 5)]
+
+    found = [f for f in findings(policy(deny(names)), ims) if f.code is Code.INVALID_ACTION]
+
+    assert len(found) == MAX_LOOKUPS + 5
+    looked_up = [f for f in found if NOT_LOOKED_UP not in f.message]
+    past = [f for f in found if NOT_LOOKED_UP in f.message]
+    assert len(looked_up) == MAX_LOOKUPS
+    assert all(f.suggestions for f in looked_up)
+    assert len(past) == 5
+    assert all(f.suggestions == () and f.choices == () for f in past)
+
+
+def test_a_name_repeated_past_the_cap_is_looked_up_once_and_keeps_its_suggestions(ims):
+    names = ["ims:images:crete"] * (MAX_LOOKUPS + 5) + ["ims:images:shar"]
+    document = policy(*[deny(name) for name in names])
+
+    found = [f for f in findings(document, ims) if f.code is Code.INVALID_ACTION]
+
+    assert len(found) == MAX_LOOKUPS + 6
+    assert all(f.suggestions and NOT_LOOKED_UP not in f.message for f in found)
+
+
+def test_the_cap_counts_every_kind_of_unknown_name(ims):
+    keys = {f"ims:Encrytped{i}": "x" for i in range(MAX_LOOKUPS)}
+    document = policy(deny("ims:images:crete", Condition={"StringEquals": keys}))
+
+    found = findings(document, ims)
+
+    unknown_keys = [f for f in found if f.code is Code.INVALID_CONDITION_KEY]
+    action = next(f for f in found if f.code is Code.INVALID_ACTION)
+    assert len(unknown_keys) == MAX_LOOKUPS
+    assert action.suggestions  # the action came first in the document
+    assert NOT_LOOKED_UP in unknown_keys[-1].message
+    assert unknown_keys[-1].suggestions == ()

@@ -273,3 +273,29 @@ def test_a_diff_names_the_statement_that_explains_each_change(ims):
     back = removed["/v2/images/{image_id}/members"]
     assert (back.before, back.after) == (Outcome.DENIED, Outcome.ALLOWED)
     assert (back.decided_by.statement, back.decided_by_side) == (1, "before")
+
+
+def test_a_conditional_row_names_five_open_conditions_and_counts_the_rest(ims):
+    keys = {f"g:PrincipalTag/k{i}": "x" for i in range(8)}
+    doc = policy(deny("ims:images:share", Condition={"StringEquals": keys}))
+
+    row = rows(preview_policy(doc, ims))["POST /v2/images/{image_id}/members"]
+
+    assert row.outcome is Outcome.CONDITIONAL
+    assert row.deciding is not None
+    (condition,) = row.deciding.conditions
+    assert [f"g:PrincipalTag/k{i}" in condition for i in range(8)] == [True] * 5 + [False] * 3
+    assert "3 more conditions hold" in condition
+
+
+def test_a_conditional_row_names_ten_statements_and_counts_the_rest(ims):
+    statements = [
+        deny("ims:images:share", Condition={"StringEquals": {f"g:PrincipalTag/k{i}": "x"}})
+        for i in range(12)
+    ]
+
+    row = rows(preview_policy(policy(*statements), ims))["POST /v2/images/{image_id}/members"]
+
+    assert row.deciding is not None
+    assert len(row.deciding.conditions) == 11
+    assert row.deciding.conditions[-1] == "and 2 more statements like these"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from scpstudio.engine.findings import SEVERITY, Code, Severity
+from scpstudio.engine.limits import MAX_VALUES
 from tests.engine.helpers import allow, codes, deny, policy
 
 IMAGE = "ims:*:*:image:*"
@@ -232,9 +233,10 @@ CASES = [
     ),
     Case(
         Code.POLICY_LIMIT_EXCEEDED,
-        "/Statement/0/Condition/StringEquals/g:PrincipalAccount",
-        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": ["a"] * 201}})),
-        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": ["a"] * 200}})),
+        "",
+        # the policy's 10 other values and these pass the limit; 11 fewer are read
+        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": ["a"] * MAX_VALUES}})),
+        policy(deny(Condition={"StringEquals": {"g:PrincipalAccount": ["a"] * (MAX_VALUES - 11)}})),
     ),
     Case(
         Code.FORALLVALUES_WITH_SINGLE_VALUED_KEY,

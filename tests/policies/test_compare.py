@@ -140,7 +140,7 @@ def test_a_side_that_is_not_json_gives_the_text_diff_and_a_problem(alice):
 
 
 def test_a_side_past_a_limit_gives_a_problem_not_an_error(alice):
-    many = policy_text(*[deny("ims:images:get", Sid=f"s{i}") for i in range(51)])
+    many = policy_text(*[deny("ims:images:get", Sid=f"s{i}") for i in range(199)])
     policy = saved(alice, document=many)
 
     comparison = compare(policy, 1, draft_text=SHARE_DENIED)
@@ -220,7 +220,7 @@ def test_hostile_text_is_diffed_in_bounded_time(deadline):
     before = "\n".join(str(i) if i % 2 else "a" for i in range(30_000))
     after = "\n".join(str(i) if i % 3 else "a" for i in range(30_000))
 
-    with deadline(5):
+    with deadline():
         rows, unified = text_diff(before, after, "one", "two")
 
     assert "".join(r.after + "\n" for r in rows if r.after is not None) == after + "\n"

@@ -1,7 +1,8 @@
 """`manage.py scp_lint FILE...`: validate policies in CI (text, JSON or SARIF).
 
 Exit status: 0 when no finding reaches --fail-on, 1 when one does, 2 when a file
-cannot be read. `-` reads standard input.
+cannot be read or the database cannot be. `-` reads standard input. A database that
+holds no catalog yet (not migrated) is read from the shipped files (see _catalog).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.findings import Severity
 from scpstudio.engine.lint import (
     FORMATS,
@@ -24,6 +24,7 @@ from scpstudio.engine.lint import (
 )
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
 from scpstudio.engine.validate import validate_policy
+from scpstudio.policies.management.commands._catalog import command_catalog
 from scpstudio.policies.management.commands._input import UnreadableInput, read_file_argument
 
 
@@ -39,7 +40,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        catalog = catalog_snapshot()
+        catalog, note = command_catalog()
+        if note:
+            self.stderr.write(note)
         linted, unreadable = [], False
         for name in options["files"]:
             try:

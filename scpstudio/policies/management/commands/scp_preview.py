@@ -1,7 +1,9 @@
 """`manage.py scp_preview FILE`: the outcome of every API of the catalog under a policy.
 
 `--context` takes JSON (or @file): {"region", "account_id", "resource_ids", "keys"}.
-Exit status: 0 on success, 1 when the policy is not valid JSON, 2 on unreadable input.
+Exit status: 0 on success, 1 when the policy is not valid JSON, 2 on unreadable input or
+an unreachable database. A database that holds no catalog yet (not migrated) is read from
+the shipped files (see _catalog).
 """
 
 from __future__ import annotations
@@ -11,17 +13,21 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.document import parse_policy
+from scpstudio.engine.findings import Code
 from scpstudio.engine.limits import policy_limit_problem
 from scpstudio.engine.plain_text import preview_text
 from scpstudio.engine.preview import PreviewContext, preview_policy
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+from scpstudio.engine.validate import validate_policy
+from scpstudio.policies.management.commands._catalog import command_catalog
 from scpstudio.policies.management.commands._input import (
     UnreadableInput,
     read_file_argument,
     read_json_argument,
 )
+
+SIZE_CODES = (Code.POLICY_SIZE_EXCEEDS_QUOTA, Code.POLICY_SIZE_NEEDS_MINIFYING)
 
 
 class Command(BaseCommand):
@@ -43,10 +49,15 @@ class Command(BaseCommand):
         parsed = parse_policy(text)
         if parsed.error is not None:
             raise CommandError(parsed.error.message, returncode=1)
+        catalog, note = command_catalog()
+        if note:
+            self.stderr.write(note)
         problem = policy_limit_problem(parsed)
         if problem is not None:
-            raise CommandError(problem.message, returncode=1)
-        catalog = catalog_snapshot()
+            # the size is worth saying too: how far over its quota the policy is
+            validation = validate_policy(parsed, catalog, options["profile"])
+            sizes = [f.message for f in validation.findings if f.code in SIZE_CODES]
+            raise CommandError(" ".join([problem.message, *sizes]), returncode=1)
         preview = preview_policy(
             parsed, catalog, options["profile"], context, full_access=not options["no_full_access"]
         )
