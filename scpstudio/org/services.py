@@ -14,6 +14,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from scpstudio.org.import_apply import apply_plan
+from scpstudio.org.import_plan import ImportPlan, import_plan
+from scpstudio.org.import_source import WantedOrg
 from scpstudio.org.models import FULL_ACCESS, Attachment, Node, NodeKind
 from scpstudio.org.rules import (
     OrgInputError,
@@ -26,6 +29,7 @@ from scpstudio.org.rules import (
 )
 from scpstudio.org.selectors import Tree
 from scpstudio.policies.models import Policy, PolicyVersion
+from scpstudio.refusals import Refusal
 
 KINDS_MADE = (NodeKind.OU, NodeKind.ACCOUNT)  # the root is made by migrate, once
 
@@ -232,6 +236,46 @@ def attachment_delete(*, user: Any, attachment: Attachment) -> None:
                 None,
             )
         Attachment.objects.filter(pk=attachment.pk).delete()
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+class ImportMoved(Refusal):
+    """The organization or the source changed between the dry run shown and the apply."""
+
+    status_code = 409
+
+
+def organization_import(
+    *, user: Any, wanted: WantedOrg, apply: bool, owner: Any = None, digest: str = ""
+) -> ImportPlan:
+    """The dry run of making the organization what `wanted` says (`import_plan`), and with
+    `apply` its carrying out, all or nothing, in one transaction holding the root's row.
+    Policies new to the library are saved as `owner`'s (by default the user's). Given the
+    `digest` of the dry run that was shown, an apply whose plan differs is refused
+    (`ImportMoved`, nothing written): what is applied is what was reviewed."""
+    owner = owner if owner is not None else user
+    if not apply:
+        return import_plan(wanted, owner=owner)
+    with transaction.atomic():
+        _lock()
+        plan = import_plan(wanted, owner=owner)
+        if digest and digest != plan.digest:
+            raise ImportMoved(
+                "The organization or the source changed since the dry run was shown: "
+                "review the new dry run before applying it. Nothing was imported.",
+                None,
+            )
+        new = sum(1 for p in plan.policies.values() if p.policy is None)
+        if new and not getattr(owner, "is_authenticated", False):
+            raise OrgInputError(
+                f"{new} imported polic{'y' if new == 1 else 'ies'} must be saved in someone's "
+                "library: say whose (the owner).",
+                "owner",
+            )
+        apply_plan(plan, user=user, owner=owner)
+    return plan
 
 
 def _counted(n: int, noun: str, names: list[str]) -> str:

@@ -4,7 +4,8 @@ The organization app builds an `OrgDescription` from its tree: every node (`Expo
 root, OU or account, with its parent, and Huawei's id when known), every policy text that
 some attachment uses (`ExportPolicy`, the saved text exactly; a policy pinned to an older
 version at one node and following the latest at another is two entries, since each text is
-its own policy at Huawei), and the attachments (`ExportAttachment`: node id, policy id).
+its own policy at Huawei; the versions of one saved policy share `policy`), and the
+attachments (`ExportAttachment`: node id, policy id, pinned or following the latest).
 `check()` refuses, with a sentence, a description the writers cannot write faithfully.
 """
 
@@ -39,12 +40,16 @@ class ExportPolicy:
     builtin: bool = False  # FullAccess: Huawei's system policy, attached by Huawei
     huawei_id: str = ""  # p-..., when known
     version: int | None = None  # the saved version the text is from
+    # the saved policy this text is a version of: entries sharing it are that policy's
+    # versions (every one from 1 up, so an import keeps their numbers); "" for a lone text
+    policy: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class ExportAttachment:
     node: str  # ExportNode.id
     policy: str  # ExportPolicy.id
+    pinned: bool = False  # pinned to this version; False: follows the policy's latest
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +87,18 @@ class OrgDescription:
                     "of this organization."
                 )
         policies: set[str] = set()
+        versions: set[tuple[str, int | None]] = set()
         for policy in self.policies:
             if policy.id in policies:
                 raise ExportError(f"Two policies have the id {policy.id!r}.")
             policies.add(policy.id)
+            if policy.policy:
+                if policy.version is None or (policy.policy, policy.version) in versions:
+                    raise ExportError(
+                        f"The texts of the policy {policy.policy!r} need distinct version "
+                        f"numbers ({policy.id!r} has {policy.version!r})."
+                    )
+                versions.add((policy.policy, policy.version))
         seen: set[tuple[str, str]] = set()
         for a in self.attachments:
             if a.node not in nodes:

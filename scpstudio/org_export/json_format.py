@@ -9,8 +9,9 @@ Version 1 (docs/organization-format.md says it in full):
       "version": 1,
       "nodes": [{"id", "type": "root"|"ou"|"account", "name", "parent", "huawei_id",
                  "management"}],
-      "policies": [{"id", "name", "description", "builtin", "huawei_id", "version", "text"}],
-      "attachments": [{"node", "policy"}]
+      "policies": [{"id", "policy", "name", "description", "builtin", "huawei_id", "version",
+                    "text"}],
+      "attachments": [{"node", "policy", "pinned"}]
     }
 
 Every field is written, in this order, two-space indented, UTF-8 (non-ASCII characters as
@@ -51,11 +52,15 @@ def org_json(description: OrgDescription) -> str:
             for n in description.nodes
         ],
         "policies": [
-            {"id": p.id, "name": p.name, "description": p.description, "builtin": p.builtin,
-             "huawei_id": p.huawei_id, "version": p.version, "text": p.text}
+            {"id": p.id, "policy": p.policy, "name": p.name, "description": p.description,
+             "builtin": p.builtin, "huawei_id": p.huawei_id, "version": p.version,
+             "text": p.text}
             for p in description.policies
         ],
-        "attachments": [{"node": a.node, "policy": a.policy} for a in description.attachments],
+        "attachments": [
+            {"node": a.node, "policy": a.policy, "pinned": a.pinned}
+            for a in description.attachments
+        ],
     }  # fmt: skip
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
@@ -87,7 +92,9 @@ def read_org_json(text: str) -> OrgDescription:
         for i, item in enumerate(_list(value, "policies", MAX_POLICIES))
     ]
     attachments = [
-        ExportAttachment(_str(item, "node", at), _str(item, "policy", at))
+        ExportAttachment(
+            _str(item, "node", at), _str(item, "policy", at), _bool(item, "pinned", at)
+        )
         for i, item in enumerate(_list(value, "attachments", MAX_ATTACHMENTS))
         for at in [f"attachments[{i}]"]
     ]
@@ -139,5 +146,5 @@ def _policy(item: dict[str, Any], at: str) -> ExportPolicy:
     return ExportPolicy(
         _str(item, "id", at), _str(item, "name", at), _str(item, "text", at),
         _str(item, "description", at, empty=True), _bool(item, "builtin", at),
-        _str(item, "huawei_id", at, empty=True), version,
+        _str(item, "huawei_id", at, empty=True), version, _str(item, "policy", at, empty=True),
     )  # fmt: skip

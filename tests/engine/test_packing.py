@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from scpstudio.engine.errors import EngineInputError
+from scpstudio.engine.limits import MAX_STATEMENTS
 from scpstudio.engine.packing import (
     DOCUMENT_OVERHEAD,
     MAX_SOURCES,
@@ -218,8 +219,9 @@ def test_packing_is_deterministic():
             "Broken writes a key twice in one object",
         ),
         (
-            json.dumps(policy(*[deny()] * 51)),
-            "Broken: The policy has 51 statements; at most 50 are read. Nothing was packed.",
+            json.dumps(policy(*[deny()] * (MAX_STATEMENTS + 1))),
+            f"Broken: The policy has {MAX_STATEMENTS + 1} statements; at most {MAX_STATEMENTS} "
+            "are read",
         ),
     ],
     ids=["not JSON", "version", "empty", "not an object", "other element", "duplicate", "limit"],

@@ -42,15 +42,15 @@ def small_organization() -> OrgDescription:
     policies = (
         ExportPolicy("full", "FullAccess", FULL, "System policy", True, "p-FullAccess"),
         ExportPolicy("7@3", "No sharing", GUARD_V3, "Images stay in the organization", False,
-                     "", 3),
+                     "", 3, "7"),
         ExportPolicy("7@2", "No sharing", GUARD_V2, "Images stay in the organization", False,
-                     "p-noshare001", 2),
+                     "p-noshare001", 2, "7"),
         ExportPolicy("8@1", "Images only", ALLOW_LIST, "", False, "", 1),
     )  # fmt: skip
     attachments = (
         *[ExportAttachment(n, "full") for n in ("1", "2", "4", "5", "6")],
         ExportAttachment("2", "7@3"),
         ExportAttachment("3", "8@1"),
-        ExportAttachment("5", "7@2"),
+        ExportAttachment("5", "7@2", pinned=True),
     )
     return OrgDescription(nodes, policies, attachments)

@@ -37,6 +37,7 @@ def test_the_small_organization_is_written_with_every_field_in_order():
     }
     assert value["policies"][1] == {
         "id": "7@3",
+        "policy": "7",
         "name": "No sharing",
         "description": "Images stay in the organization",
         "builtin": False,
@@ -44,7 +45,7 @@ def test_the_small_organization_is_written_with_every_field_in_order():
         "version": 3,
         "text": GUARD_V3,
     }
-    assert value["attachments"][-1] == {"node": "5", "policy": "7@2"}
+    assert value["attachments"][-1] == {"node": "5", "policy": "7@2", "pinned": True}
 
 
 def test_reading_the_export_gives_the_same_organization_and_the_same_text():
@@ -81,9 +82,8 @@ def organizations(draw) -> OrgDescription:
     ]  # fmt: skip
     pairs = [(n.id, p.id) for n in nodes for p in policies]
     chosen = draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else []
-    return OrgDescription(
-        tuple(nodes), tuple(policies), tuple(ExportAttachment(n, p) for n, p in chosen)
-    )
+    attachments = tuple(ExportAttachment(n, p, draw(st.booleans())) for n, p in chosen)
+    return OrgDescription(tuple(nodes), tuple(policies), attachments)
 
 
 @settings(max_examples=100, deadline=None)
@@ -130,8 +130,16 @@ BROKEN = {
         'policies[0]: "version" must be a whole number or null.',
     ),
     "text": (lambda v: _policy0(v, text=None), 'policies[0]: "text" must be a non-empty string.'),
+    "pinned": (
+        lambda v: {**v, "attachments": [{"node": "1", "policy": "full", "pinned": None}]},
+        'attachments[0]: "pinned" must be true or false.',
+    ),
+    "versions of one policy": (
+        lambda v: {**v, "policies": [{**p, "version": 3} for p in v["policies"]]},
+        "The texts of the policy '7' need distinct version numbers ('7@2' has 3).",
+    ),
     "attachment": (
-        lambda v: {**v, "attachments": [{"node": "1", "policy": "nowhere"}]},
+        lambda v: {**v, "attachments": [{"node": "1", "policy": "nowhere", "pinned": False}]},
         "An attachment names the policy 'nowhere', which is not listed.",
     ),
 }
