@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "catalog",
+    "scpstudio.checks",
     "scpstudio.policies",
     "scpstudio.editor",
     "axes",
@@ -128,7 +129,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "scpstudio.policies.api_middleware.ApiBodyLimitMiddleware",
+    "scpstudio.rest.body_limit.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -319,7 +320,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # One schema name for a choice set that several fields share.
     "ENUM_NAME_OVERRIDES": {
-        "OutcomeEnum": "scpstudio.policies.library_serializers.OUTCOME_CHOICES",
+        "OutcomeEnum": "scpstudio.checks.serializers.OUTCOME_CHOICES",
         "SeverityEnum": "scpstudio.policies.library_serializers.SEVERITY_CHOICES",
     },
 }

@@ -1,16 +1,14 @@
-"""Routes of the policy API, included at `api/v1/`."""
+"""Routes of the policy library's API, included at `api/v1/`."""
 
 from django.urls import path
 
-from scpstudio.policies import api, api_library, api_templates, api_versions
+from scpstudio.policies import api_library, api_templates, api_versions
 
 app_name = "policies-api"
 
 POLICY = "policies/<str:policy_id>/"
 
 urlpatterns = [
-    path("validate", api.ValidateApi.as_view(), name="validate"),
-    path("preview", api.PreviewApi.as_view(), name="preview"),
     path("policies/", api_library.PolicyListApi.as_view(), name="policies"),
     path(POLICY, api_library.PolicyDetailApi.as_view(), name="policy"),
     path(POLICY + "duplicate", api_library.PolicyDuplicateApi.as_view(), name="policy-duplicate"),

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class PoliciesConfig(AppConfig):
-    """Saved policies, the editor, previews and the policy command line."""
+    """The policy library: saved policies, their versions, shares and templates."""
 
     name = "scpstudio.policies"
     label = "policies"

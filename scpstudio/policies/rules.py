@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from scpstudio.checks.rules import clean_profile as check_profile
 from scpstudio.engine.limits import MAX_POLICY_CHARS
-from scpstudio.engine.profiles import PROFILES
 from scpstudio.refusals import Refusal, json_kind
 
 # Huawei Organizations: 1-64 characters of letters, digits, `_`, `-` and spaces, with no
@@ -82,9 +82,12 @@ def clean_message(value: Any, field: str = "message") -> str:
 
 
 def clean_profile(value: Any, field: str = "profile") -> str:
-    if not isinstance(value, str) or value not in PROFILES:
-        raise PolicyInputError(f"The {field} must be one of: {', '.join(PROFILES)}.", field)
-    return value
+    """The profile rule of every face (`checks.rules.clean_profile`), refused as the
+    library's own input error."""
+    try:
+        return check_profile(value, field)
+    except Refusal as exc:
+        raise PolicyInputError(exc.message, exc.field) from exc
 
 
 def clean_document(value: Any, field: str = "document") -> str:

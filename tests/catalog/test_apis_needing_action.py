@@ -58,7 +58,7 @@ def _preview_of_a_deny(client, action: str) -> dict[str, str]:
     dependency of another), or denied only in one of its situational links."""
     document = {"Version": "5.0", "Statement": [{"Effect": "Deny", "Action": action}]}
     response = client.post(
-        reverse("policies-api:preview"),
+        reverse("checks-api:preview"),
         json.dumps({"document": document}),
         content_type="application/json",
     )

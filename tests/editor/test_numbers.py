@@ -41,10 +41,8 @@ def test_1e999_in_the_json_is_an_error_at_its_place_and_nothing_is_previewed(cli
 def test_the_rest_api_reports_1e999_with_its_position(client):
     body = json.dumps({"document": HUGE})
 
-    validation = client.post(
-        reverse("policies-api:validate"), body, content_type="application/json"
-    )
-    preview = client.post(reverse("policies-api:preview"), body, content_type="application/json")
+    validation = client.post(reverse("checks-api:validate"), body, content_type="application/json")
+    preview = client.post(reverse("checks-api:preview"), body, content_type="application/json")
 
     [finding] = validation.json()["findings"]
     assert finding["code"] == "NUMBER_OUT_OF_RANGE"

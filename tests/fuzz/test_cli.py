@@ -32,6 +32,7 @@ COMMANDS = sorted(
     for folder in (
         "catalog/management/commands",
         "scpstudio/policies/management/commands",
+        "scpstudio/checks/management/commands",
         "scpstudio/accounts/management/commands",
     )
     for p in (ROOT / folder).glob("*.py")

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 
 from scpstudio.policies.models import PolicyVersion
 from tests.policies.api_helpers import client_for, create, error, send, url
@@ -119,7 +120,9 @@ def test_the_witness_is_a_context_the_preview_api_reads_and_it_differs(api, wide
     witness = diff["apis"][0]["witness"]
 
     outcomes = [
-        _share_outcome(send(api, "POST", url("preview"), {"document": doc, "context": witness}))
+        _share_outcome(
+            send(api, "POST", reverse("checks-api:preview"), {"document": doc, "context": witness})
+        )
         for doc in (SHARE_GUARD, SHARE_GUARD_WITH_DEV)
     ]
 

@@ -2,7 +2,7 @@
 policies, which way, and a witness request for each.
 
 The same engine call as the library's Compare (`engine.diff.diff_policies`, the exact diff),
-the same JSON for each API as the REST diff writes it (`library_serializers.
+the same JSON for each API as the REST diff writes it (`checks.serializers.
 ApiChangeSerializer`). Exit status: 1 when an API moved, or may have moved, in the
 direction given to --fail-on (`engine.diff_direction` reads the diff's answer), 0
 otherwise, 2 for input that cannot be read (a sentence on standard error).
@@ -17,6 +17,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.snapshot import catalog_snapshot
+from scpstudio.checks.management.commands._input import (
+    UnreadableInput,
+    read_file_argument,
+    read_json_argument,
+)
+from scpstudio.checks.serializers import ApiChangeSerializer
 from scpstudio.engine.diff import DEFAULT_BUDGET_MS, diff_policies
 from scpstudio.engine.diff_direction import Direction, moves
 from scpstudio.engine.document import ParseResult, parse_policy
@@ -26,12 +32,6 @@ from scpstudio.engine.lint import STDIN_NAME
 from scpstudio.engine.plain_text import outcome_changes_text
 from scpstudio.engine.preview import PreviewContext
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
-from scpstudio.policies.library_serializers import ApiChangeSerializer
-from scpstudio.policies.management.commands._input import (
-    UnreadableInput,
-    read_file_argument,
-    read_json_argument,
-)
 
 FAIL_ON_HELP = (
     "exit 1 when an API changes this way for some request (matching --context, if given). "

@@ -16,16 +16,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.snapshot import catalog_snapshot
+from scpstudio.checks.serializers import (
+    PolicyCheckSerializer,
+    PreviewSerializer,
+    ValidationSerializer,
+)
 from scpstudio.engine.document import parse_policy
 from scpstudio.engine.limits import policy_limit_problem
 from scpstudio.engine.lint import LintedFile, lint_json
 from scpstudio.engine.preview import preview_policy
 from scpstudio.engine.validate import ValidationResult, validate_policy
-from scpstudio.policies.serializers import (
-    PolicyCheckSerializer,
-    PreviewSerializer,
-    ValidationSerializer,
-)
 from scpstudio.refusals import Refusal
 from scpstudio.rest.bodies import JsonApi, read_body
 from scpstudio.rest.errors import error_responses

@@ -17,6 +17,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from scpstudio.checks.rules import clean_profile
+from scpstudio.engine.diff import CHANGES
 from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.findings import Code, Severity
 from scpstudio.engine.limits import (
@@ -27,7 +29,6 @@ from scpstudio.engine.limits import (
 )
 from scpstudio.engine.preview import PreviewContext
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
-from scpstudio.policies.rules import clean_profile
 from scpstudio.rest.fields import RuleField, StrictSerializer, TrueOrFalseField
 
 PROFILE_NAMES = tuple(PROFILES)
@@ -232,3 +233,98 @@ class PreviewSerializer(serializers.Serializer):
         child=serializers.CharField(),
         help_text="Context values their key cannot hold: each decides nothing.",
     )
+
+
+# -- what a change of policy does: the diff of two documents -----------------------------------
+
+OUTCOME_CHOICES = [o.value for o in Outcome]
+
+
+class DiffDecidedBySerializer(serializers.Serializer):
+    """The statement that explains a change, and which side's statement it is; null when
+    no statement decides either side."""
+
+    action = serializers.CharField(source="decided_by.action")
+    policy = serializers.CharField(source="decided_by.policy", allow_null=True)
+    statement = serializers.IntegerField(source="decided_by.statement", allow_null=True)
+    sid = serializers.CharField(source="decided_by.sid", allow_null=True)
+    level = serializers.CharField(source="decided_by.level", allow_null=True)
+    side = serializers.ChoiceField(
+        source="decided_by_side",
+        choices=("before", "after"),
+        help_text="Which version's statement explains the change.",
+    )
+
+    def to_representation(self, change: Any) -> Any:
+        return None if change.decided_by is None else super().to_representation(change)
+
+
+_WITNESS_TEXT = {"type": "string", "nullable": True}
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "description": "A request under which the two versions answer differently, in the "
+        "shape the preview's `context` (and `scp_preview --context`) reads: the region, "
+        "account, resource ids and condition key values chosen, a key given `[]` being "
+        "absent from the request; a part left null or out does not matter. Evaluated by "
+        "the preview on both versions before it is given. Null when the change was not "
+        "decided.",
+        "additionalProperties": False,
+        "required": ["region", "account_id", "resource_ids", "keys"],
+        "properties": {
+            "region": _WITNESS_TEXT,
+            "account_id": _WITNESS_TEXT,
+            "resource_ids": {"type": "object", "additionalProperties": {"type": "string"}},
+            "keys": {
+                "type": "object",
+                "additionalProperties": {
+                    "oneOf": [{"type": "array", "items": {}}, {"not": {"type": "array"}}]
+                },
+            },
+        },
+        "example": {
+            "region": None,
+            "account_id": None,
+            "resource_ids": {},
+            "keys": {"ims:TargetOrgPaths": ["o-abc123/r-xyz/ou-dev/example"]},
+        },
+    }
+)
+class WitnessField(serializers.Field):
+    """The first witness of a change, as a request context."""
+
+    def to_representation(self, witness: Any) -> dict[str, Any]:
+        return dict(witness.context.to_json())
+
+
+class ApiChangeSerializer(serializers.Serializer):
+    """An API some request sees differently: its outcomes under the context asked (the
+    preview's labels), and the exact answer over every request matching that context."""
+
+    method = serializers.CharField()
+    path = serializers.CharField()
+    before = serializers.ChoiceField(
+        choices=OUTCOME_CHOICES, help_text="The old version's outcome under the context asked."
+    )
+    after = serializers.ChoiceField(
+        choices=OUTCOME_CHOICES, help_text="The new version's outcome under the context asked."
+    )
+    change = serializers.ChoiceField(
+        choices=CHANGES,
+        help_text="`newly_allowed`: some request the old version refused is allowed now; "
+        "`newly_denied`: the reverse; `both`; `refusal_changed`: refused alike, but by a Deny "
+        "on one side and by nothing allowing it on the other (only without FullAccess); "
+        "`undecided`: not decided within the diff's time budget (never a false no-change).",
+    )
+    witness = WitnessField(allow_null=True)
+    decided_by = DiffDecidedBySerializer(source="*", allow_null=True)
+
+
+class LinkChangeSerializer(ApiChangeSerializer):
+    """An API's "required only in a situation" link that some request sees differently."""
+
+    action = serializers.CharField()
+    note = serializers.CharField()

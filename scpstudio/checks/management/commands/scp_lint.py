@@ -13,6 +13,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from scpstudio.checks.management.commands._catalog import command_catalog
+from scpstudio.checks.management.commands._input import UnreadableInput, read_file_argument
 from scpstudio.engine.findings import Severity
 from scpstudio.engine.lint import (
     FORMATS,
@@ -24,8 +26,6 @@ from scpstudio.engine.lint import (
 )
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
 from scpstudio.engine.validate import validate_policy
-from scpstudio.policies.management.commands._catalog import command_catalog
-from scpstudio.policies.management.commands._input import UnreadableInput, read_file_argument
 
 
 class Command(BaseCommand):

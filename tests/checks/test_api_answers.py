@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from rest_framework import serializers
 
-from scpstudio.policies.serializers import PreviewSerializer, ValidationSerializer
+from scpstudio.checks.serializers import PreviewSerializer, ValidationSerializer
 
 pytestmark = pytest.mark.django_db
 

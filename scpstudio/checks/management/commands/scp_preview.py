@@ -13,6 +13,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from scpstudio.checks.management.commands._catalog import command_catalog
+from scpstudio.checks.management.commands._input import (
+    UnreadableInput,
+    read_file_argument,
+    read_json_argument,
+)
 from scpstudio.engine.document import parse_policy
 from scpstudio.engine.findings import Code
 from scpstudio.engine.limits import policy_limit_problem
@@ -20,12 +26,6 @@ from scpstudio.engine.plain_text import preview_text
 from scpstudio.engine.preview import PreviewContext, preview_policy
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
 from scpstudio.engine.validate import validate_policy
-from scpstudio.policies.management.commands._catalog import command_catalog
-from scpstudio.policies.management.commands._input import (
-    UnreadableInput,
-    read_file_argument,
-    read_json_argument,
-)
 
 SIZE_CODES = (Code.POLICY_SIZE_EXCEEDS_QUOTA, Code.POLICY_SIZE_NEEDS_MINIFYING)
 
