@@ -10,13 +10,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from scpstudio.checks.serializers import OUTCOME_CHOICES, PreviewContextField, WitnessField
 from scpstudio.engine.diff import CHANGES
 from scpstudio.engine.limits import MAX_POLICY_CHARS
 from scpstudio.org.models import FULL_ACCESS
 from scpstudio.org.rules import HUAWEI_ID_MAX, NAME_MAX, NAME_PATTERN, clean_node_name
 from scpstudio.org.what_if import ACTIONS
-from scpstudio.policies.library_serializers import OUTCOME_CHOICES, WitnessField
-from scpstudio.policies.serializers import PreviewContextField
 from scpstudio.refusals import json_kind
 from scpstudio.rest.fields import (
     ChoiceOf,
