@@ -94,7 +94,7 @@ class OrgApi(JsonApi, APIView):
         super().permission_denied(request, message, code)
 
 
-def _node_or_field(value: int | None, field: str) -> Node | None:
+def node_or_field(value: int | None, field: str) -> Node | None:
     if value is None:
         return None
     try:
@@ -131,7 +131,7 @@ class NodeListApi(OrgApi):
             user=request.user,
             kind=body["type"],
             name=body["name"],
-            parent=_node_or_field(body["parent"], "parent"),
+            parent=node_or_field(body["parent"], "parent"),
             huawei_id=body.get("huawei_id", ""),
         )
         return Response(NodeSerializer(node).data, status=status.HTTP_201_CREATED)
@@ -164,7 +164,7 @@ class NodeDetailApi(OrgApi):
         if "huawei_id" in body:
             services.node_set_huawei_id(user=request.user, node=node, huawei_id=body["huawei_id"])
         if "parent" in body:
-            parent = _node_or_field(body["parent"], "parent")
+            parent = node_or_field(body["parent"], "parent")
             services.node_move(user=request.user, node=node, parent=parent)
         if "management" in body:
             services.node_set_management(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scpstudio.org import api
+from scpstudio.org import api, api_exchange
 
 app_name = "org-api"
 
@@ -19,4 +19,7 @@ urlpatterns = [
     ),
     path(NODE + "preview", api.NodePreviewApi.as_view(), name="preview"),
     path("what-if", api.WhatIfApi.as_view(), name="what-if"),
+    path("pack", api_exchange.PackApi.as_view(), name="pack"),
+    path("export", api_exchange.ExportApi.as_view(), name="export"),
+    path("import", api_exchange.ImportApi.as_view(), name="import"),
 ]

@@ -41,6 +41,7 @@ from scpstudio.policies.models import Policy, PolicyVersion
 from scpstudio.policies.rules import PolicyInputError, clean_description, clean_document, clean_name
 
 KINDS = {"root": "Root", "ou": "OU", "account": "account"}
+LISTED = 200  # lines shown of each kind in a report; the count says the rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,3 +423,18 @@ def _match_attachments(plan: ImportPlan, tree: Tree) -> None:
         for row in held.values():
             plan.detach.append(row)
             plan.add("removed", f"{row.policy_name} detached from {where}")
+
+
+def plan_lines(plan: ImportPlan, *, dry_run: bool) -> list[str]:
+    """The dry run (or what was done) in lines, for the command and the admin page."""
+    lines = [("Dry run: " if dry_run else "") + plan.summary]
+    for change in ("added", "changed", "removed"):
+        found = [line.text for line in plan.lines if line.change == change]
+        for text in found[:LISTED]:
+            lines.append(f"  {change}: {text}")
+        if len(found) > LISTED:
+            lines.append(f"  ... and {len(found) - LISTED:,} more {change}")
+    lines += [f"  note: {note}" for note in plan.notes]
+    if dry_run and plan.changes:
+        lines.append("Nothing was written (--dry-run).")
+    return lines

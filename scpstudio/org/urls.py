@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from scpstudio.org import views, views_preview
+from scpstudio.org import views, views_exchange, views_preview
 
 app_name = "org"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("nodes/<int:pk>/detach/", views.detach, name="detach"),
     path("nodes/<int:pk>/preview/", views_preview.preview, name="preview"),
     path("what-if/", views_preview.what_if_page, name="what-if"),
+    path("nodes/<int:pk>/pack/", views_exchange.node_pack, name="node-pack"),
+    path("export/", views_exchange.export, name="export"),
 ]

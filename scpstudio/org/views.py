@@ -45,6 +45,8 @@ _DONE = {
     "attached": "Attached. " + APPLY_NOTE,
     "detached": "Detached. " + APPLY_NOTE,
     "deleted": "Deleted.",
+    "packed": "The packed documents are saved as new policies in your library: detach the "
+    "policies they replace here, then attach them.",
 }
 
 
@@ -56,7 +58,7 @@ def org_change(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
     @wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not can_change_org(request.user):
-            return _tree_page(request, problem=NOT_ALLOWED, status=403)
+            return render_tree_page(request, problem=NOT_ALLOWED, status=403)
         return view(request, *args, **kwargs)
 
     return checked
@@ -65,10 +67,10 @@ def org_change(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 @login_required
 @require_safe
 def tree(request: HttpRequest) -> HttpResponse:
-    return _tree_page(request, message=_DONE.get(str(request.GET.get("done", "")), ""))
+    return render_tree_page(request, message=_DONE.get(str(request.GET.get("done", "")), ""))
 
 
-def _tree_page(
+def render_tree_page(
     request: HttpRequest, *, problem: str = "", message: str = "", status: int = 200
 ) -> HttpResponse:
     org = Tree.load()
@@ -158,7 +160,7 @@ def node_add(request: HttpRequest) -> HttpResponse:
             huawei_id=str(request.POST.get("huawei_id", "")).strip(),
         )
     except OrgInputError as exc:
-        return _tree_page(request, problem=exc.message, status=400)
+        return render_tree_page(request, problem=exc.message, status=400)
     return _back(created, "created")
 
 
