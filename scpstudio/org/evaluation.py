@@ -27,7 +27,7 @@ from scpstudio.engine.policy import Policy as CompiledPolicy
 from scpstudio.engine.policy import compile_policy
 from scpstudio.engine.preview import Preview, PreviewContext, preview_levels
 from scpstudio.org.models import Attachment, Node, NodeKind
-from scpstudio.org.selectors import Tree, attachments_by_node, path_of
+from scpstudio.org.selectors import PathAttachment, Tree, attachments_by_node, path_attached
 from scpstudio.policies.models import PolicyVersion
 
 MANAGEMENT_NOTE = (
@@ -68,6 +68,12 @@ def compiled_cache_clear() -> None:
     """Forget every compiled version and kept preview (a cold start, for benchmarks)."""
     with _lock:
         _compiled.clear()
+        _previews.clear()
+
+
+def preview_cache_clear() -> None:
+    """Forget the kept previews only (the compiled versions stay), for benchmarks."""
+    with _lock:
         _previews.clear()
 
 
@@ -152,13 +158,12 @@ def node_levels(
     return levels
 
 
-def path_levels(node: Node, catalog: Catalog, tree: Tree | None = None) -> list[Level]:
+def path_levels(node: Node, catalog: Catalog) -> list[Level]:
     """The levels of the node's path as attached now (no level for the management account)."""
     if node.management:
         return []
-    path = tree.path(node) if tree is not None else path_of(node)
-    attached = resolve(attachments_by_node(n.pk for n in path))
-    return node_levels(path, attached, catalog)
+    path, attached = path_attached(node)
+    return _path_levels(path, attached, catalog)
 
 
 def every_service(catalog: Catalog) -> list[str]:
@@ -184,13 +189,14 @@ def effective_preview(
 ) -> Effective:
     """Every API of the catalog under all SCPs on the path from the root to `node`.
 
-    The answer is kept per process (`PREVIEW_CACHE_SIZE`), keyed by what it depends on:
-    the catalog, each level's name and the versions attached there, and the context; the
-    versions a path stands for are read from the database every time, so a new version, an
-    attachment or a rename is seen at once, in every worker."""
-    path = tree.path(node) if tree is not None else path_of(node)
+    Its reads are one query (`selectors.path_attached`: the path, what is attached there,
+    and the versions that stands for now). The answer is kept per process
+    (`PREVIEW_CACHE_SIZE`), keyed by everything it depends on: the catalog, each level's
+    name and the versions attached there, and the context; since that key is read from the
+    database every time, a new version, an attachment or a rename is seen at once, in
+    every worker. `tree` is accepted for callers holding one; the path is read anyway."""
+    path, attached = path_attached(node)
     note = MANAGEMENT_NOTE if node.management else ""
-    attached = {} if node.management else resolve(attachments_by_node(n.pk for n in path))
     ctx = context or PreviewContext()
     key = (
         catalog.revision,
@@ -203,13 +209,38 @@ def effective_preview(
         if kept is not None and kept[0] is catalog:
             _previews.move_to_end(key)
             return Effective(node, path, kept[1], note)
-    levels = [] if note else node_levels(path, attached, catalog)
+    levels = [] if note else _path_levels(path, attached, catalog)
     preview = preview_levels(levels, catalog, ctx, services=every_service(catalog))
     with _lock:
         _previews[key] = (catalog, preview)
         while len(_previews) > PREVIEW_CACHE_SIZE:
             _previews.popitem(last=False)
     return Effective(node, path, preview, note)
+
+
+def _path_levels(
+    path: Sequence[Node], attached: dict[int, list[PathAttachment]], catalog: Catalog
+) -> list[Level]:
+    """The engine's levels for a path, the versions not compiled yet read in one query."""
+    rows = [a for n in path for a in attached.get(n.pk, []) if a.version_id is not None]
+    with _lock:
+        missing = [a.version_id for a in rows if (a.version_id, catalog.revision, a.policy_name)
+                   not in _compiled]  # fmt: skip
+    documents = dict(
+        PolicyVersion.objects.filter(pk__in=missing).values_list("pk", "document")
+        if missing
+        else []
+    )
+    levels = []
+    for n in path:
+        policies = [
+            full_access_policy(catalog)
+            if a.version_id is None
+            else compiled_version(a.version_id, a.policy_name, catalog, documents.get(a.version_id))
+            for a in attached.get(n.pk, [])
+        ]
+        levels.append(Level(level_name(n), policies, False))
+    return levels
 
 
 # -- the tree page's summary -------------------------------------------------------------
@@ -262,15 +293,25 @@ def tree_summary(catalog: Catalog, tree: Tree | None = None) -> dict[int, NodeSu
             levels = [Level("", compiled.get(n.pk, []), False) for n in kept]
             memo[key] = _usable(preview_levels(levels, catalog, services=services))
         own[node.pk] = memo[key]
+    # children before parents: each OU's figures from what it holds, once (linear)
     out: dict[int, NodeSummary] = {}
-    for node in tree.nodes.values():
+    spans: dict[int, tuple[int | None, int | None, int]] = {}
+    for node in reversed([tree.root, *tree.below(tree.root_id)]):
         if node.kind == NodeKind.ACCOUNT:
             out[node.pk] = NodeSummary(own[node.pk], accounts=1)
+            spans[node.pk] = (own[node.pk].allowed, own[node.pk].allowed, 1)
             continue
-        figures = [own[a.pk].allowed for a in tree.accounts_below(node)]
-        out[node.pk] = NodeSummary(
-            None, min(figures, default=None), max(figures, default=None), len(figures)
-        )
+        low: int | None = None
+        high: int | None = None
+        count = 0
+        for kid in tree.children.get(node.pk, []):
+            k_low, k_high, k_count = spans[kid]
+            if k_count:
+                low = k_low if low is None or (k_low is not None and k_low < low) else low
+                high = k_high if high is None or (k_high is not None and k_high > high) else high
+                count += k_count
+        spans[node.pk] = (low, high, count)
+        out[node.pk] = NodeSummary(None, low, high, count)
     return out
 
 

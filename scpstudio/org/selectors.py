@@ -15,12 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
 from scpstudio.org.models import Attachment, Node, NodeKind
-from scpstudio.policies.models import Policy
+from scpstudio.policies.models import Policy, PolicyVersion
 from scpstudio.policies.usage import PolicyUse
 
 NOT_FOUND = "There is no such node in the organization."
@@ -48,18 +49,74 @@ def node_for(node_id: Any) -> Node:
     return node
 
 
-def path_of(node: Node) -> list[Node]:
-    """The nodes from the root down to `node`, in one query (a recursive one: SQLite and
-    PostgreSQL both read it), without loading the rest of the tree."""
-    table = Node._meta.db_table
+@dataclass(frozen=True, slots=True)
+class PathAttachment:
+    """One SCP attached along a path, as the effective preview reads it: the version it
+    stands for now (its pinned one, or its policy's latest), or FullAccess."""
+
+    node_id: int
+    attachment_id: int
+    builtin: str
+    policy_id: int | None
+    policy_name: str
+    version_id: int | None  # None for FullAccess
+    number: int | None
+    pinned: bool
+
+    @property
+    def key(self) -> Any:
+        return self.version_id if self.version_id is not None else self.builtin
+
+
+def path_attached(node: Node) -> tuple[list[Node], dict[int, list[PathAttachment]]]:
+    """The nodes from the root down to `node` and what is attached to each, each
+    attachment resolved to the version it stands for: one query (the effective preview's
+    every read, so that a kept preview costs one round trip)."""
+    nodes, policies, versions = (
+        Node._meta.db_table,
+        Policy._meta.db_table,
+        PolicyVersion._meta.db_table,
+    )
     query = (
         f"WITH RECURSIVE up(id, parent_id, depth) AS ("
-        f" SELECT id, parent_id, 0 FROM {table} WHERE id = %s"
-        f" UNION ALL SELECT n.id, n.parent_id, up.depth + 1 FROM {table} n"
+        f" SELECT id, parent_id, 0 FROM {nodes} WHERE id = %s"
+        f" UNION ALL SELECT n.id, n.parent_id, up.depth + 1 FROM {nodes} n"
         f" JOIN up ON n.id = up.parent_id WHERE up.depth < 50)"
-        f" SELECT {table}.* FROM {table} JOIN up ON {table}.id = up.id ORDER BY up.depth DESC"
+        f" SELECT n.id, n.kind, n.name, n.parent_id, n.huawei_id, n.management,"
+        f" a.id, a.builtin, a.policy_id, p.name, COALESCE(pv.id, lv.id),"
+        f" COALESCE(pv.number, lv.number), a.version_id"
+        f" FROM up JOIN {nodes} n ON n.id = up.id"
+        f" LEFT JOIN {Attachment._meta.db_table} a ON a.node_id = n.id"
+        f" LEFT JOIN {policies} p ON p.id = a.policy_id"
+        f" LEFT JOIN {versions} pv ON pv.id = a.version_id"
+        f" LEFT JOIN {versions} lv ON a.version_id IS NULL AND lv.policy_id = a.policy_id"
+        f" AND lv.number = p.latest_version"
+        f" ORDER BY up.depth DESC, a.id"
     )
-    return list(Node.objects.raw(query, [node.pk]))
+    path: list[Node] = []
+    attached: dict[int, list[PathAttachment]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(query, [node.pk])
+        for row in cursor.fetchall():
+            pk, kind, name, parent_id, huawei_id, management = row[:6]
+            if not path or path[-1].pk != pk:
+                path.append(
+                    Node(
+                        id=pk, kind=kind, name=name, parent_id=parent_id,
+                        huawei_id=huawei_id, management=bool(management),
+                    )
+                )  # fmt: skip
+                attached[pk] = []
+            attachment_id, builtin, policy_id, policy_name, version_id, number, pin = row[6:]
+            if attachment_id is None or (policy_id is not None and version_id is None):
+                continue  # no attachment; or a policy whose latest version is not there yet
+            attached[pk].append(
+                PathAttachment(
+                    pk, attachment_id, builtin or "", policy_id, policy_name or "",
+                    version_id, number, pin is not None,
+                )
+            )  # fmt: skip
+    return path, attached
 
 
 def node_list() -> QuerySet[Node]:

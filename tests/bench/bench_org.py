@@ -4,11 +4,13 @@ Run with `python tests/bench/bench_org.py` (or `make bench`). It migrates a thro
 SQLite file (which loads the shipped IMS catalog and makes the root), then times:
 
 * the effective preview of an account 5 levels deep (the root, three OUs, the account)
-  with 5 policies of maximum size (5,120 characters) attached at every level, 25 in all:
-  cold (every version compiled, as after a restart) and warm (versions compiled once and
-  kept, keyed by version id), on the IMS catalog and on the generated 10,000-action
-  catalog, through `org.evaluation.effective_preview` (the queries reading the path and
-  its attachments included);
+  with 5 policies of maximum size (5,120 characters) attached at every level, 25 in all,
+  on the IMS catalog and on the generated 10,000-action catalog, through
+  `org.evaluation.effective_preview` (its one query reading the path, the attachments and
+  the versions they stand for included): cold (nothing kept: every version compiled, as
+  after a restart), warm (the answer kept for that path, as on a second look: the
+  query and a lookup), and, in between, with the versions compiled and kept but the
+  answer worked out again (as after an attachment changed elsewhere on the path);
 * the tree page's per-OU summary (`tree_summary`) of an organization of 1,000 OUs (10, then
   9 in each, then 10 in each: three levels) and 2,000 accounts, with maximum-size guardrails
   attached to the 10 top OUs and to 10 OUs below them;
@@ -94,7 +96,11 @@ def deep_account(owner: Any, texts: list[str], tag: str) -> Any:
 
 def bench_preview(owner: Any) -> list[tuple[str, dict[str, Any]]]:
     from catalog.snapshot import catalog_snapshot
-    from scpstudio.org.evaluation import compiled_cache_clear, effective_preview
+    from scpstudio.org.evaluation import (
+        compiled_cache_clear,
+        effective_preview,
+        preview_cache_clear,
+    )
 
     ims = catalog_snapshot()
     big = generated_catalog()
@@ -110,6 +116,13 @@ def bench_preview(owner: Any) -> list[tuple[str, dict[str, Any]]]:
                 measure(lambda c=catalog: effective_preview(account, c), compiled_cache_clear),
             )
         )
+        rows.append(
+            (
+                f"effective preview, 25 max-size policies, {label}, versions kept, answer not",
+                measure(lambda c=catalog: effective_preview(account, c), preview_cache_clear),
+            )
+        )
+        effective_preview(account, catalog)
         rows.append(
             (
                 f"effective preview, 25 max-size policies, {label} ({apis} APIs), warm",

@@ -18,7 +18,7 @@ from scpstudio.org.evaluation import (
     tree_summary,
 )
 from scpstudio.org.models import FULL_ACCESS
-from scpstudio.org.selectors import org_root, path_of
+from scpstudio.org.selectors import org_root, path_attached
 from scpstudio.policies import services as library
 from tests.org.helpers import (
     DELETE_API,
@@ -202,14 +202,32 @@ def test_a_kept_preview_is_used_again_until_its_path_changes(small_org):
     assert attached.preview is not renamed.preview
 
 
-def test_the_path_is_read_in_one_query_whatever_the_depth(organizer):
+def test_the_path_and_its_attachments_are_read_in_one_query_whatever_the_depth(organizer):
     parent = org_root()
     for depth in range(5):
         parent = ou(organizer, f"level {depth}", parent)
     deep = account(organizer, "deep", parent)
+    guard = guardrail(organizer)
+    attach(organizer, parent, guard, guard.versions.get())
+    library.save_version(user=organizer, policy=guard, document=SHARE_DENIED, base_version=1)
+    attach(organizer, deep, guard)
 
     with CaptureQueriesContext(connection) as queries:
-        path = path_of(deep)
+        path, attached = path_attached(deep)
 
     assert [n.name for n in path] == ["Root", *[f"level {d}" for d in range(5)], "deep"]
+    assert [(a.policy_name, a.number, a.pinned) for a in attached[parent.pk]][1:] == [
+        ("No delete", 1, True)
+    ]
+    assert [(a.builtin, a.number) for a in attached[deep.pk]] == [("FullAccess", None), ("", 2)]
+    assert len(queries) == 1
+
+
+def test_a_warm_preview_asks_the_database_once(small_org):
+    catalog, web = catalog_snapshot(), small_org["web"]
+    effective_preview(web, catalog)
+
+    with CaptureQueriesContext(connection) as queries:
+        effective_preview(web, catalog)
+
     assert len(queries) == 1
