@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from scpstudio.org import services
-from scpstudio.org.models import Node, NodeKind
-from scpstudio.org.selectors import org_root
+from scpstudio.org.models import FULL_ACCESS, Node, NodeKind
+from scpstudio.org.selectors import Tree, org_root
 from scpstudio.policies import services as library
 from tests.policies.library import deny, make_user, policy_text
 
@@ -80,3 +80,30 @@ def small_org(organizer) -> dict[str, Any]:
         "guard": guard,
         "user": organizer,
     }
+
+
+def shape() -> list[tuple[str, str, str, str, bool, list[str]]]:
+    """Every node with its parent, Huawei id, management flag and attached SCPs' names."""
+    tree = Tree.load()
+    rows = []
+    for node, _ in tree.ordered():
+        parent = tree.nodes[node.parent_id].name if node.parent_id else ""
+        attached = sorted(a.policy_name for a in node.attachments.select_related("policy"))
+        rows.append((node.kind, node.name, parent, node.huawei_id, node.management, attached))
+    return rows
+
+
+# the stand-in's organization (tests/org_import/standin.py) as the tree page orders it
+EXPECTED_TREE = [
+    ("root", "Root", "", "r-abcd1234", False, [FULL_ACCESS]),
+    ("ou", "Dev", "Root", "ou-dev00001", False, [FULL_ACCESS, "No sharing"]),
+    ("ou", "Team A", "Dev", "ou-team0001", False, [FULL_ACCESS]),
+    ("account", "team-a-one", "Team A", "2a1b2c3d4e5f60718293a4b5c6d7e8f9", False,
+     [FULL_ACCESS]),
+    ("account", "dev-one", "Dev", "1a1b2c3d4e5f60718293a4b5c6d7e8f9", False, [FULL_ACCESS]),
+    ("ou", "Prod", "Root", "ou-prod0001", False, [FULL_ACCESS]),
+    ("account", "prod-one", "Prod", "3a1b2c3d4e5f60718293a4b5c6d7e8f9", False, [FULL_ACCESS]),
+    ("account", "prod-two", "Prod", "4a1b2c3d4e5f60718293a4b5c6d7e8f9", False, [FULL_ACCESS]),
+    ("account", "management", "Root", "0a1b2c3d4e5f60718293a4b5c6d7e8f9", True,
+     [FULL_ACCESS]),
+]  # fmt: skip

@@ -10,12 +10,12 @@ import pytest
 from scpstudio.org import services
 from scpstudio.org.exporting import export_text
 from scpstudio.org.import_source import read_huawei_files
-from scpstudio.org.models import FULL_ACCESS, Attachment, Node, PolicyHuaweiId
+from scpstudio.org.models import Attachment, Node, PolicyHuaweiId
 from scpstudio.org.rules import OrgInputError
-from scpstudio.org.selectors import Tree, org_root
+from scpstudio.org.selectors import org_root
 from scpstudio.org.services import ImportMoved, organization_import
 from scpstudio.policies.models import Policy
-from tests.org.helpers import account, attach, guardrail, ou
+from tests.org.helpers import EXPECTED_TREE, account, attach, guardrail, ou, shape
 from tests.org_import.standin import StandIn
 
 pytestmark = pytest.mark.django_db
@@ -31,35 +31,12 @@ def huawei_answers(tmp_path, change=None):
     return read_huawei_files(folder)
 
 
-def shape() -> list[tuple[str, str, str, str, bool, list[str]]]:
-    """Every node with its parent, Huawei id, management flag and attached SCPs' names."""
-    tree = Tree.load()
-    rows = []
-    for node, _ in tree.ordered():
-        parent = tree.nodes[node.parent_id].name if node.parent_id else ""
-        attached = sorted(a.policy_name for a in node.attachments.select_related("policy"))
-        rows.append((node.kind, node.name, parent, node.huawei_id, node.management, attached))
-    return rows
-
-
 def test_an_import_from_huaweis_answers_builds_the_expected_tree(tmp_path, organizer):
     wanted = huawei_answers(tmp_path)
 
     plan = organization_import(user=organizer, wanted=wanted, apply=True)
 
-    assert shape() == [
-        ("root", "Root", "", "r-abcd1234", False, [FULL_ACCESS]),
-        ("ou", "Dev", "Root", "ou-dev00001", False, [FULL_ACCESS, "No sharing"]),
-        ("ou", "Team A", "Dev", "ou-team0001", False, [FULL_ACCESS]),
-        ("account", "team-a-one", "Team A", "2a1b2c3d4e5f60718293a4b5c6d7e8f9", False,
-         [FULL_ACCESS]),
-        ("account", "dev-one", "Dev", "1a1b2c3d4e5f60718293a4b5c6d7e8f9", False, [FULL_ACCESS]),
-        ("ou", "Prod", "Root", "ou-prod0001", False, [FULL_ACCESS]),
-        ("account", "prod-one", "Prod", "3a1b2c3d4e5f60718293a4b5c6d7e8f9", False, [FULL_ACCESS]),
-        ("account", "prod-two", "Prod", "4a1b2c3d4e5f60718293a4b5c6d7e8f9", False, [FULL_ACCESS]),
-        ("account", "management", "Root", "0a1b2c3d4e5f60718293a4b5c6d7e8f9", True,
-         [FULL_ACCESS]),
-    ]  # fmt: skip
+    assert shape() == EXPECTED_TREE
     guard = Policy.objects.get(name="No sharing")
     assert guard.owner == organizer
     assert guard.versions.get().document == StandIn().org["policies"][1]["content"]
