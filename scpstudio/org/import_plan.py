@@ -217,7 +217,11 @@ def _check_attachments(wanted: WantedOrg, nodes: dict[str, WantedNode]) -> None:
 def _match_nodes(plan: ImportPlan, tree: Tree) -> None:
     wanted = plan.wanted
     by_huawei = {n.huawei_id: n for n in tree.nodes.values() if n.huawei_id}
+    by_place: dict[tuple[int | None, str, str], list[Node]] = {}  # (parent, kind, name)
+    for n in sorted(tree.nodes.values(), key=lambda n: n.pk):
+        by_place.setdefault((n.parent_id, n.kind, n.name), []).append(n)
     taken: set[int] = set()
+    names = {n.key: n for n in wanted.nodes}
     for node in wanted.nodes:
         if node.kind == "root":
             found: Node | None = tree.root
@@ -227,21 +231,25 @@ def _match_nodes(plan: ImportPlan, tree: Tree) -> None:
                 found = None
             if found is None:
                 parent = plan.nodes.get(node.parent or "")
-                found = _same_name(tree, parent, node, taken) if parent is not None else None
+                found = _same_name(by_place, parent, node, taken) if parent is not None else None
         if found is not None:
             taken.add(found.pk)
         plan.nodes[node.key] = found
-        _node_lines(plan, tree, node, found)
+        _node_lines(plan, names, node, found)
     plan.removed = [n for n in tree.nodes.values() if n.pk not in taken]
     plan.removed.sort(key=lambda n: -len(tree.path(n)))
     for gone in plan.removed:
         plan.add("removed", f"{gone.label} (with its attachments)")
 
 
-def _same_name(tree: Tree, parent: Node, node: WantedNode, taken: set[int]) -> Node | None:
-    for pk in sorted(tree.children.get(parent.pk, [])):
-        kid = tree.nodes[pk]
-        if pk in taken or kid.kind != node.kind or kid.name != node.name:
+def _same_name(
+    by_place: dict[tuple[int | None, str, str], list[Node]],
+    parent: Node,
+    node: WantedNode,
+    taken: set[int],
+) -> Node | None:
+    for kid in by_place.get((parent.pk, node.kind, node.name), []):
+        if kid.pk in taken:
             continue
         if kid.huawei_id and node.huawei_id and kid.huawei_id != node.huawei_id:
             continue
@@ -249,9 +257,11 @@ def _same_name(tree: Tree, parent: Node, node: WantedNode, taken: set[int]) -> N
     return None
 
 
-def _node_lines(plan: ImportPlan, tree: Tree, node: WantedNode, found: Node | None) -> None:
+def _node_lines(
+    plan: ImportPlan, names: dict[str, WantedNode], node: WantedNode, found: Node | None
+) -> None:
     named = f"{KINDS[node.kind]} {node.name}" + (f" ({node.huawei_id})" if node.huawei_id else "")
-    parent = _wanted_name(plan, node.parent)
+    parent = _wanted_name(names, node.parent)
     if found is None:
         plan.add("added", f"{named} under {parent}")
         return
@@ -269,11 +279,11 @@ def _node_lines(plan: ImportPlan, tree: Tree, node: WantedNode, found: Node | No
         )
 
 
-def _wanted_name(plan: ImportPlan, key: str | None) -> str:
-    for node in plan.wanted.nodes:
-        if node.key == key:
-            return "the root" if node.kind == "root" else f"{KINDS[node.kind]} {node.name}"
-    return "nothing"
+def _wanted_name(names: dict[str, WantedNode], key: str | None) -> str:
+    node = names.get(key or "")
+    if node is None:
+        return "nothing"
+    return "the root" if node.kind == "root" else f"{KINDS[node.kind]} {node.name}"
 
 
 # -- policies -----------------------------------------------------------------------------------
