@@ -222,7 +222,7 @@ def test_the_admin_shows_the_organization(staff_client, small_org):
     assert staff_client.get("/admin/org/node/add/").status_code == 403
 
 
-@pytest.mark.parametrize("name", ["tree", "node", "preview", "what-if"])
+@pytest.mark.parametrize("name", ["tree", "node", "preview", "what-if", "node-pack"])
 def test_an_organization_page_shows_no_template_source(organizer_client, small_org, name):
     args = [] if name in ("tree", "what-if") else [small_org["web"].pk]
 
