@@ -14,9 +14,15 @@ Names others build on (the import from Huawei and the Terraform export use these
   `node_delete`, `node_set_management`, `attachment_create`, `attachment_delete` (each
   keyword-only, checked, in one transaction holding the root's row).
 * `evaluation`: `compiled_version` (each version compiled once per process),
-  `path_levels`, `effective_preview`, `tree_summary`.
+  `path_levels`, `effective_preview` (one query, the answer kept per process), `tree_summary`.
 * `what_if`: `what_if(Change(...))`, on the engine's exact diff over paths.
+* `exporting`: `org_description`, `export_text("terraform"|"json")` (through `org_export`).
+* `import_source` (what an import asks for: `read_huawei_live`, `read_huawei_files`,
+  `read_export`), `import_plan` (the dry run), `import_apply`, and the service
+  `services.organization_import` (dry run, or applied in one transaction).
 
-Pages (`views`, `urls` at /org/) and the REST API (`api`, `api_urls` at /api/v1/org/) call
-the same functions. Nothing imports this app but the URL configuration.
+Pages (`views`, `views_preview`, `views_exchange`, `urls` at /org/), the REST API (`api`,
+`api_exchange`, `api_urls` at /api/v1/org/), the admin (`admin`, `admin_import`) and the
+commands (`import_org`, `export_org`) call the same functions. Nothing imports this app but
+the URL configuration.
 """
