@@ -185,7 +185,7 @@ class Effective:
 
 
 def effective_preview(
-    node: Node, catalog: Catalog, context: PreviewContext | None = None, tree: Tree | None = None
+    node: Node, catalog: Catalog, context: PreviewContext | None = None
 ) -> Effective:
     """Every API of the catalog under all SCPs on the path from the root to `node`.
 
@@ -194,7 +194,7 @@ def effective_preview(
     (`PREVIEW_CACHE_SIZE`), keyed by everything it depends on: the catalog, each level's
     name and the versions attached there, and the context; since that key is read from the
     database every time, a new version, an attachment or a rename is seen at once, in
-    every worker. `tree` is accepted for callers holding one; the path is read anyway."""
+    every worker."""
     path, attached = path_attached(node)
     note = MANAGEMENT_NOTE if node.management else ""
     ctx = context or PreviewContext()
