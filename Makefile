@@ -68,6 +68,7 @@ bench: setup-dev
 	$(PY) tests/bench/bench_diff.py
 	$(PY) tests/bench/bench_packing.py
 	$(PY) tests/bench/bench_org.py
+	$(PY) tests/bench/bench_catalog.py
 	$(MAKE) --no-print-directory bench-answers
 
 # -- property and fuzz tests: the same examples in `make test`, a random hunt in `make fuzz` ----

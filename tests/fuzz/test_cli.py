@@ -202,6 +202,9 @@ def _cases(f: dict[str, str]) -> dict[str, tuple[list[str], bytes]]:
         "orgexport-to-missing-folder": (["export_org", "--output", f["missing"] + "/x"], b""),
         "orgexport-to-folder": (["export_org", "--output", f["folder"]], b""),
         "token-no-user": (["create_token"], b""),
+        "sync-nothing-named": (["sync_catalog", "--dry-run"], b""),
+        "sync-bad-code": (["sync_catalog", "--service", LONG_WILDCARD], b""),
+        "sync-no-credentials": (["sync_catalog", "--service", "ecs"], b""),
     }
 
 
@@ -234,6 +237,7 @@ def test_the_hostile_cases_cover_every_command():
         "token",
         "orgimport",
         "orgexport",
+        "sync",
     } == covered
     assert COMMANDS == [
         "create_token",
@@ -247,6 +251,7 @@ def test_the_hostile_cases_cover_every_command():
         "scp_diff",
         "scp_lint",
         "scp_preview",
+        "sync_catalog",
     ]
 
 
@@ -278,6 +283,7 @@ _options = {
     "create_token": ["--name"],
     "import_org": ["--dry-run", "--files", "--json", "--owner"],
     "export_org": ["--format"],  # --output would write any name it is given: not hostile
+    "sync_catalog": ["--service", "--all", "--dry-run"],
 }
 
 
