@@ -322,6 +322,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OutcomeEnum": "scpstudio.checks.serializers.OUTCOME_CHOICES",
         "SeverityEnum": "scpstudio.policies.library_serializers.SEVERITY_CHOICES",
+        "NodeTypeEnum": "scpstudio.org.api_serializers.NODE_TYPES",
+        "NewNodeTypeEnum": "scpstudio.org.api_serializers.NEW_NODE_TYPES",
     },
 }
 

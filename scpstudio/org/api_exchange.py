@@ -23,8 +23,8 @@ from scpstudio.org.api import WRITE, OrgApi, SignedIn, node_or_field
 from scpstudio.org.api_exchange_serializers import (
     ExportAnswerSerializer,
     ExportQuerySerializer,
-    ImportAnswerSerializer,
-    ImportRequestSerializer,
+    OrgImportAnswerSerializer,
+    OrgImportRequestSerializer,
     PackAnswerSerializer,
     PackRequestSerializer,
 )
@@ -121,11 +121,11 @@ class ImportApi(OrgApi):
         description="From our JSON (`content`) or Huawei Organizations live (the server's "
         "SDK credentials). Shows what is added, changed and removed; with `apply` it is "
         "applied in one transaction, and a second import of the same source changes nothing.",
-        request=ImportRequestSerializer,
-        responses={200: ImportAnswerSerializer, 409: _MOVED, 502: _HUAWEI, **WRITE},
+        request=OrgImportRequestSerializer,
+        responses={200: OrgImportAnswerSerializer, 409: _MOVED, 502: _HUAWEI, **WRITE},
     )
     def post(self, request: Request) -> Response:
-        body = read_body(request, ImportRequestSerializer)
+        body = read_body(request, OrgImportRequestSerializer)
         if body["format"] == "json":
             if "content" not in body:
                 raise OrgInputError("Send the export's text in content.", "content")
@@ -137,4 +137,6 @@ class ImportApi(OrgApi):
         plan = organization_import(
             user=request.user, wanted=wanted, apply=body["apply"], digest=body.get("digest", "")
         )
-        return Response(ImportAnswerSerializer({"applied": body["apply"], **plan.to_json()}).data)
+        return Response(
+            OrgImportAnswerSerializer({"applied": body["apply"], **plan.to_json()}).data
+        )

@@ -95,7 +95,7 @@ class ExportQuerySerializer(serializers.Serializer):
     format = ChoiceOf(FORMATS, "an export format", required=False, default="terraform")
 
 
-class ImportRequestSerializer(StrictSerializer):
+class OrgImportRequestSerializer(StrictSerializer):
     format = ChoiceOf(
         IMPORT_FORMATS,
         "an import source",
@@ -170,7 +170,7 @@ class ExportAnswerSerializer(serializers.Serializer):
     content = serializers.CharField(help_text="The file's text.")
 
 
-class ImportAnswerSerializer(serializers.Serializer):
+class OrgImportAnswerSerializer(serializers.Serializer):
     applied = serializers.BooleanField()
     summary = serializers.CharField()
     added = serializers.ListField(child=serializers.CharField())

@@ -179,7 +179,7 @@ class LevelSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
-class DecidedBySerializer(serializers.Serializer):
+class LevelDecidedBySerializer(serializers.Serializer):
     """The level (node), policy and statement that decided; null when nothing did (every
     level allowed through FullAccess or the management account)."""
 
@@ -194,7 +194,7 @@ class PreviewApiSerializer(serializers.Serializer):
     method = serializers.CharField()
     path = serializers.CharField()
     outcome = serializers.ChoiceField(choices=OUTCOME_CHOICES)
-    decided_by = DecidedBySerializer(allow_null=True)
+    decided_by = LevelDecidedBySerializer(allow_null=True)
     conditions = serializers.ListField(
         child=serializers.CharField(), help_text="What decides a conditional outcome."
     )
@@ -216,7 +216,7 @@ class WhatIfApiSerializer(serializers.Serializer):
     before = serializers.ChoiceField(choices=OUTCOME_CHOICES)
     after = serializers.ChoiceField(choices=OUTCOME_CHOICES)
     change = serializers.ChoiceField(choices=CHANGES)
-    decided_by = DecidedBySerializer(allow_null=True)
+    decided_by = LevelDecidedBySerializer(allow_null=True)
     witness = WitnessField(allow_null=True)
 
 
