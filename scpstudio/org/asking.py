@@ -86,7 +86,7 @@ def _draft(text: Any, catalog: Catalog) -> tuple[Any, str]:
         raise OrgInputError(compiled.limit.message, "draft")
     if compiled.parse is not None and compiled.parse.error is not None:
         raise OrgInputError(
-            f"The draft is not valid JSON: {compiled.parse.error.message} Nothing was compared.",
+            f"The draft cannot be read. {compiled.parse.error.message} Nothing was compared.",
             "draft",
         )
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -225,6 +225,16 @@ def test_what_if_refusals_name_their_field(api, small_org):
     assert (bad_action.status_code, bad_action.json()["field"]) == (400, "action")
 
 
+def test_a_draft_that_is_not_json_is_said_once_with_where(api, small_org):
+    answer = send(api, "POST", "what-if", {"node": 1, "action": "attach", "draft": "{not json"})
+
+    assert (answer.status_code, answer.json()["field"]) == (400, "draft")
+    error = answer.json()["error"]
+    assert error.startswith("The draft cannot be read. The policy is not valid JSON:")
+    assert "line 1, column 2" in error
+    assert error.count("not valid JSON") == 1
+
+
 def test_reading_needs_an_account_and_anonymous_answers_403(small_org):
     anonymous = APIClient()
 
