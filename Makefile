@@ -68,6 +68,8 @@ bench: setup-dev bench-anchors
 	$(PY) tests/bench/bench_accounts.py
 	.ci/postgres $(PY) tests/bench/bench_load.py
 	$(PY) tests/bench/bench_diff.py
+	$(PY) tests/bench/bench_packing.py
+	$(PY) tests/bench/bench_org.py
 	$(PY) tests/bench/bench_catalog.py
 	$(MAKE) --no-print-directory bench-answers
 

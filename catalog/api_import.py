@@ -49,7 +49,7 @@ MAY_NOT_IMPORT = (
 )
 
 
-class ImportRequestSerializer(StrictSerializer):
+class CatalogImportRequestSerializer(StrictSerializer):
     source = TextField(
         min_length=1,
         max_length=MAX_SOURCE_CHARS,
@@ -96,7 +96,7 @@ class UsageFlagSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class ImportAnswerSerializer(serializers.Serializer):
+class CatalogImportAnswerSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
     applied = serializers.BooleanField(help_text="Whether anything was written.")
     summary = serializers.DictField(
@@ -170,13 +170,16 @@ class CatalogImportApi(JsonApi, APIView):
         tags=["catalog"],
         summary="Import a catalog source: review its change set, then apply it",
         description=DESCRIPTION,
-        request=ImportRequestSerializer,
-        responses={200: ImportAnswerSerializer, **error_responses(400, 401, 403, 413, 415, 429)},
+        request=CatalogImportRequestSerializer,
+        responses={
+            200: CatalogImportAnswerSerializer,
+            **error_responses(400, 401, 403, 413, 415, 429),
+        },
     )
     def post(self, request: Request) -> Response:
         if not request.user.has_perm("catalog.change_action"):
             raise PermissionDenied(MAY_NOT_IMPORT)
-        body = read_body(request, ImportRequestSerializer)
+        body = read_body(request, CatalogImportRequestSerializer)
         data = read_source(body["source"], source_name=body["source_name"])
         review = catalog_import(data, dry_run=True)
         if review.errors:

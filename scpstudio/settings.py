@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "scpstudio.editor",
     "axes",
     "scpstudio.accounts",
+    "scpstudio.org",
 ]
 
 MIDDLEWARE = [
@@ -321,8 +322,17 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OutcomeEnum": "scpstudio.checks.serializers.OUTCOME_CHOICES",
         "SeverityEnum": "scpstudio.policies.library_serializers.SEVERITY_CHOICES",
+        "NodeTypeEnum": "scpstudio.org.api_serializers.NODE_TYPES",
+        "NewNodeTypeEnum": "scpstudio.org.api_serializers.NEW_NODE_TYPES",
     },
 }
+
+# -- Organization: Huawei's quotas (README, "Organization") -------------------------------------
+
+ORG_MAX_OU_DEPTH = _env_int("DJANGO_ORG_MAX_OU_DEPTH", 5)  # OU levels below the root
+ORG_MAX_OUS = _env_int("DJANGO_ORG_MAX_OUS", 1000)
+ORG_MAX_ACCOUNTS = _env_int("DJANGO_ORG_MAX_ACCOUNTS", 10_000)
+ORG_MAX_ATTACHMENTS = _env_int("DJANGO_ORG_MAX_ATTACHMENTS", 5)  # SCPs per node
 
 # -- Catalog sync from Huawei IAM's authorization schemas (catalog/huawei.py) --------------
 # The SDK's own environment variables carry the credentials (HUAWEICLOUD_SDK_AK, _SK).
@@ -339,3 +349,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# -- Organization import from Huawei Organizations (scpstudio/org_import/live.py) -----------
+# The SDK's own environment variables carry the credentials (HUAWEICLOUD_SDK_AK, _SK, and
+# HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary ones).
+ORG_IMPORT_ENDPOINT = os.environ.get(
+    "ORG_IMPORT_ENDPOINT", "https://organizations.myhuaweicloud.com"
+)
+ORG_IMPORT_TIMEOUT = float(_env_int("ORG_IMPORT_TIMEOUT", 30))  # seconds, per answer
+ORG_IMPORT_RETRIES = _env_int("ORG_IMPORT_RETRIES", 3)  # after a 429, at most 10
+ORG_IMPORT_BACKOFF = 1.0  # seconds before the first retry, doubled before each next

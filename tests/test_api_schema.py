@@ -11,10 +11,12 @@ the server answered, and the curl command that reproduces it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.contrib.auth.models import Permission
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -26,7 +28,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from scpstudio.org import services as org_services
+from scpstudio.org.selectors import org_root
 from scpstudio.policies import services
+from tests.org_import.standin import GOOD_AK, StandIn
 from tests.policies.library import GET_DENIED, SHARE_DENIED, make_user
 
 EXAMPLES = 15
@@ -49,8 +54,13 @@ OWNER, PASSWORD = "schema", "pw-schema-123"
 
 
 @pytest.fixture
-def library(live_server, transactional_db, settings) -> dict[str, Any]:
+def library(live_server, transactional_db, settings, monkeypatch) -> Iterator[dict[str, Any]]:
     """A user owning a policy with two versions, shared with another user."""
+    # the organization's import from Huawei, live: the stand-in on loopback answers it
+    huawei = StandIn().start()
+    settings.ORG_IMPORT_ENDPOINT = huawei.url
+    monkeypatch.setenv("HUAWEICLOUD_SDK_AK", GOOD_AK)
+    monkeypatch.setenv("HUAWEICLOUD_SDK_SK", "stand-in-secret")
     # HTTP Basic checks the password on every request: with the production hasher that is
     # most of each request's time (a deliberately slow key derivation).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -61,7 +71,13 @@ def library(live_server, transactional_db, settings) -> dict[str, Any]:
     policy = services.create_policy(owner=owner, name="Guardrails", document=SHARE_DENIED)
     services.save_version(user=owner, policy=policy, document=GET_DENIED, base_version=1)
     services.share_policy(user=owner, policy=policy, with_user=reader)
-    return {"owner": owner, "policy": policy}
+    # the organization: the user may change it; an OU holding an account, the policy attached
+    owner.user_permissions.add(Permission.objects.get(codename="change_organization"))
+    unit = org_services.node_create(user=owner, kind="ou", name="Unit", parent=org_root())
+    member = org_services.node_create(user=owner, kind="account", name="member", parent=unit)
+    org_services.attachment_create(user=owner, node=unit, policy=policy)
+    yield {"owner": owner, "policy": policy, "unit": unit, "member": member}
+    huawei.stop()
 
 
 def test_every_operation_answers_what_the_schema_says(live_server, library):
@@ -81,7 +97,7 @@ def test_every_operation_answers_what_the_schema_says(live_server, library):
                 failures.append(f"{operation.label} ({mode.value} data): {failure}")
 
     assert not failures, "\n\n".join(failures)
-    assert len(operations) == 30, [o.label for o in operations]  # every one was tried
+    assert len(operations) == 44, [o.label for o in operations]  # every one was tried
 
 
 def _try(operation: Any, mode: GenerationMode, library: dict[str, Any]) -> str:
@@ -107,6 +123,7 @@ def _aim_at_the_library(case: Any, library: dict[str, Any]) -> None:
     a DELETE of it gets a policy of its own, so the operations after it still find one.
     An id that is itself the invalid part of a request stays as generated."""
     path = case.path_parameters or {}
+    _aim_at_the_organization(case, library)
     if not str(path.get("policy_id", "")).isdigit():
         return
     policy = library["policy"]
@@ -118,3 +135,32 @@ def _aim_at_the_library(case: Any, library: dict[str, Any]) -> None:
     path["policy_id"] = policy.pk
     if str(path.get("number", "")).isdigit() and int(path["number"]) > 2:
         path["number"] = 1 + int(path["number"]) % 2
+
+
+def _aim_at_the_organization(case: Any, library: dict[str, Any]) -> None:
+    """A valid node id at the fixture's OU (an attachment's at one of its attachments); a
+    DELETE of a node or an attachment gets one of its own, so the others still find theirs."""
+    path = case.path_parameters or {}
+    body = case.body if isinstance(case.body, dict) else {}
+    if case.path == "/api/v1/org/import" and body.get("format") == "huawei":
+        # a dry run of the stand-in's organization; applied, it would replace the fixture's
+        body.pop("apply", None)
+    if not str(path.get("node_id", "")).isdigit():
+        return
+    owner, unit = library["owner"], library["unit"]
+    node = library["member"] if case.method == "GET" else unit
+    if case.method == "DELETE" and case.path == "/api/v1/org/nodes/{node_id}/":
+        node = org_services.node_create(user=owner, kind="account", name="doomed", parent=unit)
+    path["node_id"] = node.pk
+    if str(path.get("attachment_id", "")).isdigit():
+        if case.method == "DELETE":
+            extra = services.create_policy(
+                owner=owner, name=f"Detached {owner.policies.count()}", document=SHARE_DENIED
+            )
+            if unit.attachments.count() >= 5:
+                unit.attachments.exclude(builtin="FullAccess").delete()
+            path["attachment_id"] = org_services.attachment_create(
+                user=owner, node=unit, policy=extra
+            ).pk
+        else:
+            path["attachment_id"] = unit.attachments.first().pk

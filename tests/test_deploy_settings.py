@@ -86,7 +86,7 @@ def test_the_readme_production_environment_passes_check_deploy_without_a_warning
     done = check_deploy(readme_production_environment())
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("System check identified no issues"), done.stdout
+    assert done.stdout.startswith("System check identified no issues"), done.stdout + done.stderr
     assert "WARNING" not in done.stdout + done.stderr
     assert "security." not in done.stdout + done.stderr
 

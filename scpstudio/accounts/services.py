@@ -21,6 +21,7 @@ from django.utils import timezone
 from scpstudio.accounts.models import KEY_PREFIX, ApiToken, digest_of
 from scpstudio.policies.models import Policy, PolicyShare
 from scpstudio.policies.rules import NAME_MAX
+from scpstudio.policies.usage import PolicyInUse, policy_uses
 
 TOKENS_PER_USER = 20
 TOKEN_NAME_MAX = 64
@@ -153,7 +154,22 @@ def user_delete(
         if transfer_to is not None and owned:
             renamed = _transfer(owned, username, transfer_to)
         elif owned:
-            Policy.objects.filter(pk__in=[p.pk for p in owned]).delete()
+            attached = [(p, policy_uses(p)) for p in owned]
+            attached = [(p, uses) for p, uses in attached if uses]
+            if attached:
+                raise AccountInputError(
+                    f"{username}'s {PolicyInUse(attached[0][0].name, attached[0][1]).message} "
+                    "Transfer their policies instead, or detach it.",
+                    "transfer_to",
+                )
+            try:
+                Policy.objects.filter(pk__in=[p.pk for p in owned]).delete()
+            except ProtectedError as exc:
+                raise AccountInputError(
+                    f"A policy of {username} was attached in the organization meanwhile: "
+                    "look at their policies again, then choose.",
+                    "transfer_to",
+                ) from exc
         try:
             user.delete()
         except (ProtectedError, IntegrityError) as exc:

@@ -240,18 +240,21 @@ class _Exact:
     def __init__(
         self,
         catalog: Catalog,
-        policies: tuple[Policy, Policy],
-        full_access: bool,
+        levels: tuple[Sequence[Level], Sequence[Level]],
+        refusals: bool,
         context: PreviewContext,
         budget_ms: float,
     ) -> None:
         self.catalog = catalog
         self.context = context
-        extra = [full_access_policy(catalog)] if full_access else []
-        self.sides = ([policies[0], *extra], [policies[1], *extra])
-        self.levels = tuple([Level("", [p], full_access)] for p in policies)
-        # beside FullAccess nothing is "not allowed": refusals are all Denies
-        self.refusals = not full_access
+        self.levels = levels
+        # per side, the policies of each level as the evaluator reads them
+        extra = [full_access_policy(catalog)]
+        before, after = (
+            [[*lv.policies, *(extra if lv.full_access else [])] for lv in path] for path in levels
+        )
+        self.paths = (before, after)
+        self.refusals = refusals
         self.budget = max(0.0, budget_ms) / 1000
         self.deadline = time.monotonic() + self.budget
         self.answers: dict[frozenset[str], tuple[ExactAnswer, tuple[str, ...]]] = {}
@@ -302,7 +305,9 @@ class _Exact:
         return ExactAnswer(tuple(witnesses), found.status, found.undecided)
 
     def _search(self, needs: Sequence[Need], names: tuple[str, ...]) -> ExactAnswer:
-        problem = Problem(names, self.sides, self.catalog, self.context, self.values)
+        problem = Problem(
+            names, ((), ()), self.catalog, self.context, self.values, paths=self.paths
+        )
         if problem.same_structure():
             return NO_CHANGE
         # APIs whose actions differ only by name (same statements, resource shape and keys
@@ -394,9 +399,53 @@ def diff_policies(
             raise EngineInputError(p.limit.message)
     if any(p.parse is not None and p.parse.error is not None for p in (a, b)):
         return PolicyDiff(())  # a side that is not JSON: nothing to compare (as the preview)
-    services = services_of([a, b])
-    plans = plans_for(catalog, services)
-    exact = _Exact(catalog, (a, b), full_access and prof.is_scp, ctx, budget_ms)
+    with_full_access = full_access and prof.is_scp
+    levels = ([Level("", [a], with_full_access)], [Level("", [b], with_full_access)])
+    # beside FullAccess nothing is "not allowed": refusals are all Denies
+    exact = _Exact(catalog, levels, not with_full_access, ctx, budget_ms)
+    return _changes(exact, plans_for(catalog, services_of([a, b])))
+
+
+def diff_paths(
+    before: Sequence[Level],
+    after: Sequence[Level],
+    catalog: Catalog,
+    context: PreviewContext | Mapping[str, Any] | None = None,
+    *,
+    refusals: bool = False,
+    budget_ms: float = DEFAULT_BUDGET_MS,
+) -> PolicyDiff:
+    """What changes for an account (or an OU) of an organization when the SCPs along its
+    path change: the levels from the root down before and after (a policy attached,
+    detached, or the OU moved elsewhere), each level a node whose attached SCPs must allow
+    and where any Deny wins, as `preview.preview_levels` evaluates them. The answers are
+    those of `diff_policies` (exact, with witnesses, `undecided` past the budget).
+
+    Paths of different lengths are compared as if the shorter one went on with levels
+    holding FullAccess alone, which allow everything and so change no outcome. With
+    `refusals`, an API refused on both sides but by a Deny on one and by nothing allowing
+    it on the other is listed too (`refusal_changed`)."""
+    if context is not None and not isinstance(context, PreviewContext):
+        context = PreviewContext.from_json(context)
+    ctx = context or PreviewContext()
+    ctx.check_limits()
+    policies = [p for path in (before, after) for lv in path for p in lv.policies]
+    for p in policies:
+        if p.limit is not None:
+            raise EngineInputError(p.limit.message)
+    if any(p.parse is not None and p.parse.error is not None for p in policies):
+        return PolicyDiff(())
+    depth = max(len(before), len(after))
+    padding = Level("", [full_access_policy(catalog)], False)
+    sides = tuple([*path, *[padding] * (depth - len(path))] for path in (before, after))
+    exact = _Exact(catalog, (sides[0], sides[1]), refusals, ctx, budget_ms)
+    # every API: a change of what allows (FullAccess detached) may touch any of them
+    return _changes(exact, plans_for(catalog, None))
+
+
+def _changes(exact: _Exact, plans: Sequence[Any]) -> PolicyDiff:
+    """Every API, "required only" link and action of `plans` some request treats
+    differently (or that the budget left undecided)."""
     changes: list[OutcomeChange] = []
     names: dict[str, str] = {}
     for plan in plans:

@@ -83,6 +83,7 @@ class _Spec:
     action: int
     pattern: tuple[str, ...] | None
     shape: Any
+    level: int = 0
     common: bool = False
 
 
@@ -101,6 +102,7 @@ class Item:
     whole: Statement | None
     resource_dims: tuple[int, int, int]
     dims: tuple[int, ...]
+    level: int = 0  # the node of an organization path it is attached at (0: one node)
 
 
 def _segment_matches(pattern: str, value: str | None) -> bool:
@@ -116,7 +118,9 @@ def _segment(pattern: str, place: int, value: str | None) -> Tri:
 
 
 class Problem:
-    """The dimensions and statements that decide one API's outcome under two policies."""
+    """The dimensions and statements that decide one API's outcome under two policies, or
+    under two organization paths (`paths`: per side, the policies of each level, both
+    sides with the same number of levels); `sides` is then ignored."""
 
     def __init__(
         self,
@@ -125,10 +129,16 @@ class Problem:
         catalog: Catalog,
         context: PreviewContext,
         cache: dict[Any, Any] | None = None,
+        *,
+        paths: tuple[Sequence[Sequence[Policy]], Sequence[Sequence[Policy]]] | None = None,
     ) -> None:
         self.catalog = catalog
         self.context = context
-        self.policies = sides
+        self.paths = paths if paths is not None else ([sides[0]], [sides[1]])
+        if len(self.paths[0]) != len(self.paths[1]):
+            raise ValueError("both paths must have the same number of levels")
+        self.level_count = len(self.paths[0])
+        self.policies = tuple([p for level in path for p in level] for path in self.paths)
         # representatives already found, shared by the problems of one diff
         self.cache: dict[Any, Any] = {} if cache is None else cache
         self.deadline = math.inf
@@ -136,21 +146,24 @@ class Problem:
         for name in names:
             action = catalog.action(name)
             ref = default_resource(name, action)
-            level = action is None or action.supports_resources
-            self.actions.append(Action(name, ref.service or "", ref.type, level))
+            resource_level = action is None or action.supports_resources
+            self.actions.append(Action(name, ref.service or "", ref.type, resource_level))
         self.specs: list[_Spec] = []
-        for side, policies in enumerate(sides):
-            for i, act in enumerate(self.actions):
-                in_catalog = catalog.action(act.name) is not None
-                for policy in policies:
-                    for st in policy.candidates(act.name, in_catalog):
-                        if st.usable and st.matches_action(act.name, in_catalog):
-                            self.specs.extend(self._specs(side, st, i))
-        shapes: list[set[tuple[int, Any]]] = [set(), set()]
+        for side, path in enumerate(self.paths):
+            for level, policies in enumerate(path):
+                for i, act in enumerate(self.actions):
+                    in_catalog = catalog.action(act.name) is not None
+                    for policy in policies:
+                        for st in policy.candidates(act.name, in_catalog):
+                            if st.usable and st.matches_action(act.name, in_catalog):
+                                self.specs.extend(self._specs(side, st, i, level))
+        # common: the other side has a statement written alike for the same action at the
+        # same level, so both take the same verdict under every request
+        shapes: list[set[tuple[int, int, Any]]] = [set(), set()]
         for spec in self.specs:
-            shapes[spec.side].add((spec.action, spec.shape))
+            shapes[spec.side].add((spec.action, spec.level, spec.shape))
         for spec in self.specs:
-            spec.common = (spec.action, spec.shape) in shapes[1 - spec.side]
+            spec.common = (spec.action, spec.level, spec.shape) in shapes[1 - spec.side]
         self.dims: list[Dimension] = []
         self._dim_index: dict[tuple[str, str], int] = {}
         self.sides: tuple[list[Item], list[Item]] = ([], [])
@@ -169,7 +182,7 @@ class Problem:
             and _segment_matches(p[3], act.rtype)
         ]
 
-    def _specs(self, side: int, s: Statement, i: int) -> list[_Spec]:
+    def _specs(self, side: int, s: Statement, i: int, level: int = 0) -> list[_Spec]:
         act = self.actions[i]
         clauses = frozenset(
             (c.operator, c.folded_key, frozenset(c.prepared if c.parsed else c.values))
@@ -178,11 +191,12 @@ class Problem:
         deny = s.effect == "Deny"
         if not act.resource_level or s.any_resource:
             whole = resource_part(s, NO_RESOURCE) if not act.resource_level else not s.not_resource
-            return [_Spec(side, s, i, None, (deny, "*", clauses))] if whole else []
+            return [_Spec(side, s, i, None, (deny, "*", clauses), level)] if whole else []
         patterns = self._patterns(s, act)
         if s.not_resource:
-            return [_Spec(side, s, i, None, (deny, ("not", frozenset(patterns)), clauses))]
-        return [_Spec(side, s, i, p, (deny, p, clauses)) for p in dict.fromkeys(patterns)]
+            shape = (deny, ("not", frozenset(patterns)), clauses)
+            return [_Spec(side, s, i, None, shape, level)]
+        return [_Spec(side, s, i, p, (deny, p, clauses), level) for p in dict.fromkeys(patterns)]
 
     def shape(self) -> Any:
         """What the question depends on besides the actions' names: per action, its
@@ -191,7 +205,9 @@ class Problem:
         per_action = []
         for i, act in enumerate(self.actions):
             specs = tuple(
-                (sp.side, id(sp.statement), sp.pattern) for sp in self.specs if sp.action == i
+                (sp.side, sp.level, id(sp.statement), sp.pattern)
+                for sp in self.specs
+                if sp.action == i
             )
             keys = sorted(
                 {c.key for sp in self.specs if sp.action == i for c in sp.statement.clauses}
@@ -399,6 +415,7 @@ class Problem:
             s if whole else None,
             (parts[0], parts[1], parts[2]),
             tuple(dict.fromkeys(dims)),
+            spec.level,
         )
 
     def _template(self, spec: _Spec) -> tuple[Tri, tuple[Any, ...], bool, tuple[Any, ...]]:

@@ -111,9 +111,14 @@ def side(
 ) -> tuple[frozenset[Outcome], set[int], set[int], list[list[frozenset[Tri]]]]:
     """What one side may answer for the whole API; the dimensions not chosen yet that
     could still change it (of statements the other side lacks, then of shared ones);
-    and per action the verdicts of its shared and its own Deny and Allow statements
-    (for `settled_alike`)."""
-    count = len(problem.actions)
+    and per action and level the verdicts of its shared and its own Deny and Allow
+    statements (for `settled_alike`).
+
+    Along an organization path each (action, level) is one part: every part must allow,
+    a deny in any wins (`combine_possible` over all of them, the rule the preview applies
+    over levels, then over an API's actions); a single node is one level."""
+    levels = problem.level_count
+    count = len(problem.actions) * levels
     deny = [False] * count
     allow = [False] * count
     open_deny: list[list[Item]] = [[] for _ in range(count)]
@@ -126,7 +131,7 @@ def side(
         verdict = value(problem, item, assign)
         if verdict is False:
             continue
-        a = item.action
+        a = item.action * levels + item.level
         slot = (0 if item.deny else 1) + (0 if item.common else 2)
         can = reach(problem, item, assign) if isinstance(verdict, str) else _ONLY[verdict]
         may[a][slot] = _any_of(may[a][slot], can)

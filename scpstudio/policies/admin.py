@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from scpstudio.policies.models import Policy, PolicyShare, PolicyVersion, WorstSeverity
 from scpstudio.policies.selectors import policy_weights, with_latest_figures
+from scpstudio.policies.usage import policy_uses
 
 
 class ReadOnlyVersionInline(admin.TabularInline):
@@ -99,7 +100,13 @@ class PolicyAdmin(admin.ModelAdmin):
             "policy versions": sum(w.versions for w in weights),
             "policy shares": sum(w.shares for w in weights),
         }
-        return said, {k: v for k, v in model_count.items() if v}, set(), []
+        # a policy attached in the organization is protected: the page says where
+        protected = [
+            f"{w.policy.name} is attached to {use.where} ({use.how})"
+            for w in weights
+            for use in policy_uses(w.policy)
+        ]
+        return said, {k: v for k, v in model_count.items() if v}, set(), protected
 
     @admin.display(description="worst finding", ordering="worst_severity")
     def severity(self, obj: Policy) -> str:

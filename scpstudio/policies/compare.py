@@ -244,7 +244,7 @@ def _version(policy: Policy, number: Any, field: str) -> PolicyVersion:
 def _unreadable(parsed: ParseResult, which: str) -> str:
     """Why the preview cannot read one side, in a sentence; "" when it can."""
     if parsed.error is not None:
-        return f"{which} is not valid JSON: {parsed.error.message} No API outcome is compared."
+        return f"{which} cannot be read. {parsed.error.message} No API outcome is compared."
     limit = policy_limit_problem(parsed)
     if limit is not None:
         return f"{which} is past a limit: {limit.message} No API outcome is compared."

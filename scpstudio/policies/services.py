@@ -24,6 +24,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,6 +42,7 @@ from scpstudio.policies.rules import (
     clean_profile,
 )
 from scpstudio.policies.selectors import NOT_FOUND
+from scpstudio.policies.usage import PolicyInUse, policy_uses
 from scpstudio.refusals import Refusal
 
 
@@ -294,8 +296,15 @@ def copy_name(name: str, taken: set[str]) -> str:
 
 
 def delete_policy(*, user: Any, policy: Policy) -> None:
-    """The policy, every version and every share of it (the caller asked for its owner)."""
-    policy.delete()
+    """The policy, every version and every share of it (the caller asked for its owner).
+    A policy in use (attached in the organization) is refused with where (`PolicyInUse`)."""
+    uses = policy_uses(policy)
+    if uses:
+        raise PolicyInUse(policy.name, uses)
+    try:
+        policy.delete()
+    except ProtectedError as exc:  # attached meanwhile
+        raise PolicyInUse(policy.name, policy_uses(policy)) from exc
 
 
 # -- shares ----------------------------------------------------------------------------------

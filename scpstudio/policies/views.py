@@ -23,6 +23,7 @@ from scpstudio.policies.library_templates import policy_templates
 from scpstudio.policies.models import Policy
 from scpstudio.policies.request_context import read_panel
 from scpstudio.policies.rules import PolicyInputError
+from scpstudio.policies.usage import PolicyInUse, policy_uses
 from scpstudio.policies.views_compare import PanelForm, render_comparison
 
 SEVERITIES = [
@@ -139,6 +140,7 @@ def _detail(
         "problem": problem,
         "form_name": request.POST.get("name", "") if problem else "",
         "form_description": request.POST.get("description", "") if problem else "",
+        "uses": policy_uses(policy),
     }
     return render(request, "policies/detail.html", context, status=status)
 
@@ -230,9 +232,14 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_for(request.user, pk, own=True)
+    problem = ""
     if request.method == "POST":
-        services.delete_policy(user=request.user, policy=policy)
-        return HttpResponseRedirect(reverse("policies:list"))
+        try:
+            services.delete_policy(user=request.user, policy=policy)
+        except PolicyInUse as exc:
+            problem = exc.message
+        else:
+            return HttpResponseRedirect(reverse("policies:list"))
     return render(
         request,
         "policies/confirm_delete.html",
@@ -241,7 +248,10 @@ def delete(request: HttpRequest, pk: int) -> HttpResponse:
             "policy": policy,
             "version_count": policy.latest_version,
             "share_count": selectors.policy_shares(policy).count(),
+            "uses": policy_uses(policy),
+            "problem": problem,
         },
+        status=400 if problem else 200,
     )
 
 

@@ -135,7 +135,7 @@ def test_a_side_that_is_not_json_gives_the_text_diff_and_a_problem(alice):
     comparison = compare(policy, 1, 2)
 
     assert comparison.apis == ()
-    assert comparison.problem.startswith("Version 2 is not valid JSON")
+    assert comparison.problem.startswith("Version 2 cannot be read. The policy is not valid JSON")
     assert comparison.text_changed
 
 

@@ -206,7 +206,7 @@ def test_a_version_that_is_not_json_makes_no_claim_about_requests(client, alice)
 
     body = _page(client, policy)
 
-    assert "Version 2 is not valid JSON" in body
+    assert "Version 2 cannot be read. The policy is not valid JSON" in body
     assert "The two versions' meaning was not compared." in html.unescape(body)
     assert "No request is treated" not in body
 

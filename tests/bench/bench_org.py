@@ -1,0 +1,211 @@
+"""Benchmark: the organization (issue 19, item 9). Prints figures; asserts nothing.
+
+Run with `python tests/bench/bench_org.py` (or `make bench`). It migrates a throwaway
+SQLite file (which loads the shipped IMS catalog and makes the root), then times:
+
+* the effective preview of an account 5 levels deep (the root, three OUs, the account)
+  with 5 policies of maximum size (5,120 characters) attached at every level, 25 in all,
+  on the IMS catalog and on the generated 10,000-action catalog, through
+  `org.evaluation.effective_preview` (its one query reading the path, the attachments and
+  the versions they stand for included): cold (nothing kept: every version compiled, as
+  after a restart), warm (the answer kept for that path, as on a second look: the
+  query and a lookup), and, in between, with the versions compiled and kept but the
+  answer worked out again (as after an attachment changed elsewhere on the path);
+* the tree page's per-OU summary (`tree_summary`) of an organization of 1,000 OUs (10, then
+  9 in each, then 10 in each: three levels) and 2,000 accounts, with maximum-size guardrails
+  attached to the 10 top OUs and to 10 OUs below them;
+* what-if for a draft (a maximum-size guardrail) attached at the root of that tree: every
+  account's path diffed before and after (`org.what_if.what_if`).
+
+Targets (issue 19): warm preview under 5 ms and cold under 30 ms on IMS, the 10,000-action
+figure at most 3 times the IMS one, the summary under 2 s, the what-if under 3 s.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.bench.bench_engine import generated_catalog, max_size_text  # noqa: E402
+from tests.bench.bench_library import setup_django  # noqa: E402
+
+QUOTA = 5120
+
+
+def measure(fn: Callable[[], object], before: Callable[[], object] | None = None) -> dict[str, Any]:
+    """Median and p95 (ms) over at least 10 runs and about `BENCH_SECONDS` (default 3) s;
+    `before` runs ahead of each timed call, untimed (a cold cache)."""
+    budget = float(os.environ.get("BENCH_SECONDS", "3"))
+    wall: list[float] = []
+    start = time.perf_counter()
+    while time.perf_counter() - start < budget or len(wall) < 10:
+        if before is not None:
+            before()
+        t0 = time.perf_counter()
+        fn()
+        wall.append((time.perf_counter() - t0) * 1000)
+    wall.sort()
+    return {
+        "median": statistics.median(wall),
+        "p95": wall[max(int(len(wall) * 0.95) - 1, 0)],
+        "runs": len(wall),
+    }
+
+
+def guardrail_texts(names: list[str], count: int, seed: int) -> list[str]:
+    """`count` different maximum-size guardrails over these action names."""
+    texts = []
+    for i in range(count):
+        offset = (seed * 7 + i * 3) % len(names)
+        rotated = names[offset:] + names[:offset]
+        texts.append(max_size_text(rotated, "ims:*:*:image:*", "ims:Encrypted"))
+    return texts
+
+
+def deep_account(owner: Any, texts: list[str], tag: str) -> Any:
+    """An account under three OUs, 5 policies at each of its 5 levels (the root's shared)."""
+    from scpstudio.org import services
+    from scpstudio.org.models import Attachment, Node
+    from scpstudio.org.selectors import org_root
+    from scpstudio.policies import services as library
+
+    parent = org_root()
+    levels = []
+    for depth in range(3):
+        parent = services.node_create(user=owner, kind="ou", name=f"{tag} {depth}", parent=parent)
+        levels.append(parent)
+    account = services.node_create(user=owner, kind="account", name=f"{tag} acct", parent=parent)
+    levels.append(account)
+    for level, node in enumerate([org_root(), *levels]):
+        Attachment.objects.filter(node=node).delete()
+        for k in range(5):
+            text = texts[(level * 5 + k) % len(texts)]
+            policy = library.create_policy(owner=owner, name=f"{tag} L{level} P{k}", document=text)
+            services.attachment_create(user=owner, node=Node.objects.get(pk=node.pk), policy=policy)
+    return account
+
+
+def bench_preview(owner: Any) -> list[tuple[str, dict[str, Any]]]:
+    from catalog.snapshot import catalog_snapshot
+    from scpstudio.org.evaluation import (
+        compiled_cache_clear,
+        effective_preview,
+        preview_cache_clear,
+    )
+
+    ims = catalog_snapshot()
+    big = generated_catalog()
+    ims_names = sorted(a.name for a in ims.actions.values())
+    account = deep_account(owner, guardrail_texts(ims_names, 25, 1), "Deep")
+    rows = []
+    for label, catalog in (("IMS", ims), ("10,000 actions", big)):
+        effective_preview(account, catalog)  # the catalog's own memos, as in a running server
+        apis = len(effective_preview(account, catalog).preview.apis)
+        rows.append(
+            (
+                f"effective preview, 25 max-size policies, {label} ({apis} APIs), cold",
+                measure(lambda c=catalog: effective_preview(account, c), compiled_cache_clear),
+            )
+        )
+        rows.append(
+            (
+                f"effective preview, 25 max-size policies, {label}, versions kept, answer not",
+                measure(lambda c=catalog: effective_preview(account, c), preview_cache_clear),
+            )
+        )
+        effective_preview(account, catalog)
+        rows.append(
+            (
+                f"effective preview, 25 max-size policies, {label} ({apis} APIs), warm",
+                measure(lambda c=catalog: effective_preview(account, c)),
+            )
+        )
+    return rows
+
+
+def big_tree(owner: Any, texts: list[str]) -> tuple[int, int]:
+    """1,000 OUs over three levels and 2,000 accounts, FullAccess everywhere, guardrails at
+    the 10 top OUs and 10 below them; written in bulk (the services check one at a time)."""
+    from scpstudio.org.models import FULL_ACCESS, Attachment, Node
+    from scpstudio.org.selectors import org_root
+    from scpstudio.policies import services as library
+
+    root = org_root()
+    Attachment.objects.filter(node=root).delete()  # the preview's guardrails: FullAccess again
+    Attachment.objects.create(node=root, builtin=FULL_ACCESS)
+    top = Node.objects.bulk_create(
+        [Node(kind="ou", name=f"Top {i}", parent=root) for i in range(10)]
+    )
+    middle = Node.objects.bulk_create(
+        [Node(kind="ou", name=f"Mid {t.pk}-{j}", parent=t) for t in top for j in range(9)]
+    )
+    leaves = Node.objects.bulk_create(
+        [Node(kind="ou", name=f"Leaf {m.pk}-{k}", parent=m) for m in middle for k in range(10)]
+    )
+    accounts = Node.objects.bulk_create(
+        [
+            Node(kind="account", name=f"acct {n}", parent=leaves[n % len(leaves)])
+            for n in range(2000)
+        ]
+    )
+    every = [*top, *middle, *leaves, *accounts]
+    Attachment.objects.bulk_create([Attachment(node=n, builtin=FULL_ACCESS) for n in every])
+    guarded = top + middle[::9][:10]
+    for i, node in enumerate(guarded):
+        policy = library.create_policy(owner=owner, name=f"Tree guard {i}", document=texts[i])
+        Attachment.objects.create(node=node, policy=policy)
+    return len(top) + len(middle) + len(leaves), len(accounts)
+
+
+def bench_tree(owner: Any) -> list[tuple[str, dict[str, Any]]]:
+    from catalog.snapshot import catalog_snapshot
+    from scpstudio.engine.policy import compile_policy
+    from scpstudio.org.evaluation import tree_summary
+    from scpstudio.org.selectors import org_root
+    from scpstudio.org.what_if import ATTACH, Change, what_if
+
+    catalog = catalog_snapshot()
+    names = sorted(a.name for a in catalog.actions.values())
+    ous, accounts = big_tree(owner, guardrail_texts(names, 20, 5))
+    draft_text = guardrail_texts(names, 1, 11)[0]
+    draft = compile_policy(draft_text, catalog, name="draft")
+    change = Change(ATTACH, org_root(), draft, "draft")
+    asked = what_if(change, catalog)
+    changed = len(asked.accounts)
+    return [
+        (
+            f"per-OU summary, {ous:,} OUs and {accounts:,} accounts",
+            measure(lambda: tree_summary(catalog)),
+        ),
+        (
+            f"what-if, a max-size draft at the root "
+            f"({changed:,} of {asked.checked:,} accounts change)",
+            measure(lambda: what_if(change, catalog)),
+        ),
+    ]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="scpstudio-bench-org-") as folder:
+        setup_django(Path(folder) / "bench.sqlite3")
+        from django.contrib.auth import get_user_model
+
+        owner = get_user_model().objects.create_user("bench", "b@example.com", "pw-bench-123")
+        rows = bench_preview(owner) + bench_tree(owner)
+    print("organization (issue 19, item 9); ms")
+    print(f"{'what':<96} {'median':>9} {'p95':>9} {'runs':>6}")
+    for label, figures in rows:
+        print(f"{label:<96} {figures['median']:>9.2f} {figures['p95']:>9.2f} {figures['runs']:>6}")
+
+
+if __name__ == "__main__":
+    main()
