@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scpstudio.engine.api_plans import (
-    ApiPlan,
-    Need,
-    api_label,
-    plans_for,
-)
+# What each API needs lives in engine.api_plans; the names stay importable from here.
+from scpstudio.engine.api_plans import ApiPlan as ApiPlan
+from scpstudio.engine.api_plans import ConditionalNeed as ConditionalNeed
+from scpstudio.engine.api_plans import Need as Need
+from scpstudio.engine.api_plans import api_label as api_label
+from scpstudio.engine.api_plans import api_plans as api_plans
+from scpstudio.engine.api_plans import plans_for as plans_for
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.context_values import typed_context
 from scpstudio.engine.errors import EngineInputError
