@@ -133,6 +133,13 @@
     field.setSelectionRange(moved(start), moved(end));
   }
 
+  var INERT_AFTER = 150;  // ms
+  var BLOCKED = ["beforeinput", "keydown", "paste", "drop", "pointerdown", "mousedown", "click"];
+  function refuse(event) { event.preventDefault(); event.stopPropagation(); }
+  function blockInput(element, on) {
+    BLOCKED.forEach(function (type) { element[on ? "addEventListener" : "removeEventListener"](type, refuse, true); });
+  }
+
   function hold(op) {
     var redrawsForm = op !== "check";
     // a button's answer rewrites the JSON: typing there waits for it (a keystroke's
@@ -142,15 +149,26 @@
     var workspace = part("workspace");
     var json = part("json");
     var jsonReadOnly = !!(json && json.readOnly);  // a version shown read only stays so
+    var later = null;
     if (redrawsForm && workspace) {
-      workspace.inert = true;
       workspace.setAttribute("aria-busy", "true");
+      if (op === "json") {
+        // A JSON keystroke's answer mostly comes before the person could reach the form:
+        // the form refuses input at once, and turns inert (which restyles all of it, a
+        // good part of a keystroke's time on a large policy) only if the answer is slow.
+        blockInput(workspace, true);
+        later = setTimeout(function () { var ws = part("workspace"); if (ws) ws.inert = true; }, INERT_AFTER);
+      } else {
+        workspace.inert = true;
+      }
     }
     if (rewritesJson && json) {
       json.readOnly = true;
       json.setAttribute("aria-busy", "true");
     }
     return function release() {
+      clearTimeout(later);
+      if (workspace) blockInput(workspace, false);
       var ws = part("workspace");
       var js = part("json");
       if (ws) { ws.inert = false; ws.removeAttribute("aria-busy"); }
