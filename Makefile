@@ -58,8 +58,10 @@ test-postgres: setup-dev
 		--ignore=tests/engine; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$status
 
-bench: setup-dev
+bench: setup-dev bench-anchors
 	$(PY) tests/bench/bench_engine.py
+	$(PY) tests/bench/bench_anchors.py
+	$(PY) tests/bench/bench_browser.py
 	$(PY) tests/bench/bench_hostile.py
 	$(PY) tests/bench/bench_http.py
 	$(PY) tests/bench/bench_library.py
@@ -95,3 +97,15 @@ screenshot: setup-dev chromium
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache
+
+# -- the engine's anchors: parliament and Cedar, in a virtualenv of their own ---------------
+# Only `make bench` uses them (tests/bench/bench_anchors.py, a comparison); they are no
+# dependency of the project and never imported by it.
+ANCHORS := .venv-anchors
+.PHONY: bench-anchors
+bench-anchors: $(ANCHORS)/.stamp
+
+$(ANCHORS)/.stamp:
+	test -x $(ANCHORS)/bin/python || $(PYTHON) -m venv $(ANCHORS)
+	$(ANCHORS)/bin/python -m pip install --quiet parliament==1.6.4 cedarpy==4.12.2
+	touch $@

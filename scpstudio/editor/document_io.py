@@ -8,20 +8,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from scpstudio.editor.state import (
+    MAX_STATEMENTS,
     EditorState,
     MultiValueMapping,
     NotRepresentable,
     state_from_document,
     state_from_form,
     state_to_document,
+    statement_form,
 )
 from scpstudio.editor.text_sync import CannotMerge, identity, merge_form
-from scpstudio.engine.document import (
-    ParseResult,
-    parse_policy,
-    pretty_parsed,
-)
+from scpstudio.engine.document import JsonObject, ParseResult, parse_policy
 from scpstudio.engine.limits import MAX_POLICY_CHARS
+from scpstudio.engine.pretty_document import pretty_parsed
+from scpstudio.engine.statement_memory import BoundedMemo
 
 MAX_JSON_CHARS = MAX_POLICY_CHARS
 
@@ -142,12 +142,54 @@ def _parsed_if_fit(text: str) -> ParseResult | None:
 
 
 def _form_of(parsed: ParseResult, meta: EditorState) -> EditorState | None:
+    """The form of the text as posted, to read only (its statements' forms may be shared
+    with other requests): what the form's changes are written into it against."""
     try:
+        kept = _kept_form(parsed, meta)
+        if kept is not None:
+            return kept
         return state_from_document(
             parsed.value(), name=meta.name, description=meta.description, profile=meta.profile
         )
     except NotRepresentable:
         return None
+
+
+# The forms of statements already read, by their text and place: a form keystroke posts
+# the text of the keystroke before, which differs from it in one statement at most.
+_STATEMENT_FORMS = BoundedMemo(2_048)
+
+
+def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
+    """`state_from_document` of the parsed text, each statement's form taken from
+    _STATEMENT_FORMS when its text was read there before; None when the engine did not
+    read the statements one by one (then the whole document is read)."""
+    root = parsed.root
+    if parsed.statements is None or not isinstance(root, JsonObject):
+        return None
+    array, pieces = parsed.statements
+    member = root.get("Statement")
+    if member is None or member.value is not array or len(pieces) > MAX_STATEMENTS:
+        return None
+    document = parsed.value()
+    # what the form refuses outside the statements, refused as the whole document's read
+    state = state_from_document(
+        {**document, "Statement": []},
+        name=meta.name,
+        description=meta.description,
+        profile=meta.profile,
+    )
+    for i, (piece, statement) in enumerate(zip(pieces, document["Statement"], strict=True)):
+        if piece is None:
+            state.statements.append(statement_form(statement, i))
+            continue
+        key = (piece.text, i)
+        form = _STATEMENT_FORMS.get(key)
+        if form is None:
+            form = statement_form(statement, i)
+            _STATEMENT_FORMS.put(key, form)
+        state.statements.append(form)
+    return state
 
 
 def from_json_text(text: str, meta: EditorState) -> EditorInput:

@@ -387,6 +387,17 @@ def state_from_document(
     return state
 
 
+def statement_form(s: Any, index: int) -> StatementForm:
+    """The form of statement `index` alone, as `state_from_document` makes it."""
+    where = f"/Statement/{index}"
+    if not isinstance(s, dict):
+        raise NotRepresentable("Statement must be an object or a list of objects")
+    surrogate = _lone_surrogate_at(s, where)
+    if surrogate is not None:
+        raise NotRepresentable(f"{surrogate} holds a lone surrogate escape (\\ud800-\\udfff)")
+    return _statement_form(s, where)
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

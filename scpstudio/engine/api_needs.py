@@ -1,4 +1,4 @@
-"""Which APIs need an action, and how: the preview's plans (`preview.api_plans`) read backwards.
+"""Which APIs need an action, and how: the preview's plans (`api_plans.api_plans`) read backwards.
 
 The per-API preview decides what an API needs (its own links, their dependencies, and the
 links that hold only in a situation the catalog names). Answering "which APIs need this
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from scpstudio.engine.api_plans import ApiPlan, api_label, api_plans
 from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.preview import ApiPlan, api_label, api_plans
 
 DIRECT = "direct"  # the API names the action in a link that always holds
 DEPENDENCY = "dependency"  # an action the API needs depends on it (at any depth)

@@ -216,3 +216,61 @@ class Level:
     name: str
     policies: Sequence[Policy]
     full_access: bool = True
+
+
+# -- combining decisions ----------------------------------------------------------------
+
+
+def level_possible(
+    deny_true: bool, allow_true: bool, deny_unknown: bool, allow_unknown: bool
+) -> frozenset[Outcome]:
+    """What one node may answer, from whether an applying (or maybe applying) Deny and
+    Allow exist: the rule of `_decide_level`, shared with the exact diff's search."""
+    if deny_true:
+        return _ONLY_DENIED
+    if not deny_unknown and allow_true:
+        return _ONLY_ALLOWED
+    if not deny_unknown and not allow_unknown:
+        return _ONLY_NOT_ALLOWED
+    possible = {DENIED} if deny_unknown else set()
+    possible.add(ALLOWED if allow_true or allow_unknown else NOT_ALLOWED)
+    if not allow_true:
+        possible.add(NOT_ALLOWED)
+    return frozenset(possible)
+
+
+_ONLY_DENIED = frozenset({DENIED})
+_ONLY_ALLOWED = frozenset({ALLOWED})
+_ONLY_NOT_ALLOWED = frozenset({NOT_ALLOWED})
+
+
+def combine_possible(sets: Sequence[frozenset[Outcome]]) -> frozenset[Outcome]:
+    """What a whole made of parts may answer: every part must allow, a deny anywhere wins."""
+    if not sets:
+        return _ONLY_ALLOWED
+    if len(sets) == 1:
+        return sets[0]
+    possible: set[Outcome] = set()
+    if any(DENIED in s for s in sets):
+        possible.add(DENIED)
+    if all(ALLOWED in s for s in sets):
+        possible.add(ALLOWED)
+    if all(s - _ONLY_DENIED for s in sets) and any(NOT_ALLOWED in s for s in sets):
+        possible.add(NOT_ALLOWED)
+    return frozenset(possible)
+
+
+def combine(decisions: Sequence[Decision]) -> tuple[Outcome, frozenset[Outcome], Decision | None]:
+    """Every part must allow; a deny anywhere wins. Returns the outcome, what is still
+    possible, and the part that decided (None when there are no parts)."""
+    if not decisions:  # nothing has to allow: vacuously allowed
+        return ALLOWED, frozenset({ALLOWED}), None
+    if len(decisions) == 1:
+        return decisions[0].outcome, decisions[0].possible, decisions[0]
+    possible = combine_possible([d.possible for d in decisions])
+    outcome = next(iter(possible)) if len(possible) == 1 else CONDITIONAL
+    deciding = decisions[0]
+    if outcome is not ALLOWED:
+        same = [d for d in decisions if d.outcome is outcome]
+        deciding = same[0] if same else next(d for d in decisions if d.outcome is not ALLOWED)
+    return outcome, frozenset(possible), deciding

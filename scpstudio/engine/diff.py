@@ -4,7 +4,7 @@ For every API (and every "required only" link of one, and every action an API ne
 diff answers: is there any request (region, account, resource ids, condition key values,
 a key present or absent, several values of a multivalued key) under which the two
 versions give different outcomes, as the preview computes them (an SCP beside FullAccess,
-the API's dependencies and situations as `preview.api_plans` plans them)? When there is,
+the API's dependencies and situations as `api_plans.api_plans` plans them)? When there is,
 the entry says which way: `newly_allowed` (some request the old version refused is
 allowed now), `newly_denied` (the reverse), `both`, or, when every request is allowed
 alike, `refusal_changed` (some request refused by both is denied by a statement on one
@@ -45,19 +45,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scpstudio.engine.api_plans import Need, plans_for
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.diff_problem import OutOfTime, Problem, TooLarge
 from scpstudio.engine.diff_search import NEWLY_ALLOWED, NEWLY_DENIED, REFUSAL, Search, differs
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import DecidedBy, Level, Outcome, full_access_policy
 from scpstudio.engine.policy import Policy, compile_policy
-from scpstudio.engine.preview import (
-    Need,
-    PreviewContext,
-    needs_outcome,
-    plans_for,
-    services_of,
-)
+from scpstudio.engine.preview import PreviewContext, needs_outcome, services_of
 from scpstudio.engine.profiles import Profile, get_profile
 
 BOTH = "both"

@@ -25,10 +25,16 @@ from scpstudio.engine.conditions import Tri, evaluate_clause
 from scpstudio.engine.context_values import typed_context
 from scpstudio.engine.decision import NO_RESOURCE, ResourceRef, normalize_context
 from scpstudio.engine.diff_values import element_values, set_values, string_values
-from scpstudio.engine.evaluate import default_resource, match_urn, resource_part
+from scpstudio.engine.diff_verdicts import (
+    and_,
+    clause_verdict,
+    segment,
+    segment_matches,
+    segment_verdict,
+)
+from scpstudio.engine.evaluate import default_resource, resource_part
 from scpstudio.engine.policy import Clause, Policy, Statement
 from scpstudio.engine.preview import PreviewContext
-from scpstudio.engine.wildcard import wildcard_match
 
 CHECK_EVERY = 32  # steps between two looks at the clock
 
@@ -56,12 +62,6 @@ class Dimension:
     values: tuple[Any, ...]
     typed: tuple[Any, ...]
     complete: bool = True
-
-
-def and_(a: Tri, b: Tri) -> Tri:
-    if a is False or b is False:
-        return False
-    return None if a is None or b is None else True
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,18 +103,6 @@ class Item:
     resource_dims: tuple[int, int, int]
     dims: tuple[int, ...]
     level: int = 0  # the node of an organization path it is attached at (0: one node)
-
-
-def _segment_matches(pattern: str, value: str | None) -> bool:
-    return value is None or wildcard_match(pattern, value, ignore_case=True)
-
-
-def _segment(pattern: str, place: int, value: str | None) -> Tri:
-    """One part of a URN pattern against one part of a resource, by the evaluator."""
-    parts: list[str | None] = ["x"] * 5
-    parts[place] = value
-    alone = tuple(pattern if i == place else "*" for i in range(5))
-    return match_urn(alone, ResourceRef(*parts))
 
 
 class Problem:
@@ -178,8 +166,8 @@ class Problem:
             for p in s.resource_patterns
             if p is not None
             and len(p) == 5
-            and _segment_matches(p[0], act.service)
-            and _segment_matches(p[3], act.rtype)
+            and segment_matches(p[0], act.service)
+            and segment_matches(p[3], act.rtype)
         ]
 
     def _specs(self, side: int, s: Statement, i: int, level: int = 0) -> list[_Spec]:
@@ -285,7 +273,7 @@ class Problem:
         self._string_dim("region", "", {p[1] for p in patterns}, ctx.region, preferred)
         self._string_dim("account", "", {p[2] for p in patterns}, ctx.account_id, ())
         for rtype in sorted(rtypes):
-            ids = {p[4] for p in patterns if _segment_matches(p[3], rtype)}
+            ids = {p[4] for p in patterns if segment_matches(p[3], rtype)}
             self._string_dim("id", rtype, ids, ctx.resource_ids.get(rtype), ())
         given = normalize_context(ctx.keys)
         typed_given = typed_context(ctx.keys, self.catalog).values
@@ -433,12 +421,12 @@ class Problem:
 
         if spec.pattern is not None:
             p = spec.pattern
-            fixed = and_(_segment(p[0], 0, act.service), _segment(p[3], 3, act.rtype))
+            fixed = and_(segment(p[0], 0, act.service), segment(p[3], 3, act.rtype))
             for place, dim_key in zip((1, 2, 4), named, strict=True):
                 if dim_key not in self._dim_index or (place == 4 and act.rtype is None):
-                    fixed = and_(fixed, _segment(p[place], place, None))
+                    fixed = and_(fixed, segment(p[place], place, None))
                 else:
-                    add(dim_key, ("segment", p[place], place), _segment_verdict(p[place], place))
+                    add(dim_key, ("segment", p[place], place), segment_verdict(p[place], place))
         whole = spec.pattern is None and bool(
             s.not_resource and act.resource_level and not s.any_resource
         )
@@ -448,7 +436,7 @@ class Problem:
                 fixed = and_(fixed, evaluate_clause(clause, ()))
                 continue
             what = ("clause", id(clause), carries)
-            add(("key", clause.folded_key), what, _clause_verdict(clause, carries))
+            add(("key", clause.folded_key), what, clause_verdict(clause, carries))
         return fixed, tuple(factors), whole, named
 
     # -- evaluating ------------------------------------------------------------------------
@@ -489,23 +477,3 @@ class Problem:
             elif not any(k.casefold() == dim.name.casefold() for k in keys):
                 keys[dim.name] = list(value)
         return PreviewContext(region, account, ids, keys)
-
-
-def _clause_verdict(clause: Clause, carries: bool | None) -> Callable[[Any], Tri]:
-    """The clause on one representative, as `evaluate.clause_value` decides it."""
-
-    def verdict(values: Any) -> Tri:
-        result = evaluate_clause(clause, values)
-        if carries is None and result is not None and values:
-            # the action may not carry the key at all: only what holds either way counts
-            result = result if evaluate_clause(clause, ()) is result else None
-        return result
-
-    return verdict
-
-
-def _segment_verdict(pattern: str, place: int) -> Callable[[Any], Tri]:
-    def verdict(value: Any) -> Tri:
-        return _segment(pattern, place, value)
-
-    return verdict

@@ -36,7 +36,8 @@ from itertools import product
 from typing import Any, Generic, TypeVar
 
 from scpstudio.engine.conditions import Tri
-from scpstudio.engine.diff_problem import CHECK_EVERY, Item, OutOfTime, Problem, and_
+from scpstudio.engine.diff_problem import CHECK_EVERY, Item, OutOfTime, Problem
+from scpstudio.engine.diff_verdicts import and_
 from scpstudio.engine.evaluate import ALLOWED, Outcome, combine_possible, level_possible
 from scpstudio.engine.preview import PreviewContext
 

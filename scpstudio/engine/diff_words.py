@@ -11,11 +11,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from scpstudio.engine.api_plans import api_plans
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.diff import BOTH, UNDECIDED, OutcomeChange, Witness
 from scpstudio.engine.diff_search import NEWLY_ALLOWED, NEWLY_DENIED, REFUSAL
 from scpstudio.engine.evaluate import Outcome
-from scpstudio.engine.preview import PreviewContext, api_plans
+from scpstudio.engine.preview import PreviewContext
 
 _GRANTS = "grants permission to "
 _VERBS = {

@@ -12,12 +12,15 @@ import json
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from functools import partial
+from itertools import accumulate
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 from scpstudio.engine.findings import Code, Finding, Position, Span
+from scpstudio.engine.json_tree import JsonArray, JsonNode, JsonObject, JsonScalar, Member
 from scpstudio.engine.serialize import canonical, to_minified, to_pretty
+from scpstudio.engine.statement_memory import StatementPiece, statement_piece
 
 __all__ = [
     "MAX_DEPTH",
@@ -29,7 +32,6 @@ __all__ = [
     "ParseResult",
     "canonical",
     "parse_policy",
-    "pretty_parsed",
     "to_minified",
     "to_pretty",
 ]
@@ -44,107 +46,7 @@ _OBJECT_NEXT = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\}))")
 _ARRAY_NEXT = re.compile(r"[ \t\n\r]*(?:(,)[ \t\n\r]*|(\]))")
 _NONZERO = re.compile(r"[1-9]")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-
-Scalar = str | int | float | bool | None
-
-
-class JsonNode:
-    """A JSON value with its source offsets (`start`, `end` are -1 for decoded input)."""
-
-    __slots__ = ("start", "end")
-
-    def __init__(self, start: int, end: int) -> None:
-        self.start = start
-        self.end = end
-
-    def to_python(self) -> Any:
-        raise NotImplementedError
-
-    @property
-    def type_name(self) -> str:
-        raise NotImplementedError
-
-
-class JsonScalar(JsonNode):
-    __slots__ = ("value",)
-
-    def __init__(self, value: Scalar, start: int = -1, end: int = -1) -> None:
-        self.start = start  # set directly: this runs for every scalar of every keystroke
-        self.end = end
-        self.value = value
-
-    def to_python(self) -> Any:
-        return self.value
-
-    @property
-    def type_name(self) -> str:
-        v = self.value
-        if v is None:
-            return "null"
-        if isinstance(v, bool):
-            return "boolean"
-        if isinstance(v, str):
-            return "string"
-        return "number"
-
-
-class JsonArray(JsonNode):
-    __slots__ = ("items",)
-
-    def __init__(self, items: list[JsonNode], start: int = -1, end: int = -1) -> None:
-        self.start = start
-        self.end = end
-        self.items = items
-
-    def to_python(self) -> Any:
-        return [item.to_python() for item in self.items]
-
-    @property
-    def type_name(self) -> str:
-        return "array"
-
-
-class Member:
-    """One `"key": value` pair of an object."""
-
-    __slots__ = ("key", "start", "end", "value")
-
-    def __init__(self, key: str, value: JsonNode, start: int = -1, end: int = -1) -> None:
-        self.key = key
-        self.value = value
-        self.start = start
-        self.end = end
-
-
-class JsonObject(JsonNode):
-    __slots__ = ("members", "_index")
-
-    def __init__(self, members: list[Member], start: int = -1, end: int = -1) -> None:
-        self.start = start
-        self.end = end
-        self.members = members
-        self._index: dict[str, Member] = {m.key: m for m in members}
-
-    def get(self, key: str) -> Member | None:
-        """The member of that exact name; the last one when the key is duplicated."""
-        return self._index.get(key)
-
-    def duplicates(self) -> Iterator[Member]:
-        """Every member whose key an earlier member already used."""
-        if len(self._index) == len(self.members):
-            return
-        seen: set[str] = set()
-        for m in self.members:
-            if m.key in seen:
-                yield m
-            seen.add(m.key)
-
-    def to_python(self) -> Any:
-        return {m.key: m.value.to_python() for m in self.members}
-
-    @property
-    def type_name(self) -> str:
-        return "object"
+_SCAN_ONCE = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[attr-defined]
 
 
 class _NumberOutOfRange(Exception):
@@ -178,11 +80,18 @@ class _SyntaxError(Exception):
 
 
 class _Parser:
-    __slots__ = ("text", "duplicates")
+    __slots__ = ("text", "duplicates", "values", "longest", "remember", "statements")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, remember: bool = False) -> None:
         self.text = text
         self.duplicates = False
+        # what the policy's limits count, counted while reading (engine.limits)
+        self.values = 0  # nodes made
+        self.longest = 0  # characters of the longest string or key
+        # Statements are looked up in (and added to) the statement memory; only for text
+        # the C decoder read whole, so that where each statement ends is known at once.
+        self.remember = remember
+        self.statements: tuple[JsonArray, list[StatementPiece | None]] | None = None
 
     def document(self) -> JsonNode:
         node, pos = self.value(_WHITESPACE.match(self.text, 0).end(), 0)  # type: ignore[union-attr]
@@ -195,9 +104,12 @@ class _Parser:
         text = self.text
         if pos >= len(text):
             raise _SyntaxError("Expecting a value", pos)
+        self.values += 1
         c = text[pos]
         if c == '"':
             s, end = scanstring(text, pos + 1, True)
+            if len(s) > self.longest:
+                self.longest = len(s)
             return JsonScalar(s, pos, end), end
         if c == "{":
             return self.object(pos, depth + 1)
@@ -234,10 +146,15 @@ class _Parser:
             if not text.startswith('"', pos):
                 raise _SyntaxError("Expecting a property name in double quotes", pos)
             key, key_end = scanstring(text, pos + 1, True)
+            if len(key) > self.longest:
+                self.longest = len(key)
             colon = _COLON.match(text, key_end)
             if colon is None:
                 raise _SyntaxError("Expecting ':' delimiter", _skip(text, key_end))
-            node, end = self.value(colon.end(), depth)
+            if depth == 1 and key == "Statement" and self.remember:
+                node, end = self.statement_array(colon.end(), depth)
+            else:
+                node, end = self.value(colon.end(), depth)
             members.append(Member(key, node, pos, key_end))
             delimiter = _OBJECT_NEXT.match(text, end)
             if delimiter is None:
@@ -271,6 +188,52 @@ class _Parser:
             close = delimiter.end()
             return JsonArray(items, start, close), close
 
+    def statement_array(self, pos: int, depth: int) -> tuple[JsonNode, int]:
+        """The root's Statement: each object in it is taken from the statement memory
+        when its text is kept there, else read and kept."""
+        text = self.text
+        if not text.startswith("[", pos) or depth + 1 > MAX_DEPTH:
+            return self.value(pos, depth)
+        self.values += 1
+        items: list[JsonNode] = []
+        pieces: list[StatementPiece | None] = []
+        at = _skip(text, pos + 1)
+        if not text.startswith("]", at):
+            while True:
+                if text.startswith("{", at):
+                    end = _SCAN_ONCE(text, at)[1]  # the C decoder: where the statement ends
+                    piece = statement_piece(text[at:end], partial(self.piece, at, end, depth + 1))
+                    self.values += piece.values
+                    self.longest = max(self.longest, piece.longest)
+                    self.duplicates = self.duplicates or piece.duplicates
+                    items.append(piece.placed(at))
+                    pieces.append(piece)
+                else:
+                    node, end = self.value(at, depth + 1)
+                    items.append(node)
+                    pieces.append(None)
+                delimiter = _ARRAY_NEXT.match(text, end)
+                if delimiter is None:
+                    raise _SyntaxError("Expecting ',' delimiter", _skip(text, end))
+                at = delimiter.end()
+                if delimiter.group(1) != ",":
+                    break
+        else:
+            at += 1
+        array = JsonArray(items, pos, at)
+        self.statements = (array, pieces)
+        return array, at
+
+    def piece(self, start: int, end: int, depth: int) -> StatementPiece:
+        """One statement read for the memory, with what the limits count of it."""
+        reader = _Parser(self.text)
+        node, stop = reader.value(start, depth)
+        if stop != end:
+            raise _SyntaxError("Expecting ',' delimiter", stop)  # the C decoder disagrees
+        return StatementPiece(
+            self.text[start:end], start, node, reader.values, reader.longest, reader.duplicates
+        )
+
 
 def _mantissa(raw: str) -> str:
     return raw.split("e")[0].split("E")[0]
@@ -292,6 +255,9 @@ class ParseResult:
         "_python",
         "limit_check",
         "minified_size",
+        "values",
+        "longest",
+        "statements",
     )
 
     def __init__(
@@ -309,6 +275,13 @@ class ParseResult:
         self._python: Any = _UNSET
         self.limit_check: Any = None  # engine.limits keeps its verdict here, once worked out
         self.minified_size: int | None = None  # and the minified length (limits.minified_size)
+        # Counted while reading text (None for a decoded value): the nodes, and the longest
+        # string or key, which are what the limits walk the tree for otherwise.
+        self.values: int | None = None
+        self.longest: int | None = None
+        # The root's Statement array and, for each of its items, the statement kept in
+        # engine.statement_memory (None for an item that is not an object).
+        self.statements: tuple[JsonArray, list[StatementPiece | None]] | None = None
 
     @property
     def ok(self) -> bool:
@@ -330,14 +303,7 @@ class ParseResult:
 
     def position(self, offset: int) -> Position:
         if self._line_starts is None:
-            text = self.text or ""
-            starts = [0]
-            find = text.find
-            i = find("\n")
-            while i != -1:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._line_starts = starts
+            self._line_starts = _line_starts(self.text or "")
         line = bisect_right(self._line_starts, offset)
         return Position(line, offset - self._line_starts[line - 1] + 1, offset)
 
@@ -355,6 +321,16 @@ class ParseResult:
 _UNSET: Any = object()
 
 
+def _line_starts(text: str) -> list[int]:
+    """The offset where each line starts: 0, then one past each newline."""
+    lines = text.split("\n")
+    lines.pop()
+    return list(accumulate(map(_PLUS_ONE, map(len, lines)), initial=0))
+
+
+_PLUS_ONE = (1).__add__
+
+
 def parse_policy(source: Any) -> ParseResult:
     """Parse JSON text, or wrap an already-decoded value; never raises."""
     if isinstance(source, bytes | bytearray):
@@ -362,13 +338,14 @@ def parse_policy(source: Any) -> ParseResult:
     if not isinstance(source, str):
         return _from_value(source)
     text = source
+    decoded: Any = _UNSET
     try:
-        json.loads(text, parse_constant=_reject_constant)
+        decoded = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         return _syntax_error(text, exc.msg, exc.pos)
     except (ValueError, RecursionError):
         pass  # NaN/Infinity or deep nesting: the positioned pass below says where
-    parser = _Parser(text)
+    parser = _Parser(text, remember=decoded is not _UNSET)
     try:
         root = parser.document()
     except _SyntaxError as exc:
@@ -381,7 +358,13 @@ def parse_policy(source: Any) -> ParseResult:
             Code.NUMBER_OUT_OF_RANGE, exc.message, "", result.span(exc.start, exc.end)
         )
         return result
-    return ParseResult(root, text, None, parser.duplicates)
+    result = ParseResult(root, text, None, parser.duplicates)
+    # the C decoder's value is the tree's (the last of duplicate keys wins in both)
+    result._python = decoded
+    result.values = parser.values
+    result.longest = parser.longest
+    result.statements = parser.statements
+    return result
 
 
 def _reject_constant(name: str) -> Any:
@@ -434,100 +417,3 @@ def _from_value(value: Any) -> ParseResult:
         )
         return result
     return ParseResult(root, None, None, state["duplicates"])
-
-
-def pretty_parsed(value: Any) -> ParseResult:
-    """`to_pretty(value)` and its tree with offsets, built while writing the text.
-
-    The editor writes the form's policy as pretty JSON on every keystroke and then
-    validates it; recording each element's offsets as it is written spares parsing
-    the text straight back. Values that are not plain policy JSON (keys that are not
-    strings, numbers that are not finite, nesting past MAX_DEPTH) take the ordinary way.
-    """
-    ordered = canonical(value)
-    try:
-        root, text = _write_pretty(ordered, "", 0, 0)
-    except _NotPlain:
-        return parse_policy(to_pretty(value))
-    result = ParseResult(root, text)
-    result._python = ordered
-    return result
-
-
-class _NotPlain(Exception):
-    """A value `_write_pretty` leaves to json.dumps and the parser."""
-
-
-def _write_pretty(value: Any, indent: str, start: int, depth: int) -> tuple[JsonNode, str]:
-    """The node for `value` written at offset `start`, and its text exactly as
-    `json.dumps(indent=2, ensure_ascii=False)` writes it at that indent."""
-    if isinstance(value, dict):
-        if not value:
-            return JsonObject([], start, start + 2), "{}"
-        if depth >= MAX_DEPTH:
-            raise _NotPlain
-        inner = indent + "  "
-        first, later = "\n" + inner, ",\n" + inner
-        pieces = ["{"]
-        pos = start + 1
-        members: list[Member] = []
-        for key, item in value.items():
-            if type(key) is not str:
-                raise _NotPlain
-            lead = later if members else first
-            key_text = _scalar_text(key)
-            key_start = pos + len(lead)
-            key_end = key_start + len(key_text)
-            node, text = _write_pretty(item, inner, key_end + 2, depth + 1)
-            pieces += (lead, key_text, ": ", text)
-            pos = key_end + 2 + len(text)
-            members.append(Member(key, node, key_start, key_end))
-        close = "\n" + indent + "}"
-        pieces.append(close)
-        return JsonObject(members, start, pos + len(close)), "".join(pieces)
-    if isinstance(value, list):
-        if not value:
-            return JsonArray([], start, start + 2), "[]"
-        if depth >= MAX_DEPTH:
-            raise _NotPlain
-        inner = indent + "  "
-        first, later = "\n" + inner, ",\n" + inner
-        pieces = ["["]
-        pos = start + 1
-        items: list[JsonNode] = []
-        for item in value:
-            lead = later if items else first
-            pos += len(lead)
-            node, text = _write_pretty(item, inner, pos, depth + 1)
-            pieces += (lead, text)
-            pos += len(text)
-            items.append(node)
-        close = "\n" + indent + "]"
-        pieces.append(close)
-        return JsonArray(items, start, pos + len(close)), "".join(pieces)
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _NotPlain
-    if value is not None and not isinstance(value, str | int | float):
-        raise _NotPlain
-    text = _scalar_text(value)
-    return JsonScalar(value, start, start + len(text)), text
-
-
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
-
-
-def _scalar_text(value: Any) -> str:
-    """`json.dumps(value, ensure_ascii=False)` for a scalar, quicker for plain strings."""
-    if isinstance(value, str):
-        if _NEEDS_ESCAPE.search(value) is None:
-            return '"' + value + '"'
-        return json.dumps(value, ensure_ascii=False)
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    return json.dumps(value)

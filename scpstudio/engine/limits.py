@@ -93,8 +93,35 @@ def minified_size(parsed: ParseResult) -> int:
     once per parse: the limits and the size finding both ask."""
     known: int | None = parsed.minified_size
     if known is None:
-        known = parsed.minified_size = len(to_minified(parsed.value()))
+        known = _minified_by_statement(parsed)
+        if known is None:
+            known = len(to_minified(parsed.value()))
+        parsed.minified_size = known
     return known
+
+
+def _minified_by_statement(parsed: ParseResult) -> int | None:
+    """The minified length from each kept statement's own (the statement memory's),
+    when the parse took the root's Statement array from there: minified, the array is
+    its items joined by commas, and the rest of the document is written around it."""
+    root = parsed.root
+    if parsed.statements is None or parsed.has_duplicates or not isinstance(root, JsonObject):
+        return None
+    array, pieces = parsed.statements
+    member = root.get("Statement")
+    if member is None or member.value is not array:
+        return None
+    value = parsed.value()
+    items = value["Statement"]
+    total = len(to_minified({**value, "Statement": []})) + max(len(items) - 1, 0)
+    for piece, item in zip(pieces, items, strict=True):
+        if piece is None:
+            total += len(to_minified(item))
+            continue
+        if piece.minified < 0:  # measured the first time the statement is read
+            piece.minified = len(to_minified(item))
+        total += piece.minified
+    return total
 
 
 def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
@@ -120,7 +147,15 @@ def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
                     "/Statement",
                     statement.value,
                 )
-    return _node_problem(root) or _minified_problem(parsed) or _wildcard_actions_problem(root)
+    # The parse counted the values and measured the strings as it read the text: the walk
+    # that says where the first one over a limit is runs only when one is.
+    counted = parsed.values is not None and parsed.longest is not None
+    within = counted and parsed.values <= MAX_VALUES and parsed.longest <= MAX_STRING_CHARS  # type: ignore[operator]
+    return (
+        (None if within else _node_problem(root))
+        or _minified_problem(parsed)
+        or _wildcard_actions_problem(root)
+    )
 
 
 def _minified_problem(parsed: ParseResult) -> LimitProblem | None:

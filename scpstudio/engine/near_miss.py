@@ -244,6 +244,17 @@ class PolicyLookups:
         self._admitted.add(folded)
         return True
 
+    def sharing_memo(self) -> PolicyLookups:
+        """New lookups, none admitted yet, that share this one's remembered answers."""
+        out = PolicyLookups(self._limit)
+        out._memo = self._memo
+        return out
+
+    @property
+    def admitted(self) -> frozenset[str]:
+        """The distinct names (case-folded) that got suggestions so far."""
+        return frozenset(self._admitted)
+
     def find(
         self, index: NameIndex, written: str, cutoff: float = 0.75, count: int = MAX_CLOSE
     ) -> NearMiss:

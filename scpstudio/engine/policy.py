@@ -28,6 +28,12 @@ from scpstudio.engine.operators import (
     prepare_value,
     read_operator,
 )
+from scpstudio.engine.statement_memory import (
+    StatementPiece,
+    catalog_serial,
+    pair_nodes,
+    statement_serial,
+)
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
 EFFECTS = ("Allow", "Deny")
@@ -57,6 +63,11 @@ class Clause:
         return self.key.casefold()
 
 
+# Verdicts one compiled statement keeps (per request and context, engine.evaluate, and
+# which actions outside the catalog it names); past it they start again.
+MAX_VERDICTS = 1_024
+
+
 @dataclass(slots=True, eq=False)
 class Statement:
     index: int
@@ -83,6 +94,13 @@ class Statement:
     resource_paths: tuple[str, ...] = ()
     # engine.evaluate groups the resource patterns here by service and type, when first asked
     resource_index: Any = None
+    # What the preview worked out of this statement alone (engine.evaluate: whether it
+    # applies to a request, what it leaves open): kept with the statement, which the
+    # statement memory keeps across analyses, and shared by its copies moved elsewhere.
+    verdicts: dict[Any, Any] = field(default_factory=dict)
+    # Names this compiled statement (and its copies moved elsewhere in the text) in the
+    # decisions the preview keeps (engine.statement_memory.DECISIONS).
+    serial: int = field(default_factory=statement_serial)
 
     @property
     def label(self) -> str:
@@ -107,6 +125,17 @@ class Statement:
         if self.any_action or folded in self.matched:
             return True
         return self._names_foreign(folded)
+
+    def may_name_foreign(self, folded: str) -> bool:
+        """`_names_foreign`, kept in `verdicts`: a policy asks it of every statement for
+        each action the catalog lacks, on every keystroke."""
+        key = ("names", folded)
+        found: bool | None = self.verdicts.get(key)
+        if found is None:
+            if len(self.verdicts) >= MAX_VERDICTS:
+                self.verdicts.clear()
+            found = self.verdicts[key] = self._names_foreign(folded)
+        return found
 
     def _names_foreign(self, folded: str) -> bool:
         if folded in self.literals:
@@ -140,17 +169,40 @@ class Policy:
     touches_every_service: bool = False
     _by_action: dict[str, tuple[Statement, ...]] | None = None
     _general: tuple[Statement, ...] = ()
+    _serials: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _foreign: dict[str, tuple[Statement, ...]] = field(default_factory=dict)
     limit: LimitProblem | None = None  # the limit the document passes, when it does
 
     def candidates(self, name: str, in_catalog: bool) -> tuple[Statement, ...]:
         """The statements that may apply to this action, in order: those whose Action
         names it, and those (NotAction, "*") that may apply to any action."""
         if not in_catalog:
-            return self.statements
+            # an action the catalog lacks: the statements whose patterns may name it, and
+            # those that may apply to any action (the others cannot apply to it)
+            found = self._foreign.get(name)
+            if found is None:
+                folded = name.casefold()
+                found = self._foreign[name] = tuple(
+                    s
+                    for s in self.statements
+                    if s.any_action or s.not_action or s.may_name_foreign(folded)
+                )
+            return found
         if self._by_action is None:
             self._index()
         assert self._by_action is not None
         return self._by_action.get(name.casefold(), self._general)
+
+    def candidate_serials(self, name: str, in_catalog: bool) -> tuple[int, ...]:
+        """The serials of `candidates(name, in_catalog)`: what a decision kept for this
+        action depends on (engine.evaluate)."""
+        serials = self._serials.get(name)
+        if serials is None:
+            found = self.candidates(name, in_catalog)
+            # by name: whether the action is in the catalog is the catalog's to say, and
+            # the policy is compiled against one catalog
+            serials = self._serials[name] = tuple([s.serial for s in found])
+        return serials
 
     def _index(self) -> None:
         general = [s for s in self.statements if s.usable and (s.any_action or s.not_action)]
@@ -181,12 +233,95 @@ def compile_policy(source: Any, catalog: Catalog, *, name: str = "") -> Policy:
         if member is not None:
             value = member.value
             items = value.items if isinstance(value, JsonArray) else [value]
+            pieces = statement_pieces(parsed, value)
             for index, item in enumerate(items):
-                if isinstance(item, JsonObject):
+                if not isinstance(item, JsonObject):
+                    continue
+                piece = pieces[index] if pieces else None
+                if piece is None:
                     statements.append(_statement(item, index, catalog))
+                else:
+                    statements.append(_kept_statement(piece, item, index, catalog))
     policy = Policy(name=name, statements=tuple(statements), catalog=catalog, parse=parsed)
     _note_services(policy)
     return policy
+
+
+def statement_pieces(parsed: ParseResult, value: JsonNode) -> list[StatementPiece | None] | None:
+    """The statement memory's piece of each item of the Statement array `value`, when the
+    parse took them from there (engine.statement_memory)."""
+    if parsed.statements is None or parsed.statements[0] is not value:
+        return None
+    return parsed.statements[1]
+
+
+def _kept_statement(
+    piece: StatementPiece, node: JsonObject, index: int, catalog: Catalog
+) -> Statement:
+    """The statement compiled from this text at this place in the array once per catalog
+    snapshot, kept for each of the last few offsets it stood at in the text, and moved
+    onto `node` when it now stands elsewhere."""
+    anywhere = ("compiled", catalog_serial(catalog), index)
+    here = (*anywhere, node.start)
+    kept: Statement | None = piece.kept_value(here)
+    if kept is not None and kept.node is node:
+        return kept
+    source: Statement | None = kept or piece.kept_value(anywhere)
+    statement = _statement(node, index, catalog) if source is None else _moved(source, node)
+    piece.keep(here, statement)
+    piece.keep(anywhere, statement)
+    return statement
+
+
+def _moved(kept: Statement, node: JsonObject) -> Statement:
+    """`kept` on the tree `node`, a copy of its own tree elsewhere in the text: the same
+    compiled parts, the nodes (for spans) of the new tree."""
+    assert kept.node is not None
+    pairs: dict[int, Any] = {}
+    pair_nodes(kept.node, node, pairs)
+    clauses = tuple(
+        Clause(
+            c.operator,
+            c.parsed,
+            c.problem,
+            c.key,
+            c.values,
+            c.prepared,
+            c.path,
+            pairs[id(c.member)] if c.member is not None else None,
+            pairs[id(c.value_node)] if c.value_node is not None else None,
+            c.text,
+            c.matcher,
+            c.memo,
+        )
+        for c in kept.clauses
+    )
+    return Statement(
+        kept.index,
+        kept.sid,
+        kept.effect,
+        kept.action_element,
+        kept.actions,
+        kept.resource_element,
+        kept.resources,
+        clauses,
+        node,
+        kept.usable,
+        kept.matched,
+        kept.any_action,
+        kept.folded_actions,
+        kept.resource_patterns,
+        kept.any_resource,
+        tuple(pairs[id(n)] for n in kept.action_nodes),
+        kept.action_paths,
+        kept.by_service,
+        kept.literals,
+        tuple(pairs[id(n)] for n in kept.resource_nodes),
+        kept.resource_paths,
+        kept.resource_index,
+        kept.verdicts,
+        kept.serial,
+    )
 
 
 def full_access(catalog: Catalog) -> Policy:

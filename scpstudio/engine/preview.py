@@ -12,12 +12,20 @@ API matches is an API of its own, shown by its id (its method and path are not k
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+import json
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scpstudio.engine.catalog import Catalog, Operation
+# What each API needs lives in engine.api_plans; the names stay importable from here.
+from scpstudio.engine.api_plans import ApiPlan as ApiPlan
+from scpstudio.engine.api_plans import ConditionalNeed as ConditionalNeed
+from scpstudio.engine.api_plans import Need as Need
+from scpstudio.engine.api_plans import api_label as api_label
+from scpstudio.engine.api_plans import api_plans as api_plans
+from scpstudio.engine.api_plans import plans_for as plans_for
+from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.context_values import typed_context
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import (
@@ -31,12 +39,15 @@ from scpstudio.engine.evaluate import (
     Outcome,
     Request,
     combine,
+    decide_subjects,
     default_resource,
     evaluate_subjects,
+    prepare_subjects,
 )
 from scpstudio.engine.limits import context_limit_problem
 from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.profiles import Profile, get_profile
+from scpstudio.engine.statement_memory import BoundedMemo, catalog_serial
 
 _OUTCOME_ORDER = (DENIED, NOT_ALLOWED, ALLOWED)
 
@@ -96,163 +107,6 @@ class PreviewContext:
                 k: list(v) if isinstance(v, list | tuple) else v for k, v in self.keys.items()
             },
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Need:
-    action: str
-    dependency_of: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ConditionalNeed:
-    action: str
-    note: str
-    needs: tuple[Need, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ApiPlan:
-    """One distinct `METHOD /path` with every action it needs, from every catalog link."""
-
-    method: str
-    path: str
-    service: str
-    needs: tuple[Need, ...]
-    conditional: tuple[ConditionalNeed, ...]
-    services: frozenset[str]
-    names: tuple[tuple[str, str], ...] = ()  # (case-folded, written) of every action it may need
-    # The operation ids (IAM's schema) of this API; an API known only by its id has no
-    # method and path.
-    operation_ids: tuple[str, ...] = ()
-
-    @property
-    def label(self) -> str:
-        return api_label(self.method, self.path, self.service, self.operation_ids)
-
-
-def api_label(method: str, path: str, service: str, operation_ids: tuple[str, ...]) -> str:
-    """`METHOD /path`, or for an API known only by operation id, `OperationId (service)`."""
-    if path:
-        return f"{method} {path}"
-    return f"{', '.join(operation_ids)} ({service})"
-
-
-def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
-    """The APIs of the catalog grouped by `METHOD /path`, computed once per snapshot."""
-    cached = catalog.derived.get("api_plans")
-    if isinstance(cached, tuple):
-        return cached
-    grouped: dict[tuple[str, str], list[Any]] = {}
-    for api in catalog.apis:
-        key = (api.method.upper(), api.path)
-        grouped.setdefault(key, [api.service, [], []])
-        entry = grouped[key]
-        for link in api.links:
-            (entry[2] if link.conditional else entry[1]).append(link)
-    joined = _operations_by_page_api(catalog, grouped)
-    plans = []
-    for (method, path), (service, plain, conditional) in grouped.items():
-        ops = joined.get((method, path), ())
-        # A dependency that this API's own links mark "required only ..." is needed only
-        # in that situation: the API's note is the more specific word, so it wins.
-        situational = {link.action.casefold() for link in conditional}
-        needs = [
-            n
-            for n in _needs(catalog, [link.action for link in plain], ops)
-            if n.dependency_of is None or n.action.casefold() not in situational
-        ]
-        plain_names = {n.action.casefold() for n in needs}
-        cond: list[ConditionalNeed] = []
-        for link in conditional:
-            if link.action.casefold() in plain_names:
-                continue
-            cond.append(
-                ConditionalNeed(link.action, link.note, tuple(_needs(catalog, [link.action])))
-            )
-        services = frozenset(
-            n.action.split(":", 1)[0].casefold() for n in needs + [x for c in cond for x in c.needs]
-        )
-        every = needs + [n for c in cond for n in c.needs]
-        names = tuple((n.action.casefold(), n.action) for n in every)
-        ids = tuple(op.operation_id for op in ops)
-        plans.append(
-            ApiPlan(method, path, service, tuple(needs), tuple(cond), services, names, ids)
-        )
-    taken = {op for ops in joined.values() for op in ops}
-    for op in catalog.operations:
-        if op in taken:
-            continue
-        needs = _needs(catalog, [op.action], (op,))
-        services = frozenset(n.action.split(":", 1)[0].casefold() for n in needs)
-        names = tuple((n.action.casefold(), n.action) for n in needs)
-        plans.append(
-            ApiPlan("", "", op.service, tuple(needs), (), services, names, (op.operation_id,))
-        )
-    result = tuple(plans)
-    catalog.derived["api_plans"] = result
-    return result
-
-
-def plans_for(catalog: Catalog, services: frozenset[str] | None) -> list[ApiPlan]:
-    """The plans needing an action of these services (all when None), in catalog order."""
-    plans = api_plans(catalog)
-    if services is None:
-        return list(plans)
-    index = catalog.derived.get("plans_by_service")
-    if not isinstance(index, dict):
-        grouped: dict[str, list[int]] = {}
-        for i, plan in enumerate(plans):
-            for service in plan.services:
-                grouped.setdefault(service, []).append(i)
-        index = grouped
-        catalog.derived["plans_by_service"] = index
-    positions: set[int] = set()
-    for service in services:
-        positions.update(index.get(service, ()))
-    return [plans[i] for i in sorted(positions)]
-
-
-def _operations_by_page_api(
-    catalog: Catalog, grouped: Mapping[tuple[str, str], list[Any]]
-) -> dict[tuple[str, str], tuple[Operation, ...]]:
-    """The operations each page API is, joined by an action its links always need."""
-    if not catalog.operations:
-        return {}
-    by_action = catalog.operations_by_action
-    out: dict[tuple[str, str], tuple[Operation, ...]] = {}
-    for key, (_, plain, _) in grouped.items():
-        ops: dict[Operation, None] = {}
-        for link in plain:
-            ops.update(dict.fromkeys(by_action.get(link.action.casefold(), ())))
-        if ops:
-            out[key] = tuple(ops)
-    return out
-
-
-def _needs(
-    catalog: Catalog, names: Iterable[str], operations: Iterable[Operation] = ()
-) -> list[Need]:
-    out: list[Need] = []
-    seen: set[str] = set()
-    queue: deque[Need] = deque(Need(n) for n in names)
-    # an operation's dependent actions are needed as its action's dependencies are
-    extra: dict[str, list[str]] = {}
-    for op in operations:
-        extra.setdefault(op.action.casefold(), []).extend(op.dependent_actions)
-    while queue:
-        need = queue.popleft()
-        folded = need.action.casefold()
-        if folded in seen:
-            continue
-        seen.add(folded)
-        out.append(need)
-        action = catalog.action(need.action)
-        if action is not None:
-            queue.extend(Need(dep, action.name) for dep in action.dependencies)
-        if folded in extra:
-            queue.extend(Need(dep, need.action) for dep in extra.pop(folded))
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,14 +249,8 @@ def preview_levels(
         wanted = services_of(p for lv in levels for p in lv.policies)
     else:
         wanted = frozenset(s.casefold() for s in services)
-    plans = plans_for(catalog, wanted)
-    names: dict[str, str] = {}
-    for plan in plans:
-        for folded, name in plan.names:
-            names.setdefault(folded, name)
-    requests = [_request(name, catalog, ctx) for name in names.values()]
-    typed = typed_context(ctx.keys, catalog)
-    decisions = evaluate_subjects(requests, levels, catalog, typed.values)
+    plans, subjects, context_problems = _prepared(catalog, wanted, ctx)
+    decisions = decide_subjects(subjects, levels, catalog)
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
 
     def outcome_of(need: Need) -> ActionOutcome:
@@ -413,33 +261,92 @@ def preview_levels(
             found = outcomes[key] = ActionOutcome(need.action, need.dependency_of, decision)
         return found
 
+    serial = catalog_serial(catalog)
     rows = []
     for plan in plans:
-        actions = tuple([outcome_of(n) for n in plan.needs])
-        outcome, possible, deciding = combine([a.decision for a in actions])
-        links = []
-        for cond in plan.conditional:
-            link_actions = tuple([outcome_of(n) for n in cond.needs])
-            l_outcome, l_possible, l_deciding = combine([a.decision for a in link_actions])
-            links.append(
-                LinkPreview(cond.action, cond.note, l_outcome, l_possible, l_deciding, link_actions)
-            )
-        rows.append(
-            ApiPreview(
-                plan.method,
-                plan.path,
-                plan.service,
-                outcome,
-                possible,
-                deciding,
-                actions,
-                tuple(links),
-                plan.operation_ids,
-                _not_governed_note(catalog, plan.service, levels),
-            )
-        )
+        # A row is its plan's decisions put together: the row made last time for the
+        # same decisions (the same objects, kept in DECISIONS) is that row again.
+        decided = tuple([decisions[folded] for folded, _ in plan.names])
+        note = _not_governed_note(catalog, plan.service, levels)
+        key = (serial, id(plan))
+        kept = _ROWS.get(key)
+        if kept is not None and kept[1] == note and all(map(operator.is_, kept[0], decided)):
+            row: ApiPreview = kept[2]
+            for action in row.actions:
+                outcomes.setdefault((action.action, action.dependency_of), action)
+            for link in row.conditional_links:
+                for action in link.actions:
+                    outcomes.setdefault((action.action, action.dependency_of), action)
+        else:
+            row = _row(plan, outcome_of, note)
+            _ROWS.put(key, (decided, note, row))
+        rows.append(row)
     by_action = {action.casefold(): found for (action, _), found in outcomes.items()}
-    return Preview(tuple(rows), by_action, context_problems=typed.problems)
+    return Preview(tuple(rows), by_action, context_problems=context_problems)
+
+
+def _row(plan: ApiPlan, outcome_of: Callable[[Need], ActionOutcome], note: str) -> ApiPreview:
+    actions = tuple([outcome_of(n) for n in plan.needs])
+    outcome, possible, deciding = combine([a.decision for a in actions])
+    links = []
+    for cond in plan.conditional:
+        link_actions = tuple([outcome_of(n) for n in cond.needs])
+        l_outcome, l_possible, l_deciding = combine([a.decision for a in link_actions])
+        links.append(
+            LinkPreview(cond.action, cond.note, l_outcome, l_possible, l_deciding, link_actions)
+        )
+    return ApiPreview(
+        plan.method,
+        plan.path,
+        plan.service,
+        outcome,
+        possible,
+        deciding,
+        actions,
+        tuple(links),
+        plan.operation_ids,
+        note,
+    )
+
+
+# The last row made for each plan, with the decisions it was made of.
+_ROWS = BoundedMemo(4_096)
+
+
+# The requests a preview asks, by catalog snapshot, services and context: what every
+# keystroke of one editor asks again.
+_PREPARED = BoundedMemo(64)
+
+
+def _prepared(
+    catalog: Catalog, wanted: frozenset[str] | None, ctx: PreviewContext
+) -> tuple[list[ApiPlan], list[Any], tuple[str, ...]]:
+    """The plans of these services, a prepared request per action they need, and what
+    the context's values cannot be."""
+    try:
+        key: Any = (
+            catalog_serial(catalog),
+            wanted,
+            ctx.region,
+            ctx.account_id,
+            tuple(sorted(ctx.resource_ids.items())),
+            json.dumps(ctx.keys, sort_keys=True),
+        )
+    except (TypeError, ValueError):
+        key = None
+    found = _PREPARED.get(key) if key is not None else None
+    if found is None:
+        plans = plans_for(catalog, wanted)
+        names: dict[str, str] = {}
+        for plan in plans:
+            for folded, name in plan.names:
+                names.setdefault(folded, name)
+        requests = [_request(name, catalog, ctx) for name in names.values()]
+        typed = typed_context(ctx.keys, catalog)
+        found = (plans, prepare_subjects(requests, catalog, typed.values), typed.problems)
+        if key is not None:
+            _PREPARED.put(key, found)
+    return found
 
 
 def _request(name: str, catalog: Catalog, ctx: PreviewContext) -> Request:

@@ -31,6 +31,14 @@ class Report:
         # What a check works out once per run and reads for many entries (keyed by the check).
         self.memo: dict[Any, Any] = {}
 
+    def alone(self) -> Report:
+        """A report for one statement's own checks (engine.statement_memory keeps them):
+        its own findings and suggestions, this run's memos."""
+        out = Report(self.parse, self.catalog, self.profile)
+        out.memo = self.memo
+        out.lookups = self.lookups.sharing_memo()
+        return out
+
     def spend(self, comparisons: int) -> bool:
         """Take `comparisons` from the budget; False (and nothing taken) when it is short."""
         if comparisons > self.budget:

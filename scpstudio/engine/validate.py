@@ -21,9 +21,11 @@ from scpstudio.engine.document import (
 )
 from scpstudio.engine.findings import Code, Finding, Fix, Severity, pointer, sort_and_dedupe
 from scpstudio.engine.limits import minified_size, policy_limit_problem
-from scpstudio.engine.policy import Policy, compile_policy
+from scpstudio.engine.near_miss import MAX_LOOKUPS
+from scpstudio.engine.policy import Policy, Statement, compile_policy, statement_pieces
 from scpstudio.engine.profiles import Profile, get_profile
 from scpstudio.engine.report import Report, quote
+from scpstudio.engine.statement_memory import KeptFindings, catalog_serial, spans_within
 from scpstudio.engine.validate_actions import check_actions
 from scpstudio.engine.validate_conditions import check_conditions
 from scpstudio.engine.validate_resources import check_resources
@@ -226,14 +228,15 @@ def _check_top(report: Report, root: JsonObject) -> None:
 
 
 def _check_statements(report: Report, root: JsonObject, policy: Policy) -> None:
+    own = _kept_own_findings(report, root, policy)
     sids: dict[str, int] = {}
     for statement in policy.statements:
         node = statement.node
         assert node is not None
-        check_elements(report, statement, node)
-        check_actions(report, statement)
-        check_resources(report, statement)
-        check_conditions(report, statement)
+        if own is not None:
+            report.findings.extend(own[statement.index])
+        else:
+            _check_own(report, statement, node)
         sid = statement.sid
         if sid is not None:
             sid_member = node.get("Sid")
@@ -247,3 +250,46 @@ def _check_statements(report: Report, root: JsonObject, policy: Policy) -> None:
                 )
             else:
                 sids[sid] = statement.index
+
+
+def _check_own(report: Report, statement: Statement, node: JsonObject) -> None:
+    """The checks of one statement alone (what the statement memory keeps)."""
+    check_elements(report, statement, node)
+    check_actions(report, statement)
+    check_resources(report, statement)
+    check_conditions(report, statement)
+
+
+def _kept_own_findings(
+    report: Report, root: JsonObject, policy: Policy
+) -> dict[int, list[Finding]] | None:
+    """Each statement's own findings, from the statement memory where the parse took the
+    statement from there, else worked out alone and kept; None when they must be worked
+    out in the policy's run: a statement not in the memory, or more unknown names than a
+    policy gets suggestions for (alone, each statement would get them)."""
+    member = root.get("Statement")
+    pieces = statement_pieces(report.parse, member.value) if member is not None else None
+    if pieces is None:
+        return None
+    serial = catalog_serial(report.catalog)
+    own: dict[int, list[Finding]] = {}
+    looked_up: set[str] = set()
+    for statement in policy.statements:
+        piece = pieces[statement.index]
+        node = statement.node
+        if piece is None or node is None:
+            return None
+        base = report.parse.position(node.start)
+        key = ("findings", serial, statement.index, report.profile)
+        kept: KeptFindings | None = piece.kept_value(key)
+        if kept is None:
+            alone = report.alone()
+            _check_own(alone, statement, node)
+            kept = KeptFindings(alone.findings, base, alone.lookups.admitted)
+            if spans_within(alone.findings, node.start, node.end):
+                piece.keep(key, kept)
+        own[statement.index] = kept.at(base)
+        looked_up |= kept.looked_up
+    if len(looked_up) > MAX_LOOKUPS:
+        return None
+    return own

@@ -152,7 +152,7 @@ def _normal_conditions(statement: Statement) -> str:
 class _Shape:
     """What redundancy needs of a statement, computed once per run."""
 
-    __slots__ = ("statement", "catalog_names", "other_actions", "conditions")
+    __slots__ = ("statement", "catalog_names", "other_actions", "conditions", "covers")
 
     def __init__(self, statement: Statement, report: Report) -> None:
         self.statement = statement
@@ -167,6 +167,7 @@ class _Shape:
         self.catalog_names = frozenset(names)
         self.other_actions = tuple(others)
         self.conditions: str | None = None
+        self.covers: dict[int, bool] = {}  # by the other statement's serial
 
     def condition_text(self) -> str:
         if self.conditions is None:
@@ -192,31 +193,56 @@ def _statement_covers(a: _Shape, b: _Shape) -> bool:
     return not sa.clauses or a.condition_text() == b.condition_text()
 
 
+# What a compiled statement keeps of these checks (in Statement.verdicts, which the
+# statement memory keeps across analyses): its shape, and whether it covers another
+# compiled statement (by serial), for at most MAX_KEPT_COVERS others.
+_SHAPE = "redundancy shape"
+MAX_KEPT_COVERS = 1_024
+
+
+def _kept_covers(a: _Shape, b: _Shape) -> bool:
+    kept = a.covers
+    found = kept.get(b.statement.serial)
+    if found is None:
+        if len(kept) >= MAX_KEPT_COVERS:
+            kept.clear()
+        found = kept[b.statement.serial] = _statement_covers(a, b)
+    return found
+
+
 def _redundant_statements(report: Report, policy: Policy, faulty: frozenset[str]) -> None:
-    groups: dict[str | None, list[_Shape]] = {}
+    groups: dict[str | None, list[tuple[Statement, _Shape]]] = {}
     for s in policy.statements:
         if not (s.usable and s.action_element == "Action" and s.resource_element != "NotResource"):
             continue
         if any(p in faulty for p in s.action_paths + s.resource_paths):
             continue
-        groups.setdefault(s.effect, []).append(_Shape(s, report))
-    for shapes in groups.values():
-        for b in shapes:
-            for a in shapes:
+        # the shape may be a copy's of this statement elsewhere in the text: its own
+        # statement is used for what it says, never for where it stands
+        shape = s.verdicts.get(_SHAPE)
+        if shape is None:
+            shape = s.verdicts[_SHAPE] = _Shape(s, report)
+        groups.setdefault(s.effect, []).append((s, shape))
+    for pairs in groups.values():
+        for sb, b in pairs:
+            b_others, b_resources = len(b.other_actions), len(sb.resources)
+            for sa, a in pairs:
                 if a is b:
                     continue
-                cost = 1 + len(b.other_actions) * len(a.statement.actions)
-                cost += len(b.statement.resources) * len(a.statement.resources)
-                if not report.spend(cost):
+                cost = 1 + b_others * len(sa.actions) + b_resources * len(sa.resources)
+                if cost > report.budget:
                     return  # past the budget: no more redundancy suggestions
-                if not _statement_covers(a, b):
+                report.budget -= cost
+                covers = a.covers.get(sb.serial)  # _kept_covers, the lookup written out
+                if covers is None:
+                    covers = _kept_covers(a, b)
+                if not covers:
                     continue
-                if a.statement.index > b.statement.index and _statement_covers(b, a):
+                if sa.index > sb.index and _kept_covers(b, a):
                     continue  # equivalent statements: report the later one only
-                sb = b.statement
                 report.add(
                     Code.REDUNDANT_STATEMENT,
-                    f"Statement {sb.label} adds nothing: statement {a.statement.label} already "
+                    f"Statement {sb.label} adds nothing: statement {sa.label} already "
                     f"{'denies' if sb.effect == 'Deny' else 'allows'} everything it does.",
                     pointer("Statement", sb.index),
                     sb.node,

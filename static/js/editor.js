@@ -66,7 +66,7 @@
   var queue = [];
   var sending = false;
   var timers = { check: null, json: null };
-  var DELAY = { check: 300, json: 400 };
+  var DELAY = { check: 60, json: 40 };
 
   function enqueue(op, changed, focus) {
     var last = queue[queue.length - 1];
@@ -133,6 +133,13 @@
     field.setSelectionRange(moved(start), moved(end));
   }
 
+  var INERT_AFTER = 150;  // ms
+  var BLOCKED = ["beforeinput", "keydown", "paste", "drop", "pointerdown", "mousedown", "click"];
+  function refuse(event) { event.preventDefault(); event.stopPropagation(); }
+  function blockInput(element, on) {
+    BLOCKED.forEach(function (type) { element[on ? "addEventListener" : "removeEventListener"](type, refuse, true); });
+  }
+
   function hold(op) {
     var redrawsForm = op !== "check";
     // a button's answer rewrites the JSON: typing there waits for it (a keystroke's
@@ -142,15 +149,26 @@
     var workspace = part("workspace");
     var json = part("json");
     var jsonReadOnly = !!(json && json.readOnly);  // a version shown read only stays so
+    var later = null;
     if (redrawsForm && workspace) {
-      workspace.inert = true;
       workspace.setAttribute("aria-busy", "true");
+      if (op === "json") {
+        // A JSON keystroke's answer mostly comes before the person could reach the form:
+        // the form refuses input at once, and turns inert (which restyles all of it, a
+        // good part of a keystroke's time on a large policy) only if the answer is slow.
+        blockInput(workspace, true);
+        later = setTimeout(function () { var ws = part("workspace"); if (ws) ws.inert = true; }, INERT_AFTER);
+      } else {
+        workspace.inert = true;
+      }
     }
     if (rewritesJson && json) {
       json.readOnly = true;
       json.setAttribute("aria-busy", "true");
     }
     return function release() {
+      clearTimeout(later);
+      if (workspace) blockInput(workspace, false);
       var ws = part("workspace");
       var js = part("json");
       if (ws) { ws.inert = false; ws.removeAttribute("aria-busy"); }
@@ -165,7 +183,6 @@
     if (sending || !queue.length) return;
     var next = queue.shift();
     sending = true;
-    var release = hold(next.op);
     var values = { op: next.op };
     if (next.changed) values.changed = next.changed;
     answering = formChanges;
@@ -175,6 +192,7 @@
       jsonTyped = false;
       jsonBase = json ? json.value : "";
     }
+    var release = function () {};
     var done = function () {
       release();
       sending = false;
@@ -185,9 +203,14 @@
     // Sent from an element inside the form, not from the form: htmx would send a request
     // from the form to the formaction of the button last clicked or focused there (Save,
     // Download). The form's fields go along all the same (htmx reads the closest form).
-    htmx.ajax("POST", url, {
+    var answer = htmx.ajax("POST", url, {
       source: source, values: values, target: "#" + CSS.escape(IDS.analysis), swap: "outerHTML"
-    }).then(done, done);
+    });
+    // Held once the request has left (nothing the person does can come between): making
+    // the form inert restyles all of it, which then overlaps the server's work instead
+    // of delaying the request.
+    release = hold(next.op);
+    answer.then(done, done);
   }
 
   // After a button, keyboard focus goes where the person would look next. The button

@@ -5,9 +5,11 @@ Run with `python tests/bench/bench_http.py`. Prints figures; asserts nothing.
 It migrates a throwaway SQLite database (which loads the shipped catalog), starts
 `gunicorn scpstudio.wsgi -w 2` on a free loopback port, and for 1, 8 and 32 concurrent
 clients (threads, each with its own keep-alive connection) sends a policy filled close to
-the 5,120-character quota, for BENCH_SECONDS (default 20) per level, in two scenarios:
+the 5,120-character quota, for BENCH_SECONDS (default 20) per level, in these scenarios:
 
 * rest: `POST /api/v1/validate` then `POST /api/v1/preview` (one keystroke = two requests);
+* rest validate: `POST /api/v1/validate` alone, what the editor's keystroke is compared
+  with at 8 clients (the last lines: its p95 over REST validation's);
 * editor: `POST /editor/` with the form as editor.js sends it (a JSON object of fields,
   `HX-Request: true`, and what the page already shows, so that the answer can leave it
   out), for a keystroke in the form (`op=check`, with the JSON text the change is written
@@ -53,6 +55,7 @@ from tests.bench.serving import (  # noqa: E402
 
 QUOTA = 5120
 CONCURRENCY = (1, 8, 32)
+KEYSTROKE_CLIENTS = 8  # the level the keystroke is compared with REST validation at
 
 IMS_ACTION_GROUPS = (
     ("ims:images:share", "ims:images:addMember", "ims:images:updateMemberStatus"),
@@ -112,6 +115,7 @@ class Tally:
 class RestScenario:
     name = "rest (validate + preview)"
     requests_per_round = 2
+    paths = ("/api/v1/validate", "/api/v1/preview")
 
     def __init__(self, policy: str) -> None:
         self.body = json.dumps({"document": policy, "profile": "scp"}).encode()
@@ -121,12 +125,20 @@ class RestScenario:
         return None
 
     def round(self, client: Client, state: Any, tally: Tally) -> None:
-        for path in ("/api/v1/validate", "/api/v1/preview"):
+        for path in self.paths:
             t0 = time.perf_counter()
             response = client.send("POST", path, self.body, self.headers)
             tally.requests.append(time.perf_counter() - t0)
             if response.status != 200:
                 tally.error(f"{path}: HTTP {response.status}")
+
+
+class RestValidateScenario(RestScenario):
+    """The REST validation alone: what a keystroke of the editor is compared with."""
+
+    name = "rest validate (POST /api/v1/validate)"
+    requests_per_round = 1
+    paths = ("/api/v1/validate",)
 
 
 class EditorScenario:
@@ -304,9 +316,11 @@ def main() -> None:
         print(f"check: {check_policy(port, policy)}")
         scenarios = (
             RestScenario(policy),
+            RestValidateScenario(policy),
             EditorScenario(policy, "check"),
             EditorScenario(policy, "json"),
         )
+        p95: dict[tuple[str, int], float] = {}
         for scenario in scenarios:
             print(f"\n{scenario.name}")
             print(
@@ -317,6 +331,7 @@ def main() -> None:
             for clients in CONCURRENCY:
                 _, offset = server_times(access_log, 0)
                 r = run_level(port, scenario, clients, seconds)
+                p95[(scenario.name, clients)] = r["p95"]
                 worker, _ = server_times(access_log, offset)
                 print(
                     f"{r['clients']:>7} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
@@ -325,6 +340,16 @@ def main() -> None:
                     + (f"  first error: {r['first_error']}" if r["errors"] else ""),
                     flush=True,
                 )
+        rest = p95[(scenarios[1].name, KEYSTROKE_CLIENTS)]
+        print(
+            f"\nkeystroke p95 at {KEYSTROKE_CLIENTS} clients against REST validate p95 "
+            f"({rest:.1f} ms):"
+        )
+        for scenario, view in ((scenarios[2], "form"), (scenarios[3], "JSON view")):
+            mine = p95[(scenario.name, KEYSTROKE_CLIENTS)]
+            print(f"  {view:<9} {mine:7.1f} ms: x{mine / rest:.2f} (target <= x1.3)")
+        load = os.getloadavg()
+        print(f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
     finally:
         if server is not None:
             stop_server(server)

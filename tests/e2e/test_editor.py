@@ -466,6 +466,23 @@ def test_the_form_waits_visibly_while_a_button_is_answered(live_server, page: Pa
     assert page.locator("#json").evaluate("el => el.readOnly") is False
 
 
+def test_the_form_refuses_input_while_a_json_keystroke_is_answered(live_server, page: Page):
+    _open_with_share_denied(live_server, page)
+    _slow_network(page, 800)
+    json_view = page.locator("#json")
+    text = json_view.input_value()
+
+    json_view.fill(text.replace('"Effect": "Deny"', '"Sid": "FromJson", "Effect": "Deny"', 1))
+    expect(page.locator("#workspace")).to_have_attribute("aria-busy", "true")
+    page.locator("#s0-sid").click(force=True)
+
+    assert page.evaluate("() => document.activeElement.id") != "s0-sid"
+    page.wait_for_function("() => document.getElementById('workspace').inert === true")
+    _idle(page)
+    assert page.locator("#workspace").evaluate("el => el.inert") is False
+    expect(page.locator("#s0-sid")).to_have_value("FromJson")
+
+
 def test_buttons_and_ticks_in_quick_succession_all_land(live_server, page: Page):
     page.goto(f"{live_server.url}/editor/")
     _slow_network(page, 300)

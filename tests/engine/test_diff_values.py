@@ -10,8 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from scpstudio.engine.diff_strings import _FOLDING_RANGES
 from scpstudio.engine.diff_values import (
-    _FOLDING_RANGES,
     date_values,
     element_values,
     ip_values,

@@ -379,7 +379,8 @@ def _same_tree(a, b):
 @example({"é": ["\u2028", 1.5e300, -0, None, True, {}, []]})
 @example({'a"b': ["c\\d\n", "\x00", 10**30, 0.1, False]})
 def test_written_pretty_tree_matches_parsing_the_pretty_text(value):
-    from scpstudio.engine.document import parse_policy, pretty_parsed, to_pretty
+    from scpstudio.engine.document import parse_policy, to_pretty
+    from scpstudio.engine.pretty_document import pretty_parsed
 
     written = pretty_parsed(value)
     parsed = parse_policy(to_pretty(value))

@@ -1,0 +1,304 @@
+"""What a statement yields alone, kept between analyses and keyed by its text.
+
+The editor analyses the whole policy on every keystroke, and a keystroke changes one
+statement: the others are the same text as the time before. Their parse, their compiled
+form and their own findings are kept here, so that analysing the policy again costs about
+what the changed statement costs; the checks across statements and the preview are worked
+out from the kept parts (`policy.compile_policy`, `validate.validate_policy` and the
+verdicts each compiled statement keeps for the preview).
+
+Kept per process, as a cache only (a worker that never saw a statement reads it again),
+in bounded LRUs: `MAX_PIECES` statements and `MAX_PIECE_CHARS` characters of their text;
+per statement its tree at `MAX_PLACES` offsets and `MAX_KEPT_PER_PIECE` analyses (compiled
+forms, own findings), each compiled form with at most `policy.MAX_VERDICTS`
+verdicts; the preview's decisions (`MAX_DECISIONS`) and the requests they are filed under
+(`MAX_REQUESTS`). What depends on the catalog or on the rule profile is kept under the
+catalog snapshot's serial (`catalog_serial`, one per snapshot object, so a catalog edit
+never answers from an older catalog), the profile and the statement's place in the array.
+Nothing here changes a result: an analysis with the memory warm equals one without
+(tests/engine/test_statement_memory.py checks it as a property).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+from scpstudio.engine.findings import Finding, Position, Span
+from scpstudio.engine.json_tree import JsonArray, JsonNode, JsonObject, JsonScalar, Member
+
+MAX_PIECES = 1_024  # statements kept in one process
+MAX_PIECE_CHARS = 1_000_000  # characters of their text, together
+# Places one statement's tree is kept at: typing and deleting in a statement above it
+# moves it back and forth between a few places.
+MAX_PLACES = 3
+# Kept analyses of one statement (per catalog snapshot, profile, place in the array and
+# in the text): a few, since a process mostly serves one catalog.
+MAX_KEPT_PER_PIECE = 16
+
+
+class StatementPiece:
+    """One statement's text, its tree where it was last placed, and what was worked out
+    from it (`kept`, keyed by catalog serial, place and profile)."""
+
+    __slots__ = ("text", "trees", "values", "longest", "duplicates", "minified", "kept")
+
+    def __init__(
+        self, text: str, base: int, root: JsonNode, values: int, longest: int, duplicates: bool
+    ) -> None:
+        self.text = text
+        self.trees: dict[int, JsonNode] = {base: root}  # by the offset the tree starts at
+        self.values = values  # nodes in the tree, for the policy's limits
+        self.longest = longest  # characters of its longest string or key
+        self.duplicates = duplicates
+        self.minified = -1  # characters of the statement minified (-1: not known)
+        self.kept: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def placed(self, base: int) -> JsonNode:
+        """The statement's tree with offsets from `base`: a kept tree when one stands
+        there, else a copy moved there (kept: the next keystroke most likely finds the
+        statement at one of the places the last ones did)."""
+        trees = self.trees
+        found = trees.get(base)
+        if found is not None:
+            return found
+        with _LOCK:
+            some = next(iter(trees.items()))
+        moved = shifted(some[1], base - some[0])
+        with _LOCK:
+            trees[base] = moved
+            while len(trees) > MAX_PLACES:
+                del trees[next(iter(trees))]
+        return moved
+
+    def kept_value(self, key: Hashable) -> Any:
+        with _LOCK:
+            found = self.kept.get(key)
+            if found is not None:
+                self.kept.move_to_end(key)
+            return found
+
+    def keep(self, key: Hashable, value: Any) -> None:
+        with _LOCK:
+            self.kept[key] = value
+            self.kept.move_to_end(key)
+            while len(self.kept) > MAX_KEPT_PER_PIECE:
+                self.kept.popitem(last=False)
+
+
+class _Pieces:
+    """The LRU of statements, bounded in count and in characters."""
+
+    def __init__(self, max_pieces: int, max_chars: int) -> None:
+        self.max_pieces = max_pieces
+        self.max_chars = max_chars
+        self.chars = 0
+        self.items: OrderedDict[str, StatementPiece] = OrderedDict()
+
+    def get(self, text: str) -> StatementPiece | None:
+        with _LOCK:
+            found = self.items.get(text)
+            if found is not None:
+                self.items.move_to_end(text)
+            return found
+
+    def add(self, piece: StatementPiece) -> None:
+        size = len(piece.text)
+        if size > self.max_chars // 4:
+            return  # one statement never takes most of the memory
+        with _LOCK:
+            old = self.items.pop(piece.text, None)
+            if old is not None:
+                self.chars -= len(old.text)
+            self.items[piece.text] = piece
+            self.chars += size
+            while len(self.items) > self.max_pieces or self.chars > self.max_chars:
+                _, dropped = self.items.popitem(last=False)
+                self.chars -= len(dropped.text)
+
+    def clear(self) -> None:
+        with _LOCK:
+            self.items.clear()
+            self.chars = 0
+
+
+_LOCK = threading.Lock()
+PIECES = _Pieces(MAX_PIECES, MAX_PIECE_CHARS)
+
+
+def statement_piece(text: str, parse: Callable[[], StatementPiece]) -> StatementPiece:
+    """The kept piece of this statement text, or the one `parse` makes, kept from now on."""
+    found = PIECES.get(text)
+    if found is None:
+        found = parse()
+        PIECES.add(found)
+    return found
+
+
+def forget_statements() -> None:
+    """Empty the memory (tests compare warm with cold analyses)."""
+    PIECES.clear()
+    DECISIONS.clear()
+
+
+class BoundedMemo:
+    """A dict of at most `size` entries, the least recently used dropped first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Hashable, Any] = OrderedDict()
+
+    def get(self, key: Hashable) -> Any:
+        with _LOCK:
+            found = self.items.get(key)
+            if found is not None:
+                self.items.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with _LOCK:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self) -> None:
+        with _LOCK:
+            self.items.clear()
+
+
+# The preview's decisions, by request and by the statements that could decide it
+# (engine.evaluate): after an edit, a request none of the changed statements could apply
+# to is answered from here.
+MAX_DECISIONS = 8_192
+DECISIONS = BoundedMemo(MAX_DECISIONS)
+
+_STATEMENT_SERIALS = itertools.count(1)
+
+# Requests (catalog, context, action, resource) by number: what statements file their
+# verdicts and DECISIONS its decisions under, a number being quicker to look up than the
+# request. A request dropped from here gets a new number: what was kept under the old
+# one is then not found again, never mistaken.
+MAX_REQUESTS = 65_536
+_REQUESTS = BoundedMemo(MAX_REQUESTS)
+_REQUEST_SERIALS = itertools.count(1)
+
+
+def request_serial(request: Hashable) -> int:
+    """The number of this request, the same while it is kept in _REQUESTS."""
+    found: int | None = _REQUESTS.get(request)
+    if found is None:
+        found = next(_REQUEST_SERIALS)
+        _REQUESTS.put(request, found)
+    return found
+
+
+def statement_serial() -> int:
+    """A number for a compiled statement, unique in the process: what a decision kept in
+    DECISIONS depends on is named by its statements' serials."""
+    return next(_STATEMENT_SERIALS)
+
+
+_SERIALS = itertools.count(1)
+_SERIAL_KEY = "statement_memory.serial"
+
+
+def catalog_serial(catalog: Any) -> int:
+    """A number for this catalog snapshot object, unique in the process: kept analyses are
+    filed under it, and a new snapshot (a catalog edit) gets a new one."""
+    derived: dict[Any, Any] = catalog.derived
+    serial = derived.get(_SERIAL_KEY)
+    if serial is None:
+        serial = derived.setdefault(_SERIAL_KEY, next(_SERIALS))
+    return int(serial)
+
+
+def shifted(node: JsonNode, delta: int) -> JsonNode:
+    """A copy of the tree with every offset moved by `delta`."""
+    if isinstance(node, JsonScalar):
+        return JsonScalar(node.value, node.start + delta, node.end + delta)
+    if isinstance(node, JsonObject):
+        return JsonObject(
+            [
+                Member(m.key, shifted(m.value, delta), m.start + delta, m.end + delta)
+                for m in node.members
+            ],
+            node.start + delta,
+            node.end + delta,
+        )
+    if isinstance(node, JsonArray):
+        return JsonArray(
+            [shifted(item, delta) for item in node.items], node.start + delta, node.end + delta
+        )
+    raise TypeError(f"not a JSON node: {type(node).__name__}")
+
+
+def pair_nodes(old: JsonNode, new: JsonNode, into: dict[int, Any]) -> None:
+    """`into[id(x)]` = the node (or member) of `new` standing where `x` stands in `old`:
+    two trees of the same text."""
+    into[id(old)] = new
+    if isinstance(old, JsonObject):
+        assert isinstance(new, JsonObject)
+        for m, n in zip(old.members, new.members, strict=True):
+            into[id(m)] = n
+            pair_nodes(m.value, n.value, into)
+    elif isinstance(old, JsonArray):
+        assert isinstance(new, JsonArray)
+        for a, b in zip(old.items, new.items, strict=True):
+            pair_nodes(a, b, into)
+
+
+# -- findings, relative to where their statement starts -------------------------------------
+
+_Relative = tuple[int, int, int]  # lines after the start's, column (or its shift), offset
+
+
+class KeptFindings:
+    """A statement's own findings, their spans relative to the statement's start, and the
+    unknown names they looked up suggestions for (a policy's lookups are capped)."""
+
+    __slots__ = ("findings", "relative", "base", "looked_up")
+
+    def __init__(self, findings: list[Finding], base: Position, looked_up: frozenset[str]) -> None:
+        self.findings = tuple(findings)
+        self.base = base
+        self.looked_up = looked_up
+        self.relative = tuple(
+            None if f.span is None else (_relative(f.span.start, base), _relative(f.span.end, base))
+            for f in findings
+        )
+
+    def at(self, base: Position) -> list[Finding]:
+        """The findings for the statement starting at `base`."""
+        if base == self.base:
+            return list(self.findings)
+        out = []
+        for f, rel in zip(self.findings, self.relative, strict=True):
+            if rel is None:
+                out.append(f)
+                continue
+            span = Span(_placed(rel[0], base), _placed(rel[1], base))
+            out.append(Finding(f.code, f.message, f.path, span, f.fix, f.suggestions, f.choices))
+        return out
+
+
+def spans_within(findings: list[Finding], start: int, end: int) -> bool:
+    """Whether every finding lies inside the statement: only those can be moved with it."""
+    return all(
+        f.span is None or start <= f.span.start.offset <= f.span.end.offset <= end for f in findings
+    )
+
+
+def _relative(p: Position, base: Position) -> _Relative:
+    lines = p.line - base.line
+    return (lines, p.column - base.column if lines == 0 else p.column, p.offset - base.offset)
+
+
+def _placed(rel: _Relative, base: Position) -> Position:
+    lines, column, offset = rel
+    if lines == 0:
+        return Position(base.line, base.column + column, base.offset + offset)
+    return Position(base.line + lines, column, base.offset + offset)

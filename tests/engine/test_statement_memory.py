@@ -1,0 +1,236 @@
+"""The statement memory: an analysis that reuses kept statements equals a fresh one."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from scpstudio.engine.analysis import analyze_policy
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.catalog_json import catalog_from_json
+from scpstudio.engine.serialize import to_minified
+from scpstudio.engine.statement_memory import (
+    PIECES,
+    StatementPiece,
+    _Pieces,
+    forget_statements,
+    statement_piece,
+)
+from tests.engine.conftest import DATA, load_shipped_catalog
+
+CATALOG = load_shipped_catalog()
+
+IMS = sorted(a.name for a in CATALOG.actions.values())
+
+
+def guard(i: int) -> dict[str, Any]:
+    """A statement of the benchmark's kind, with now and then something to report."""
+    out: dict[str, Any] = {
+        "Sid": f"Guard{i}",
+        "Effect": "Deny",
+        "Action": [IMS[(i * 3 + k) % len(IMS)] for k in range(3)],
+        "Resource": ["ims:*:*:image:*"] if i % 2 else "*",
+        "Condition": {
+            "StringNotMatch": {"g:PrincipalOrgPath": [f"o-abc/r-def/ou-{i}/*"]},
+            "Bool": {"ims:Encrypted": "false"} if i % 3 == 0 else {"g:MFAPresent": "false"},
+        },
+    }
+    if i % 4 == 1:
+        out["Action"].append("ims:images:gett")  # unknown: a near-miss suggestion
+    if i % 5 == 2:
+        out["Resource"] = ["ims:cn-north-4:*:images:*"]  # a resource type IMS lacks
+    return out
+
+
+STATEMENTS = [guard(i) for i in range(8)] + [
+    {"Effect": "Deny", "Action": "ims:*:*", "Resource": "*"},  # covers the others
+    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+    {"Sid": "Guard3", "Effect": "Deny", "Action": "ims:images:list"},  # a Sid used twice
+]
+
+
+def layouts(statements: list[dict[str, Any]]) -> list[str]:
+    document = {"Version": "5.0", "Statement": statements}
+    return [
+        json.dumps(document, indent=2),
+        json.dumps(document, separators=(",", ":")),
+        json.dumps(document, indent=4).replace("\n", "\r\n"),
+    ]
+
+
+BASES = layouts(STATEMENTS) + layouts(STATEMENTS[:3])
+
+
+def string_offsets(text: str) -> list[int]:
+    """Offsets inside string values and keys, where an edit keeps the text JSON."""
+    out = []
+    inside = False
+    escaped = False
+    for i, ch in enumerate(text):
+        if inside:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                inside = False
+            else:
+                out.append(i)
+        elif ch == '"':
+            inside = True
+    return out
+
+
+@st.composite
+def edits(draw: Any) -> tuple[str, str]:
+    """A base document, and the same after one edit of the kinds a keystroke makes."""
+    base = draw(st.sampled_from(BASES))
+    kind = draw(st.sampled_from(["replace", "insert", "delete", "anywhere", "statements"]))
+    if kind == "statements":
+        statements = json.loads(base)["Statement"]
+        i = draw(st.integers(0, len(statements) - 1))
+        j = draw(st.integers(0, len(statements) - 1))
+        change = draw(st.sampled_from(["duplicate", "remove", "swap"]))
+        if change == "duplicate":
+            statements.insert(j, statements[i])
+        elif change == "remove":
+            del statements[i]
+        else:
+            statements[i], statements[j] = statements[j], statements[i]
+        indent = 2 if "\n" in base else None
+        return base, json.dumps({"Version": "5.0", "Statement": statements}, indent=indent)
+    places = string_offsets(base) if kind != "anywhere" else list(range(len(base)))
+    at = draw(st.sampled_from(places))
+    ch = draw(st.sampled_from(list('a*?:-0"{}[], \n')) | st.characters(codec="utf-8"))
+    if kind == "delete":
+        return base, base[:at] + base[at + 1 :]
+    if kind == "insert":
+        return base, base[:at] + ch + base[at:]
+    return base, base[:at] + ch + base[at + 1 :]
+
+
+def catalog_without(action: str) -> Catalog:
+    docs = [
+        json.loads((DATA / name).read_text())
+        for name in ("global-keys.json", "ims.json", "regions.json")
+    ]
+    for doc in docs:
+        for service in doc.get("services", []):
+            service["actions"] = [a for a in service["actions"] if a["name"] != action]
+            for api in service.get("apis", []):
+                api["actions"] = [link for link in api["actions"] if link["action"] != action]
+            for a in service["actions"]:
+                a["dependencies"] = [d for d in a.get("dependencies", []) if d != action]
+    return catalog_from_json(docs)
+
+
+def fresh(text: str, catalog: Catalog, profile: str) -> Any:
+    forget_statements()
+    return analyze_policy(text, catalog, profile)
+
+
+def same(a: Any, b: Any) -> None:
+    assert a.validation.findings == b.validation.findings
+    assert a.validation.size == b.validation.size
+    assert a.preview.to_json() == b.preview.to_json()
+    assert [_compiled(s) for s in a.validation.policy.statements] == [
+        _compiled(s) for s in b.validation.policy.statements
+    ]
+
+
+def _compiled(s: Any) -> tuple[Any, ...]:
+    node = s.node
+    return (s.index, s.sid, s.effect, s.actions, s.resources, s.usable, node.start, node.end)
+
+
+@settings(max_examples=150, deadline=None)
+@given(edits(), st.sampled_from(["scp", "identity"]))
+@example((BASES[0], BASES[0].replace("ou-5", "ou-6")), "scp")
+@example((BASES[0], BASES[0].replace('"Version": "5.0",', '"Version": "5.0", ', 1)), "scp")
+@example((BASES[1], BASES[1].replace("Guard1", "Guard0")), "scp")
+def test_incremental_analysis_equals_a_fresh_one(edit: tuple[str, str], profile: str) -> None:
+    base, edited = edit
+    forget_statements()
+    analyze_policy(base, CATALOG, profile)  # the statements of the base are kept
+
+    warm = analyze_policy(edited, CATALOG, profile)
+    cold = fresh(edited, CATALOG, profile)
+
+    same(warm, cold)
+    if warm.validation.parse.ok:
+        whole = len(to_minified(warm.validation.parse.value()))
+        assert warm.validation.size.minified_characters == whole
+
+
+def test_a_statement_moved_down_reports_its_findings_where_it_now_stands() -> None:
+    text = BASES[0]
+    analyze_policy(text, CATALOG)
+    moved = text.replace(
+        '"Statement": [', '"Statement": [\n    {"Effect": "Deny", "Action": "x"},', 1
+    )
+
+    warm = analyze_policy(moved, CATALOG)
+
+    cold = fresh(moved, CATALOG, "scp")
+    assert [f.span for f in warm.validation.findings] == [f.span for f in cold.validation.findings]
+    assert any(f.code.value == "INVALID_ACTION" for f in warm.validation.findings)
+
+
+def test_a_catalog_edit_is_never_answered_from_the_older_catalog() -> None:
+    text = json.dumps({"Version": "5.0", "Statement": [guard(0)]})
+    analyze_policy(text, CATALOG)
+    smaller = catalog_without(IMS[0])
+
+    after = analyze_policy(text, smaller)
+
+    assert after.validation.findings == fresh(text, smaller, "scp").validation.findings
+    assert any(f.code.value == "INVALID_ACTION" for f in after.validation.findings)
+
+
+def test_the_memory_keeps_at_most_its_count_of_statements() -> None:
+    pieces = _Pieces(max_pieces=3, max_chars=1_000)
+
+    for i in range(10):
+        pieces.add(StatementPiece(f'{{"Sid":"S{i}"}}', 0, None, 1, 2, False))  # type: ignore[arg-type]
+
+    assert len(pieces.items) == 3
+    assert list(pieces.items) == [f'{{"Sid":"S{i}"}}' for i in (7, 8, 9)]
+
+
+def test_the_memory_keeps_at_most_its_characters_and_no_one_huge_statement() -> None:
+    pieces = _Pieces(max_pieces=100, max_chars=400)
+
+    for i in range(10):
+        pieces.add(StatementPiece(f"{i}" * 90, 0, None, 1, 90, False))  # type: ignore[arg-type]
+    pieces.add(StatementPiece("x" * 150, 0, None, 1, 150, False))  # type: ignore[arg-type]
+
+    assert pieces.chars <= 400
+    assert len(pieces.items) == 4
+    assert "x" * 150 not in pieces.items
+
+
+def test_a_kept_statement_is_found_by_its_text() -> None:
+    forget_statements()
+    made: list[int] = []
+
+    def parse() -> StatementPiece:
+        made.append(1)
+        return StatementPiece('{"Effect":"Deny"}', 0, None, 1, 4, False)  # type: ignore[arg-type]
+
+    first = statement_piece('{"Effect":"Deny"}', parse)
+    again = statement_piece('{"Effect":"Deny"}', parse)
+
+    assert first is again
+    assert made == [1]
+    assert len(PIECES.items) == 1
+
+
+@pytest.fixture(autouse=True)
+def _empty_memory() -> Any:
+    forget_statements()
+    yield
+    forget_statements()
