@@ -66,6 +66,7 @@ bench: setup-dev
 	$(PY) tests/bench/bench_accounts.py
 	.ci/postgres $(PY) tests/bench/bench_load.py
 	$(PY) tests/bench/bench_diff.py
+	$(PY) tests/bench/bench_catalog.py
 	$(MAKE) --no-print-directory bench-answers
 
 # -- property and fuzz tests: the same examples in `make test`, a random hunt in `make fuzz` ----

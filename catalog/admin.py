@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest
 from django.urls import path
 
-from catalog import admin_views
+from catalog import admin_sync, admin_views
 from catalog.models import (
     Action,
     ActionConditionKey,
@@ -16,6 +16,7 @@ from catalog.models import (
     ApiAction,
     ConditionKey,
     Dependency,
+    Operation,
     Region,
     ResourceType,
     Service,
@@ -29,7 +30,8 @@ class ResourceTypeInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "name", "updated_on", "action_count", "source"]
+    list_display = ["prefix", "name", "scp_governed", "updated_on", "action_count", "source"]
+    list_filter = ["scp_governed"]
     search_fields = ["prefix", "name"]
     inlines = [ResourceTypeInline]
 
@@ -46,6 +48,11 @@ class ServiceAdmin(admin.ModelAdmin):
                 "import/",
                 self.admin_site.admin_view(admin_views.import_view),
                 name="catalog_import",
+            ),
+            path(
+                "sync/",
+                self.admin_site.admin_view(admin_sync.sync_view),
+                name="catalog_sync",
             ),
             path(
                 "health/",
@@ -86,8 +93,8 @@ class DependencyInline(admin.TabularInline):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
-    list_display = ["name", "service", "access_level", "resource_type_list"]
-    list_filter = ["service", "access_level", "resource_types"]
+    list_display = ["name", "service", "access_level", "permission_only", "resource_type_list"]
+    list_filter = ["service", "access_level", "permission_only", "resource_types"]
     search_fields = ["name", "description"]
     inlines = [ActionResourceTypeInline, ActionConditionKeyInline, DependencyInline]
 
@@ -157,6 +164,20 @@ class DependencyAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="defined in the catalog")
     def defined(self, obj: Dependency) -> bool:
         return obj.target_id is not None
+
+
+@admin.register(Operation)
+class OperationAdmin(admin.ModelAdmin):
+    """APIs known by operation id (IAM's schema); their method and path come from the page."""
+
+    list_display = ["operation_id", "service", "action_name", "defined"]
+    list_filter = ["service"]
+    search_fields = ["operation_id", "action_name"]
+    readonly_fields = ["action"]
+
+    @admin.display(boolean=True, description="action in the catalog")
+    def defined(self, obj: Operation) -> bool:
+        return obj.action_id is not None
 
 
 @admin.register(Region)

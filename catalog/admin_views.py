@@ -31,7 +31,8 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="Catalog source",
         required=False,
-        help_text="Huawei's SCP reference page saved as text, or an SCP Studio catalog JSON file.",
+        help_text="Huawei's SCP reference page saved as text, a service's authorization schema "
+        "saved from IAM's API or command-line client (JSON), or an SCP Studio catalog JSON file.",
     )
     text = forms.CharField(
         label="Or paste it",

@@ -22,6 +22,7 @@ from catalog.models import (
     Action,
     Api,
     ConditionKey,
+    Operation,
     Region,
     ResourceType,
     Service,
@@ -32,6 +33,7 @@ from catalog.selectors import (
     api_list,
     apis_needing_action,
     condition_key_list,
+    operation_list,
     region_list,
     resource_type_list,
     service_detail_list,
@@ -44,6 +46,7 @@ from catalog.serializers import (
     ApiSerializer,
     ConditionKeyFilterSerializer,
     ConditionKeySerializer,
+    OperationSerializer,
     RegionSerializer,
     ResourceTypeSerializer,
     ServiceDetailSerializer,
@@ -195,3 +198,14 @@ class RegionListApi(CatalogList):
 
     def get_queryset(self) -> QuerySet[Region]:
         return region_list()
+
+
+@_list(OperationSerializer, ServiceFilterSerializer)
+class OperationListApi(CatalogList):
+    """APIs known by operation id (IAM's authorization schema): the action each needs, its
+    dependent actions, and the method and path of the page APIs that need the same action."""
+
+    serializer_class = OperationSerializer
+
+    def get_queryset(self) -> QuerySet[Operation]:
+        return operation_list(filters=_filters(ServiceFilterSerializer, self.request))

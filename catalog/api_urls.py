@@ -1,8 +1,8 @@
-"""Routes of the read-only catalog API, included at `api/v1/catalog/`."""
+"""Routes of the catalog API, included at `api/v1/catalog/`: reads, and the one import."""
 
 from django.urls import path
 
-from catalog import api
+from catalog import api, api_import
 
 app_name = "catalog-api"
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("condition-keys/", api.ConditionKeyListApi.as_view(), name="condition-keys"),
     path("apis/", api.ApiListApi.as_view(), name="apis"),
     path("regions/", api.RegionListApi.as_view(), name="regions"),
+    path("operations/", api.OperationListApi.as_view(), name="operations"),
+    path("imports/", api_import.CatalogImportApi.as_view(), name="imports"),
 ]

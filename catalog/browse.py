@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from catalog.models import (
     AccessLevel,
@@ -17,8 +18,10 @@ from catalog.models import (
     Dependency,
     Service,
 )
-from catalog.selectors import apis_among
+from catalog.selectors import apis_among, count_per_service
+from catalog.snapshot import catalog_snapshot
 from scpstudio.engine.api_needs import ApiNeed
+from scpstudio.engine.catalog import access_level_label, access_levels_in_order
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,9 @@ class LevelGroup:
 
 
 def services_with_counts() -> QuerySet[Service]:
+    # counted by subqueries: a join of actions and APIs multiplies rows per service
     return Service.objects.annotate(
-        n_actions=Count("actions", distinct=True), n_apis=Count("apis", distinct=True)
+        n_actions=count_per_service(Action), n_apis=count_per_service(Api)
     ).order_by("prefix")
 
 
@@ -53,16 +57,25 @@ def actions_search(
     return qs.order_by("name")
 
 
-def actions_by_level(actions: QuerySet[Action]) -> list[LevelGroup]:
-    """Groups in the catalog's order of access levels; empty levels are left out."""
-    grouped: dict[str, list[Action]] = {level: [] for level in AccessLevel.values}
+def actions_by_level(actions: Iterable[Action]) -> list[LevelGroup]:
+    """Groups in the catalog's order of access levels, then any other level Huawei names;
+    empty levels are left out."""
+    grouped: dict[str, list[Action]] = {}
     for action in actions:
         grouped.setdefault(action.access_level, []).append(action)
-    labels = dict(AccessLevel.choices)
     return [
-        LevelGroup(level, labels.get(level, level), items)
-        for level, items in grouped.items()
-        if items
+        LevelGroup(level, access_level_label(level), grouped[level])
+        for level in access_levels_in_order(grouped)
+    ]
+
+
+def access_levels(service: Service | None = None) -> list[tuple[str, str]]:
+    """The levels to filter by: the known ones and any other the catalog's actions have."""
+    qs = Action.objects.all() if service is None else Action.objects.filter(service=service)
+    present = set(qs.order_by().values_list("access_level", flat=True).distinct())
+    return [
+        (level, access_level_label(level))
+        for level in access_levels_in_order(present | set(AccessLevel.values))
     ]
 
 
@@ -86,10 +99,13 @@ def action_detail(name: str) -> Action | None:
     )
 
 
+# A global key is listed by thousands of actions once the catalog is synced: a page shows
+# the first few of them and how many there are.
+USED_BY_SHOWN = 10
+
+
 def condition_keys_search(*, q: str = "", scope: str = "") -> QuerySet[ConditionKey]:
-    qs = ConditionKey.objects.select_related("service").prefetch_related(
-        Prefetch("action_links", queryset=ActionConditionKey.objects.select_related("action"))
-    )
+    qs = ConditionKey.objects.select_related("service")
     if scope == "global":
         qs = qs.filter(service__isnull=True)
     elif scope == "service":
@@ -97,6 +113,33 @@ def condition_keys_search(*, q: str = "", scope: str = "") -> QuerySet[Condition
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(description__icontains=q))
     return qs.order_by("service__prefix", "name")
+
+
+@dataclass(frozen=True)
+class KeyUse:
+    """The actions listing a key: the first few by name, and how many in all."""
+
+    first: tuple[str, ...]
+    total: int
+
+
+def key_uses(keys: Iterable[ConditionKey]) -> dict[int, KeyUse]:
+    """Key id -> the actions that list it, read from the catalog snapshot (no query): the
+    index is built once per snapshot revision."""
+    catalog = catalog_snapshot()
+    index = catalog.derived.get("actions_by_key")
+    if not isinstance(index, dict):
+        grouped: dict[str, list[str]] = {}
+        for action in catalog.actions.values():
+            for name in dict.fromkeys(k.casefold() for k in action.condition_keys):
+                grouped.setdefault(name, []).append(action.name)
+        index = {k: sorted(v) for k, v in grouped.items()}
+        catalog.derived["actions_by_key"] = index
+    out = {}
+    for key in keys:
+        names = index.get(key.name.casefold(), [])
+        out[key.pk] = KeyUse(tuple(names[:USED_BY_SHOWN]), len(names))
+    return out
 
 
 def apis_search(

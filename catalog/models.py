@@ -11,7 +11,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from scpstudio.engine.catalog import REGION_RE
+from scpstudio.engine.catalog import REGION_RE, access_level_label
+
+# An access level is a word (Huawei's pages and schemas use more than list/read/write); the
+# known ones have labels, any other is kept as given and grouped under its own name.
+ACCESS_LEVEL_RE = r"^[a-z][a-z0-9_]*\Z"
 
 
 class AccessLevel(models.TextChoices):
@@ -45,6 +49,16 @@ class Service(models.Model):
     name = models.CharField(max_length=200)
     source = models.CharField(max_length=500, blank=True, help_text="Where the data came from.")
     updated_on = models.DateField(null=True, blank=True, help_text="The page's 'Updated on' date.")
+    scp_governed = models.BooleanField(
+        "governed by SCPs",
+        null=True,
+        blank=True,
+        help_text="Whether Huawei lists this service among the cloud services for using SCPs: "
+        "an SCP statement about a service SCPs do not govern has no effect. Unknown when empty.",
+    )
+    schema_version = models.CharField(
+        max_length=64, blank=True, help_text="The version of IAM's authorization schema synced."
+    )
 
     class Meta:
         ordering = ["prefix"]
@@ -119,7 +133,20 @@ class Action(models.Model):
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="actions")
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
-    access_level = models.CharField(max_length=32, choices=AccessLevel.choices)
+    access_level = models.CharField(
+        max_length=32,
+        validators=[RegexValidator(ACCESS_LEVEL_RE, "An access level is a lower-case word.")],
+        help_text="list, read, write, permission_management, tagging, or another level "
+        "Huawei names (kept as given).",
+    )
+    permission_only = models.BooleanField(
+        default=False, help_text="Only a permission: no API calls it (IAM's schema says so)."
+    )
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other names of this action that a policy may use (IAM's schema lists them).",
+    )
     resource_types = models.ManyToManyField(
         ResourceType, through="ActionResourceType", related_name="actions", blank=True
     )
@@ -127,9 +154,8 @@ class Action(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(access_level__in=AccessLevel.values), name="action_valid_access_level"
-            )
+            # any word Huawei names is a level, but never none
+            models.CheckConstraint(condition=~Q(access_level=""), name="action_access_level_given")
         ]
 
     def __str__(self) -> str:
@@ -138,11 +164,21 @@ class Action(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("catalog:action", args=[self.name])
 
+    @property
+    def access_level_label(self) -> str:
+        """The level's label; one Huawei names that we do not know, as written."""
+        return access_level_label(self.access_level)
+
 
 class ActionResourceType(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="resource_links")
     resource_type = models.ForeignKey(ResourceType, on_delete=models.CASCADE)
     required = models.BooleanField(default=False)
+    condition_keys = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Keys a request carries for this resource type (IAM's schema lists them).",
+    )
 
     class Meta:
         ordering = ["action__name", "resource_type__name"]
@@ -238,6 +274,28 @@ class ApiAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.api} -> {self.action_name}"
+
+
+class Operation(models.Model):
+    """An API known by its operation id (IAM's schema): the action it needs and the actions
+    it depends on. Its method and path come from a page API that needs the same action."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="operations")
+    operation_id = models.CharField("operation ID", max_length=200)
+    action_name = models.CharField(max_length=200)
+    action = models.ForeignKey(
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="operations"
+    )
+    dependent_actions = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["service__prefix", "operation_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "operation_id"], name="operation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.prefix}:{self.operation_id}"
 
 
 class Region(models.Model):

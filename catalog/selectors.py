@@ -20,6 +20,7 @@ from catalog.models import (
     ConditionKey,
     Dependency,
     ImportDraft,
+    Operation,
     Region,
     ResourceType,
     Service,
@@ -61,6 +62,7 @@ def catalog_export(
     qs = Service.objects.order_by("prefix").prefetch_related(
         "resource_types",
         "condition_keys",
+        "operations",
         Prefetch(
             "actions",
             queryset=Action.objects.order_by("name").prefetch_related(
@@ -93,6 +95,8 @@ def service_document(s: Service) -> dict[str, Any]:
         "name": s.name,
         "source": s.source,
         "updated_on": s.updated_on.isoformat() if s.updated_on else None,
+        "scp_governed": s.scp_governed,
+        "schema_version": s.schema_version,
         "resource_types": [
             {"name": r.name, "urn_pattern": r.urn_pattern}
             for r in sorted(s.resource_types.all(), key=lambda r: r.name)
@@ -111,8 +115,14 @@ def service_document(s: Service) -> dict[str, Any]:
                 "name": a.name,
                 "description": a.description,
                 "access_level": a.access_level,
+                "permission_only": a.permission_only,
+                "aliases": list(a.aliases),
                 "resource_types": [
-                    {"name": link.resource_type.name, "required": link.required}
+                    {
+                        "name": link.resource_type.name,
+                        "required": link.required,
+                        "condition_keys": list(link.condition_keys),
+                    }
                     for link in a.resource_links.all()
                 ],
                 "condition_keys": [link.key_name for link in a.key_links.all()],
@@ -131,6 +141,14 @@ def service_document(s: Service) -> dict[str, Any]:
             }
             for api in s.apis.all()
         ],
+        "operations": [
+            {
+                "operation_id": op.operation_id,
+                "action": op.action_name,
+                "dependent_actions": list(op.dependent_actions),
+            }
+            for op in sorted(s.operations.all(), key=lambda op: op.operation_id)
+        ],
     }
 
 
@@ -141,6 +159,9 @@ class HealthReport:
     undefined_keys: list[ActionConditionKey]
     actions_without_apis: list[Action]
     apis_with_missing_action: list[ApiAction]
+    # IAM's schema and the page joined by action: what each side has that the other lacks
+    operations_without_api: list[Operation]
+    apis_without_operation: list[Api]
 
     @property
     def problem_count(self) -> int:
@@ -167,10 +188,36 @@ def catalog_health() -> HealthReport:
             ActionConditionKey.objects.filter(key__isnull=True).select_related("action")
         ),
         actions_without_apis=list(
-            Action.objects.filter(api_links__isnull=True).select_related("service").distinct()
+            Action.objects.filter(
+                api_links__isnull=True, operations__isnull=True, permission_only=False
+            )
+            .select_related("service")
+            .distinct()
         ),
         apis_with_missing_action=list(
             ApiAction.objects.filter(action__isnull=True).select_related("api")
+        ),
+        operations_without_api=list(
+            Operation.objects.exclude(
+                Exists(
+                    ApiAction.objects.filter(
+                        action_name__iexact=OuterRef("action_name"), conditional=False
+                    )
+                )
+            ).select_related("service")
+        ),
+        apis_without_operation=list(
+            Api.objects.filter(Exists(Operation.objects.filter(service=OuterRef("service"))))
+            .exclude(
+                Exists(
+                    Operation.objects.filter(
+                        action_id__isnull=False,
+                        action__api_links__api=OuterRef("pk"),
+                        action__api_links__conditional=False,
+                    )
+                )
+            )
+            .select_related("service")
         ),
     )
 
@@ -178,7 +225,7 @@ def catalog_health() -> HealthReport:
 # -- the REST API's lists: each prefetches what its representation shows ----------------
 
 
-def _count_per_service(model: type[Any]) -> Coalesce:
+def count_per_service(model: type[Any]) -> Coalesce:
     """How many rows of `model` a service has, as a subquery (joins would multiply rows)."""
     counts = (
         model.objects.filter(service=OuterRef("pk"))
@@ -190,12 +237,24 @@ def _count_per_service(model: type[Any]) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+def links_per_key() -> Coalesce:
+    """How many actions list each key, as a subquery (a global key is listed by thousands)."""
+    counts = (
+        ActionConditionKey.objects.filter(key=OuterRef("pk"))
+        .order_by()
+        .values("key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
 def service_list(*, filters: Filters) -> QuerySet[Service]:
     qs = Service.objects.annotate(
-        action_count=_count_per_service(Action),
-        api_count=_count_per_service(Api),
-        resource_type_count=_count_per_service(ResourceType),
-        condition_key_count=_count_per_service(ConditionKey),
+        action_count=count_per_service(Action),
+        api_count=count_per_service(Api),
+        resource_type_count=count_per_service(ResourceType),
+        condition_key_count=count_per_service(ConditionKey),
     )
     if filters.get("service"):
         qs = qs.filter(prefix=filters["service"])
@@ -225,6 +284,11 @@ def action_list(*, filters: Filters) -> QuerySet[Action]:
             ),
         ),
         Prefetch("dependencies", queryset=Dependency.objects.order_by("position", "target_name")),
+        Prefetch(
+            "operations",
+            queryset=Operation.objects.order_by("operation_id").only("operation_id", "action_id"),
+            to_attr="operation_list",
+        ),
     )
     if filters.get("service"):
         qs = qs.filter(service__prefix=filters["service"])
@@ -264,7 +328,7 @@ def resource_type_list(*, filters: Filters) -> QuerySet[ResourceType]:
 
 
 def condition_key_list(*, filters: Filters) -> QuerySet[ConditionKey]:
-    qs = ConditionKey.objects.select_related("service").annotate(action_count=Count("action_links"))
+    qs = ConditionKey.objects.select_related("service").annotate(action_count=links_per_key())
     if filters.get("service"):
         qs = qs.filter(service__prefix=filters["service"])
     if filters.get("scope"):
@@ -314,6 +378,15 @@ def apis_among(qs: QuerySet[Api], needs: tuple[ApiNeed, ...]) -> QuerySet[Api]:
         "pk", "method", "path"
     )
     return qs.filter(pk__in=[pk for pk, method, path in rows if (method.upper(), path) in wanted])
+
+
+def operation_list(*, filters: Filters) -> QuerySet[Operation]:
+    qs = Operation.objects.select_related("service", "action").prefetch_related(
+        Prefetch("action__api_links", queryset=ApiAction.objects.select_related("api"))
+    )
+    if filters.get("service"):
+        qs = qs.filter(service__prefix=filters["service"])
+    return qs.order_by("service__prefix", "operation_id")
 
 
 def region_list() -> QuerySet[Region]:

@@ -3,6 +3,7 @@ these classes only validate query parameters and rename fields."""
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -17,6 +18,7 @@ from catalog.models import (
     ApiAction,
     ConditionKey,
     Dependency,
+    Operation,
     Region,
     ResourceType,
     Service,
@@ -113,6 +115,8 @@ class ServiceSerializer(serializers.ModelSerializer):
             "url",
             "source",
             "updated_on",
+            "scp_governed",
+            "schema_version",
             "action_count",
             "api_count",
             "resource_type_count",
@@ -148,7 +152,7 @@ class ActionResourceTypeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActionResourceType
-        fields = ["name", "required", "urn_pattern"]
+        fields = ["name", "required", "urn_pattern", "condition_keys"]
 
 
 class ActionConditionKeySerializer(serializers.ModelSerializer):
@@ -193,6 +197,11 @@ class ApiNeedSerializer(serializers.Serializer):
     how = serializers.ChoiceField(choices=HOW)
     dependency_of = serializers.CharField(allow_null=True)
     situations = serializers.ListField(child=serializers.CharField())
+    operation_ids = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="The API's operation ids (IAM's schema); an API known only by its id has "
+        "an empty method and path.",
+    )
 
 
 def _needs_context(serializer: serializers.Serializer) -> Catalog | None:
@@ -207,6 +216,9 @@ class ActionSerializer(serializers.ModelSerializer):
     resource_types = ActionResourceTypeSerializer(source="resource_links", many=True)
     condition_keys = ActionConditionKeySerializer(source="key_links", many=True)
     dependencies = DependencySerializer(many=True)
+    operations = serializers.SerializerMethodField(
+        help_text="The operation ids (IAM's schema) of the APIs whose own action this is."
+    )
     apis = serializers.SerializerMethodField(
         help_text="Every API that needs the action: directly, through a dependency, or only "
         "in a situation the catalog names."
@@ -220,16 +232,30 @@ class ActionSerializer(serializers.ModelSerializer):
             "service",
             "access_level",
             "description",
+            "permission_only",
+            "aliases",
             "resource_types",
             "condition_keys",
             "dependencies",
+            "operations",
             "apis",
         ]
+
+    def get_operations(self, action: Action) -> list[str]:
+        found = getattr(action, "operation_list", None)  # prefetched by the list's selector
+        ops = found if found is not None else action.operations.order_by("operation_id")
+        return [op.operation_id for op in ops]
 
     @extend_schema_field(ApiNeedSerializer(many=True))
     def get_apis(self, action: Action) -> Any:
         needs = apis_needing_action(action=action.name, catalog=_needs_context(self))
-        return ApiNeedSerializer(needs, many=True).data
+        return [self._need.to_representation(need) for need in needs]
+
+    @cached_property
+    def _need(self) -> ApiNeedSerializer:
+        # One for the whole list (a list's actions share this serializer): building a
+        # serializer per action copies its fields each time, a third of a page's time.
+        return ApiNeedSerializer()
 
 
 class ResourceTypeActionSerializer(serializers.ModelSerializer):
@@ -316,6 +342,29 @@ class ApiSerializer(serializers.ModelSerializer):
     def get_need(self, api: Api) -> Any:
         need: ApiNeed | None = self.context.get("needs", {}).get((api.method.upper(), api.path))
         return None if need is None else NeedSerializer(need).data
+
+
+class OperationSerializer(serializers.ModelSerializer):
+    """An API known by operation id (IAM's schema), with its method and path when a page
+    API needs the same action (empty lists when none does)."""
+
+    service = serializers.CharField(source="service.prefix")
+    action = serializers.CharField(source="action_name")
+    apis = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Operation
+        fields = ["operation_id", "service", "action", "dependent_actions", "apis"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_apis(self, op: Operation) -> list[str]:
+        if op.action is None:
+            return []
+        return sorted(
+            f"{link.api.method} {link.api.path}"
+            for link in op.action.api_links.all()
+            if not link.conditional
+        )
 
 
 class RegionSerializer(serializers.ModelSerializer):

@@ -7,7 +7,6 @@ import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,12 @@ from django.db import DatabaseError, connections, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from catalog.changes import (
+    ImportResult,
+    change_set,
+    document_completed,
+    source_summary,
+)
 from catalog.importers import Anomaly, ImportData
 from catalog.models import (
     Action,
@@ -28,6 +33,7 @@ from catalog.models import (
     ConditionKey,
     Dependency,
     ImportDraft,
+    Operation,
     Region,
     ResourceType,
     Service,
@@ -62,110 +68,24 @@ def _one_revision(using: str = "default") -> Iterator[None]:
     catalog_revision_bump(using=using)
 
 
-# -- change sets ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str  # "service", "resource type", "condition key", "action", "API"
-    key: str
-    operation: str  # "added" | "changed" | "removed"
-    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        text = f"{self.operation} {self.kind} {self.key}"
-        if self.fields:
-            parts = [f"{name}: {old!r} -> {new!r}" for name, (old, new) in self.fields.items()]
-            text += " (" + "; ".join(parts) + ")"
-        return text
-
-
-def _records(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
-    """A document as flat records keyed by (kind, natural key), for comparing."""
-    out: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in doc.get("regions", []):
-        out[("region", r["id"])] = {"name": r["name"]}
-    for k in doc.get("global_condition_keys", []):
-        out[("condition key", k["name"])] = {n: v for n, v in k.items() if n != "name"}
-    for s in doc.get("services", []):
-        p = s["prefix"]
-        # where the text came from (a file name) is provenance, not a change of the catalog
-        out[("service", p)] = {n: s.get(n) for n in ("name", "updated_on")}
-        for r in s["resource_types"]:
-            out[("resource type", f"{p}:{r['name']}")] = {"urn_pattern": r["urn_pattern"]}
-        for k in s["condition_keys"]:
-            out[("condition key", k["name"])] = {n: v for n, v in k.items() if n != "name"}
-        for a in s["actions"]:
-            record = {n: v for n, v in a.items() if n != "name"}
-            # stored and exported by name, so the source's order is no change
-            record["resource_types"] = sorted(a["resource_types"], key=lambda r: r["name"])
-            out[("action", a["name"])] = record
-        for api in s["apis"]:
-            links = sorted(api["actions"], key=lambda link: link["action"])
-            out[("API", f"{api['method']} {api['path']} ({p})")] = {"actions": links}
-    return out
-
-
-def _compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
-    before, after = _records(old), _records(new)
-    changes: list[Change] = []
-    for key in sorted(after.keys() | before.keys()):
-        kind, name = key
-        if key not in before:
-            changes.append(Change(kind, name, "added"))
-        elif key not in after:
-            changes.append(Change(kind, name, "removed"))
-        else:
-            diff = {
-                n: (before[key].get(n), after[key].get(n))
-                for n in after[key].keys() | before[key].keys()
-                if before[key].get(n) != after[key].get(n)
-            }
-            if diff:
-                changes.append(Change(kind, name, "changed", dict(sorted(diff.items()))))
-    return changes
-
-
-@dataclass
-class ImportResult:
-    changes: list[Change]
-    anomalies: list[Anomaly]
-    applied: bool
-    summary: dict[str, int]
-
-    @property
-    def errors(self) -> list[Anomaly]:
-        return [a for a in self.anomalies if a.severity == "error"]
-
-    def counts(self) -> dict[str, int]:
-        out = {"added": 0, "changed": 0, "removed": 0}
-        for c in self.changes:
-            out[c.operation] += 1
-        return out
-
-
-def _summary(doc: dict[str, Any]) -> dict[str, int]:
-    services = doc.get("services", [])
-    summary = {
-        "regions": len(doc.get("regions", [])),
-        "services": len(services),
-        "actions": sum(len(s["actions"]) for s in services),
-        "resource types": sum(len(s["resource_types"]) for s in services),
-        "service condition keys": sum(len(s["condition_keys"]) for s in services),
-        "global condition keys": len(doc.get("global_condition_keys", [])),
-        "APIs": sum(len(s["apis"]) for s in services),
-        "API-action links": sum(len(a["actions"]) for s in services for a in s["apis"]),
-        "dependencies": sum(len(a["dependencies"]) for s in services for a in s["actions"]),
-    }
-    return {name: count for name, count in summary.items() if count}
-
-
 def _current_for(doc: dict[str, Any]) -> dict[str, Any]:
     """The part of the database the document would replace, in the same format."""
     prefixes = [s["prefix"] for s in doc.get("services", [])]
-    return catalog_export(
+    current = catalog_export(
         services=prefixes, global_keys="global_condition_keys" in doc, regions="regions" in doc
     )
+    if "global_key_updates" in doc:
+        names = [k["name"] for k in doc["global_key_updates"]]
+        current["global_key_updates"] = [
+            {
+                "name": k.name,
+                "type": k.value_type,
+                "multivalued": k.multivalued,
+                "description": k.description,
+            }
+            for k in ConditionKey.objects.filter(service__isnull=True, name__in=names)
+        ]
+    return current
 
 
 def catalog_import(data: ImportData, *, dry_run: bool = False) -> ImportResult:
@@ -176,10 +96,11 @@ def catalog_import(data: ImportData, *, dry_run: bool = False) -> ImportResult:
     """
     if data.errors:
         return ImportResult([], data.anomalies, False, {})
-    doc = data.document
     try:
         with transaction.atomic():
-            changes = _compare(_current_for(doc), doc)
+            current = _current_for(data.document)
+            doc = document_completed(data.document, current)
+            changes = change_set(current, doc)
             applied = bool(changes) and not dry_run
             if applied:
                 with _one_revision():
@@ -189,7 +110,7 @@ def catalog_import(data: ImportData, *, dry_run: bool = False) -> ImportResult:
             "error", f"the database refused the import, so nothing was written: {exc}"
         )
         return ImportResult([], [*data.anomalies, refused], False, {})
-    return ImportResult(changes, data.anomalies, applied, _summary(doc))
+    return ImportResult(changes, data.anomalies, applied, source_summary(data.document))
 
 
 def _apply(doc: dict[str, Any]) -> None:
@@ -213,6 +134,21 @@ def _apply(doc: dict[str, Any]) -> None:
             )
             keep.append(k["name"])
         ConditionKey.objects.filter(service__isnull=True).exclude(name__in=keep).delete()
+    for k in doc.get("global_key_updates", []):
+        # a key a service's schema lists with g: is the global key: update, never duplicate
+        existing = ConditionKey.objects.filter(name__iexact=k["name"], service__isnull=True).first()
+        if existing is None:
+            ConditionKey.objects.create(
+                name=k["name"],
+                value_type=k["type"],
+                multivalued=k["multivalued"],
+                request_wide=False,
+                description=k["description"],
+            )
+        else:
+            existing.value_type, existing.multivalued = k["type"], k["multivalued"]
+            existing.description = k["description"]
+            existing.save(update_fields=["value_type", "multivalued", "description"])
     for s in doc.get("services", []):
         _apply_service(s)
     _relink()
@@ -225,6 +161,8 @@ def _apply_service(s: dict[str, Any]) -> None:
             "name": s["name"],
             "source": s["source"] or "",
             "updated_on": date.fromisoformat(s["updated_on"]) if s["updated_on"] else None,
+            "scp_governed": s["scp_governed"],
+            "schema_version": s["schema_version"],
         },
     )
     types = {}
@@ -247,8 +185,27 @@ def _apply_service(s: dict[str, Any]) -> None:
     service.condition_keys.exclude(name__in=[k["name"] for k in s["condition_keys"]]).delete()
 
     current = {a["name"]: a for a in service_document(service)["actions"]} if service.pk else {}
+    unseen = [a for a in s["actions"] if a["name"] not in current]
+    taken = set(
+        Action.objects.filter(name__in=[a["name"] for a in unseen]).values_list("name", flat=True)
+    )
+    # Actions the catalog has nowhere yet (a service synced for the first time): in bulk.
+    fresh = [a for a in unseen if a["name"] not in taken]
+    created = Action.objects.bulk_create(
+        Action(
+            service=service,
+            name=a["name"],
+            description=a["description"],
+            access_level=a["access_level"],
+            permission_only=a["permission_only"],
+            aliases=a["aliases"],
+        )
+        for a in fresh
+    )
+    _create_links(list(zip(created, fresh, strict=True)), types)
+    fresh_names = {a["name"] for a in fresh}
     for a in s["actions"]:
-        if current.get(a["name"]) == a:
+        if current.get(a["name"]) == a or a["name"] in fresh_names:
             continue
         action, _ = Action.objects.update_or_create(
             name=a["name"],
@@ -256,25 +213,14 @@ def _apply_service(s: dict[str, Any]) -> None:
                 "service": service,
                 "description": a["description"],
                 "access_level": a["access_level"],
+                "permission_only": a["permission_only"],
+                "aliases": a["aliases"],
             },
         )
         action.resource_links.all().delete()
         action.key_links.all().delete()
         action.dependencies.all().delete()
-        ActionResourceType.objects.bulk_create(
-            ActionResourceType(
-                action=action, resource_type=types[r["name"]], required=r["required"]
-            )
-            for r in a["resource_types"]
-        )
-        ActionConditionKey.objects.bulk_create(
-            ActionConditionKey(action=action, key_name=name, position=i)
-            for i, name in enumerate(dict.fromkeys(a["condition_keys"]))
-        )
-        Dependency.objects.bulk_create(
-            Dependency(action=action, target_name=name, position=i)
-            for i, name in enumerate(dict.fromkeys(a["dependencies"]))
-        )
+        _create_links([(action, a)], types)
     service.actions.exclude(name__in=[a["name"] for a in s["actions"]]).delete()
 
     keep_apis = []
@@ -300,24 +246,75 @@ def _apply_service(s: dict[str, Any]) -> None:
                 for link in {link["action"]: link for link in new}.values()
             )
     service.apis.exclude(pk__in=keep_apis).delete()
+    _apply_operations(service, s["operations"])
+
+
+def _apply_operations(service: Service, operations: list[dict[str, Any]]) -> None:
+    current = {op.operation_id: op for op in service.operations.all()}
+    for data in operations:
+        op = current.get(data["operation_id"])
+        if op is None:
+            Operation.objects.create(
+                service=service,
+                operation_id=data["operation_id"],
+                action_name=data["action"],
+                dependent_actions=data["dependent_actions"],
+            )
+        elif (op.action_name, op.dependent_actions) != (data["action"], data["dependent_actions"]):
+            op.action_name, op.dependent_actions = data["action"], data["dependent_actions"]
+            op.action = None
+            op.save(update_fields=["action_name", "dependent_actions", "action"])
+    service.operations.exclude(operation_id__in=[o["operation_id"] for o in operations]).delete()
+
+
+def _create_links(pairs: list[tuple[Action, dict[str, Any]]], types: dict[str, Any]) -> None:
+    """The rows of each (saved action, its data): resource types, keys, dependencies."""
+    ActionResourceType.objects.bulk_create(
+        ActionResourceType(
+            action=action,
+            resource_type=types[r["name"]],
+            required=r["required"],
+            condition_keys=r["condition_keys"],
+        )
+        for action, a in pairs
+        for r in a["resource_types"]
+    )
+    ActionConditionKey.objects.bulk_create(
+        ActionConditionKey(action=action, key_name=name, position=i)
+        for action, a in pairs
+        for i, name in enumerate(dict.fromkeys(a["condition_keys"]))
+    )
+    Dependency.objects.bulk_create(
+        Dependency(action=action, target_name=name, position=i)
+        for action, a in pairs
+        for i, name in enumerate(dict.fromkeys(a["dependencies"]))
+    )
 
 
 def _relink() -> None:
     """Point name references at the rows they name, wherever such a row now exists."""
-    actions = {a.name.lower(): a.pk for a in Action.objects.only("pk", "name")}
-    keys = {k.name.lower(): k.pk for k in ConditionKey.objects.only("pk", "name")}
-    for model, name_field, fk_field, index in (
-        (Dependency, "target_name", "target_id", actions),
-        (ApiAction, "action_name", "action_id", actions),
-        (ActionConditionKey, "key_name", "key_id", keys),
+    index: dict[type[Any], dict[str, int]] = {}
+    for model, name_field, fk_field, target in (
+        (Dependency, "target_name", "target_id", Action),
+        (ApiAction, "action_name", "action_id", Action),
+        (ActionConditionKey, "key_name", "key_id", ConditionKey),
+        (Operation, "action_name", "action_id", Action),
     ):
-        stale = []
-        for row in model.objects.filter(**{f"{fk_field[:-3]}__isnull": True}):
-            pk = index.get(getattr(row, name_field).lower())
-            if pk is not None:
-                setattr(row, fk_field, pk)
-                stale.append(row)
-        model.objects.bulk_update(stale, [fk_field])
+        unlinked = model.objects.filter(**{f"{fk_field[:-3]}__isnull": True}).values_list(
+            "pk", name_field
+        )
+        rows = list(unlinked)
+        if not rows:
+            continue
+        if target not in index:
+            index[target] = {n.lower(): pk for pk, n in target.objects.values_list("pk", "name")}
+        found = index[target]
+        stale = [
+            model(pk=pk, **{fk_field: found[name.lower()]})
+            for pk, name in rows
+            if name.lower() in found
+        ]
+        model.objects.bulk_update(stale, [fk_field], batch_size=500)
 
 
 # -- reviewed imports waiting for Apply ----------------------------------------------------------

@@ -15,6 +15,7 @@ CATALOG_MODELS = (
     models.Dependency,
     models.Api,
     models.ApiAction,
+    models.Operation,
     models.Region,
 )
 

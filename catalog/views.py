@@ -3,6 +3,8 @@ the search box swaps only the results partial of the same template."""
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
@@ -10,7 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from catalog import browse
-from catalog.models import AccessLevel, Service
+from catalog.models import Service
+from catalog.paging import page_of
 from catalog.selectors import apis_needing_action
 from scpstudio.engine.api_needs import HOW, ApiNeed
 
@@ -20,6 +23,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 MAX_QUERY = 200
+LEVEL_WORD = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 
 def _query(request: HtmxHttpRequest, name: str) -> str:
@@ -47,18 +51,18 @@ def service_list(request: HtmxHttpRequest) -> HttpResponse:
 def action_list(request: HtmxHttpRequest, prefix: str | None = None) -> HttpResponse:
     service = get_object_or_404(Service, prefix=prefix) if prefix else None
     q, level = _query(request, "q"), _query(request, "level")
-    if level and level not in AccessLevel.values:
+    if level and not LEVEL_WORD.match(level):
         level = ""
-    actions = browse.actions_search(service=service, q=q, level=level)
+    pager = page_of(request, browse.actions_search(service=service, q=q, level=level))
     context = {
         "nav": "actions",
         "service": service,
-        "services": Service.objects.all(),
         "q": q,
         "level": level,
-        "levels": AccessLevel.choices,
-        "groups": browse.actions_by_level(actions),
-        "total": sum(1 for _ in actions),
+        "levels": browse.access_levels(service),
+        "groups": browse.actions_by_level(pager.items),
+        "total": pager.total,
+        "pager": pager,
     }
     return _page(request, "catalog/actions.html", "results", context)
 
@@ -93,12 +97,14 @@ def _counts(needs: tuple[ApiNeed, ...]) -> list[tuple[str, int]]:
 @vary_on_headers("HX-Request")
 def condition_key_list(request: HtmxHttpRequest) -> HttpResponse:
     q, scope = _query(request, "q"), _query(request, "scope")
-    keys = browse.condition_keys_search(q=q, scope=scope)
+    pager = page_of(request, browse.condition_keys_search(q=q, scope=scope))
+    uses = browse.key_uses(pager.items)
+    rows = [(key, uses[key.pk]) for key in pager.items]
     return _page(
         request,
         "catalog/condition_keys.html",
         "results",
-        {"keys": keys, "q": q, "scope": scope, "nav": "keys"},
+        {"keys": pager.items, "rows": rows, "pager": pager, "q": q, "scope": scope, "nav": "keys"},
     )
 
 

@@ -324,6 +324,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# -- Catalog sync from Huawei IAM's authorization schemas (catalog/huawei.py) --------------
+# The SDK's own environment variables carry the credentials (HUAWEICLOUD_SDK_AK, _SK).
+CATALOG_SYNC_ENDPOINT = os.environ.get("CATALOG_SYNC_ENDPOINT", "https://iam.myhuaweicloud.com")
+CATALOG_SYNC_TIMEOUT = float(_env_int("CATALOG_SYNC_TIMEOUT", 30))
+CATALOG_SYNC_RETRIES = _env_int("CATALOG_SYNC_RETRIES", 3)  # after a 429, at most 10
+CATALOG_SYNC_BACKOFF = 1.0  # seconds before the first retry, doubled before each next
+# Which saved policies name a catalog name (the catalog app may not import the policies app).
+CATALOG_USAGE_FINDER = "scpstudio.policies.catalog_usage.policies_naming"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,6 +1,7 @@
-"""Readers that turn a source (Huawei's page, our JSON) into catalog data plus anomalies.
+"""Readers that turn a source (Huawei's page, IAM's authorization schema, our JSON) into
+catalog data plus anomalies.
 
-Both readers return the same shape, `ImportData`: our JSON format as plain dicts,
+Every reader returns the same shape, `ImportData`: our JSON format as plain dicts,
 and the anomalies they met. Nothing here touches the database.
 """
 
@@ -43,10 +44,12 @@ class ImportData:
         return [a for a in self.anomalies if a.severity == "error"]
 
 
-def read_source(text: str, *, source_name: str = "") -> ImportData:
-    """Detect the format by content and read it."""
+def read_source(text: str, *, source_name: str = "", service_code: str = "") -> ImportData:
+    """Detect the format by content and read it; `service_code` names the service an
+    authorization schema is about (the answer itself does not say)."""
     from catalog.importers.json_format import read_json_catalog
     from catalog.importers.page import read_huawei_page
+    from catalog.importers.schema import looks_like_schema, read_schema
 
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
@@ -78,6 +81,8 @@ def read_source(text: str, *, source_name: str = "") -> ImportData:
             skipped = text[: len(text) - len(stripped)].count("\n")
             line = exc.line + skipped if exc.line else None
             return ImportData({}, [Anomaly("error", exc.message, line)], source_kind="json")
+        if service_code or looks_like_schema(value):
+            return read_schema(value, service_code=service_code)
         return read_json_catalog(value)
     return read_huawei_page(text, source_name=source_name)
 
@@ -113,6 +118,8 @@ def read_sources(sources: list[tuple[str, str]]) -> ImportData:
                 message = f"{part} are also in {owner[part]}: give them in one source only"
                 anomalies.append(Anomaly("error", message, source=name))
             merged[part], owner[part] = doc[part], name
+        for key_update in doc.get("global_key_updates", []):
+            merged.setdefault("global_key_updates", []).append(key_update)
         for service in doc.get("services", []):
             key = f"service {service['prefix']}"
             if key in owner:

@@ -14,11 +14,13 @@ from typing import Any
 from catalog.importers import Anomaly, ImportData
 from catalog.importers.urns import EXAMPLE as URN_EXAMPLE
 from catalog.importers.urns import urn_markup, urn_service
+from catalog.models import ACCESS_LEVEL_RE as _LEVEL_PATTERN
 from catalog.models import AccessLevel, HttpMethod, KeyType, Region
 from scpstudio.engine.catalog import REGION_RE
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
 
 PREFIX_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ACCESS_LEVEL_RE = re.compile(_LEVEL_PATTERN)
 GLOBAL_PREFIX = "g"
 
 # The fields each object of the format may hold; anything else is a typo to report.
@@ -31,10 +33,13 @@ FIELDS = {
         "name",
         "source",
         "updated_on",
+        "scp_governed",
+        "schema_version",
         "resource_types",
         "condition_keys",
         "actions",
         "apis",
+        "operations",
     },
     "resource type": {"name", "urn_pattern"},
     "condition key": {"name", "type", "multivalued", "description"},
@@ -42,11 +47,14 @@ FIELDS = {
         "name",
         "description",
         "access_level",
+        "permission_only",
+        "aliases",
         "resource_types",
         "condition_keys",
         "dependencies",
     },
-    "resource type link": {"name", "required"},
+    "resource type link": {"name", "required", "condition_keys"},
+    "operation": {"operation_id", "action", "dependent_actions"},
     "API": {"method", "path", "actions"},
     "API link": {"action", "note", "conditional"},
 }
@@ -100,6 +108,13 @@ class _Checker:
         if not isinstance(value, bool):
             self.error(f"{where}.{name}", f"must be true or false, not {_kind(value)}")
             return default
+        return value
+
+    def maybe_boolean(self, parent: dict[str, Any], name: str, where: str) -> bool | None:
+        value = parent.get(name)
+        if value is not None and not isinstance(value, bool):
+            self.error(f"{where}.{name}", f"must be true, false or null, not {_kind(value)}")
+            return None
         return value
 
     def choice(self, parent: dict[str, Any], name: str, where: str, allowed: list[str]) -> str:
@@ -210,10 +225,13 @@ class _Checker:
             "name": self.string(s, "name", where) or prefix,
             "source": self.string(s, "source", where, required=False),
             "updated_on": updated_on,
+            "scp_governed": self.maybe_boolean(s, "scp_governed", where),
+            "schema_version": self.string(s, "schema_version", where, required=False),
             "resource_types": [],
             "condition_keys": [],
             "actions": [],
             "apis": [],
+            "operations": [],
         }
         for i, r in enumerate(self.items(s, "resource_types", where)):
             w = f"{where}.resource_types[{i}]"
@@ -241,6 +259,9 @@ class _Checker:
             out["actions"].append(self.action(a, f"{where}.actions[{i}]", prefix))
         for i, api in enumerate(self.items(s, "apis", where)):
             out["apis"].append(self.api(api, f"{where}.apis[{i}]"))
+        for i, op in enumerate(self.items(s, "operations", where)):
+            out["operations"].append(self.operation(op, f"{where}.operations[{i}]"))
+        self.duplicates(out["operations"], "operation_id", f"{where}.operations")
         self.duplicates(out["actions"], "name", f"{where}.actions")
         self.duplicates(out["resource_types"], "name", f"{where}.resource_types")
         self.duplicates(out["condition_keys"], "name", f"{where}.condition_keys")
@@ -306,6 +327,7 @@ class _Checker:
             ref = {
                 "name": self.string(r, "name", w),
                 "required": self.boolean(r, "required", w, False),
+                "condition_keys": self.names(r, "condition_keys", w),
             }
             if ref["name"] and any(other["name"] == ref["name"] for other in refs):
                 self.error(f"{w}.name", f"{ref['name']!r} appears more than once")
@@ -314,10 +336,38 @@ class _Checker:
         return {
             "name": name,
             "description": self.string(a, "description", where, required=False),
-            "access_level": self.choice(a, "access_level", where, AccessLevel.values),
+            "access_level": self.access_level(a, where),
+            "permission_only": self.boolean(a, "permission_only", where, False),
+            "aliases": self.names(a, "aliases", where),
             "resource_types": refs,
             "condition_keys": self.names(a, "condition_keys", where),
             "dependencies": self.names(a, "dependencies", where),
+        }
+
+    def access_level(self, a: dict[str, Any], where: str) -> str:
+        """Any level Huawei names is kept; one we do not know is said, not refused."""
+        value = self.string(a, "access_level", where)
+        if value and not ACCESS_LEVEL_RE.match(value):
+            self.error(
+                f"{where}.access_level", f"{value!r} is not an access level (a lower-case word)"
+            )
+        elif value and value not in AccessLevel.values:
+            self.warn(
+                f"{where}.access_level",
+                f"{value!r} is an access level SCP Studio does not know: kept, and its actions "
+                "are grouped under it",
+            )
+        return value
+
+    def operation(self, value: Any, where: str) -> dict[str, Any]:
+        op = self.obj(value, where, "operation") or {}
+        action = self.string(op, "action", where)
+        if action and not ACTION_RE.match(action):
+            self.error(f"{where}.action", f"{action!r} is not service:resource-type:operation")
+        return {
+            "operation_id": self.string(op, "operation_id", where),
+            "action": action,
+            "dependent_actions": self.names(op, "dependent_actions", where),
         }
 
     def api(self, value: Any, where: str) -> dict[str, Any]:

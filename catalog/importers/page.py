@@ -10,6 +10,7 @@ Checks across tables (undefined names, unused keys) live in `page_checks`.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,9 @@ from catalog.importers.page_layout import (
 from catalog.importers.urns import EXAMPLE as URN_EXAMPLE
 from catalog.importers.urns import urn_markup, urn_service
 from scpstudio.engine.catalog_json import FORMAT_NAME, FORMAT_VERSION
+
+# A level is one to three words; a longer cell is a description the layout misplaced.
+OTHER_LEVEL_RE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+){0,2}$")
 
 
 class _PageReader:
@@ -197,12 +201,22 @@ class _PageReader:
             resource_types, i = self.read_resource_cell(i, name)
             keys, i = self.read_key_cell(i, name)
             if level is None:
-                self.error(
-                    f"unknown access level {level_line.text!r} for {name} (known: List, Read, "
-                    "Write, Permission management, Tagging)",
+                # a level Huawei names that we do not know is kept, grouped under its name;
+                # a cell that is not a word is the layout misread, and is refused
+                other = re.sub(r"[\s-]+", "_", level_line.text.strip().lower())
+                if not OTHER_LEVEL_RE.match(other):
+                    self.error(
+                        f"unknown access level {level_line.text!r} for {name} (known: List, "
+                        "Read, Write, Permission management, Tagging, or another word)",
+                        level_line.number,
+                    )
+                    continue
+                self.warn(
+                    f"access level {level_line.text!r} for {name} is one SCP Studio does not "
+                    f"know: kept as {other!r}, and its actions are grouped under it",
                     level_line.number,
                 )
-                continue
+                level = other
             if name.lower() in seen:
                 self.error(f"{name} appears twice in the actions table", start.number)
                 continue

@@ -212,6 +212,16 @@ class ApiPreviewSerializer(DecisionSerializer):
     service = serializers.CharField()
     actions = ActionOutcomeSerializer(many=True)
     conditional_links = LinkPreviewSerializer(many=True)
+    operation_ids = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="IAM's operation ids of this API (a synced service's schema); an API known "
+        "only by them has an empty method and path.",
+    )
+    note = serializers.CharField(
+        allow_null=True,
+        help_text="Why the outcome does not hold in practice (SCPs do not govern the API's "
+        "service, so the statement has no effect there), or null.",
+    )
 
 
 class PreviewSummarySerializer(serializers.Serializer):

@@ -20,18 +20,19 @@ from scpstudio.editor.state import (
     merged_rows,
 )
 from scpstudio.engine.analysis import Analysis
-from scpstudio.engine.catalog import ACCESS_LEVELS, Action, Catalog, ConditionKey
+from scpstudio.engine.catalog import (
+    ACCESS_LEVEL_LABELS,
+    Action,
+    Catalog,
+    ConditionKey,
+    access_level_label,
+    access_levels_in_order,
+)
 from scpstudio.engine.findings import Finding
 from scpstudio.engine.operators import OPERATORS
 from scpstudio.engine.profiles import get_profile
 
-LEVEL_LABELS = {
-    "list": "List",
-    "read": "Read",
-    "write": "Write",
-    "permission_management": "Permission management",
-    "tagging": "Tagging",
-}
+LEVEL_LABELS = ACCESS_LEVEL_LABELS
 OPERATORS_BY_TYPE: dict[str, list[str]] = {}
 for _spec in OPERATORS.values():
     if _spec.family != "null":
@@ -68,14 +69,14 @@ def _statement_view(
     names = {a.name for a in service_actions}
     chosen = set(s.actions)
     pickers = []
-    for level in ACCESS_LEVELS:
+    for level in access_levels_in_order(a.access_level for a in service_actions):
         actions = [
             (a, a.name in chosen)
             for a in sorted(service_actions, key=lambda a: a.name)
             if a.access_level == level
         ]
         if actions:
-            pickers.append(LevelPicker(level, LEVEL_LABELS[level], actions))
+            pickers.append(LevelPicker(level, access_level_label(level), actions))
     patterns = [a for a in s.actions if a not in names]
     matched: dict[str, Action] = {}
     for a in s.actions:
@@ -226,6 +227,10 @@ class PreviewRowView:
     statement_label: str
     other_policy: str
     notes: tuple[tuple[str, str, str, str], ...]  # (situation, action, outcome, label)
+    # IAM's operation ids of the API ("ListServers"); the only name of an API without a path
+    operation_ids: str = ""
+    # Set when SCPs do not govern the API's service: the sentence saying the SCP has no effect
+    scope_note: str = ""
 
     @property
     def label(self) -> str:
@@ -274,6 +279,8 @@ def _row_view(row: Any) -> PreviewRowView:
         statement_label=label,
         other_policy=other,
         notes=notes,
+        operation_ids=", ".join(row.operation_ids),
+        scope_note=row.note,
     )
 
 
@@ -298,7 +305,7 @@ def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:
     """Rows to show, what the policy blocks first, then by path."""
     rows = sorted(
         analysis.preview.apis,
-        key=lambda r: (_OUTCOME_RANK.get(r.outcome.value, 4), r.path, r.method),
+        key=lambda r: (_OUTCOME_RANK.get(r.outcome.value, 4), r.path, r.method, r.operation_ids),
     )
     if wanted in FILTERS and wanted != "all":
         rows = [r for r in rows if r.outcome.value == wanted]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.preview import ApiPlan, api_plans
+from scpstudio.engine.preview import ApiPlan, api_label, api_plans
 
 DIRECT = "direct"  # the API names the action in a link that always holds
 DEPENDENCY = "dependency"  # an action the API needs depends on it (at any depth)
@@ -35,10 +35,12 @@ class ApiNeed:
     how: str
     dependency_of: str | None = None
     situations: tuple[str, ...] = ()
+    # The operation ids (IAM's schema) of the API; an API known only by its id has no path.
+    operation_ids: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
-        return f"{self.method} {self.path}"
+        return api_label(self.method, self.path, self.service, self.operation_ids)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +50,7 @@ class ApiNeed:
             "how": self.how,
             "dependency_of": self.dependency_of,
             "situations": list(self.situations),
+            "operation_ids": list(self.operation_ids),
         }
 
 
@@ -71,7 +74,7 @@ def _index(catalog: Catalog) -> dict[str, tuple[ApiNeed, ...]]:
         for name, need in _needs_of(plan).items():
             grouped.setdefault(name, []).append(need)
     return {
-        name: tuple(sorted(needs, key=lambda n: (n.service, n.path, n.method)))
+        name: tuple(sorted(needs, key=lambda n: (n.service, n.path, n.method, n.operation_ids)))
         for name, needs in grouped.items()
     }
 
@@ -84,7 +87,14 @@ def _needs_of(plan: ApiPlan) -> dict[str, ApiNeed]:
         how = DIRECT if need.dependency_of is None else DEPENDENCY
         out.setdefault(
             need.action.casefold(),
-            ApiNeed(plan.method, plan.path, plan.service, how, need.dependency_of),
+            ApiNeed(
+                plan.method,
+                plan.path,
+                plan.service,
+                how,
+                need.dependency_of,
+                operation_ids=plan.operation_ids,
+            ),
         )
     situational: dict[str, tuple[str | None, list[str]]] = {}
     for link in plan.conditional:
@@ -97,6 +107,12 @@ def _needs_of(plan: ApiPlan) -> dict[str, ApiNeed]:
                 notes.append(link.note)
     for name, (dependency_of, notes) in situational.items():
         out[name] = ApiNeed(
-            plan.method, plan.path, plan.service, SITUATION, dependency_of, tuple(notes)
+            plan.method,
+            plan.path,
+            plan.service,
+            SITUATION,
+            dependency_of,
+            tuple(notes),
+            plan.operation_ids,
         )
     return out

@@ -17,6 +17,15 @@ from typing import Any
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
 
 ACCESS_LEVELS: tuple[str, ...] = ("list", "read", "write", "permission_management", "tagging")
+ACCESS_LEVEL_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "list": "List",
+        "read": "Read",
+        "write": "Write",
+        "permission_management": "Permission management",
+        "tagging": "Tagging",
+    }
+)
 KEY_TYPES: tuple[str, ...] = ("string", "number", "boolean", "date", "ip")
 
 _TEMPLATE_PART = re.compile(r"<[^<>]+>")
@@ -25,12 +34,29 @@ _TEMPLATE_PART = re.compile(r"<[^<>]+>")
 REGION_RE = re.compile(r"[a-z]+(?:-[a-z]+)*-[0-9]+")
 
 
+def access_level_label(level: str) -> str:
+    """A level's label; a level Huawei names that we do not know is shown as written."""
+    return ACCESS_LEVEL_LABELS.get(level) or level.replace("_", " ").capitalize()
+
+
+def access_levels_in_order(levels: Iterable[str]) -> tuple[str, ...]:
+    """The known levels in their order, then any other level Huawei names, by name."""
+    present = set(levels)
+    known = [level for level in ACCESS_LEVELS if level in present]
+    return tuple(known + sorted(present - set(ACCESS_LEVELS)))
+
+
 @dataclass(frozen=True, slots=True)
 class ResourceTypeRef:
-    """A resource type an action accepts; `required` is the catalog's `*` mark."""
+    """A resource type an action accepts; `required` is the catalog's `*` mark.
+
+    `condition_keys` are the keys a request carries for this type (IAM's schema lists them
+    per resource type; Huawei's page does not).
+    """
 
     name: str
     required: bool
+    condition_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,11 +114,25 @@ class Action:
     resource_types: tuple[ResourceTypeRef, ...] = ()
     condition_keys: tuple[str, ...] = ()
     dependencies: tuple[str, ...] = ()
+    # Only a permission: no API calls it (IAM's schema marks such actions).
+    permission_only: bool = False
+    # Other names of the action a policy may use; each matches as the action does.
+    aliases: tuple[str, ...] = ()
 
     @property
     def supports_resources(self) -> bool:
         """False for `-` in the catalog: only `"*"` applies to this action."""
         return bool(self.resource_types)
+
+    @property
+    def listed_keys(self) -> tuple[str, ...]:
+        """The keys the action lists, its own and those of its resource types, once each."""
+        if not any(r.condition_keys for r in self.resource_types):
+            return self.condition_keys
+        names = dict.fromkeys(self.condition_keys)
+        for r in self.resource_types:
+            names.update(dict.fromkeys(r.condition_keys))
+        return tuple(names)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +157,22 @@ class Api:
 
 
 @dataclass(frozen=True, slots=True)
+class Operation:
+    """An API known by its operation id (IAM's schema): the action it needs and the actions
+    it depends on, which decide it as a page's dependencies decide an API."""
+
+    service: str
+    operation_id: str
+    action: str
+    dependent_actions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Service:
     prefix: str
     name: str
+    # Whether Huawei lists the service among those SCPs govern; None when unknown.
+    scp_governed: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +195,8 @@ class Catalog:
     apis: tuple[Api, ...]
     # The known regions, sorted by id; empty when the catalog holds no region list.
     regions: tuple[Region, ...] = ()
+    # APIs known by operation id (IAM's schema), sorted by service and id.
+    operations: tuple[Operation, ...] = ()
     _match_cache: dict[str, tuple[Action, ...]] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -161,6 +216,7 @@ class Catalog:
         condition_keys: Iterable[ConditionKey] = (),
         apis: Iterable[Api] = (),
         regions: Iterable[Region] = (),
+        operations: Iterable[Operation] = (),
     ) -> Catalog:
         return cls(
             revision=revision,
@@ -172,6 +228,9 @@ class Catalog:
             condition_keys=MappingProxyType({k.name.casefold(): k for k in condition_keys}),
             apis=tuple(apis),
             regions=tuple(sorted({r.id: r for r in regions}.values(), key=lambda r: r.id)),
+            operations=tuple(
+                sorted(operations, key=lambda o: (o.service.casefold(), o.operation_id))
+            ),
         )
 
     # -- lookups -----------------------------------------------------------------
@@ -180,8 +239,22 @@ class Catalog:
         return self.services.get(prefix.casefold())
 
     def action(self, name: str) -> Action | None:
-        """The action of that name, compared case-insensitively."""
-        return self.actions.get(name.casefold())
+        """The action of that name, or the action it is an alias of (case-insensitive)."""
+        key = name.casefold()
+        found = self.actions.get(key)
+        if found is None and self._aliases:
+            found = self._aliases.get(key)
+        return found
+
+    def alias_target(self, name: str) -> Action | None:
+        """The action this name is an alias of; None for a real name or an unknown one."""
+        key = name.casefold()
+        return None if key in self.actions else self._aliases.get(key)
+
+    def is_scp_governed(self, prefix: str) -> bool | None:
+        """Whether SCPs govern the service: None when the catalog does not say."""
+        service = self.service(prefix)
+        return service.scp_governed if service is not None else None
 
     def actions_of_service(self, prefix: str) -> tuple[Action, ...]:
         return self._by_service.get(prefix.casefold(), ())
@@ -199,15 +272,22 @@ class Catalog:
         if hit is not None:
             return hit
         if not has_wildcard(key):
-            found = self.actions.get(key)
+            found = self.action(key)
             result: tuple[Action, ...] = (found,) if found else ()
         else:
             service_part = key.split(":", 1)[0]
             if has_wildcard(service_part):
                 pool: Iterable[Action] = self.actions.values()
+                aliases: Iterable[tuple[str, Action]] = self._aliases.items()
             else:
                 pool = self.actions_of_service(service_part)
-            result = tuple(a for a in pool if wildcard_match(key, a.name.casefold()))
+                aliases = self._aliases_by_service.get(service_part, ())
+            hits = {a.name: a for a in pool if wildcard_match(key, a.name.casefold())}
+            # an alias is matched as its action is (linear in the service's aliases)
+            for alias, action in aliases:
+                if action.name not in hits and wildcard_match(key, alias):
+                    hits[action.name] = action
+            result = tuple(hits.values())
         if len(self._match_cache) < 20_000:
             self._match_cache[key] = result
         return result
@@ -231,7 +311,7 @@ class Catalog:
         action = self.action(name)
         listed: list[ConditionKey] = []
         if action is not None:
-            for key_name in action.condition_keys:
+            for key_name in action.listed_keys:
                 key = self.condition_key(key_name)
                 if key is not None:
                     listed.append(key)
@@ -263,6 +343,30 @@ class Catalog:
     @cached_property
     def request_wide_keys(self) -> tuple[ConditionKey, ...]:
         return tuple(k for k in self.condition_keys.values() if k.request_wide)
+
+    @cached_property
+    def _aliases(self) -> Mapping[str, Action]:
+        """Case-folded alias -> its action; a real action name always wins over an alias."""
+        out: dict[str, Action] = {}
+        for action in self.actions.values():
+            for alias in action.aliases:
+                out.setdefault(alias.casefold(), action)
+        return MappingProxyType({k: a for k, a in out.items() if k not in self.actions})
+
+    @cached_property
+    def _aliases_by_service(self) -> Mapping[str, tuple[tuple[str, Action], ...]]:
+        grouped: dict[str, list[tuple[str, Action]]] = {}
+        for alias, action in self._aliases.items():
+            grouped.setdefault(alias.split(":", 1)[0], []).append((alias, action))
+        return MappingProxyType({s: tuple(v) for s, v in grouped.items()})
+
+    @cached_property
+    def operations_by_action(self) -> Mapping[str, tuple[Operation, ...]]:
+        """Case-folded action name -> the operations that need it."""
+        grouped: dict[str, list[Operation]] = {}
+        for op in self.operations:
+            grouped.setdefault(op.action.casefold(), []).append(op)
+        return MappingProxyType({a: tuple(v) for a, v in grouped.items()})
 
     @cached_property
     def _regions_by_id(self) -> Mapping[str, Region]:
@@ -332,7 +436,7 @@ class Catalog:
             if action is not None:
                 answer = any(
                     found.matches(listed) or listed.casefold() == found.name.casefold()
-                    for listed in action.condition_keys
+                    for listed in action.listed_keys
                 )
             elif found.is_global:
                 answer = None

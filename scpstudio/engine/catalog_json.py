@@ -7,14 +7,23 @@ The format (`catalog/data/*.json`, `export_catalog`, `import_catalog`)::
      "global_condition_keys": [{"name", "type", "multivalued", "request_wide",
                                 "description"}],
      "services": [{"prefix", "name", "source", "updated_on",
+                   "scp_governed": true | false | null, "schema_version",
                    "resource_types": [{"name", "urn_pattern"}],
                    "condition_keys": [{"name", "type", "multivalued", "description"}],
                    "actions": [{"name", "description", "access_level",
-                                "resource_types": [{"name", "required"}],
+                                "permission_only", "aliases": [name, ...],
+                                "resource_types": [{"name", "required",
+                                                    "condition_keys": [name, ...]}],
                                 "condition_keys": [name, ...],
                                 "dependencies": [name, ...]}],
                    "apis": [{"method", "path",
-                             "actions": [{"action", "note", "conditional"}]}]}]}
+                             "actions": [{"action", "note", "conditional"}]}],
+                   "operations": [{"operation_id", "action",
+                                   "dependent_actions": [name, ...]}]}]}
+
+An access level is list, read, write, permission_management, tagging or another word Huawei
+uses (kept as given). `scp_governed`, `schema_version`, `permission_only`, `aliases`, the
+resource types' `condition_keys` and `operations` came with IAM's authorization schema.
 
 Every part is optional in a file. The Django importer checks a file strictly;
 this reader trusts it (it is used for shipped data, the CLI and benchmarks).
@@ -31,6 +40,7 @@ from scpstudio.engine.catalog import (
     ApiLink,
     Catalog,
     ConditionKey,
+    Operation,
     Region,
     ResourceType,
     ResourceTypeRef,
@@ -49,6 +59,7 @@ def catalog_from_json(documents: Iterable[Mapping[str, Any]], *, revision: int =
     keys: list[ConditionKey] = []
     apis: list[Api] = []
     regions: list[Region] = []
+    operations: list[Operation] = []
     for doc in documents:
         for r in doc.get("regions", ()):
             regions.append(Region(id=r["id"], name=r.get("name", "")))
@@ -65,7 +76,11 @@ def catalog_from_json(documents: Iterable[Mapping[str, Any]], *, revision: int =
             )
         for s in doc.get("services", ()):
             prefix = s["prefix"]
-            services.append(Service(prefix=prefix, name=s.get("name", prefix)))
+            services.append(
+                Service(
+                    prefix=prefix, name=s.get("name", prefix), scp_governed=s.get("scp_governed")
+                )
+            )
             for r in s.get("resource_types", ()):
                 resource_types.append(ResourceType(prefix, r["name"], r["urn_pattern"]))
             for k in s.get("condition_keys", ()):
@@ -87,11 +102,17 @@ def catalog_from_json(documents: Iterable[Mapping[str, Any]], *, revision: int =
                         description=a.get("description", ""),
                         access_level=a["access_level"],
                         resource_types=tuple(
-                            ResourceTypeRef(r["name"], bool(r.get("required", False)))
+                            ResourceTypeRef(
+                                r["name"],
+                                bool(r.get("required", False)),
+                                tuple(r.get("condition_keys", ())),
+                            )
                             for r in a.get("resource_types", ())
                         ),
                         condition_keys=tuple(a.get("condition_keys", ())),
                         dependencies=tuple(a.get("dependencies", ())),
+                        permission_only=bool(a.get("permission_only", False)),
+                        aliases=tuple(a.get("aliases", ())),
                     )
                 )
             for api in s.get("apis", ()):
@@ -110,6 +131,15 @@ def catalog_from_json(documents: Iterable[Mapping[str, Any]], *, revision: int =
                         ),
                     )
                 )
+            for op in s.get("operations", ()):
+                operations.append(
+                    Operation(
+                        prefix,
+                        op["operation_id"],
+                        op["action"],
+                        tuple(op.get("dependent_actions", ())),
+                    )
+                )
     return Catalog.build(
         revision=revision,
         services=services,
@@ -118,4 +148,5 @@ def catalog_from_json(documents: Iterable[Mapping[str, Any]], *, revision: int =
         condition_keys=keys,
         apis=apis,
         regions=regions,
+        operations=operations,
     )

@@ -409,7 +409,10 @@ def diff_policies(
             names.setdefault(folded, name)
         found = exact.answer(plan.needs)
         if found.change:
-            changes.append(exact.change("api", plan.method, plan.path, "", "", plan.needs, found))
+            # an API known only by its operation id (IAM's schema) has no path: its label
+            # (`DeleteServers (ecs)`) names it instead
+            path = plan.path or plan.label
+            changes.append(exact.change("api", plan.method, path, "", "", plan.needs, found))
         for cond in plan.conditional:
             found = exact.answer(cond.needs)
             if found.change:

@@ -78,8 +78,10 @@ class Code(StrEnum):
     DUPLICATE_SID = "DUPLICATE_SID"
     INVALID_SID = "INVALID_SID"
     WILDCARD_IN_SERVICE_NAME = "WILDCARD_IN_SERVICE_NAME"
+    SERVICE_NOT_GOVERNED_BY_SCP = "SERVICE_NOT_GOVERNED_BY_SCP"
     # suggestions
     ACTION_CASE = "ACTION_CASE"
+    ACTION_ALIAS = "ACTION_ALIAS"
     REDUNDANT_ACTION = "REDUNDANT_ACTION"
     REDUNDANT_RESOURCE = "REDUNDANT_RESOURCE"
     REDUNDANT_STATEMENT = "REDUNDANT_STATEMENT"
@@ -164,7 +166,9 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.DUPLICATE_SID: (_W, "Two statements share a Sid"),
     Code.INVALID_SID: (_W, "A Sid has characters outside letters and digits"),
     Code.WILDCARD_IN_SERVICE_NAME: (_W, "A wildcard in the service part of an action"),
+    Code.SERVICE_NOT_GOVERNED_BY_SCP: (_W, "SCPs do not govern the action's service"),
     Code.ACTION_CASE: (_G, "An action is spelt in a different case than the catalog's"),
+    Code.ACTION_ALIAS: (_G, "An action is written by another name of it"),
     Code.REDUNDANT_ACTION: (_G, "An action is already covered by another"),
     Code.REDUNDANT_RESOURCE: (_G, "A resource is already covered by another"),
     Code.REDUNDANT_STATEMENT: (_G, "A statement is already covered by another"),

@@ -4,15 +4,20 @@ An API is usable when every action it needs is allowed: the actions its links na
 and, transitively, their dependencies (which may belong to a service the catalog
 does not hold; those are evaluated by pattern). Links that hold only in a situation
 the catalog names ("required only ...") are reported apart, with their own outcome.
+
+APIs known by operation id (IAM's schema) join the page's APIs by action: an operation whose
+action a page API needs lends that API its id and its dependent actions; an operation no page
+API matches is an API of its own, shown by its id (its method and path are not known).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.catalog import Catalog, Operation
 from scpstudio.engine.context_values import typed_context
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import (
@@ -117,6 +122,20 @@ class ApiPlan:
     conditional: tuple[ConditionalNeed, ...]
     services: frozenset[str]
     names: tuple[tuple[str, str], ...] = ()  # (case-folded, written) of every action it may need
+    # The operation ids (IAM's schema) of this API; an API known only by its id has no
+    # method and path.
+    operation_ids: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return api_label(self.method, self.path, self.service, self.operation_ids)
+
+
+def api_label(method: str, path: str, service: str, operation_ids: tuple[str, ...]) -> str:
+    """`METHOD /path`, or for an API known only by operation id, `OperationId (service)`."""
+    if path:
+        return f"{method} {path}"
+    return f"{', '.join(operation_ids)} ({service})"
 
 
 def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
@@ -131,14 +150,16 @@ def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
         entry = grouped[key]
         for link in api.links:
             (entry[2] if link.conditional else entry[1]).append(link)
+    joined = _operations_by_page_api(catalog, grouped)
     plans = []
     for (method, path), (service, plain, conditional) in grouped.items():
+        ops = joined.get((method, path), ())
         # A dependency that this API's own links mark "required only ..." is needed only
         # in that situation: the API's note is the more specific word, so it wins.
         situational = {link.action.casefold() for link in conditional}
         needs = [
             n
-            for n in _needs(catalog, [link.action for link in plain])
+            for n in _needs(catalog, [link.action for link in plain], ops)
             if n.dependency_of is None or n.action.casefold() not in situational
         ]
         plain_names = {n.action.casefold() for n in needs}
@@ -154,7 +175,20 @@ def api_plans(catalog: Catalog) -> tuple[ApiPlan, ...]:
         )
         every = needs + [n for c in cond for n in c.needs]
         names = tuple((n.action.casefold(), n.action) for n in every)
-        plans.append(ApiPlan(method, path, service, tuple(needs), tuple(cond), services, names))
+        ids = tuple(op.operation_id for op in ops)
+        plans.append(
+            ApiPlan(method, path, service, tuple(needs), tuple(cond), services, names, ids)
+        )
+    taken = {op for ops in joined.values() for op in ops}
+    for op in catalog.operations:
+        if op in taken:
+            continue
+        needs = _needs(catalog, [op.action], (op,))
+        services = frozenset(n.action.split(":", 1)[0].casefold() for n in needs)
+        names = tuple((n.action.casefold(), n.action) for n in needs)
+        plans.append(
+            ApiPlan("", "", op.service, tuple(needs), (), services, names, (op.operation_id,))
+        )
     result = tuple(plans)
     catalog.derived["api_plans"] = result
     return result
@@ -179,12 +213,35 @@ def plans_for(catalog: Catalog, services: frozenset[str] | None) -> list[ApiPlan
     return [plans[i] for i in sorted(positions)]
 
 
-def _needs(catalog: Catalog, names: Iterable[str]) -> list[Need]:
+def _operations_by_page_api(
+    catalog: Catalog, grouped: Mapping[tuple[str, str], list[Any]]
+) -> dict[tuple[str, str], tuple[Operation, ...]]:
+    """The operations each page API is, joined by an action its links always need."""
+    if not catalog.operations:
+        return {}
+    by_action = catalog.operations_by_action
+    out: dict[tuple[str, str], tuple[Operation, ...]] = {}
+    for key, (_, plain, _) in grouped.items():
+        ops: dict[Operation, None] = {}
+        for link in plain:
+            ops.update(dict.fromkeys(by_action.get(link.action.casefold(), ())))
+        if ops:
+            out[key] = tuple(ops)
+    return out
+
+
+def _needs(
+    catalog: Catalog, names: Iterable[str], operations: Iterable[Operation] = ()
+) -> list[Need]:
     out: list[Need] = []
     seen: set[str] = set()
-    queue: list[Need] = [Need(n) for n in names]
+    queue: deque[Need] = deque(Need(n) for n in names)
+    # an operation's dependent actions are needed as its action's dependencies are
+    extra: dict[str, list[str]] = {}
+    for op in operations:
+        extra.setdefault(op.action.casefold(), []).extend(op.dependent_actions)
     while queue:
-        need = queue.pop(0)
+        need = queue.popleft()
         folded = need.action.casefold()
         if folded in seen:
             continue
@@ -193,6 +250,8 @@ def _needs(catalog: Catalog, names: Iterable[str]) -> list[Need]:
         action = catalog.action(need.action)
         if action is not None:
             queue.extend(Need(dep, action.name) for dep in action.dependencies)
+        if folded in extra:
+            queue.extend(Need(dep, need.action) for dep in extra.pop(folded))
     return out
 
 
@@ -252,10 +311,13 @@ class ApiPreview:
     deciding: Decision | None
     actions: tuple[ActionOutcome, ...]
     conditional_links: tuple[LinkPreview, ...]
+    operation_ids: tuple[str, ...] = ()
+    # Set when Huawei says SCPs do not govern the API's service: the sentence saying so.
+    note: str = ""
 
     @property
     def label(self) -> str:
-        return f"{self.method} {self.path}"
+        return api_label(self.method, self.path, self.service, self.operation_ids)
 
     @property
     def decided_by(self) -> DecidedBy | None:
@@ -269,6 +331,8 @@ class ApiPreview:
             **_decision_json(self.outcome, self.possible, self.deciding),
             "actions": [a.to_json() for a in self.actions],
             "conditional_links": [c.to_json() for c in self.conditional_links],
+            "operation_ids": list(self.operation_ids),
+            "note": self.note or None,
         }
 
 
@@ -370,6 +434,8 @@ def preview_levels(
                 deciding,
                 actions,
                 tuple(links),
+                plan.operation_ids,
+                _not_governed_note(catalog, plan.service, levels),
             )
         )
     by_action = {action.casefold(): found for (action, _), found in outcomes.items()}
@@ -396,6 +462,16 @@ def needs_outcome(
     typed = typed_context(context.keys, catalog)
     decisions = evaluate_subjects(requests, levels, catalog, typed.values)
     return combine([decisions[need.action.casefold()] for need in needs])
+
+
+def _not_governed_note(catalog: Catalog, service: str, levels: Sequence[Level]) -> str:
+    """For an SCP and a service Huawei says SCPs do not govern: the sentence saying so."""
+    if catalog.is_scp_governed(service) is not False or not any(lv.full_access for lv in levels):
+        return ""
+    return (
+        f"SCPs do not govern {service}: an SCP statement about it has no effect, so this "
+        "outcome is what the policy says, not what Huawei enforces."
+    )
 
 
 def preview_policy(

@@ -137,6 +137,14 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
             node,
         )
         return
+    if profile.is_scp and catalog.is_scp_governed(service) is False:
+        report.add(
+            Code.SERVICE_NOT_GOVERNED_BY_SCP,
+            f"SCPs do not govern {service}: Huawei does not list it among the cloud services "
+            f"for using SCPs, so this statement has no effect on {quote(text)}.",
+            path,
+            node,
+        )
     if has_wildcard(text):
         if not catalog.match_actions(text):
             report.add(
@@ -158,6 +166,15 @@ def check_action(report: Report, text: str, node: JsonNode, path: str) -> None:
             node,
             suggestions=tuple(suggestions),
             choices=tuple(Fix("replace", path, name) for name in suggestions),
+        )
+    elif found.name.casefold() != text.casefold():
+        report.add(
+            Code.ACTION_ALIAS,
+            f"{quote(text)} is another name of {quote(found.name)}: it matches as that action "
+            "does; write the action's own name.",
+            path,
+            node,
+            fix=Fix("replace", path, found.name),
         )
     elif found.name != text:
         report.add(

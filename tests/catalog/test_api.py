@@ -166,6 +166,7 @@ def test_action_detail_takes_the_full_name_in_the_url(client):
             "name": "image",
             "required": True,
             "urn_pattern": "ims:<region>:<account-id>:image:<image-id>",
+            "condition_keys": [],
         }
     ]
     assert action["condition_keys"] == []
@@ -272,8 +273,8 @@ def test_resource_type_list_filters_by_service(client, prefix, count):
 @pytest.mark.parametrize(
     ("params", "count"),
     [
-        ({}, 30),
-        ({"scope": "global"}, 26),
+        ({}, 44),
+        ({"scope": "global"}, 40),
         ({"scope": "service"}, 4),
         ({"service": "ims"}, 4),
         ({"service": "ims", "scope": "global"}, 0),
@@ -381,7 +382,7 @@ def test_api_list_shows_dependencies_outside_the_catalog(client):
     ("name", "max_queries"),
     [
         ("services", 2),
-        ("actions", 6),
+        ("actions", 7),
         ("resource-types", 3),
         ("condition-keys", 2),
         ("apis", 4),
@@ -416,6 +417,8 @@ def test_schema_lists_every_catalog_path(client):
         "/api/v1/catalog/resource-types/",
         "/api/v1/catalog/condition-keys/",
         "/api/v1/catalog/apis/",
+        "/api/v1/catalog/operations/",
+        "/api/v1/catalog/imports/",
     } <= set(paths)
 
 

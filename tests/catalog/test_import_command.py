@@ -200,11 +200,11 @@ def test_anomalies_are_printed_with_their_lines():
     assert "warning: line 559: condition key ims:TargetBucketOrgPaths is defined but no" in output
 
 
-def test_unknown_access_level_is_an_error_and_nothing_is_written(tmp_path):
+def test_an_access_level_cell_that_is_not_a_word_is_an_error_and_nothing_is_written(tmp_path):
     path = _ims_copy(
         tmp_path,
         "Grants permission to share images.\n\npermission_management",
-        "Grants permission to share images.\n\nsharing",
+        "Grants permission to share images.\n\nsharing, with other accounts",
     )
     before = catalog_state()
 
@@ -271,7 +271,7 @@ def test_unreadable_file_is_a_command_error(tmp_path):
 
 
 def test_database_refusal_inside_the_apply_writes_nothing():
-    # The readers never let an unknown access level through, so build the data by hand:
+    # The readers never let an empty access level through, so build the data by hand:
     # the EVS service is written first, then the action breaks a check constraint.
     service = {
         "prefix": "evs",
@@ -284,7 +284,7 @@ def test_database_refusal_inside_the_apply_writes_nothing():
             {
                 "name": "evs:volumes:list",
                 "description": "",
-                "access_level": "superuser",
+                "access_level": "",
                 "resource_types": [],
                 "condition_keys": [],
                 "dependencies": [],

@@ -29,6 +29,8 @@ def _minimal() -> dict[str, Any]:
                 "name": "Elastic Volume Service (EVS)",
                 "source": "evs.json",
                 "updated_on": "2024-09-20",
+                "scp_governed": True,
+                "schema_version": "",
                 "resource_types": [
                     {"name": "volume", "urn_pattern": "evs:<region>:<account-id>:volume:<id>"}
                 ],
@@ -45,7 +47,11 @@ def _minimal() -> dict[str, Any]:
                         "name": "evs:volumes:create",
                         "description": "Create a disk.",
                         "access_level": "write",
-                        "resource_types": [{"name": "volume", "required": True}],
+                        "permission_only": False,
+                        "aliases": [],
+                        "resource_types": [
+                            {"name": "volume", "required": True, "condition_keys": []}
+                        ],
                         "condition_keys": ["evs:VolumeSize", "g:EnterpriseProjectId"],
                         "dependencies": ["kms:cmk:get"],
                     }
@@ -59,6 +65,7 @@ def _minimal() -> dict[str, Any]:
                         ],
                     }
                 ],
+                "operations": [],
             }
         ],
     }
@@ -72,8 +79,8 @@ def _broken(change: str) -> dict[str, Any]:
         action["access_level"] = 3
     elif change == "actions not a list":
         service["actions"] = {"evs:volumes:create": action}
-    elif change == "unknown access level":
-        action["access_level"] = "superuser"
+    elif change == "access level not a word":
+        action["access_level"] = "Super User!"
     elif change == "no format":
         del doc["format"]
     elif change == "wrong version":
@@ -106,7 +113,11 @@ def _broken(change: str) -> dict[str, Any]:
 BROKEN = [
     ("access level a number", "services[0].actions[0].access_level", "must be a string"),
     ("actions not a list", "services[0].actions", "must be a list, not an object"),
-    ("unknown access level", "services[0].actions[0].access_level", "'superuser' is not one"),
+    (
+        "access level not a word",
+        "services[0].actions[0].access_level",
+        "'Super User!' is not an access level",
+    ),
     ("no format", "format", "must be 'scpstudio-catalog'"),
     ("wrong version", "version", "must be 1"),
     ("misspelt field", "services[0].actions[0].acces_level", "is not a field of action objects"),

@@ -252,14 +252,29 @@ def test_evs_page_links_15_apis_and_keeps_dependencies_on_other_services(evs, ev
 # -- anomalies: reported with their line, never guessed away ---------------------------------
 
 
-def test_unknown_access_level_is_an_error_naming_its_line():
+def test_an_access_level_huawei_names_beyond_ours_is_kept_with_a_warning_naming_its_line():
     text = page_text(EVS_PAGE).replace("\n\nTagging\n\n", "\n\nSuperuser\n\n")
 
     data = read_huawei_page(text)
 
+    assert data.errors == []
+    (warning,) = [a for a in data.anomalies if "Superuser" in a.message]
+    assert "kept as 'superuser'" in warning.message
+    assert text.splitlines()[warning.line - 1] == "Superuser"
+    (action,) = [
+        a for a in data.document["services"][0]["actions"] if a["name"].endswith("setTags")
+    ]
+    assert action["access_level"] == "superuser"
+
+
+def test_an_access_level_cell_that_is_not_a_word_is_an_error_naming_its_line():
+    text = page_text(EVS_PAGE).replace("\n\nTagging\n\n", "\n\nGrants permission to tag disks.\n\n")
+
+    data = read_huawei_page(text)
+
     (error,) = data.errors
-    assert "unknown access level 'Superuser' for evs:volumes:setTags" in error.message
-    assert text.splitlines()[error.line - 1] == "Superuser"
+    assert "unknown access level 'Grants permission to tag disks.'" in error.message
+    assert text.splitlines()[error.line - 1] == "Grants permission to tag disks."
 
 
 def test_unknown_http_method_is_an_error_naming_its_line():

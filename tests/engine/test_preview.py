@@ -299,3 +299,47 @@ def test_a_conditional_row_names_ten_statements_and_counts_the_rest(ims):
     assert row.deciding is not None
     assert len(row.deciding.conditions) == 11
     assert row.deciding.conditions[-1] == "and 2 more statements like these"
+
+
+# -- services synced from IAM's schema ---------------------------------------------------------
+
+
+def test_an_api_known_only_by_operation_id_is_a_row_labelled_by_its_id(ims_and_ecs):
+    preview = preview_policy(policy(deny("evs:volumes:delete")), ims_and_ecs, services=["ecs"])
+
+    row = rows(preview)["DeleteServers (ecs)"]
+    assert (row.method, row.path, row.operation_ids) == ("", "", ("DeleteServers",))
+    assert row.outcome is Outcome.DENIED
+    assert row.to_json()["operation_ids"] == ["DeleteServers"]
+
+
+def test_the_preview_says_an_scp_has_no_effect_on_a_service_scps_do_not_govern(ims_and_ecs):
+    scp = preview_policy(policy(deny("ecs:cloudServers:delete")), ims_and_ecs)
+    identity = preview_policy(
+        policy(allow("ecs:cloudServers:delete")), ims_and_ecs, profile="identity"
+    )
+    governed = preview_policy(policy(deny("ims:images:get")), ims_and_ecs)
+
+    assert "SCPs do not govern ecs" in rows(scp)["DeleteServers (ecs)"].note
+    assert "has no effect" in scp.to_json()["apis"][0]["note"]
+    assert rows(identity)["DeleteServers (ecs)"].note == ""
+    assert all(row.note == "" for row in governed.apis)
+
+
+def test_a_deny_of_an_alias_denies_the_operations_of_its_action(ims_and_ecs):
+    preview = preview_policy(policy(deny("ecs:servers:*")), ims_and_ecs, services=["ecs"])
+
+    assert [r.label for r in preview.apis if r.outcome is Outcome.DENIED] == [
+        "ListServersDetails (ecs)"
+    ]
+    assert ims_and_ecs.action("ecs:servers:list").name == "ecs:cloudServers:list"
+    assert [a.name for a in ims_and_ecs.match_actions("ecs:servers:*")] == ["ecs:cloudServers:list"]
+
+
+def test_the_exact_diff_names_an_api_known_only_by_operation_id(ims_and_ecs):
+    before = policy(deny("ims:images:get"))
+    after = policy(deny("ims:images:get"), deny("evs:volumes:delete"))
+
+    changes = diff_policies(before, after, ims_and_ecs).of_kind("api")
+
+    assert [c.path for c in changes if c.method == ""] == ["DeleteServers (ecs)"]

@@ -23,6 +23,7 @@ class Case:
     near_miss: Any
     profile: str = "scp"
     near_profile: str | None = None
+    catalog: str = "ims"  # or "ims_and_ecs": with a service synced from IAM's schema
 
 
 def _pad(value: dict[str, Any], indent: int) -> str:
@@ -404,6 +405,23 @@ CASES = [
         policy(deny(Resource="ims:cn-nort-4:*:image:*")),
         policy(deny(Resource="ims:cn-*:*:image:*")),
     ),
+    # services synced from IAM's schema
+    Case(
+        Code.SERVICE_NOT_GOVERNED_BY_SCP,
+        "/Statement/0/Action",
+        policy(deny("ecs:cloudServers:delete")),
+        policy(allow("ecs:cloudServers:delete")),
+        profile="scp",
+        near_profile="identity",
+        catalog="ims_and_ecs",
+    ),
+    Case(
+        Code.ACTION_ALIAS,
+        "/Statement/0/Action",
+        policy(deny("ecs:servers:list")),
+        policy(deny("ECS:cloudServers:list")),
+        catalog="ims_and_ecs",
+    ),
 ]
 
 
@@ -419,14 +437,15 @@ def test_severities_are_as_specified():
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.code.value for c in CASES])
-def test_code_is_triggered(case, ims):
-    found = codes(case.trigger, ims, case.profile)
+def test_code_is_triggered(case, request):
+    found = codes(case.trigger, request.getfixturevalue(case.catalog), case.profile)
 
     assert (case.code.value, case.path) in found
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.code.value for c in CASES])
-def test_code_near_miss_is_silent(case, ims):
-    found = codes(case.near_miss, ims, case.near_profile or case.profile)
+def test_code_near_miss_is_silent(case, request):
+    catalog = request.getfixturevalue(case.catalog)
+    found = codes(case.near_miss, catalog, case.near_profile or case.profile)
 
     assert case.code.value not in {code for code, _ in found}

@@ -13,6 +13,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from tests.catalog.fixtures import IMS_PAGE, page_text
+from tests.catalog.schema_data import ecs_schema
 from tests.editor.helpers import HTMX
 from tests.fuzz.answers import assert_answered
 from tests.fuzz.budget import fuzz
@@ -127,8 +128,19 @@ SHIPPED = json.loads((IMS_PAGE.parents[3] / "catalog" / "data" / "ims.json").rea
 
 @st.composite
 def catalog_sources(draw: Any) -> str:
-    """Our catalog JSON with one hostile part, Huawei's page cut or spliced, or any text."""
-    kind = draw(st.sampled_from(["json", "page", "text"]))
+    """Our catalog JSON or IAM's schema with one hostile part, Huawei's page cut or spliced,
+    or any text."""
+    kind = draw(st.sampled_from(["json", "schema", "page", "text"]))
+    if kind == "schema":
+        schema = ecs_schema()
+        part = draw(st.sampled_from(["actions", "resources", "conditions", "operations"]))
+        items = schema.get(part) or [{}]
+        item = items[draw(st.integers(0, len(items) - 1))]
+        if isinstance(item, dict) and item:
+            item[draw(st.sampled_from(sorted(item)))] = draw(st.one_of(hostile_text, json_values))
+        else:
+            schema[part] = draw(json_values)
+        return json.dumps(schema, allow_nan=True)
     if kind == "json":
         document = json.loads(json.dumps(SHIPPED))
         service = document["services"][0]
@@ -204,3 +216,20 @@ def test_admin_import_of_a_hostile_file_answers(staff_client, timed, upload):
     response, seconds = timed(staff_client.post, IMPORT, data)
 
     assert_answered(response, seconds, what=upload[:40])
+
+
+# -- the REST import ----------------------------------------------------------------------------
+
+
+@fuzz(100)
+@given(source=catalog_sources(), dry_run=st.one_of(st.booleans(), json_values))
+@example(source="[" * 100_000, dry_run=False)
+@example(source="\ud800", dry_run=True)
+def test_rest_import_of_any_source_answers(staff_client, timed, source, dry_run):
+    body = json.dumps({"source": source, "dry_run": dry_run}, allow_nan=True)
+
+    response, seconds = timed(
+        staff_client.generic, "POST", "/api/v1/catalog/imports/", body, "application/json"
+    )
+
+    assert_answered(response, seconds, what=(source[:200], dry_run))

@@ -185,6 +185,9 @@ def _cases(f: dict[str, str]) -> dict[str, tuple[list[str], bytes]]:
         "dataimport-stdin-catalog": (["import_data", "-"], b'{"format": "scpstudio-catalog"}'),
         "token-unknown-user": (["create_token", LONG_WILDCARD], b""),
         "token-no-user": (["create_token"], b""),
+        "sync-nothing-named": (["sync_catalog", "--dry-run"], b""),
+        "sync-bad-code": (["sync_catalog", "--service", LONG_WILDCARD], b""),
+        "sync-no-credentials": (["sync_catalog", "--service", "ecs"], b""),
     }
 
 
@@ -215,6 +218,7 @@ def test_the_hostile_cases_cover_every_command():
         "dataexport",
         "dataimport",
         "token",
+        "sync",
     } == covered
     assert COMMANDS == [
         "create_token",
@@ -226,6 +230,7 @@ def test_the_hostile_cases_cover_every_command():
         "scp_diff",
         "scp_lint",
         "scp_preview",
+        "sync_catalog",
     ]
 
 
@@ -255,6 +260,7 @@ _options = {
     "export_data": ["--output", "--with-password-hashes"],
     "import_data": ["--merge", "--dry-run"],
     "create_token": ["--name"],
+    "sync_catalog": ["--service", "--all", "--dry-run"],
 }
 
 
