@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from catalog.importers import read_source
+from catalog.importers.reading import read_source
 from catalog.management.commands.import_catalog import format_result
 from catalog.selectors import catalog_health, import_draft_get
 from catalog.services import catalog_import, import_draft_delete, import_draft_save

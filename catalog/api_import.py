@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.changes import ImportResult
-from catalog.importers import read_source
+from catalog.importers.reading import read_source
 from catalog.services import catalog_import
 from catalog.snapshot import current_revision
 from catalog.sync import usage_flags

@@ -19,7 +19,8 @@ from django.utils.module_loading import import_string
 from catalog.changes import Change, ImportResult
 from catalog.huawei import HuaweiError, SyncSettings, registered_services, schema_client
 from catalog.huawei import service_schema as fetch_schema
-from catalog.importers import ImportData, read_source
+from catalog.importers import ImportData
+from catalog.importers.reading import read_source
 from catalog.importers.schema import SERVICE_CODE_RE
 from catalog.services import catalog_import
 

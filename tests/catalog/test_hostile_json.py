@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from catalog.importers import read_source
+from catalog.importers.reading import read_source
 from tests.catalog.fixtures import catalog_state
 
 pytestmark = pytest.mark.django_db

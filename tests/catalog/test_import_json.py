@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.importers import read_source
 from catalog.importers.json_format import read_json_catalog
+from catalog.importers.reading import read_source
 from catalog.models import Action, Service
 from catalog.selectors import catalog_export
 from catalog.services import catalog_import

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from catalog.importers import ImportData, read_source
+from catalog.importers import ImportData
 from catalog.importers.page import read_huawei_page
+from catalog.importers.reading import read_source
 from tests.catalog.fixtures import EVS_PAGE, IMS_PAGE, page_text
 
 

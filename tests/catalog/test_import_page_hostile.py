@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from catalog.importers import read_source
 from catalog.importers.page import read_huawei_page
+from catalog.importers.reading import read_source
 from tests.catalog.fixtures import EVS_PAGE, IMS_PAGE, catalog_state, page_text
 
 IMS_URN = "ims:<region>:<account-id>:image:<image-id>"

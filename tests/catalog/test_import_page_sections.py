@@ -10,8 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from catalog.importers import ImportData, read_sources
+from catalog.importers import ImportData
 from catalog.importers.page import read_huawei_page
+from catalog.importers.reading import read_sources
 from catalog.models import Action, Service
 from tests.catalog.fixtures import (
     CBR_PAGE,

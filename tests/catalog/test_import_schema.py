@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from catalog.importers import read_source
+from catalog.importers.reading import read_source
 from catalog.models import (
     Action,
     ActionResourceType,

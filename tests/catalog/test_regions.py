@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from catalog.importers import read_source
+from catalog.importers.reading import read_source
 from catalog.models import Region
 from catalog.selectors import catalog_export
 from catalog.services import catalog_ensure_shipped, catalog_import

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.changes import ImportResult
-from catalog.importers import read_sources
+from catalog.importers.reading import read_sources
 from catalog.services import catalog_import
 
 # A page is some 100 KB and the whole catalog as JSON a few MB; a bigger file is a mistake.
