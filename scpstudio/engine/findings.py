@@ -79,6 +79,7 @@ class Code(StrEnum):
     INVALID_SID = "INVALID_SID"
     WILDCARD_IN_SERVICE_NAME = "WILDCARD_IN_SERVICE_NAME"
     SERVICE_NOT_GOVERNED_BY_SCP = "SERVICE_NOT_GOVERNED_BY_SCP"
+    FINDINGS_NOT_LISTED = "FINDINGS_NOT_LISTED"
     # suggestions
     ACTION_CASE = "ACTION_CASE"
     ACTION_ALIAS = "ACTION_ALIAS"
@@ -167,6 +168,7 @@ _TABLE: dict[Code, tuple[Severity, str]] = {
     Code.INVALID_SID: (_W, "A Sid has characters outside letters and digits"),
     Code.WILDCARD_IN_SERVICE_NAME: (_W, "A wildcard in the service part of an action"),
     Code.SERVICE_NOT_GOVERNED_BY_SCP: (_W, "SCPs do not govern the action's service"),
+    Code.FINDINGS_NOT_LISTED: (_W, "More findings of one kind than are listed"),
     Code.ACTION_CASE: (_G, "An action is spelt in a different case than the catalog's"),
     Code.ACTION_ALIAS: (_G, "An action is written by another name of it"),
     Code.REDUNDANT_ACTION: (_G, "An action is already covered by another"),

@@ -27,7 +27,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from scpstudio.engine.findings import Finding, Position, Span
+from scpstudio.engine.findings import Code, Finding, Position, Span
 from scpstudio.engine.json_tree import JsonArray, JsonNode, JsonObject, JsonScalar, Member
 
 MAX_PIECES = 1_024  # statements kept in one process
@@ -257,13 +257,21 @@ _Relative = tuple[int, int, int]  # lines after the start's, column (or its shif
 
 
 class KeptFindings:
-    """A statement's own findings, their spans relative to the statement's start, and the
-    unknown names they looked up suggestions for (a policy's lookups are capped)."""
+    """A statement's own findings, their spans relative to the statement's start, the
+    unknown names they looked up suggestions for (a policy's lookups are capped), and the
+    findings left out past the listing cap, by code and path."""
 
-    __slots__ = ("findings", "relative", "base", "looked_up")
+    __slots__ = ("findings", "relative", "base", "looked_up", "omitted")
 
-    def __init__(self, findings: list[Finding], base: Position, looked_up: frozenset[str]) -> None:
+    def __init__(
+        self,
+        findings: list[Finding],
+        base: Position,
+        looked_up: frozenset[str],
+        omitted: list[tuple[Code, str]],
+    ) -> None:
         self.findings = tuple(findings)
+        self.omitted = tuple(omitted)
         self.base = base
         self.looked_up = looked_up
         self.relative = tuple(

@@ -118,6 +118,7 @@ def validate_policy(
         _check_top(report, root)
         _check_statements(report, root, policy)
         check_semantics(report, policy)
+    report.close("policy")
     findings = tuple(sort_and_dedupe(report.findings))
     return ValidationResult(findings, size, prof.name, parsed, policy)
 
@@ -234,9 +235,12 @@ def _check_statements(report: Report, root: JsonObject, policy: Policy) -> None:
         node = statement.node
         assert node is not None
         if own is not None:
-            report.findings.extend(own[statement.index])
+            found, omitted = own[statement.index]
+            report.findings.extend(found)
+            report.omitted.extend(omitted)
         else:
-            _check_own(report, statement, node)
+            with report.part("statement"):
+                _check_own(report, statement, node)
         sid = statement.sid
         if sid is not None:
             sid_member = node.get("Sid")
@@ -262,17 +266,18 @@ def _check_own(report: Report, statement: Statement, node: JsonObject) -> None:
 
 def _kept_own_findings(
     report: Report, root: JsonObject, policy: Policy
-) -> dict[int, list[Finding]] | None:
-    """Each statement's own findings, from the statement memory where the parse took the
-    statement from there, else worked out alone and kept; None when they must be worked
-    out in the policy's run: a statement not in the memory, or more unknown names than a
-    policy gets suggestions for (alone, each statement would get them)."""
+) -> dict[int, tuple[list[Finding], tuple[tuple[Code, str], ...]]] | None:
+    """Each statement's own findings (and those left out, by code and path), from the
+    statement memory where the parse took the statement from there, else worked out alone
+    and kept; None when they must be worked out in the policy's run: a statement not in the
+    memory, or more unknown names than a policy gets suggestions for (alone, each statement
+    would get them)."""
     member = root.get("Statement")
     pieces = statement_pieces(report.parse, member.value) if member is not None else None
     if pieces is None:
         return None
     serial = catalog_serial(report.catalog)
-    own: dict[int, list[Finding]] = {}
+    own: dict[int, tuple[list[Finding], tuple[tuple[Code, str], ...]]] = {}
     looked_up: set[str] = set()
     for statement in policy.statements:
         piece = pieces[statement.index]
@@ -284,11 +289,12 @@ def _kept_own_findings(
         kept: KeptFindings | None = piece.kept_value(key)
         if kept is None:
             alone = report.alone()
-            _check_own(alone, statement, node)
-            kept = KeptFindings(alone.findings, base, alone.lookups.admitted)
+            with alone.part("statement"):
+                _check_own(alone, statement, node)
+            kept = KeptFindings(alone.findings, base, alone.lookups.admitted, alone.omitted)
             if spans_within(alone.findings, node.start, node.end):
                 piece.keep(key, kept)
-        own[statement.index] = kept.at(base)
+        own[statement.index] = (kept.at(base), kept.omitted)
         looked_up |= kept.looked_up
     if len(looked_up) > MAX_LOOKUPS:
         return None

@@ -8,11 +8,12 @@ is neither redundant nor the reason another is.
 
 from __future__ import annotations
 
+import itertools
 import json
 
 from scpstudio.engine.api_needs import DEPENDENCY, apis_needing
 from scpstudio.engine.document import JsonArray
-from scpstudio.engine.findings import Code, Fix, Severity, pointer
+from scpstudio.engine.findings import SEVERITY, Code, Fix, Severity, pointer
 from scpstudio.engine.policy import Policy, Statement
 from scpstudio.engine.report import Report, quote
 from scpstudio.engine.validate_resources import check_urn
@@ -43,17 +44,19 @@ def faulty_paths(report: Report, policy: Policy) -> frozenset[str]:
         for text, node, path in zip(s.resources, s.resource_nodes, s.resource_paths, strict=False)
     }
     faulty: set[str] = set()
-    for f in report.findings:
-        if f.severity is not Severity.ERROR or f.code in _PAIRING_ERRORS:
+    # the findings listed and those left out past the listing cap: both mark their entry
+    found = [(f.code, f.path) for f in report.findings]
+    for code, path in itertools.chain(found, report.omitted):
+        if SEVERITY[code] is not Severity.ERROR or code in _PAIRING_ERRORS or path in faulty:
             continue
-        if f.code is Code.URN_SERVICE_MISMATCH and f.path in urns:
+        if code is Code.URN_SERVICE_MISMATCH and path in urns:
             # the check stops at the service, so ask whether the URN is sound on its own
             scratch = Report(report.parse, report.catalog, report.profile)
-            text, node = urns[f.path]
-            check_urn(scratch, text, node, f.path, None)
+            text, node = urns[path]
+            check_urn(scratch, text, node, path, None)
             if not any(g.severity is Severity.ERROR for g in scratch.findings):
                 continue
-        faulty.add(f.path)
+        faulty.add(path)
     return frozenset(faulty)
 
 

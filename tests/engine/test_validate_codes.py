@@ -422,6 +422,13 @@ CASES = [
         policy(deny("ECS:cloudServers:list")),
         catalog="ims_and_ecs",
     ),
+    # the 101st finding of one code in a statement is counted, not listed
+    Case(
+        Code.FINDINGS_NOT_LISTED,
+        "/Statement/0/Action/100",
+        policy(deny([f"x{i}" for i in range(101)])),
+        policy(deny([f"x{i}" for i in range(100)])),
+    ),
 ]
 
 
