@@ -15,7 +15,14 @@ class OrgConfig(AppConfig):
 
         register_usage("organization", policy_uses)
 
-        def _ensure_root(sender, using="default", **kwargs):  # type: ignore[no-untyped-def]
+        def _ensure_root(sender, using="default", apps=None, **kwargs):  # type: ignore[no-untyped-def]
+            # Django sends post_migrate for every app after any migrate: when the organization
+            # itself was just migrated to zero, its tables are gone and there is no root to make.
+            if apps is not None:
+                try:
+                    apps.get_model("org", "Node")
+                except LookupError:
+                    return
             ensure_root(using=using)
 
         post_migrate.connect(_ensure_root, sender=self, weak=False, dispatch_uid="org_root")

@@ -219,14 +219,16 @@ def test_what_if_detach_and_move(api, small_org):
 
 def test_what_if_refusals_name_their_field(api, small_org):
     no_node = send(api, "POST", "what-if", {"node": 999999, "action": "attach", "draft": "{}"})
-    bad_action = send(api, "POST", "what-if", {"node": 1, "action": "explode"})
+    bad_action = send(api, "POST", "what-if", {"node": small_org["root"].pk, "action": "explode"})
 
     assert (no_node.status_code, no_node.json()["field"]) == (400, "node")
     assert (bad_action.status_code, bad_action.json()["field"]) == (400, "action")
 
 
 def test_a_draft_that_is_not_json_is_said_once_with_where(api, small_org):
-    answer = send(api, "POST", "what-if", {"node": 1, "action": "attach", "draft": "{not json"})
+    body = {"node": small_org["root"].pk, "action": "attach", "draft": "{not json"}
+
+    answer = send(api, "POST", "what-if", body)
 
     assert (answer.status_code, answer.json()["field"]) == (400, "draft")
     error = answer.json()["error"]
