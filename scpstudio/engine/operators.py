@@ -316,13 +316,23 @@ def prepare_value(family: str, value: Any) -> Any:
     if family == "date":
         return parse_date(value) if isinstance(value, str) else INVALID
     if family == "ip":
-        if not isinstance(value, str):
-            return INVALID
-        try:
-            return ipaddress.ip_network(value.strip(), strict=False)
-        except ValueError:
-            return INVALID
+        return _network(value) if isinstance(value, str) else INVALID
     return INVALID
+
+
+# Validation and compilation each read a policy's addresses, and the next keystroke reads
+# them again: parsing one is most of the cost of a long CIDR list. Networks are immutable, so
+# the parsed ones are kept (bounded, per process; a cache, never state).
+@lru_cache(maxsize=8192)
+def _network(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | Invalid:
+    try:
+        return ipaddress.ip_network(text.strip(), strict=False)
+    except ValueError:
+        return INVALID
+
+
+def forget_networks() -> None:
+    _network.cache_clear()
 
 
 def parse_date(text: str) -> datetime | Invalid:

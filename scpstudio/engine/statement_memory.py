@@ -29,6 +29,7 @@ from typing import Any
 
 from scpstudio.engine.findings import Code, Finding, Position, Span
 from scpstudio.engine.json_tree import JsonArray, JsonNode, JsonObject, JsonScalar, Member
+from scpstudio.engine.operators import forget_networks
 
 MAX_PIECES = 1_024  # statements kept in one process
 MAX_PIECE_CHARS = 1_000_000  # characters of their text, together
@@ -139,9 +140,11 @@ def statement_piece(text: str, parse: Callable[[], StatementPiece]) -> Statement
 
 
 def forget_statements() -> None:
-    """Empty the memory (tests compare warm with cold analyses)."""
+    """Empty the memory, the parsed addresses too (tests and benchmarks compare warm with
+    cold analyses)."""
     PIECES.clear()
     DECISIONS.clear()
+    forget_networks()
 
 
 class BoundedMemo:

@@ -139,10 +139,12 @@ def measure(fn: Callable[[], object], budget: float = 1.5) -> dict[str, float]:
         cpu.append((time.process_time() - c0) * 1000)
         wall.append((time.perf_counter() - w0) * 1000)
     wall.sort()
+    cpu.sort()
     return {
         "median": statistics.median(wall),
         "p95": wall[int(len(wall) * 0.95) - 1],
         "cpu": statistics.median(cpu),
+        "cpu_p95": cpu[int(len(cpu) * 0.95) - 1],
         "runs": len(wall),
     }
 

