@@ -56,3 +56,18 @@ def test_every_app_migrates_to_zero_and_back_on_a_populated_database(tmp_path):
     assert code == 0, err
     assert export_catalog(tmp_path / "catalog-after.json") == catalog_before
     assert export(tmp_path, "library-after.json") == library_before
+
+
+def test_every_permission_name_fits_the_column_auth_migrates_back_to():
+    # auth's 0002 widened Permission.name from 50 characters; migrating auth back narrows the
+    # column again, which PostgreSQL refuses while a longer name is stored
+    from django.apps import apps as installed
+
+    too_long = [
+        f"{model._meta.label}: {name}"
+        for model in installed.get_models()
+        for _, name in model._meta.permissions
+        if len(name) > 50
+    ]
+
+    assert too_long == []

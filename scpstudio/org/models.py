@@ -72,9 +72,7 @@ class Node(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["parent", "kind"], name="org_node_children")]
-        permissions = [
-            ("change_organization", "Can change the organization (nodes and attachments)")
-        ]
+        permissions = [("change_organization", "Can change the organization: nodes, attachments")]
 
     def __str__(self) -> str:
         return self.label

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['name', 'id'],
-                'permissions': [('change_organization', 'Can change the organization (nodes and attachments)')],
+                'permissions': [('change_organization', 'Can change the organization: nodes, attachments')],
             },
         ),
         migrations.CreateModel(
