@@ -14,8 +14,11 @@ per snapshot, see `catalog_index`). A lookup reads the index entries of a few of
 written name's rarest pieces and compares only the names found there, with an edit
 distance that looks only at the two-edit band. A policy's lookups go through its
 `PolicyLookups`: each distinct name is looked up once, and only the first
-`MAX_LOOKUPS` distinct names are; the others keep their finding, without suggestions,
-and the finding says so (`NOT_LOOKED_UP`).
+`MAX_LOOKUPS` distinct names are, while the names compared for them stay within
+`COMPARED_PER_POLICY`; the others keep their finding, without suggestions, and the finding
+says so (`NOT_LOOKED_UP`). A lookup compares the names that share its rarest pieces,
+which in a service of many alike names (`svc:res1:op001`, `svc:res1:op002`, ...) is most of
+the service: the second bound keeps a policy's suggestions from costing the catalog's size.
 """
 
 from __future__ import annotations
@@ -36,9 +39,12 @@ MAX_CLOSE = 5
 # Distinct unknown names of one policy that get suggestions: a policy with more unknown
 # names than this is not a misspelling to fix one by one.
 MAX_LOOKUPS = 100
+# Known names one policy's lookups may compare in all (about 2.5 microseconds each): every
+# one of MAX_LOOKUPS names in a service of 25 alike names, 25 in a service of 100.
+COMPARED_PER_POLICY = 2500
 NOT_LOOKED_UP = (
-    f" (No suggestions: they are looked up for the first {MAX_LOOKUPS} unknown names of a "
-    "policy only.)"
+    f" (No suggestions: a policy gets them for its first {MAX_LOOKUPS} unknown names at "
+    "most, and for fewer where the catalog holds many names alike.)"
 )
 
 
@@ -152,14 +158,21 @@ class NameIndex:
 
     def lookup(self, written: str, cutoff: float = 0.75, count: int = MAX_CLOSE) -> NearMiss:
         """The known names `written` may mean; close ones at least `cutoff` alike."""
+        return self.counted_lookup(written, cutoff, count)[0]
+
+    def counted_lookup(
+        self, written: str, cutoff: float = 0.75, count: int = MAX_CLOSE
+    ) -> tuple[NearMiss, int]:
+        """`lookup`, and how many known names it compared `written` with (its cost)."""
         if not written or len(written) > _MAX_COMPARED or not self._names:
-            return NOTHING_NEAR
+            return NOTHING_NEAR, 0
         folded = written.casefold()
         mine = pieces(folded)
         near: list[tuple[int, int]] = []
         alike: list[tuple[float, int]] = []
         within_reach = len(mine) - _MAX_DISTANCE * _PIECES_AN_EDIT_CHANGES
-        for i in sorted(self._candidates(folded, mine, cutoff)):
+        candidates = self._candidates(folded, mine, cutoff)
+        for i in sorted(candidates):
             theirs = self._pieces[i]
             shared = len(mine & theirs)
             # a name within two edits shares all but six of the pieces (see above)
@@ -180,7 +193,7 @@ class NameIndex:
                 certain = self._names[i]
         ranked = dict.fromkeys(self._names[i] for _, i in near)
         ranked.update(dict.fromkeys(self._names[i] for _, i in alike))
-        return NearMiss(certain, tuple(ranked)[:count])
+        return NearMiss(certain, tuple(ranked)[:count]), len(candidates)
 
     def _candidates(self, folded: str, mine: frozenset[str], cutoff: float) -> set[int]:
         """Every name within two edits of `folded` or at least `cutoff` alike, and a few
@@ -221,32 +234,44 @@ def catalog_index(
     return found
 
 
+LookupKey = tuple[NameIndex, str, float, int]
+
+
 class PolicyLookups:
     """The near-miss lookups of one policy: each distinct name is looked up once, and at
-    most `limit` distinct names are, so a policy of thousands of unknown names costs no
-    more than one of `limit`."""
+    most `limit` distinct names are, comparing at most about `compared` known names in all,
+    so a policy of thousands of unknown names costs no more than one of `limit`, whatever
+    the catalog's size.
 
-    __slots__ = ("_memo", "_admitted", "_limit")
+    Each lookup's cost (the names it compared) is kept with it, so the statement memory can
+    tell whether statements checked alone would together stay within the bounds (`costs`)."""
 
-    def __init__(self, limit: int = MAX_LOOKUPS) -> None:
-        self._memo: dict[tuple[NameIndex, str, float, int], NearMiss] = {}
+    __slots__ = ("_memo", "_admitted", "_limit", "_compared", "_costs", "_spent")
+
+    def __init__(self, limit: int = MAX_LOOKUPS, compared: int = COMPARED_PER_POLICY) -> None:
+        self._memo: dict[LookupKey, tuple[NearMiss, int]] = {}
         self._admitted: set[str] = set()
         self._limit = limit
+        self._compared = compared
+        self._costs: dict[LookupKey, int] = {}
+        self._spent = 0
 
     def admits(self, written: str) -> bool:
         """Whether `written` gets suggestions: a name already admitted does, and a new one
-        while fewer than `limit` have been admitted."""
+        while fewer than `limit` have been and the lookups so far compared no more than
+        `compared` names."""
         folded = written.casefold()
         if folded in self._admitted:
             return True
-        if len(self._admitted) >= self._limit:
+        if len(self._admitted) >= self._limit or self._spent > self._compared:
             return False
         self._admitted.add(folded)
         return True
 
     def sharing_memo(self) -> PolicyLookups:
-        """New lookups, none admitted yet, that share this one's remembered answers."""
-        out = PolicyLookups(self._limit)
+        """New lookups, none admitted and nothing spent yet, that share this one's
+        remembered answers."""
+        out = PolicyLookups(self._limit, self._compared)
         out._memo = self._memo
         return out
 
@@ -255,6 +280,12 @@ class PolicyLookups:
         """The distinct names (case-folded) that got suggestions so far."""
         return frozenset(self._admitted)
 
+    @property
+    def costs(self) -> dict[LookupKey, int]:
+        """Every distinct lookup made through these lookups, with the names it compared
+        (counted even when a shared memo answered it)."""
+        return dict(self._costs)
+
     def find(
         self, index: NameIndex, written: str, cutoff: float = 0.75, count: int = MAX_CLOSE
     ) -> NearMiss:
@@ -262,6 +293,26 @@ class PolicyLookups:
         key = (index, written.casefold(), cutoff, count)
         found = self._memo.get(key)
         if found is None:
-            found = index.lookup(written, cutoff, count)
+            found = index.counted_lookup(written, cutoff, count)
             self._memo[key] = found
-        return found
+        if key not in self._costs:
+            self._costs[key] = found[1]
+            self._spent += found[1]
+        return found[0]
+
+
+def checked_alone_as_whole(parts: Iterable[tuple[frozenset[str], dict[LookupKey, int]]]) -> bool:
+    """Whether statements whose lookups, each checked alone, admitted these names at these
+    costs got the suggestions the whole policy would give them: when one statement at most
+    looked anything up (the whole policy's lookups reach it as fresh as its own did), or
+    when together they stay within the bounds (the whole policy admits every one of them)."""
+    names: set[str] = set()
+    costs: dict[LookupKey, int] = {}
+    looking = 0
+    for admitted, cost in parts:
+        looking += bool(admitted or cost)
+        names |= admitted
+        costs.update(cost)
+    if looking <= 1:
+        return True
+    return len(names) <= MAX_LOOKUPS and sum(costs.values()) <= COMPARED_PER_POLICY

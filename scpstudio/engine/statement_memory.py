@@ -29,6 +29,7 @@ from typing import Any
 
 from scpstudio.engine.findings import Code, Finding, Position, Span
 from scpstudio.engine.json_tree import JsonArray, JsonNode, JsonObject, JsonScalar, Member
+from scpstudio.engine.near_miss import LookupKey
 from scpstudio.engine.operators import forget_networks
 
 MAX_PIECES = 1_024  # statements kept in one process
@@ -261,22 +262,24 @@ _Relative = tuple[int, int, int]  # lines after the start's, column (or its shif
 
 class KeptFindings:
     """A statement's own findings, their spans relative to the statement's start, the
-    unknown names they looked up suggestions for (a policy's lookups are capped), and the
-    findings left out past the listing cap, by code and path."""
+    unknown names they looked up suggestions for and what each lookup cost (a policy's
+    lookups are capped), and the findings left out past the listing cap, by code and path."""
 
-    __slots__ = ("findings", "relative", "base", "looked_up", "omitted")
+    __slots__ = ("findings", "relative", "base", "looked_up", "costs", "omitted")
 
     def __init__(
         self,
         findings: list[Finding],
         base: Position,
         looked_up: frozenset[str],
+        costs: dict[LookupKey, int],
         omitted: list[tuple[Code, str]],
     ) -> None:
         self.findings = tuple(findings)
         self.omitted = tuple(omitted)
         self.base = base
         self.looked_up = looked_up
+        self.costs = costs
         self.relative = tuple(
             None if f.span is None else (_relative(f.span.start, base), _relative(f.span.end, base))
             for f in findings

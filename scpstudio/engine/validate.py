@@ -21,7 +21,7 @@ from scpstudio.engine.document import (
 )
 from scpstudio.engine.findings import Code, Finding, Fix, Severity, pointer, sort_and_dedupe
 from scpstudio.engine.limits import minified_size, policy_limit_problem
-from scpstudio.engine.near_miss import MAX_LOOKUPS
+from scpstudio.engine.near_miss import LookupKey, checked_alone_as_whole
 from scpstudio.engine.policy import Policy, Statement, compile_policy, statement_pieces
 from scpstudio.engine.profiles import Profile, get_profile
 from scpstudio.engine.report import Report, quote
@@ -270,15 +270,15 @@ def _kept_own_findings(
     """Each statement's own findings (and those left out, by code and path), from the
     statement memory where the parse took the statement from there, else worked out alone
     and kept; None when they must be worked out in the policy's run: a statement not in the
-    memory, or more unknown names than a policy gets suggestions for (alone, each statement
-    would get them)."""
+    memory, or statements whose near-miss lookups, made alone, the whole policy would have
+    bounded differently (`checked_alone_as_whole`)."""
     member = root.get("Statement")
     pieces = statement_pieces(report.parse, member.value) if member is not None else None
     if pieces is None:
         return None
     serial = catalog_serial(report.catalog)
     own: dict[int, tuple[list[Finding], tuple[tuple[Code, str], ...]]] = {}
-    looked_up: set[str] = set()
+    lookups: list[tuple[frozenset[str], dict[LookupKey, int]]] = []
     for statement in policy.statements:
         piece = pieces[statement.index]
         node = statement.node
@@ -291,11 +291,13 @@ def _kept_own_findings(
             alone = report.alone()
             with alone.part("statement"):
                 _check_own(alone, statement, node)
-            kept = KeptFindings(alone.findings, base, alone.lookups.admitted, alone.omitted)
+            kept = KeptFindings(
+                alone.findings, base, alone.lookups.admitted, alone.lookups.costs, alone.omitted
+            )
             if spans_within(alone.findings, node.start, node.end):
                 piece.keep(key, kept)
         own[statement.index] = (kept.at(base), kept.omitted)
-        looked_up |= kept.looked_up
-    if len(looked_up) > MAX_LOOKUPS:
+        lookups.append((kept.looked_up, kept.costs))
+    if not checked_alone_as_whole(lookups):
         return None
     return own

@@ -3,12 +3,18 @@ certain, choices otherwise."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from scpstudio.engine.analysis import analyze_policy
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.catalog_json import catalog_from_json
 from scpstudio.engine.findings import Code, Fix
 from scpstudio.engine.near_miss import (
+    COMPARED_PER_POLICY,
     MAX_LOOKUPS,
     NOT_LOOKED_UP,
     NameIndex,
@@ -19,6 +25,7 @@ from scpstudio.engine.near_miss import (
     pieces,
 )
 from scpstudio.engine.operators import OperatorProblem, parse_operator
+from scpstudio.engine.statement_memory import forget_statements
 from tests.engine.helpers import deny, findings, policy
 
 COND = "/Statement/0/Condition"
@@ -348,3 +355,63 @@ def test_the_cap_counts_every_kind_of_unknown_name(ims):
     assert action.suggestions  # the action came first in the document
     assert NOT_LOOKED_UP in unknown_keys[-1].message
     assert unknown_keys[-1].suggestions == ()
+
+
+# -- a policy's lookups compare a bounded number of names -----------------------------------
+
+
+def _alike_catalog(per_service: int = 100) -> Catalog:
+    """One service of many alike names, where every lookup compares most of them."""
+    actions = [
+        {"name": f"svc042:res{a % 5}:op{a:03d}", "access_level": "read"} for a in range(per_service)
+    ]
+    service = {"prefix": "svc042", "name": "Svc", "actions": actions}
+    return catalog_from_json([{"services": [service]}])
+
+
+ALIKE = _alike_catalog()
+
+
+def _admitted_in_order(names: list[str]) -> int:
+    """How many of `names` a policy admits: each while the lookups before it compared no
+    more than the bound."""
+    index = NameIndex(a.name for a in ALIKE.actions_of_service("svc042"))
+    spent, admitted = 0, 0
+    for name in names:
+        if spent > COMPARED_PER_POLICY:
+            break
+        admitted += 1
+        spent += index.counted_lookup(name, 0.75, 3)[1]
+    return admitted
+
+
+def test_a_policys_lookups_stop_once_they_have_compared_enough_names():
+    names = [f"svc042:res{i % 5}:opp7x{i}" for i in range(MAX_LOOKUPS)]
+    expected = _admitted_in_order(names)
+
+    found = [f for f in findings(policy(deny(names)), ALIKE) if f.code is Code.INVALID_ACTION]
+
+    looked_up = [f for f in found if NOT_LOOKED_UP not in f.message]
+    assert len(found) == MAX_LOOKUPS
+    assert 0 < expected < MAX_LOOKUPS
+    assert len(looked_up) == expected
+    assert all(f.suggestions == () for f in found if NOT_LOOKED_UP in f.message)
+
+
+def test_statements_within_the_bound_alone_but_not_together_are_checked_as_one_policy():
+    first = [f"svc042:res{i % 5}:opp7x{i}" for i in range(20)]
+    second = [f"svc042:res{i % 5}:opq8y{i}" for i in range(20)]
+    alone = json.dumps(policy(deny(first)))
+    both = json.dumps(policy(deny(first), deny(second)))
+    forget_statements()
+    analyze_policy(alone, ALIKE, "scp")  # the first statement's findings are kept
+
+    warm = analyze_policy(both, ALIKE, "scp").validation.findings
+    forget_statements()
+    cold = analyze_policy(both, ALIKE, "scp").validation.findings
+
+    assert warm == cold
+    looked_up = [
+        f for f in cold if f.code is Code.INVALID_ACTION and NOT_LOOKED_UP not in f.message
+    ]
+    assert len(looked_up) == _admitted_in_order(first + second) < len(first + second)
