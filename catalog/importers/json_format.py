@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from catalog.importers import Anomaly, ImportData
+from catalog.importers.json_text import json_kind
 from catalog.importers.urns import EXAMPLE as URN_EXAMPLE
 from catalog.importers.urns import urn_markup, urn_service
 from catalog.models import ACCESS_LEVEL_RE as _LEVEL_PATTERN
@@ -73,7 +74,7 @@ class _Checker:
 
     def obj(self, value: Any, where: str, kind: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
-            self.error(where, f"must be an object, not {_kind(value)}")
+            self.error(where, f"must be an object, not {json_kind(value)}")
             return None
         for name in sorted(set(value) - FIELDS[kind]):
             self.error(
@@ -85,7 +86,9 @@ class _Checker:
     def items(self, parent: dict[str, Any], name: str, where: str) -> list[Any]:
         value = parent.get(name, [])
         if value is None or not isinstance(value, list):
-            self.error(f"{where}.{name}" if where else name, f"must be a list, not {_kind(value)}")
+            self.error(
+                f"{where}.{name}" if where else name, f"must be a list, not {json_kind(value)}"
+            )
             return []
         return value
 
@@ -99,21 +102,21 @@ class _Checker:
                 self.error(path, "is required")
             return ""
         if not isinstance(value, str):
-            self.error(path, f"must be a string, not {_kind(value)}")
+            self.error(path, f"must be a string, not {json_kind(value)}")
             return ""
         return value
 
     def boolean(self, parent: dict[str, Any], name: str, where: str, default: bool) -> bool:
         value = parent.get(name, default)
         if not isinstance(value, bool):
-            self.error(f"{where}.{name}", f"must be true or false, not {_kind(value)}")
+            self.error(f"{where}.{name}", f"must be true or false, not {json_kind(value)}")
             return default
         return value
 
     def maybe_boolean(self, parent: dict[str, Any], name: str, where: str) -> bool | None:
         value = parent.get(name)
         if value is not None and not isinstance(value, bool):
-            self.error(f"{where}.{name}", f"must be true, false or null, not {_kind(value)}")
+            self.error(f"{where}.{name}", f"must be true, false or null, not {json_kind(value)}")
             return None
         return value
 
@@ -128,7 +131,7 @@ class _Checker:
         for i, value in enumerate(self.items(parent, name, where)):
             if not isinstance(value, str) or not value:
                 self.error(
-                    f"{where}.{name}[{i}]", f"must be a non-empty string, not {_kind(value)}"
+                    f"{where}.{name}[{i}]", f"must be a non-empty string, not {json_kind(value)}"
                 )
             elif value in out:
                 self.error(f"{where}.{name}[{i}]", f"{value!r} appears more than once")
@@ -140,7 +143,7 @@ class _Checker:
 
     def document(self, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.error("(document)", f"must be an object, not {_kind(value)}")
+            self.error("(document)", f"must be an object, not {json_kind(value)}")
             return {}
         if value.get("format") != FORMAT_NAME:
             self.error("format", f"must be {FORMAT_NAME!r}: is this an SCP Studio catalog file?")
@@ -407,19 +410,6 @@ class _Checker:
 
 def _raise() -> None:
     raise TypeError
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
 
 
 def read_json_catalog(value: Any) -> ImportData:

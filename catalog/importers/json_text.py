@@ -84,3 +84,17 @@ def load_json(text: str, *, max_depth: int, depth_hint: str = "") -> Any:
         raise JsonTextError(f"the JSON is nested too deeply{depth_hint}") from exc
     except ValueError as exc:  # e.g. an integer longer than sys.get_int_max_str_digits()
         raise JsonTextError(f"the JSON cannot be read: {exc}") from exc
+
+
+def json_kind(value: Any) -> str:
+    """What a decoded JSON value is, as a sentence says it ("a string", "null")."""
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)

@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from catalog.importers import Anomaly, ImportData
+from catalog.importers.json_text import json_kind
 from catalog.importers.urns import EXAMPLE as URN_EXAMPLE
 from catalog.importers.urns import urn_markup
 from catalog.models import Action, Operation, ResourceType
@@ -92,14 +93,14 @@ class _SchemaReader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(name, f"must be a list, not {_kind(value)}")
+            self.error(name, f"must be a list, not {json_kind(value)}")
             return []
         out = []
         for i, item in enumerate(value):
             if isinstance(item, dict):
                 out.append((f"{name}[{i}]", item))
             else:
-                self.error(f"{name}[{i}]", f"must be an object, not {_kind(item)}")
+                self.error(f"{name}[{i}]", f"must be an object, not {json_kind(item)}")
         return out
 
     def text(self, obj: dict[str, Any], name: str, where: str, *, required: bool = True) -> str:
@@ -109,7 +110,7 @@ class _SchemaReader:
                 self.error(f"{where}.{name}", "is required")
             return ""
         if not isinstance(value, str):
-            self.error(f"{where}.{name}", f"must be a string, not {_kind(value)}")
+            self.error(f"{where}.{name}", f"must be a string, not {json_kind(value)}")
             return ""
         return value.strip()
 
@@ -118,7 +119,7 @@ class _SchemaReader:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.error(f"{where}.{name}", f"must be true or false, not {_kind(value)}")
+            self.error(f"{where}.{name}", f"must be true or false, not {json_kind(value)}")
             return False
         return value
 
@@ -127,12 +128,12 @@ class _SchemaReader:
         if value is None:
             return []
         if not isinstance(value, list):
-            self.error(f"{where}.{name}", f"must be a list of names, not {_kind(value)}")
+            self.error(f"{where}.{name}", f"must be a list of names, not {json_kind(value)}")
             return []
         out: list[str] = []
         for i, item in enumerate(value):
             if not isinstance(item, str) or not item.strip():
-                self.error(f"{where}.{name}[{i}]", f"must be a name, not {_kind(item)}")
+                self.error(f"{where}.{name}[{i}]", f"must be a name, not {json_kind(item)}")
             elif item.strip() not in out:
                 out.append(item.strip())
         return out
@@ -141,20 +142,20 @@ class _SchemaReader:
 
     def read(self, value: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
-            self.error("(document)", f"must be an object, not {_kind(value)}")
+            self.error("(document)", f"must be an object, not {json_kind(value)}")
             return {}
         for name in sorted(set(value) - _TOP_FIELDS):
             self.warn(name, "is not part of IAM's authorization schema; it was ignored")
         for part in sorted(SCHEMA_PARTS):
             if value.get(part) is not None and not isinstance(value[part], list):
-                self.error(part, f"must be a list, not {_kind(value[part])}")
+                self.error(part, f"must be a list, not {json_kind(value[part])}")
                 return {}
         self.prefix = self.service_prefix(value)
         if not self.prefix:
             return {}
         version = value.get("version")
         if version is not None and not isinstance(version, str | int | float):
-            self.error("version", f"must be a string, not {_kind(version)}")
+            self.error("version", f"must be a string, not {json_kind(version)}")
             version = None
         types = self.resource_types(value)
         by_urn = {t["urn_pattern"]: t["name"] for t in types}
@@ -295,7 +296,7 @@ class _SchemaReader:
         for i, r in enumerate(a.get("resources") or []):
             w = f"{where}.resources[{i}]"
             if not isinstance(r, dict):
-                self.error(w, f"must be an object, not {_kind(r)}")
+                self.error(w, f"must be an object, not {json_kind(r)}")
                 continue
             template = self.text(r, "urn_template", w)
             pattern = _BRACED.sub(r"<\1>", template)
@@ -416,19 +417,6 @@ def _description(value: Any) -> str:
             if isinstance(text, str) and text.strip():
                 return text.strip()
     return ""
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    return {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        str: "a string",
-        list: "a list",
-        dict: "an object",
-    }.get(type(value), type(value).__name__)
 
 
 def read_schema(value: Any, *, service_code: str = "") -> ImportData:

@@ -8,8 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.core.management.base import CommandError
+
 from catalog.importers.json_text import JsonTextError, load_json
 from scpstudio.engine.lint import STDIN_NAME, read_source
+from scpstudio.engine.preview import PreviewContext
 
 # A policy is a few KB (the SCP limit is far below this); a bigger file is a mistake.
 MAX_FILE_MB = 16
@@ -53,3 +56,20 @@ def read_json_argument(text: str) -> Any:
     except JsonTextError as exc:
         where = f" (line {exc.line})" if exc.line and exc.line > 1 else ""
         raise UnreadableInput(exc.message + where) from exc
+
+
+def context_argument(raw: str | None) -> PreviewContext:
+    """A command's --context argument: JSON, or @file holding it; exit 2 with a sentence
+    when it cannot be read or is not a context."""
+    if raw is None:
+        return PreviewContext()
+    what = "the context"
+    try:
+        if raw.startswith("@"):
+            what = f"the context {raw[1:]}"
+            raw = read_file_argument(raw[1:])
+        return PreviewContext.from_json(read_json_argument(raw))
+    except UnreadableInput as exc:
+        raise CommandError(f"cannot read {what}: {exc}.", returncode=2) from exc
+    except ValueError as exc:  # EngineInputError: the JSON is not a context
+        raise CommandError(f"{what} is not usable: {exc}", returncode=2) from exc

@@ -19,8 +19,8 @@ from django.core.management.base import BaseCommand, CommandError
 from catalog.snapshot import catalog_snapshot
 from scpstudio.checks.management.commands._input import (
     UnreadableInput,
+    context_argument,
     read_file_argument,
-    read_json_argument,
 )
 from scpstudio.checks.serializers import ApiChangeSerializer
 from scpstudio.engine.diff import DEFAULT_BUDGET_MS, diff_policies
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         if old_name == new_name == STDIN_NAME:
             raise CommandError("only one of OLD and NEW can be - (standard input).", returncode=2)
         old, new = _policy(old_name, "OLD"), _policy(new_name, "NEW")
-        context = _context(options["context"])
+        context = context_argument(options["context"])
         budget = _budget(options["budget_ms"])
         catalog = catalog_snapshot()
         try:
@@ -117,22 +117,6 @@ def _policy(name: str, which: str) -> ParseResult:
     if problem is not None:
         raise CommandError(f"{which} is past a limit: {problem.message}", returncode=2)
     return parsed
-
-
-def _context(raw: str | None) -> PreviewContext:
-    """The --context argument: JSON, or @file holding it; exit 2 with a sentence if unusable."""
-    if raw is None:
-        return PreviewContext()
-    what = "the context"
-    try:
-        if raw.startswith("@"):
-            what = f"the context {raw[1:]}"
-            raw = read_file_argument(raw[1:])
-        return PreviewContext.from_json(read_json_argument(raw))
-    except UnreadableInput as exc:
-        raise CommandError(f"cannot read {what}: {exc}.", returncode=2) from exc
-    except EngineInputError as exc:
-        raise CommandError(f"{what} is not usable: {exc}", returncode=2) from exc
 
 
 def _budget(raw: str) -> int:

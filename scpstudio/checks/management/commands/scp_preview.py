@@ -16,14 +16,14 @@ from django.core.management.base import BaseCommand, CommandError
 from scpstudio.checks.management.commands._catalog import command_catalog
 from scpstudio.checks.management.commands._input import (
     UnreadableInput,
+    context_argument,
     read_file_argument,
-    read_json_argument,
 )
 from scpstudio.engine.document import parse_policy
 from scpstudio.engine.findings import Code
 from scpstudio.engine.limits import policy_limit_problem
 from scpstudio.engine.plain_text import preview_text
-from scpstudio.engine.preview import PreviewContext, preview_policy
+from scpstudio.engine.preview import preview_policy
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
 from scpstudio.engine.validate import validate_policy
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             text = read_file_argument(options["file"])
         except UnreadableInput as exc:
             raise CommandError(f"cannot read {options['file']}: {exc}.", returncode=2) from exc
-        context = self.context(options["context"])
+        context = context_argument(options["context"])
         parsed = parse_policy(text)
         if parsed.error is not None:
             raise CommandError(parsed.error.message, returncode=1)
@@ -65,18 +65,3 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(preview.to_json(), indent=2))
         else:
             self.stdout.write(preview_text(preview))
-
-    def context(self, raw: str | None) -> PreviewContext:
-        """The --context argument: JSON, or @file holding it; a sentence when unreadable."""
-        if raw is None:
-            return PreviewContext()
-        what = "the context"
-        try:
-            if raw.startswith("@"):
-                what = f"the context {raw[1:]}"
-                raw = read_file_argument(raw[1:])
-            return PreviewContext.from_json(read_json_argument(raw))
-        except UnreadableInput as exc:
-            raise CommandError(f"cannot read {what}: {exc}.", returncode=2) from exc
-        except ValueError as exc:  # EngineInputError: the JSON is not a context
-            raise CommandError(f"{what} is not usable: {exc}", returncode=2) from exc
