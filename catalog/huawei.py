@@ -1,10 +1,11 @@
 """Huawei's IAM authorization-schema API through the official SDK (`huaweicloudsdkiam`).
 
 `IamClient.list_registered_services_for_auth_schema_v5` pages through the service codes;
-`get_authorization_schema_v5` returns one service's catalog. Credentials come from the SDK's
-usual environment variables (`HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, and
-`HUAWEICLOUD_SDK_SECURITY_TOKEN` for temporary ones); the endpoint from the setting
-`CATALOG_SYNC_ENDPOINT`. Every failure becomes a `HuaweiError` holding one sentence.
+`get_authorization_schema_v5` returns one service's catalog. The client's set-up (credentials
+from the SDK's usual environment variables, the endpoint, timeouts and 429-only retries from
+the settings `CATALOG_SYNC_*`) is `scpstudio.huawei_sdk`'s, shared with the organization
+import; `IAM` gives it this API's words. Every failure becomes a `HuaweiError` holding one
+sentence.
 
 The schema's JSON text is taken as Huawei sent it (the response's raw content) and read by
 the same importer as a saved file, so a sync and an import of the saved answer agree.
@@ -13,22 +14,16 @@ the same importer as a saved file, so a sync and an import of the saved answer a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
 from typing import Any
 
-import requests
-from django.conf import settings
-from huaweicloudsdkcore.auth.provider import EnvCredentialProvider
-from huaweicloudsdkcore.exceptions import exceptions as sdk
-from huaweicloudsdkcore.http.http_config import HttpConfig
-from huaweicloudsdkcore.retry.backoff_strategy import BackoffStrategy
 from huaweicloudsdkiam.v5 import (
     GetAuthorizationSchemaV5Request,
     IamClient,
     ListRegisteredServicesForAuthSchemaV5Request,
 )
+
+from scpstudio.huawei_sdk import HuaweiApi, SdkSettings, answer_text, sdk_client, sdk_invoke
 
 # One page of service codes; the API pages with a marker.
 PAGE_SIZE = 100
@@ -36,7 +31,6 @@ PAGE_SIZE = 100
 MAX_PAGES = 100
 # A schema answer larger than this is not a catalog (the biggest services are a few MB).
 MAX_SCHEMA_BYTES = 20 * 1024 * 1024
-CREDENTIAL_VARIABLES = "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK"
 
 
 class HuaweiError(Exception):
@@ -47,66 +41,39 @@ class HuaweiError(Exception):
         self.sentence = sentence
 
 
-@dataclass(frozen=True)
-class SyncSettings:
-    endpoint: str
-    timeout: float  # seconds to connect, and again to read an answer
-    retries: int  # further tries after a 429 (too many requests), at most 10
-    backoff: float = 1.0  # seconds before the first retry, doubled before each next one
+class SyncSettings(SdkSettings):
+    """The settings `CATALOG_SYNC_ENDPOINT`, `_TIMEOUT`, `_RETRIES`, `_BACKOFF`."""
 
-    @classmethod
-    def from_django(cls) -> SyncSettings:
-        return cls(
-            endpoint=settings.CATALOG_SYNC_ENDPOINT,
-            timeout=settings.CATALOG_SYNC_TIMEOUT,
-            retries=max(0, min(settings.CATALOG_SYNC_RETRIES, 10)),
-            backoff=settings.CATALOG_SYNC_BACKOFF,
-        )
+    __slots__ = ()
+    prefix = "CATALOG_SYNC"
 
 
-class _Doubling(BackoffStrategy):  # type: ignore[misc]
-    def __init__(self, first: float) -> None:
-        self.first_ms = first * 1000
+IAM = HuaweiApi(
+    error=HuaweiError,
+    account="an account that may read IAM's authorization schemas",
+    answer="Huawei's answer for {what}",
+    forbidden=(
+        "Huawei refused access to {what} (HTTP 403): the credentials are valid but the "
+        "account or its network may not read IAM's schemas."
+    ),
+    not_found="Huawei answered 'not found' for {what} (HTTP 404): check the code.",
+    rate_limited=(
+        "Huawei kept answering 'too many requests' for {what} (HTTP 429) after {tries} "
+        "tries: sync again later."
+    ),
+    server_failed="Huawei's IAM failed to answer for {what} (HTTP {status}): try again later.",
+    too_slow=(
+        "Huawei did not answer for {what} within {seconds:g} seconds: try again later, or "
+        "raise {setting}."
+    ),
+    unreachable="Could not reach Huawei's IAM at {endpoint} for {what}.",
+    call_failed="The call for {what} failed: {error}.",
+)
 
-    def calculate_retry_delay_millis(self, retries: int) -> int:
-        return int(self.first_ms * 2 ** max(0, retries - 1))
 
-
-def _rate_limited(response: Any, exc: Any) -> bool:
-    """The SDK's retry condition: only a 429 is worth asking again."""
-    return isinstance(exc, sdk.ClientRequestException) and exc.status_code == 429
-
-
-@contextmanager
-def schema_client(config: SyncSettings | None = None) -> Iterator[IamClient]:
+def schema_client(config: SyncSettings | None = None) -> AbstractContextManager[IamClient]:
     """An SDK client for the schema API; closed afterwards (it keeps a thread pool)."""
-    config = config or SyncSettings.from_django()
-    try:
-        # Only the environment: the SDK's default chain would also ask the cloud's metadata
-        # address, which is no place for a server to send requests.
-        credentials = EnvCredentialProvider.get_global().get_credentials()
-    except (sdk.SdkException, ValueError, TypeError) as exc:
-        raise HuaweiError(
-            f"No Huawei credentials: set {CREDENTIAL_VARIABLES} (the SDK's usual environment "
-            "variables) for an account that may read IAM's authorization schemas."
-        ) from exc
-    http = HttpConfig.get_default_config()
-    http.timeout = (config.timeout, config.timeout)
-    http.retry_times = 0  # the invoker retries (429 only); urllib3 would retry timeouts too
-    try:
-        client = (
-            IamClient.new_builder()
-            .with_credentials(credentials)
-            .with_endpoint(config.endpoint)
-            .with_http_config(http)
-            .build()
-        )
-    except (sdk.SdkException, ValueError, TypeError) as exc:
-        raise HuaweiError(f"The SDK refused the setup for {config.endpoint}: {exc}.") from exc
-    try:
-        yield client
-    finally:
-        client.close()
+    return sdk_client(IamClient, config or SyncSettings.from_django(), IAM)
 
 
 def registered_services(client: IamClient, config: SyncSettings | None = None) -> list[str]:
@@ -118,7 +85,7 @@ def registered_services(client: IamClient, config: SyncSettings | None = None) -
     for _ in range(MAX_PAGES):
         request = ListRegisteredServicesForAuthSchemaV5Request(limit=PAGE_SIZE, marker=marker)
         invoker = client.list_registered_services_for_auth_schema_v5_invoker(request)
-        answer = _call(invoker, "the list of services", config)
+        answer = sdk_invoke(invoker, "the list of services", config, IAM)
         page = _json_object(answer, "the list of services")
         found = page.get("service_codes")
         if not isinstance(found, list) or not all(isinstance(c, str) for c in found):
@@ -141,89 +108,13 @@ def service_schema(client: IamClient, code: str, config: SyncSettings | None = N
     config = config or SyncSettings.from_django()
     request = GetAuthorizationSchemaV5Request(service_code=code)
     invoker = client.get_authorization_schema_v5_invoker(request)
-    answer = _call(invoker, f"the schema of {code}", config)
-    return _text(answer, f"the schema of {code}")
-
-
-def _call(invoker: Any, what: str, config: SyncSettings) -> Any:
-    if config.retries:
-        invoker = invoker.with_retry(_rate_limited, config.retries, _Doubling(config.backoff))
-    try:
-        return invoker.invoke()
-    except sdk.ServiceResponseException as exc:
-        raise HuaweiError(_refusal(exc, what, config)) from exc
-    except (sdk.RequestTimeoutException, requests.Timeout) as exc:
-        raise HuaweiError(_too_slow(what, config)) from exc
-    except (sdk.ConnectionException, requests.ConnectionError) as exc:
-        # urllib3 reports a read timeout as a connection error once its retries are spent
-        if "timed out" in str(exc).lower():
-            raise HuaweiError(_too_slow(what, config)) from exc
-        raise HuaweiError(f"Could not reach Huawei's IAM at {config.endpoint} for {what}.") from exc
-    except (sdk.SdkException, requests.RequestException) as exc:
-        raise HuaweiError(f"The call for {what} failed: {_short(exc)}.") from exc
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        # the SDK turns the answer into its models before we see it; a body it cannot
-        # turn (not the documented shape) fails there
-        raise HuaweiError(f"Huawei's answer for {what} is not in the documented shape.") from exc
-
-
-def _too_slow(what: str, config: SyncSettings) -> str:
-    return (
-        f"Huawei did not answer for {what} within {config.timeout:g} seconds: try again "
-        "later, or raise CATALOG_SYNC_TIMEOUT."
-    )
-
-
-def _refusal(exc: sdk.ServiceResponseException, what: str, config: SyncSettings) -> str:
-    status = exc.status_code
-    said = _short(exc.error_msg) if getattr(exc, "error_msg", "") else ""
-    detail = f" Huawei said: {said}" if said else ""
-    if status == 401:
-        return (
-            f"Huawei refused the credentials for {what} (HTTP 401): check {CREDENTIAL_VARIABLES}."
-            + detail
-        )
-    if status == 403:
-        return (
-            f"Huawei refused access to {what} (HTTP 403): the credentials are valid but the "
-            "account or its network may not read IAM's schemas." + detail
-        )
-    if status == 404:
-        return f"Huawei answered 'not found' for {what} (HTTP 404): check the code." + detail
-    if status == 429:
-        return (
-            f"Huawei kept answering 'too many requests' for {what} (HTTP 429) after "
-            f"{config.retries + 1} tries: sync again later."
-        )
-    if status >= 500:
-        return f"Huawei's IAM failed to answer for {what} (HTTP {status}): try again later."
-    return f"Huawei refused {what} (HTTP {status})." + detail
-
-
-def _short(value: Any) -> str:
-    text = " ".join(str(value).split())
-    return text[:200] + ("..." if len(text) > 200 else "")
-
-
-def _text(answer: Any, what: str) -> str:
-    raw = getattr(answer, "raw_content", None)
-    if not isinstance(raw, bytes | str):
-        raise HuaweiError(f"Huawei's answer for {what} has no body.")
-    if len(raw) > MAX_SCHEMA_BYTES:
-        raise HuaweiError(
-            f"Huawei's answer for {what} is larger than {MAX_SCHEMA_BYTES // 1024 // 1024} MB."
-        )
-    if isinstance(raw, str):
-        return raw
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise HuaweiError(f"Huawei's answer for {what} is not UTF-8 text.") from exc
+    answer = sdk_invoke(invoker, f"the schema of {code}", config, IAM)
+    return answer_text(answer, f"the schema of {code}", IAM, MAX_SCHEMA_BYTES)
 
 
 def _json_object(answer: Any, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(_text(answer, what))
+        value = json.loads(answer_text(answer, what, IAM, MAX_SCHEMA_BYTES))
     except ValueError as exc:
         raise HuaweiError(f"Huawei's answer for {what} is not JSON.") from exc
     if not isinstance(value, dict):

@@ -15,8 +15,8 @@ cannot be read whole raises `OrgImportError`, whose `sentence` names the request
 the page and the item: nothing of a failed import is to be applied.
 
 This package writes nothing: the organization app turns a snapshot into its tree (dry run,
-atomic apply). It may import the engine and the policies app; nothing imports it but the
-organization app.
+atomic apply). It may import the engine, the policies app and the SDK set-up it shares with
+the catalog sync (`scpstudio.huawei_sdk`); nothing imports it but the organization app.
 """
 
 from scpstudio.org_import.files import read_org_files

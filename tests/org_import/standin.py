@@ -1,5 +1,6 @@
-"""A stand-in for Huawei Organizations' read API, served on loopback for tests: the real
-SDK talks to it over HTTP, and it answers in the documented shapes, a few items a page.
+"""A stand-in for Huawei Organizations' read API, served on loopback for tests (the server,
+paging and faults are `tests.huawei_standin`'s): the real SDK talks to it over HTTP, and it
+answers in the documented shapes, a few items a page.
 
 `GET /v1/organizations/roots`, `organizational-units?parent_id=`, `accounts?parent_id=`,
 `policies`, `policies/{id}`, `policies/{id}/attached-entities`; paging with `limit`/`marker`
@@ -10,26 +11,17 @@ Huawei's error body (for a number of answers, or every one), a slow answer, anot
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
-import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
+
+from tests.huawei_standin import Fault, HuaweiStandIn, NotFound
+
+__all__ = ["API", "GOOD_AK", "Fault", "StandIn", "small_org"]
 
 API = "/v1/organizations"
 GOOD_AK = "AKORGSTANDIN00000000"
-
-
-@dataclass
-class Fault:
-    status: int = 0  # answer this status with an error body
-    times: int = -1  # how many answers the fault lasts (-1: every one)
-    delay: float = 0.0  # seconds to wait before answering
-    body: str | None = None  # answer 200 with this text instead
 
 
 def small_org() -> dict[str, Any]:
@@ -88,38 +80,12 @@ def small_org() -> dict[str, Any]:
 
 
 @dataclass
-class StandIn:
+class StandIn(HuaweiStandIn):
+    good_ak = GOOD_AK
+    marker_prefix = "mk-"
+    default_limit = 200
+
     org: dict[str, Any] = field(default_factory=small_org)
-    faults: dict[str, Fault] = field(default_factory=dict)
-    page_size: int = 2  # small, so that a few items take several pages
-    requests: list[str] = field(default_factory=list)
-    _server: ThreadingHTTPServer | None = None
-
-    @property
-    def url(self) -> str:
-        assert self._server is not None
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def start(self) -> StandIn:
-        standin = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
-                standin.answer(self)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
 
     # -- what the organization holds ------------------------------------------------------
 
@@ -172,53 +138,13 @@ class StandIn:
                     )
             return None
         name, items = found
-        marker = query.get("marker") or "mk-0"
-        start = int(marker.removeprefix("mk-"))
-        limit = min(int(query.get("limit") or 200), self.page_size)
-        chunk = items[start : start + limit]
-        more = start + limit < len(items)
-        info = {"current_count": len(chunk), "next_marker": f"mk-{start + limit}" if more else None}
-        return json.dumps({name: chunk, "page_info": info})
+        return self.page_of(name, items, query)
 
-    # -- answers -----------------------------------------------------------------------------
-
-    def answer(self, handler: BaseHTTPRequestHandler) -> None:
-        url = urlparse(handler.path)
-        query = {k: v[0] for k, v in parse_qs(url.query).items()}
-        self.requests.append(url.path)
-        if GOOD_AK not in handler.headers.get("Authorization", ""):
-            return self.send(handler, 401, _error("APIGW.0301", "Incorrect IAM authentication."))
-        body = self.page(url.path, query)
+    def route(self, path: str, query: dict[str, str]) -> tuple[str, str]:
+        body = self.page(path, query)
         if body is None:
-            return self.send(handler, 404, _error("Organizations.1002", "not found"))
-        fault = self.faults.get(url.path)
-        if fault is not None and fault.times != 0:
-            fault.times -= 1 if fault.times > 0 else 0
-            if fault.delay:
-                time.sleep(fault.delay)
-            if fault.status:
-                extra = {"Retry-After": "0"} if fault.status == 429 else {}
-                return self.send(handler, fault.status, _error(str(fault.status), "fault"), extra)
-            if fault.body is not None:
-                body = fault.body
-        self.send(handler, 200, body)
-
-    @staticmethod
-    def send(
-        handler: BaseHTTPRequestHandler,
-        status: int,
-        body: str,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        data = body.encode("utf-8")
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            handler.wfile.write(data)
+            raise NotFound("Organizations.1002", "not found")
+        return path, body
 
     # -- the same answers saved to files ---------------------------------------------------
 
@@ -249,7 +175,3 @@ class StandIn:
             target.parent.mkdir(parents=True, exist_ok=True)
             value = pages if len(pages) > 1 else pages[0]
             target.write_text(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-def _error(code: str, message: str) -> str:
-    return json.dumps({"error_code": code, "error_msg": message})
