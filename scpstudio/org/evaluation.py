@@ -24,8 +24,9 @@ from django.db.models import F
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.evaluate import ALLOWED, CONDITIONAL, Level, full_access_policy
 from scpstudio.engine.policy import Policy as CompiledPolicy
-from scpstudio.engine.policy import compile_policy
+from scpstudio.engine.policy_stored import compile_stored
 from scpstudio.engine.preview import Preview, PreviewContext, preview_levels
+from scpstudio.engine.statement_memory import forget_statements
 from scpstudio.org.models import Attachment, Node, NodeKind
 from scpstudio.org.selectors import PathAttachment, Tree, attachments_by_node, path_attached
 from scpstudio.policies.models import PolicyVersion
@@ -56,7 +57,7 @@ def compiled_version(
             return found
     if document is None:
         document = PolicyVersion.objects.values_list("document", flat=True).get(pk=version_id)
-    compiled = compile_policy(document, catalog, name=name)
+    compiled = compile_stored(document, catalog, name=name)
     with _lock:
         _compiled[key] = compiled
         while len(_compiled) > CACHE_SIZE:
@@ -65,10 +66,12 @@ def compiled_version(
 
 
 def compiled_cache_clear() -> None:
-    """Forget every compiled version and kept preview (a cold start, for benchmarks)."""
+    """Forget every compiled version and kept preview, and what the engine keeps of the
+    statements it met (a worker's cold start, for benchmarks and tests)."""
     with _lock:
         _compiled.clear()
         _previews.clear()
+    forget_statements()
 
 
 def preview_cache_clear() -> None:
