@@ -26,6 +26,7 @@ from scpstudio.engine.evaluate import ALLOWED, CONDITIONAL, Level, full_access_p
 from scpstudio.engine.policy import Policy as CompiledPolicy
 from scpstudio.engine.policy_stored import compile_stored
 from scpstudio.engine.preview import Preview, PreviewContext, preview_levels
+from scpstudio.engine.preview_whole import preview_whole_catalog
 from scpstudio.engine.statement_memory import forget_statements
 from scpstudio.org.models import Attachment, Node, NodeKind
 from scpstudio.org.selectors import PathAttachment, Tree, attachments_by_node, path_attached
@@ -213,7 +214,7 @@ def effective_preview(
             _previews.move_to_end(key)
             return Effective(node, path, kept[1], note)
     levels = [] if note else _path_levels(path, attached, catalog)
-    preview = preview_levels(levels, catalog, ctx, services=every_service(catalog))
+    preview = preview_whole_catalog(levels, catalog, ctx)
     with _lock:
         _previews[key] = (catalog, preview)
         while len(_previews) > PREVIEW_CACHE_SIZE:

@@ -1,0 +1,188 @@
+"""The preview of every API of a catalog along an organization path, in time that grows
+with what the policies name rather than with the catalog: the organization's effective
+preview (a catalog may hold 10,000 APIs; a path's SCPs name a few hundred actions).
+
+The actions no statement on the path names share one decision (`evaluate_many`); an API
+needing only such actions shares its outcome too. Its row (and each of its actions'
+outcome) is the one `preview.preview_levels` makes, made when it is read rather than
+kept: a page or the REST API reads each row once, and a catalog's worth of rows kept
+with every preview would cost their memory, and the garbage collector's walks over them,
+for nothing. The rows of the APIs a statement decides are made at once. The answer equals
+`preview_levels(levels, catalog, context, services=catalog.services)`
+(tests/engine/test_preview_whole.py checks it on generated paths and catalogs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, overload
+
+from scpstudio.engine.catalog import Catalog
+from scpstudio.engine.decision import Level
+from scpstudio.engine.evaluate_many import ManyDecisions, decide_many
+from scpstudio.engine.preview import (
+    ActionOutcome,
+    ApiPlan,
+    ApiPreview,
+    Need,
+    Preview,
+    PreviewContext,
+    not_governed_note,
+    prepared,
+    refused_preview,
+    row_of,
+)
+
+
+def preview_whole_catalog(
+    levels: Sequence[Level], catalog: Catalog, context: PreviewContext | None = None
+) -> Preview:
+    """`preview_levels(levels, catalog, context, services=catalog.services)`."""
+    ctx = context or PreviewContext()
+    refused = refused_preview(levels, ctx)
+    if refused is not None:
+        return refused
+    wanted = frozenset(s.casefold() for s in catalog.services)
+    plans, subjects, context_problems = prepared(catalog, wanted, ctx)
+    decisions = decide_many(subjects, levels, catalog)
+    shared = decisions.names if decisions.shared is not None else {}
+    outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
+
+    def outcome_of(need: Need) -> ActionOutcome:
+        key = (need.action, need.dependency_of)
+        found = outcomes.get(key)
+        if found is None:
+            decision = decisions[need.action.casefold()]
+            found = outcomes[key] = ActionOutcome(need.action, need.dependency_of, decision)
+        return found
+
+    # which (action, dependency_of) outcome `preview_levels` lists under each action: the
+    # last one its rows met first (its `by_action`)
+    listed: dict[str, tuple[str, str | None]] = {}
+    seen: set[tuple[str, str | None]] = set()
+    rows: list[ApiPreview | tuple[ApiPlan, str]] = []
+    notes: dict[str, str] = {}
+    for plan in plans:
+        for need in _needs(plan):
+            key = (need.action, need.dependency_of)
+            if key not in seen:
+                seen.add(key)
+                listed[need.action.casefold()] = key
+        note = notes.get(plan.service)
+        if note is None:
+            note = notes[plan.service] = not_governed_note(catalog, plan.service, levels)
+        if all(folded in shared for folded, _ in plan.names):
+            rows.append((plan, note))
+        else:
+            rows.append(row_of(plan, outcome_of, note))
+    return Preview(
+        ApiRows(rows, decisions),
+        ActionsListed(listed, outcomes, decisions),
+        context_problems=context_problems,
+    )
+
+
+def _needs(plan: ApiPlan) -> Iterator[Need]:
+    """The plan's needs in the order its row asks for their outcomes (`row_of`)."""
+    yield from plan.needs
+    for link in plan.conditional:
+        yield from link.needs
+
+
+def _made(plan: ApiPlan, note: str, decisions: ManyDecisions) -> ApiPreview:
+    """The row of an API whose every action got the path's shared decision."""
+    made: dict[tuple[str, str | None], ActionOutcome] = {}
+
+    def outcome_of(need: Need) -> ActionOutcome:
+        key = (need.action, need.dependency_of)
+        found = made.get(key)
+        if found is None:
+            decision = decisions[need.action.casefold()]
+            found = made[key] = ActionOutcome(need.action, need.dependency_of, decision)
+        return found
+
+    return row_of(plan, outcome_of, note)
+
+
+class ApiRows(Sequence[ApiPreview]):
+    """The preview's rows in the catalog's order: made, or made when read."""
+
+    __slots__ = ("rows", "decisions")
+
+    def __init__(
+        self, rows: list[ApiPreview | tuple[ApiPlan, str]], decisions: ManyDecisions
+    ) -> None:
+        self.rows = rows
+        self.decisions = decisions
+
+    def _row(self, row: ApiPreview | tuple[ApiPlan, str]) -> ApiPreview:
+        if isinstance(row, ApiPreview):
+            return row
+        return _made(row[0], row[1], self.decisions)
+
+    @overload
+    def __getitem__(self, index: int) -> ApiPreview: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ApiPreview, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> ApiPreview | tuple[ApiPreview, ...]:
+        if isinstance(index, slice):
+            return tuple(self._row(r) for r in self.rows[index])
+        return self._row(self.rows[index])
+
+    def __iter__(self) -> Iterator[ApiPreview]:
+        return map(self._row, self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"ApiRows({len(self.rows)} rows)"
+
+
+class ActionsListed(Mapping[str, ActionOutcome]):
+    """The preview's outcome of each action, by its case-folded name (`Preview.actions`):
+    the one a made row holds, or one made when read."""
+
+    __slots__ = ("listed", "outcomes", "decisions")
+
+    def __init__(
+        self,
+        listed: dict[str, tuple[str, str | None]],
+        outcomes: dict[tuple[str, str | None], ActionOutcome],
+        decisions: ManyDecisions,
+    ) -> None:
+        self.listed = listed
+        self.outcomes = outcomes
+        self.decisions = decisions
+
+    def __getitem__(self, folded: str) -> ActionOutcome:
+        key = self.listed[folded]
+        found = self.outcomes.get(key)
+        if found is None:
+            action, dependency_of = key
+            found = ActionOutcome(action, dependency_of, self.decisions[action.casefold()])
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.listed)
+
+    def __len__(self) -> int:
+        return len(self.listed)
+
+    def __eq__(self, other: Any) -> bool:
+        if not isinstance(other, Mapping):
+            return NotImplemented
+        return dict(self.items()) == dict(other.items())
+
+    def __hash__(self) -> int:
+        return hash(tuple(self.items()))
