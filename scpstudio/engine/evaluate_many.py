@@ -59,7 +59,7 @@ class ManyDecisions(Mapping[str, Decision]):
             return found
         if self.shared is None:
             raise KeyError(folded)
-        return _given(self.shared, self.names[folded])
+        return given(self.shared, self.names[folded])
 
     def __iter__(self) -> Iterator[str]:
         yield from self.decided
@@ -95,24 +95,24 @@ def decide_many(
         decided = [d for d in shared if d is not None]
         path = decided[0] if len(decided) == 1 else _along_path(decided)
     out: dict[str, Decision] = {}
-    given: dict[str, str] = {}
+    sharing: dict[str, str] = {}
     one_by_one: list[Subject] = []
     for subject in subjects:
         folded = subject.name.casefold()
         if subject.action is None or folded in named:
             one_by_one.append(subject)
         elif path is not None:
-            given[folded] = subject.name
+            sharing[folded] = subject.name
         else:
             decisions = [
-                _given(d, subject.name)
+                given(d, subject.name)
                 if d is not None
                 else _decide_level(subject, policies, name, False)
                 for d, (name, policies) in zip(shared, attached, strict=True)
             ]
             out[folded] = decisions[0] if len(decisions) == 1 else _along_path(decisions)
     out.update(decide_subjects(one_by_one, levels, catalog))
-    return ManyDecisions(out, path, given)
+    return ManyDecisions(out, path, sharing)
 
 
 def _named(policy: Policy) -> Iterable[str]:
@@ -172,8 +172,8 @@ def _ref(policy: Policy, s: Statement, level: str | None) -> DecidedBy:
     return DecidedBy(_PLACEHOLDER, policy.name or None, s.index, s.sid, level, s.effect)
 
 
-def _given(shared: Decision, action: str) -> Decision:
-    """The shared decision, naming this action."""
+def given(shared: Decision, action: str) -> Decision:
+    """The shared decision (naming `_PLACEHOLDER`), naming this action."""
     by = shared.decided_by
     if by is not None:
         by = DecidedBy(action, by.policy, by.statement, by.sid, by.level, by.effect)

@@ -19,7 +19,7 @@ from typing import Any, overload
 
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.decision import Level
-from scpstudio.engine.evaluate_many import ManyDecisions, decide_many
+from scpstudio.engine.evaluate_many import ManyDecisions, decide_many, given
 from scpstudio.engine.preview import (
     ActionOutcome,
     ApiPlan,
@@ -90,7 +90,35 @@ def _needs(plan: ApiPlan) -> Iterator[Need]:
 
 
 def _made(plan: ApiPlan, note: str, decisions: ManyDecisions) -> ApiPreview:
-    """The row of an API whose every action got the path's shared decision."""
+    """The row of an API whose every action got the path's shared decision: `row_of`'s,
+    written out for the usual API (no "required only" link), whose actions all answer
+    the shared outcome, decided by the first of them (`decision.combine`)."""
+    shared = decisions.shared
+    if shared is not None and plan.needs and not plan.conditional:
+        names = decisions.names
+        actions = tuple(
+            [
+                ActionOutcome(
+                    need.action,
+                    need.dependency_of,
+                    given(shared, names[need.action.casefold()]),
+                )
+                for need in plan.needs
+            ]
+        )
+        deciding = actions[0].decision
+        return ApiPreview(
+            plan.method,
+            plan.path,
+            plan.service,
+            deciding.outcome,
+            deciding.possible,
+            deciding,
+            actions,
+            (),
+            plan.operation_ids,
+            note,
+        )
     made: dict[tuple[str, str | None], ActionOutcome] = {}
 
     def outcome_of(need: Need) -> ActionOutcome:
