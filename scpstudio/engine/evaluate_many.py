@@ -9,8 +9,10 @@ any action ("*", NotAction): when none of those depends on the request (no resou
 pattern but "*", no condition), every such action gets the same decision there, and
 along the path too, but for the action it names. `decide_many` works that decision out
 once and gives it to each of those actions in one step (made when asked for: a Decision
-naming the action); the actions a statement names, and those the catalog lacks, are
-decided one by one as `evaluate.decide_subjects` does.
+naming the action). An action the catalog lacks (a dependency in a service it does not
+hold) shares it too when no statement's patterns may name it. The actions a statement
+names are decided one by one as `evaluate.decide_subjects` does, without keeping the
+decisions in `statement_memory.DECISIONS` (the organization keeps whole previews).
 The answer is `decide_subjects`' (tests/engine/test_evaluate_many.py checks it on
 generated paths and catalogs).
 """
@@ -28,14 +30,10 @@ from scpstudio.engine.decision import (
     Decision,
     Level,
 )
-from scpstudio.engine.evaluate import (
-    _along_path,
-    _decide_level,
-    decide_subjects,
-    full_access_policy,
-)
+from scpstudio.engine.evaluate import _along_path, _decide, full_access_policy
 from scpstudio.engine.evaluate_statement import Subject
 from scpstudio.engine.policy import Policy, Statement
+from scpstudio.engine.wildcard import wildcard_match
 
 _PLACEHOLDER = ""  # the action a shared decision names until it is given to one
 
@@ -90,29 +88,60 @@ def decide_many(
         for policy in policies:
             named.update(_named(policy))
         shared.append(_shared_level(policies, name))
+    foreign = _ForeignNames(p for _, policies in attached for p in policies)
     path = None
     if all(d is not None for d in shared):
         decided = [d for d in shared if d is not None]
         path = decided[0] if len(decided) == 1 else _along_path(decided)
     out: dict[str, Decision] = {}
     sharing: dict[str, str] = {}
-    one_by_one: list[Subject] = []
     for subject in subjects:
         folded = subject.name.casefold()
-        if subject.action is None or folded in named:
-            one_by_one.append(subject)
-        elif path is not None:
+        in_catalog = subject.action is not None
+        unnamed = folded not in named if in_catalog else not foreign.named(folded)
+        if unnamed and path is not None:
             sharing[folded] = subject.name
-        else:
-            decisions = [
-                given(d, subject.name)
-                if d is not None
-                else _decide_level(subject, policies, name, False)
-                for d, (name, policies) in zip(shared, attached, strict=True)
-            ]
-            out[folded] = decisions[0] if len(decisions) == 1 else _along_path(decisions)
-    out.update(decide_subjects(one_by_one, levels, catalog))
+            continue
+        decisions = [
+            given(d, subject.name)
+            if unnamed and d is not None
+            else _decide(
+                subject,
+                [(p, p.candidates(subject.name, in_catalog)) for p in policies],
+                name,
+                False,
+            )
+            for d, (name, policies) in zip(shared, attached, strict=True)
+        ]
+        out[folded] = decisions[0] if len(decisions) == 1 else _along_path(decisions)
     return ManyDecisions(out, path, sharing)
+
+
+class _ForeignNames:
+    """Which actions the catalog lacks some statement on the path may name (those of a
+    dependency in a service the catalog does not hold): its literal names and its
+    patterns by service, as `Statement.may_name_foreign` asks each statement. A statement
+    whose Action is "*" names every action alike and is left out."""
+
+    __slots__ = ("literals", "patterns")
+
+    def __init__(self, policies: Iterable[Policy]) -> None:
+        self.literals: set[str] = set()
+        self.patterns: dict[str, list[str]] = {}
+        for policy in policies:
+            for s in policy.statements:
+                if s.any_action:
+                    continue
+                self.literals.update(s.literals)
+                for service, patterns in s.by_service.items():
+                    self.patterns.setdefault(service, []).extend(patterns)
+
+    def named(self, folded: str) -> bool:
+        if folded in self.literals:
+            return True
+        service = folded.split(":", 1)[0]
+        candidates = [*self.patterns.get(service, ()), *self.patterns.get("*", ())]
+        return any(wildcard_match(p, folded) for p in candidates)
 
 
 def _named(policy: Policy) -> Iterable[str]:

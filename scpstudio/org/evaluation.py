@@ -1,11 +1,15 @@
 """The organization as the engine sees it: the SCPs along a node's path as engine
-`Level`s, the effective preview of an account or an OU (`engine.preview.preview_levels`),
-and the per-account summary a tree page shows.
+`Level`s, the effective preview of an account or an OU
+(`engine.preview_whole.preview_whole_catalog`: every API of the catalog, the actions no
+statement on the path names decided in one step), and the per-account summary a tree
+page shows.
 
-Versions are immutable, so each is compiled once per process and kept (keyed by the
-version's id, the catalog's revision and the policy's name, which the preview shows):
-`compiled_version`. An attachment following the latest version is resolved to that
-version's id by a query per page, so a new version is used at once, in every worker.
+Versions are immutable, so each is compiled once per process, for evaluation alone
+(`engine.policy_stored.compile_stored`: no positioned tree, which only the editor needs),
+and kept (keyed by the version's id, the catalog's revision and the policy's name, which
+the preview shows): `compiled_version`, a bounded LRU that is only a cache. An attachment
+following the latest version is resolved to that version's id by a query per page, so a
+new version is used at once, in every worker.
 
 The management account is evaluated with no levels: SCPs do not restrict it.
 """
