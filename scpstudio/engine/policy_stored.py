@@ -163,14 +163,17 @@ def _measured(value: Any) -> tuple[int, int]:
 
 def _deepest(value: Any, depth: int = 1) -> int:
     """How deep lists and objects nest (a top-level one is at depth 1, as the parse
-    counts), or any depth past `MAX_DEPTH` once one is found."""
-    if not isinstance(value, dict | list):
+    counts), or any depth past `MAX_DEPTH` once one is found. The decoder makes plain
+    dicts and lists, compared by type: quicker than isinstance on every value."""
+    kind = type(value)
+    if kind is not dict and kind is not list:
         return 0
     deepest = depth
-    for inner in value.values() if isinstance(value, dict) else value:
+    for inner in value.values() if kind is dict else value:
         if deepest > MAX_DEPTH:
             break
-        if isinstance(inner, dict | list):
+        inner_kind = type(inner)
+        if inner_kind is dict or inner_kind is list:
             deepest = max(deepest, _deepest(inner, depth + 1))
     return deepest
 
