@@ -39,17 +39,19 @@ _PLACEHOLDER = ""  # the action a shared decision names until it is given to one
 
 
 class ManyDecisions(Mapping[str, Decision]):
-    """The decision for each request by its case-folded action: those decided one by one,
-    and those the path's shared decision is given to, made when asked (equal each time)."""
+    """The decision for each request by its case-folded action: those decided one by one
+    (`decided`), and for the others the path's shared decision (`shared`), made naming
+    the action when asked (equal each time)."""
 
     __slots__ = ("decided", "shared", "names")
 
     def __init__(
-        self, decided: dict[str, Decision], shared: Decision | None, names: dict[str, str]
+        self, decided: dict[str, Decision], shared: Decision | None, names: Mapping[str, str]
     ) -> None:
         self.decided = decided
         self.shared = shared  # naming `_PLACEHOLDER`
-        self.names = names  # the actions given it: case-folded -> as the request wrote it
+        # the requests' actions (some may be decided one by one): case-folded -> as written
+        self.names = names
 
     def __getitem__(self, folded: str) -> Decision:
         found = self.decided.get(folded)
@@ -61,18 +63,34 @@ class ManyDecisions(Mapping[str, Decision]):
 
     def __iter__(self) -> Iterator[str]:
         yield from self.decided
-        yield from self.names
+        if self.shared is not None:
+            yield from (f for f in self.names if f not in self.decided)
 
     def __len__(self) -> int:
-        return len(self.decided) + len(self.names)
+        return sum(1 for _ in self)
+
+
+class KnownSubjects:
+    """A catalog's prepared requests (under one context) by case-folded action, and
+    those the catalog lacks: built once and kept with them (`preview_whole`), so that a
+    path's decisions cost nothing for the actions it does not name."""
+
+    __slots__ = ("subjects", "by_folded", "names", "foreign")
+
+    def __init__(self, subjects: Sequence[Subject]) -> None:
+        self.subjects = subjects
+        self.by_folded = {s.name.casefold(): s for s in subjects}
+        self.names = {folded: s.name for folded, s in self.by_folded.items()}
+        self.foreign = [s for s in subjects if s.action is None]
 
 
 def decide_many(
-    subjects: Iterable[Subject], levels: Sequence[Level], catalog: Catalog
+    subjects: Sequence[Subject] | KnownSubjects, levels: Sequence[Level], catalog: Catalog
 ) -> ManyDecisions:
     """`decide_subjects(subjects, levels, catalog)`: the decision for each prepared
     request, by its case-folded action, those of the actions no statement on the path
-    names given in one step."""
+    names given in one step (with `KnownSubjects`, without looking at them at all)."""
+    known = subjects if isinstance(subjects, KnownSubjects) else KnownSubjects(subjects)
     attached = [
         (
             level.name or None,
@@ -93,28 +111,32 @@ def decide_many(
     if all(d is not None for d in shared):
         decided = [d for d in shared if d is not None]
         path = decided[0] if len(decided) == 1 else _along_path(decided)
+        # only what a statement names is decided one by one
+        asked = [known.by_folded[f] for f in named if f in known.by_folded]
+        asked += [s for s in known.foreign if foreign.named(s.name.casefold())]
+    else:
+        asked = list(known.subjects)
     out: dict[str, Decision] = {}
-    sharing: dict[str, str] = {}
-    for subject in subjects:
+    for subject in asked:
         folded = subject.name.casefold()
         in_catalog = subject.action is not None
         unnamed = folded not in named if in_catalog else not foreign.named(folded)
-        if unnamed and path is not None:
-            sharing[folded] = subject.name
-            continue
         decisions = [
             given(d, subject.name)
             if unnamed and d is not None
-            else _decide(
-                subject,
-                [(p, p.candidates(subject.name, in_catalog)) for p in policies],
-                name,
-                False,
-            )
+            else _decide_here(subject, policies, name, in_catalog)
             for d, (name, policies) in zip(shared, attached, strict=True)
         ]
         out[folded] = decisions[0] if len(decisions) == 1 else _along_path(decisions)
-    return ManyDecisions(out, path, sharing)
+    return ManyDecisions(out, path, known.names)
+
+
+def _decide_here(
+    subject: Subject, policies: Sequence[Policy], level: str | None, in_catalog: bool
+) -> Decision:
+    """The level's decision for this request (`evaluate._decide_level`, not kept)."""
+    groups = [(p, p.candidates(subject.name, in_catalog)) for p in policies]
+    return _decide(subject, groups, level, False)
 
 
 class _ForeignNames:

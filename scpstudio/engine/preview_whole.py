@@ -14,12 +14,12 @@ for nothing. The rows of the APIs a statement decides are made at once. The answ
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.decision import Level
-from scpstudio.engine.evaluate_many import ManyDecisions, decide_many, given
+from scpstudio.engine.evaluate_many import KnownSubjects, ManyDecisions, decide_many, given
 from scpstudio.engine.preview import (
     ActionOutcome,
     ApiPlan,
@@ -32,6 +32,7 @@ from scpstudio.engine.preview import (
     refused_preview,
     row_of,
 )
+from scpstudio.engine.statement_memory import BoundedMemo
 
 
 def preview_whole_catalog(
@@ -44,8 +45,9 @@ def preview_whole_catalog(
         return refused
     wanted = frozenset(s.casefold() for s in catalog.services)
     plans, subjects, context_problems = prepared(catalog, wanted, ctx)
-    decisions = decide_many(subjects, levels, catalog)
-    shared = decisions.names if decisions.shared is not None else {}
+    index = _index(plans, subjects)
+    decisions = decide_many(index.known, levels, catalog)
+    notes = {service: not_governed_note(catalog, service, levels) for service in index.services}
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
 
     def outcome_of(need: Need) -> ActionOutcome:
@@ -56,30 +58,58 @@ def preview_whole_catalog(
             found = outcomes[key] = ActionOutcome(need.action, need.dependency_of, decision)
         return found
 
-    # which (action, dependency_of) outcome `preview_levels` lists under each action: the
-    # last one its rows met first (its `by_action`)
-    listed: dict[str, tuple[str, str | None]] = {}
-    seen: set[tuple[str, str | None]] = set()
-    rows: list[ApiPreview | tuple[ApiPlan, str]] = []
-    notes: dict[str, str] = {}
-    for plan in plans:
-        for need in _needs(plan):
-            key = (need.action, need.dependency_of)
-            if key not in seen:
-                seen.add(key)
-                listed[need.action.casefold()] = key
-        note = notes.get(plan.service)
-        if note is None:
-            note = notes[plan.service] = not_governed_note(catalog, plan.service, levels)
-        if all(folded in shared for folded, _ in plan.names):
-            rows.append((plan, note))
-        else:
-            rows.append(row_of(plan, outcome_of, note))
+    made: Iterable[int]
+    if decisions.shared is None:
+        made = range(len(plans))  # nothing shared: every row decided here
+    else:  # the rows of the APIs needing an action decided one by one
+        made = sorted({i for f in decisions.decided for i in index.plans_needing.get(f, ())})
+    rows = {i: row_of(plans[i], outcome_of, notes[plans[i].service]) for i in made}
     return Preview(
-        ApiRows(rows, decisions),
-        ActionsListed(listed, outcomes, decisions),
+        ApiRows(plans, rows, notes, decisions),
+        ActionsListed(index.listed, outcomes, decisions),
         context_problems=context_problems,
     )
+
+
+class _Index:
+    """What a whole-catalog preview needs of the plans and requests `preview.prepared`
+    keeps for a catalog and a context, worked out once with them: the requests by
+    action, which plans need each action, the services, and which (action, dependency
+    of) outcome `preview_levels` lists under each action (the last one its rows met
+    first, its `by_action`). They depend on the catalog and the context only."""
+
+    __slots__ = ("plans", "known", "plans_needing", "services", "listed")
+
+    def __init__(self, plans: list[ApiPlan], subjects: list[Any]) -> None:
+        self.plans = plans
+        self.known = KnownSubjects(subjects)
+        self.plans_needing: dict[str, list[int]] = {}
+        self.listed: dict[str, tuple[str, str | None]] = {}
+        seen: set[tuple[str, str | None]] = set()
+        services: dict[str, None] = {}
+        for i, plan in enumerate(plans):
+            services[plan.service] = None
+            for folded in {f for f, _ in plan.names}:
+                self.plans_needing.setdefault(folded, []).append(i)
+            for need in _needs(plan):
+                key = (need.action, need.dependency_of)
+                if key not in seen:
+                    seen.add(key)
+                    self.listed[need.action.casefold()] = key
+        self.services = list(services)
+
+
+# One index per kept list of requests (`preview._PREPARED` keeps 64 of them).
+_INDEXES = BoundedMemo(64)
+
+
+def _index(plans: list[ApiPlan], subjects: list[Any]) -> _Index:
+    key = (id(plans), id(subjects))
+    found: _Index | None = _INDEXES.get(key)
+    if found is None or found.plans is not plans or found.known.subjects is not subjects:
+        found = _Index(plans, subjects)
+        _INDEXES.put(key, found)
+    return found
 
 
 def _needs(plan: ApiPlan) -> Iterator[Need]:
@@ -133,20 +163,28 @@ def _made(plan: ApiPlan, note: str, decisions: ManyDecisions) -> ApiPreview:
 
 
 class ApiRows(Sequence[ApiPreview]):
-    """The preview's rows in the catalog's order: made, or made when read."""
+    """The preview's rows in the catalog's order: those made, the others made when read."""
 
-    __slots__ = ("rows", "decisions")
+    __slots__ = ("plans", "rows", "notes", "decisions")
 
     def __init__(
-        self, rows: list[ApiPreview | tuple[ApiPlan, str]], decisions: ManyDecisions
+        self,
+        plans: list[ApiPlan],
+        rows: dict[int, ApiPreview],
+        notes: dict[str, str],
+        decisions: ManyDecisions,
     ) -> None:
+        self.plans = plans
         self.rows = rows
+        self.notes = notes
         self.decisions = decisions
 
-    def _row(self, row: ApiPreview | tuple[ApiPlan, str]) -> ApiPreview:
-        if isinstance(row, ApiPreview):
-            return row
-        return _made(row[0], row[1], self.decisions)
+    def _row(self, i: int) -> ApiPreview:
+        found = self.rows.get(i)
+        if found is not None:
+            return found
+        plan = self.plans[i]
+        return _made(plan, self.notes[plan.service], self.decisions)
 
     @overload
     def __getitem__(self, index: int) -> ApiPreview: ...
@@ -156,14 +194,14 @@ class ApiRows(Sequence[ApiPreview]):
 
     def __getitem__(self, index: int | slice) -> ApiPreview | tuple[ApiPreview, ...]:
         if isinstance(index, slice):
-            return tuple(self._row(r) for r in self.rows[index])
-        return self._row(self.rows[index])
+            return tuple(map(self._row, range(len(self.plans))[index]))
+        return self._row(range(len(self.plans))[index])
 
     def __iter__(self) -> Iterator[ApiPreview]:
-        return map(self._row, self.rows)
+        return map(self._row, range(len(self.plans)))
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.plans)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):
@@ -174,7 +212,7 @@ class ApiRows(Sequence[ApiPreview]):
         return hash(tuple(self))
 
     def __repr__(self) -> str:
-        return f"ApiRows({len(self.rows)} rows)"
+        return f"ApiRows({len(self.plans)} rows, {len(self.rows)} made)"
 
 
 class ActionsListed(Mapping[str, ActionOutcome]):
