@@ -9,8 +9,8 @@ SQLite file (which loads the shipped IMS catalog and makes the root), then times
   `org.evaluation.effective_preview` (its one query reading the path, the attachments and
   the versions they stand for included): cold (nothing kept: every version read and
   compiled, the engine's statement memory and kept decisions emptied too, as in a worker
-  that never met these versions; what the catalog alone yields, its API plans and the
-  requests a preview asks, stays, as in a running server), warm (the answer kept for that
+  that never met these versions; what the catalog alone yields, its API plans, the
+  requests a preview asks and their index by action, stays, as in a running server), warm (the answer kept for that
   path, as on a second look: the query and a lookup), and, in between, with the versions
   compiled and kept but the answer worked out again (as after an attachment changed
   elsewhere on the path); and cold with every row then read, as a page or the REST API

@@ -10,8 +10,6 @@ from typing import Any
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from scpstudio.engine.catalog import Catalog
-from scpstudio.engine.catalog_json import catalog_from_json
 from scpstudio.engine.decision import ALLOWED, DENIED, NOT_ALLOWED, Level
 from scpstudio.engine.evaluate import decide_subjects
 from scpstudio.engine.evaluate_many import decide_many
@@ -19,70 +17,11 @@ from scpstudio.engine.policy import compile_policy
 from scpstudio.engine.preview import Preview, PreviewContext, prepared, preview_levels
 from scpstudio.engine.preview_whole import preview_whole_catalog
 from scpstudio.engine.statement_memory import forget_statements
-from tests.bench.catalog_generator import services
-from tests.engine.conftest import DATA, load_shipped_catalog
+from tests.engine.conftest import load_shipped_catalog
 from tests.engine.diff_strategies import conditions, requests
+from tests.engine.generated_catalog import generated_catalog
 
 IMS = load_shipped_catalog()
-
-
-def generated_catalog(count: int = 3) -> Catalog:
-    """`catalog_generator`'s services (IAM's schema shape) in our catalog format, with the
-    shipped global keys: aliases, permission-only actions, operations with dependent
-    actions in their own service and the next."""
-    docs: list[dict[str, Any]] = [json.loads((DATA / "global-keys.json").read_text())]
-    for prefix, schema in services(count).items():
-        docs.append(
-            {
-                "services": [
-                    {
-                        "prefix": prefix,
-                        "name": prefix.upper(),
-                        "scp_governed": prefix != "svc001" and None,
-                        "resource_types": [
-                            {"name": r["type_name"], "urn_pattern": r["urn_template"]}
-                            for r in schema["resources"]
-                        ],
-                        "condition_keys": [
-                            {
-                                "name": c["key"],
-                                "type": c["value_type"].removesuffix("List").lower(),
-                                "multivalued": c["multi_valued"],
-                            }
-                            for c in schema["conditions"]
-                        ],
-                        "actions": [_action(a) for a in schema["actions"]],
-                        "operations": [
-                            {
-                                "operation_id": op["operation_id"],
-                                "action": op["operation_action"],
-                                "dependent_actions": op["dependent_actions"],
-                            }
-                            for op in schema["operations"]
-                        ],
-                    }
-                ]
-            }
-        )
-    return catalog_from_json(docs)
-
-
-def _action(a: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "name": a["name"],
-        "access_level": a["access_level"],
-        "permission_only": a["permission_only"],
-        "aliases": a["aliases"],
-        "resource_types": [
-            {
-                "name": r["urn_template"].split(":")[3],
-                "required": r["required"],
-                "condition_keys": r["condition_keys"],
-            }
-            for r in a["resources"]
-        ],
-        "condition_keys": a["condition_keys"],
-    }
 
 
 GENERATED = generated_catalog()
