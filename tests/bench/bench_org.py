@@ -10,11 +10,12 @@ SQLite file (which loads the shipped IMS catalog and makes the root), then times
   the versions they stand for included): cold (nothing kept: every version read and
   compiled, the engine's statement memory and kept decisions emptied too, as in a worker
   that never met these versions; what the catalog alone yields, its API plans, the
-  requests a preview asks and their index by action, stays, as in a running server), warm (the answer kept for that
-  path, as on a second look: the query and a lookup), and, in between, with the versions
-  compiled and kept but the answer worked out again (as after an attachment changed
-  elsewhere on the path); and cold with every row then read, as a page or the REST API
-  reads them (the rows of APIs no statement names are made when read);
+  requests a preview asks and their index by action, stays, as in a running server),
+  warm (the answer kept for that path, as on a second look: the query and a lookup),
+  and, in between, with the versions compiled and kept but the answer worked out again
+  (as after an attachment changed elsewhere on the path); and cold with every row then
+  read, as a page or the REST API reads them (the rows of APIs no statement names are
+  made when read);
 * the tree page's per-OU summary (`tree_summary`) of an organization of 1,000 OUs (10, then
   9 in each, then 10 in each: three levels) and 2,000 accounts, with maximum-size guardrails
   attached to the 10 top OUs and to 10 OUs below them;
