@@ -192,17 +192,24 @@ def _wildcard_actions(item: dict[str, Any]) -> int:
 
 
 def _scalar(value: Any) -> bool:
-    return not isinstance(value, dict | list)
+    # the decoder makes plain dicts and lists: compared by type, quicker than isinstance
+    kind = type(value)
+    return kind is not dict and kind is not list
 
 
-def _strings(value: Any, base: str) -> tuple[list[str], list[str]]:
+def _strings(value: Any, base: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The string entries of a string-or-array element, with their paths."""
-    if isinstance(value, list):
-        pairs = [(v, f"{base}/{j}") for j, v in enumerate(value)]
-    else:
-        pairs = [(value, base)]
-    kept = [(v, p) for v, p in pairs if isinstance(v, str)]
-    return [v for v, _ in kept], [p for _, p in kept]
+    if type(value) is list:
+        strings = []
+        paths = []
+        for j, v in enumerate(value):
+            if type(v) is str:
+                strings.append(v)
+                paths.append(f"{base}/{j}")
+        return tuple(strings), tuple(paths)
+    if type(value) is str:
+        return (value,), (base,)
+    return (), ()
 
 
 def _statement(item: dict[str, Any], index: int, catalog: Catalog) -> Statement:
@@ -216,8 +223,8 @@ def _statement(item: dict[str, Any], index: int, catalog: Catalog) -> Statement:
     if has_action and has_not_action:
         usable = False
     element = "Action" if has_action else ("NotAction" if has_not_action else None)
-    actions: list[str] = []
-    action_paths: list[str] = []
+    actions: tuple[str, ...] = ()
+    action_paths: tuple[str, ...] = ()
     if element is None:
         usable = False
     else:
@@ -226,56 +233,51 @@ def _statement(item: dict[str, Any], index: int, catalog: Catalog) -> Statement:
     if has_resource and has_not_resource:
         usable = False
     res_element = "Resource" if has_resource else ("NotResource" if has_not_resource else None)
-    resource_paths: list[str] = []
-    if res_element is None:
-        resources = ["*"]
-    else:
+    resources: tuple[str, ...] = ("*",)
+    resource_paths: tuple[str, ...] = ()
+    if res_element is not None:
         resources, resource_paths = _strings(item[res_element], f"/Statement/{index}/{res_element}")
+    condition = item.get("Condition")
     statement = Statement(
-        index=index,
-        sid=sid if isinstance(sid, str) else None,
-        effect=effect if isinstance(effect, str) else None,
-        action_element=element,
-        actions=tuple(actions),
-        resource_element=res_element,
-        resources=tuple(resources),
-        clauses=tuple(_clauses(item.get("Condition"), index)),
-        usable=usable,
-        action_paths=tuple(action_paths),
-        resource_paths=tuple(resource_paths),
+        index,
+        sid if type(sid) is str else None,
+        effect if type(effect) is str else None,
+        element,
+        actions,
+        res_element,
+        resources,
+        _clauses(condition, index) if type(condition) is dict else (),
+        None,
+        usable,
+        action_paths=action_paths,
+        resource_paths=resource_paths,
     )
     prepare_statement(statement, catalog)
     return statement
 
 
-def _clauses(condition: Any, index: int) -> list[Clause]:
+def _clauses(condition: dict[str, Any], index: int) -> tuple[Clause, ...]:
     """`policy._clauses` from the decoded Condition."""
-    if not isinstance(condition, dict):
-        return []
     clauses: list[Clause] = []
     base = f"/Statement/{index}/Condition"
     for operator, keys in condition.items():
-        if not isinstance(keys, dict):
+        if type(keys) is not dict:
             continue
         parsed = read_operator(operator)
         spec = parsed if isinstance(parsed, ParsedOperator) else None
         problem = parsed if isinstance(parsed, OperatorProblem) else None
         family = spec.spec.family if spec else ""
+        where = f"{base}/{escape(operator)}/"
         for key, raw in keys.items():
-            scalars = raw if isinstance(raw, list) else [raw]
-            values = tuple(s if _scalar(s) else INVALID for s in scalars)
+            values = tuple(
+                [s if _scalar(s) else INVALID for s in raw]
+                if type(raw) is list
+                else [raw if _scalar(raw) else INVALID]
+            )
             prepared = tuple(
-                prepare_value(family, v) if v is not INVALID and spec else INVALID for v in values
+                [prepare_value(family, v) if v is not INVALID and spec else INVALID for v in values]
             )
             clauses.append(
-                Clause(
-                    operator=operator,
-                    parsed=spec,
-                    problem=problem,
-                    key=key,
-                    values=values,
-                    prepared=prepared,
-                    path=f"{base}/{escape(operator)}/{escape(key)}",
-                )
+                Clause(operator, spec, problem, key, values, prepared, f"{where}{escape(key)}")
             )
-    return clauses
+    return tuple(clauses)
