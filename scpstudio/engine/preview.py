@@ -27,6 +27,7 @@ from scpstudio.engine.api_plans import api_plans as api_plans
 from scpstudio.engine.api_plans import plans_for as plans_for
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.context_values import typed_context
+from scpstudio.engine.decision import slot_setters
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import (
     ALLOWED,
@@ -115,12 +116,21 @@ class ActionOutcome:
     dependency_of: str | None
     decision: Decision
 
+    def __init__(self, action: str, dependency_of: str | None, decision: Decision) -> None:
+        set_action, set_dependency_of, set_decision = _ACTION_OUTCOME  # see slot_setters
+        set_action(self, action)
+        set_dependency_of(self, dependency_of)
+        set_decision(self, decision)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "action": self.action,
             "dependency_of": self.dependency_of,
             **_decision_json(self.decision.outcome, self.decision.possible, self.decision),
         }
+
+
+_ACTION_OUTCOME = slot_setters(ActionOutcome, "action dependency_of decision")
 
 
 def _decision_json(
@@ -169,6 +179,32 @@ class ApiPreview:
     # Set when Huawei says SCPs do not govern the API's service: the sentence saying so.
     note: str = ""
 
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        service: str,
+        outcome: Outcome,
+        possible: frozenset[Outcome],
+        deciding: Decision | None,
+        actions: tuple[ActionOutcome, ...],
+        conditional_links: tuple[LinkPreview, ...],
+        operation_ids: tuple[str, ...] = (),
+        note: str = "",
+    ) -> None:
+        (set_method, set_path, set_service, set_outcome, set_possible, set_deciding,
+         set_actions, set_links, set_operation_ids, set_note) = _API_PREVIEW  # fmt: skip
+        set_method(self, method)
+        set_path(self, path)
+        set_service(self, service)
+        set_outcome(self, outcome)
+        set_possible(self, possible)
+        set_deciding(self, deciding)
+        set_actions(self, actions)
+        set_links(self, conditional_links)
+        set_operation_ids(self, operation_ids)
+        set_note(self, note)
+
     @property
     def label(self) -> str:
         return api_label(self.method, self.path, self.service, self.operation_ids)
@@ -190,9 +226,16 @@ class ApiPreview:
         }
 
 
+_API_PREVIEW = slot_setters(
+    ApiPreview,
+    "method path service outcome possible deciding actions conditional_links operation_ids note",
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Preview:
-    apis: tuple[ApiPreview, ...]
+    # a tuple; the rows of a whole catalog (preview_whole) are made when read
+    apis: Sequence[ApiPreview]
     actions: Mapping[str, ActionOutcome]
     # Why nothing was previewed (a policy that is not JSON), in a sentence; "" otherwise.
     problem: str = ""
@@ -235,21 +278,18 @@ def preview_levels(
 
     `services` limits the rows to APIs needing an action of those services; by default,
     the services the policies name (every API when they name every service, or none).
+    (`preview_whole.preview_whole_catalog` gives the same answer for every service of a
+    large catalog in time that grows with what the policies name.)
     """
     ctx = context or PreviewContext()
-    ctx.check_limits()
-    for lv in levels:
-        for p in lv.policies:
-            if p.limit is not None:
-                raise EngineInputError(p.limit.message)
-            if p.parse is not None and p.parse.error is not None:
-                where = f"{p.name}: " if p.name else ""
-                return Preview((), {}, f"{where}{p.parse.error.message} Nothing was previewed.")
+    refused = refused_preview(levels, ctx)
+    if refused is not None:
+        return refused
     if services is None:
         wanted = services_of(p for lv in levels for p in lv.policies)
     else:
         wanted = frozenset(s.casefold() for s in services)
-    plans, subjects, context_problems = _prepared(catalog, wanted, ctx)
+    plans, subjects, context_problems = prepared(catalog, wanted, ctx)
     decisions = decide_subjects(subjects, levels, catalog)
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
 
@@ -263,11 +303,14 @@ def preview_levels(
 
     serial = catalog_serial(catalog)
     rows = []
+    notes: dict[str, str] = {}
     for plan in plans:
+        note = notes.get(plan.service)
+        if note is None:
+            note = notes[plan.service] = not_governed_note(catalog, plan.service, levels)
         # A row is its plan's decisions put together: the row made last time for the
         # same decisions (the same objects, kept in DECISIONS) is that row again.
         decided = tuple([decisions[folded] for folded, _ in plan.names])
-        note = _not_governed_note(catalog, plan.service, levels)
         key = (serial, id(plan))
         kept = _ROWS.get(key)
         if kept is not None and kept[1] == note and all(map(operator.is_, kept[0], decided)):
@@ -278,14 +321,29 @@ def preview_levels(
                 for action in link.actions:
                     outcomes.setdefault((action.action, action.dependency_of), action)
         else:
-            row = _row(plan, outcome_of, note)
+            row = row_of(plan, outcome_of, note)
             _ROWS.put(key, (decided, note, row))
         rows.append(row)
     by_action = {action.casefold(): found for (action, _), found in outcomes.items()}
     return Preview(tuple(rows), by_action, context_problems=context_problems)
 
 
-def _row(plan: ApiPlan, outcome_of: Callable[[Need], ActionOutcome], note: str) -> ApiPreview:
+def refused_preview(levels: Sequence[Level], ctx: PreviewContext) -> Preview | None:
+    """The preview of a policy that is not JSON (nothing previewed, and why), or None;
+    raises EngineInputError for a context or a policy past a limit."""
+    ctx.check_limits()
+    for lv in levels:
+        for p in lv.policies:
+            if p.limit is not None:
+                raise EngineInputError(p.limit.message)
+            if p.parse is not None and p.parse.error is not None:
+                where = f"{p.name}: " if p.name else ""
+                return Preview((), {}, f"{where}{p.parse.error.message} Nothing was previewed.")
+    return None
+
+
+def row_of(plan: ApiPlan, outcome_of: Callable[[Need], ActionOutcome], note: str) -> ApiPreview:
+    """The plan's row from the outcome of each action it needs."""
     actions = tuple([outcome_of(n) for n in plan.needs])
     outcome, possible, deciding = combine([a.decision for a in actions])
     links = []
@@ -318,7 +376,7 @@ _ROWS = BoundedMemo(4_096)
 _PREPARED = BoundedMemo(64)
 
 
-def _prepared(
+def prepared(
     catalog: Catalog, wanted: frozenset[str] | None, ctx: PreviewContext
 ) -> tuple[list[ApiPlan], list[Any], tuple[str, ...]]:
     """The plans of these services, a prepared request per action they need, and what
@@ -371,7 +429,7 @@ def needs_outcome(
     return combine([decisions[need.action.casefold()] for need in needs])
 
 
-def _not_governed_note(catalog: Catalog, service: str, levels: Sequence[Level]) -> str:
+def not_governed_note(catalog: Catalog, service: str, levels: Sequence[Level]) -> str:
     """For an SCP and a service Huawei says SCPs do not govern: the sentence saying so."""
     if catalog.is_scp_governed(service) is not False or not any(lv.full_access for lv in levels):
         return ""

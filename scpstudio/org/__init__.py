@@ -13,8 +13,10 @@ Names others build on (the import from Huawei and the Terraform export use these
 * `services`: `node_create`, `node_rename`, `node_set_huawei_id`, `node_move`,
   `node_delete`, `node_set_management`, `attachment_create`, `attachment_delete` (each
   keyword-only, checked, in one transaction holding the root's row).
-* `evaluation`: `compiled_version` (each version compiled once per process),
-  `path_levels`, `effective_preview` (one query, the answer kept per process), `tree_summary`.
+* `evaluation`: `compiled_version` (each version compiled once per process, for
+  evaluation alone), `path_levels`, `effective_preview` (one query, the answer kept per
+  process; every API of the catalog, in time that grows with what the SCPs name),
+  `tree_summary`.
 * `what_if`: `what_if(Change(...))`, on the engine's exact diff over paths.
 * `exporting`: `org_description`, `export_text("terraform"|"json")` (through `org_export`).
 * `import_source` (what an import asks for: `read_huawei_live`, `read_huawei_files`,

@@ -1,11 +1,15 @@
 """The organization as the engine sees it: the SCPs along a node's path as engine
-`Level`s, the effective preview of an account or an OU (`engine.preview.preview_levels`),
-and the per-account summary a tree page shows.
+`Level`s, the effective preview of an account or an OU
+(`engine.preview_whole.preview_whole_catalog`: every API of the catalog, the actions no
+statement on the path names decided in one step), and the per-account summary a tree
+page shows.
 
-Versions are immutable, so each is compiled once per process and kept (keyed by the
-version's id, the catalog's revision and the policy's name, which the preview shows):
-`compiled_version`. An attachment following the latest version is resolved to that
-version's id by a query per page, so a new version is used at once, in every worker.
+Versions are immutable, so each is compiled once per process, for evaluation alone
+(`engine.policy_stored.compile_stored`: no positioned tree, which only the editor needs),
+and kept (keyed by the version's id, the catalog's revision and the policy's name, which
+the preview shows): `compiled_version`, a bounded LRU that is only a cache. An attachment
+following the latest version is resolved to that version's id by a query per page, so a
+new version is used at once, in every worker.
 
 The management account is evaluated with no levels: SCPs do not restrict it.
 """
@@ -24,8 +28,10 @@ from django.db.models import F
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.evaluate import ALLOWED, CONDITIONAL, Level, full_access_policy
 from scpstudio.engine.policy import Policy as CompiledPolicy
-from scpstudio.engine.policy import compile_policy
+from scpstudio.engine.policy_stored import compile_stored
 from scpstudio.engine.preview import Preview, PreviewContext, preview_levels
+from scpstudio.engine.preview_whole import preview_whole_catalog
+from scpstudio.engine.statement_memory import forget_statements
 from scpstudio.org.models import Attachment, Node, NodeKind
 from scpstudio.org.selectors import PathAttachment, Tree, attachments_by_node, path_attached
 from scpstudio.policies.models import PolicyVersion
@@ -56,7 +62,7 @@ def compiled_version(
             return found
     if document is None:
         document = PolicyVersion.objects.values_list("document", flat=True).get(pk=version_id)
-    compiled = compile_policy(document, catalog, name=name)
+    compiled = compile_stored(document, catalog, name=name)
     with _lock:
         _compiled[key] = compiled
         while len(_compiled) > CACHE_SIZE:
@@ -65,10 +71,12 @@ def compiled_version(
 
 
 def compiled_cache_clear() -> None:
-    """Forget every compiled version and kept preview (a cold start, for benchmarks)."""
+    """Forget every compiled version and kept preview, and what the engine keeps of the
+    statements it met (a worker's cold start, for benchmarks and tests)."""
     with _lock:
         _compiled.clear()
         _previews.clear()
+    forget_statements()
 
 
 def preview_cache_clear() -> None:
@@ -210,7 +218,7 @@ def effective_preview(
             _previews.move_to_end(key)
             return Effective(node, path, kept[1], note)
     levels = [] if note else _path_levels(path, attached, catalog)
-    preview = preview_levels(levels, catalog, ctx, services=every_service(catalog))
+    preview = preview_whole_catalog(levels, catalog, ctx)
     with _lock:
         _previews[key] = (catalog, preview)
         while len(_previews) > PREVIEW_CACHE_SIZE:
