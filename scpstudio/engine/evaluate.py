@@ -254,11 +254,12 @@ def prepare_subjects(
     return [Subject(request, catalog, context, key) for request in requests]
 
 
-def decide_subjects(
-    subjects: Iterable[Subject], levels: Sequence[Level], catalog: Catalog
-) -> dict[str, Decision]:
-    """The decision for each prepared request, by its case-folded action."""
-    attached = [
+def attached_policies(
+    levels: Sequence[Level], catalog: Catalog
+) -> list[tuple[str | None, list[Policy]]]:
+    """Each level's name (None for an unnamed one) and the policies that act there,
+    FullAccess included where the level has it."""
+    return [
         (
             level.name or None,
             [*level.policies, full_access_policy(catalog)]
@@ -267,6 +268,13 @@ def decide_subjects(
         )
         for level in levels
     ]
+
+
+def decide_subjects(
+    subjects: Iterable[Subject], levels: Sequence[Level], catalog: Catalog
+) -> dict[str, Decision]:
+    """The decision for each prepared request, by its case-folded action."""
+    attached = attached_policies(levels, catalog)
     out: dict[str, Decision] = {}
     for subject in subjects:
         decisions = [_decide_level(subject, policies, name, False) for name, policies in attached]

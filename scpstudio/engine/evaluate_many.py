@@ -30,7 +30,7 @@ from scpstudio.engine.decision import (
     Decision,
     Level,
 )
-from scpstudio.engine.evaluate import _along_path, _decide, full_access_policy
+from scpstudio.engine.evaluate import _along_path, _decide, attached_policies
 from scpstudio.engine.evaluate_statement import Subject
 from scpstudio.engine.policy import Policy, Statement
 from scpstudio.engine.wildcard import wildcard_match
@@ -91,15 +91,7 @@ def decide_many(
     request, by its case-folded action, those of the actions no statement on the path
     names given in one step (with `KnownSubjects`, without looking at them at all)."""
     known = subjects if isinstance(subjects, KnownSubjects) else KnownSubjects(subjects)
-    attached = [
-        (
-            level.name or None,
-            [*level.policies, full_access_policy(catalog)]
-            if level.full_access
-            else list(level.policies),
-        )
-        for level in levels
-    ]
+    attached = attached_policies(levels, catalog)
     named: set[str] = set()
     shared: list[Decision | None] = []
     for name, policies in attached:

@@ -292,14 +292,7 @@ def preview_levels(
     plans, subjects, context_problems = prepared(catalog, wanted, ctx)
     decisions = decide_subjects(subjects, levels, catalog)
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
-
-    def outcome_of(need: Need) -> ActionOutcome:
-        key = (need.action, need.dependency_of)
-        found = outcomes.get(key)
-        if found is None:
-            decision = decisions[need.action.casefold()]
-            found = outcomes[key] = ActionOutcome(need.action, need.dependency_of, decision)
-        return found
+    outcome_of = outcome_maker(decisions, outcomes)
 
     serial = catalog_serial(catalog)
     rows = []
@@ -340,6 +333,23 @@ def refused_preview(levels: Sequence[Level], ctx: PreviewContext) -> Preview | N
                 where = f"{p.name}: " if p.name else ""
                 return Preview((), {}, f"{where}{p.parse.error.message} Nothing was previewed.")
     return None
+
+
+def outcome_maker(
+    decisions: Mapping[str, Decision], outcomes: dict[tuple[str, str | None], ActionOutcome]
+) -> Callable[[Need], ActionOutcome]:
+    """The outcome of a need from the decision for its action, each made once and kept in
+    `outcomes` by action and the action it is a dependency of."""
+
+    def outcome_of(need: Need) -> ActionOutcome:
+        key = (need.action, need.dependency_of)
+        found = outcomes.get(key)
+        if found is None:
+            decision = decisions[need.action.casefold()]
+            found = outcomes[key] = ActionOutcome(need.action, need.dependency_of, decision)
+        return found
+
+    return outcome_of
 
 
 def row_of(plan: ApiPlan, outcome_of: Callable[[Need], ActionOutcome], note: str) -> ApiPreview:

@@ -28,6 +28,7 @@ from scpstudio.engine.preview import (
     Preview,
     PreviewContext,
     not_governed_note,
+    outcome_maker,
     prepared,
     refused_preview,
     row_of,
@@ -49,14 +50,7 @@ def preview_whole_catalog(
     decisions = decide_many(index.known, levels, catalog)
     notes = {service: not_governed_note(catalog, service, levels) for service in index.services}
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
-
-    def outcome_of(need: Need) -> ActionOutcome:
-        key = (need.action, need.dependency_of)
-        found = outcomes.get(key)
-        if found is None:
-            decision = decisions[need.action.casefold()]
-            found = outcomes[key] = ActionOutcome(need.action, need.dependency_of, decision)
-        return found
+    outcome_of = outcome_maker(decisions, outcomes)
 
     made: Iterable[int]
     if decisions.shared is None:
@@ -149,17 +143,7 @@ def _made(plan: ApiPlan, note: str, decisions: ManyDecisions) -> ApiPreview:
             plan.operation_ids,
             note,
         )
-    made: dict[tuple[str, str | None], ActionOutcome] = {}
-
-    def outcome_of(need: Need) -> ActionOutcome:
-        key = (need.action, need.dependency_of)
-        found = made.get(key)
-        if found is None:
-            decision = decisions[need.action.casefold()]
-            found = made[key] = ActionOutcome(need.action, need.dependency_of, decision)
-        return found
-
-    return row_of(plan, outcome_of, note)
+    return row_of(plan, outcome_maker(decisions, {}), note)
 
 
 class ApiRows(Sequence[ApiPreview]):
