@@ -30,6 +30,7 @@ from catalog.models import (
 from catalog.selectors import (
     Filters,
     action_list,
+    action_page,
     api_list,
     apis_needing_action,
     condition_key_list,
@@ -38,6 +39,7 @@ from catalog.selectors import (
     resource_type_list,
     service_detail_list,
     service_list,
+    with_action_parts,
 )
 from catalog.serializers import (
     ActionFilterSerializer,
@@ -125,7 +127,12 @@ class ActionListApi(CatalogList):
     serializer_class = ActionSerializer
 
     def get_queryset(self) -> QuerySet[Action]:
-        return action_list(filters=_filters(ActionFilterSerializer, self.request))
+        return action_page(filters=_filters(ActionFilterSerializer, self.request))
+
+    def paginate_queryset(self, queryset: QuerySet[Action]) -> list[Action] | None:
+        # the page's parts read as rows, for the page only (see ActionParts)
+        page = super().paginate_queryset(queryset)
+        return with_action_parts(list(page)) if page is not None else None
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {**super().get_serializer_context(), "catalog": catalog_snapshot()}

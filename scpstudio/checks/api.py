@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.snapshot import catalog_snapshot
+from scpstudio.checks.rendering import PreviewJsonRenderer
 from scpstudio.checks.serializers import (
     PolicyCheckSerializer,
     PreviewSerializer,
@@ -91,6 +92,8 @@ def lint_file_json(result: ValidationResult) -> dict[str, Any]:
 
 
 class PreviewApi(PolicyApi):
+    renderer_classes = [PreviewJsonRenderer]
+
     @extend_schema(
         operation_id="policy_preview",
         tags=["policies"],
@@ -109,4 +112,4 @@ class PreviewApi(PolicyApi):
             data["context"],
             full_access=data["full_access"],
         )
-        return Response(preview.to_json())
+        return Response(PreviewSerializer(preview).data)

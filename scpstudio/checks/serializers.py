@@ -1,9 +1,10 @@
 """The policy API's shapes: the request read into engine arguments, and the answers described
 for the OpenAPI schema.
 
-The answers themselves are the engine's own `to_json()`, the same JSON the command line
-prints (one writer for every face of the engine; passing a preview through DRF serializers
-would cost 10-25 ms a request, several times the engine's work). The serializers below
+The answers themselves are the engine's own `to_json()` (the preview's rows kept between
+answers, see `PreviewSerializer`), the same JSON the command line prints (one writer for
+every face of the engine; passing a preview through DRF serializers would cost 10-25 ms a
+request, several times the engine's work). The serializers below
 describe it, and `tests/test_api_schema.py` holds the two together: every answer the live
 server gives is checked against this schema, and `tests/policies/test_api_answers.py`
 checks every key the engine writes is described.
@@ -27,8 +28,9 @@ from scpstudio.engine.limits import (
     MAX_CONTEXT_VALUES,
     MAX_RESOURCE_IDS,
 )
-from scpstudio.engine.preview import PreviewContext
+from scpstudio.engine.preview import ApiPreview, Preview, PreviewContext
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
+from scpstudio.engine.statement_memory import BoundedMemo
 from scpstudio.rest.fields import RuleField, StrictSerializer, TrueOrFalseField
 
 PROFILE_NAMES = tuple(PROFILES)
@@ -243,6 +245,32 @@ class PreviewSerializer(serializers.Serializer):
         child=serializers.CharField(),
         help_text="Context values their key cannot hold: each decides nothing.",
     )
+
+    def to_representation(self, preview: Preview) -> dict[str, Any]:
+        """The engine's JSON (`Preview.to_json`), each row's taken from those written before
+        when the engine hands back the same row (see `_row_json`)."""
+        return {
+            "apis": [_row_json(row) for row in preview.apis],
+            "summary": preview.summary,
+            "problem": preview.problem or None,
+            "context_problems": list(preview.context_problems),
+        }
+
+
+# Each row's JSON, by the engine's row. The engine keeps a row (the same object) while the
+# decisions it is made of hold, so a preview of a policy like one before, or the same policy
+# again, writes only the rows that changed: writing ~470 rows was most of such an answer.
+# The dicts are only read (by the renderer), never changed.
+_ROWS_JSON = BoundedMemo(4_096)
+
+
+def _row_json(row: ApiPreview) -> dict[str, Any]:
+    kept = _ROWS_JSON.get(id(row))
+    if kept is not None and kept[0] is row:  # the row itself, not one that reused its id
+        return kept[1]  # type: ignore[no-any-return]
+    written = row.to_json()
+    _ROWS_JSON.put(id(row), (row, written))
+    return written
 
 
 # -- what a change of policy does: the diff of two documents -----------------------------------

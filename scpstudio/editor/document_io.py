@@ -74,7 +74,8 @@ def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
         typed = json_text
         if base and base != json_text:
             json_text = carry_form_changes(json_text, base, state)
-        editor_input = from_json_text(json_text, state)
+        # Typing in the JSON applies no op to the form: its statements may be shared.
+        editor_input = from_json_text(json_text, state, shared=op == "json")
         editor_input.carried = json_text != typed
     else:
         editor_input = from_form_edit(json_text, state, identity(state))
@@ -109,7 +110,22 @@ def from_form_edit(text: str, after: EditorState, origin: list[int | None]) -> E
     if merged == text:
         # most keystrokes change nothing the text holds (a context field): one parse
         return EditorInput(after, "form", text, parsed=parsed)
-    return EditorInput(after, "form", merged, parsed=parse_policy(merged))
+    return EditorInput(after, "form", merged, parsed=_parse(merged))
+
+
+# The texts the form's changes were written into lately, parsed. The page sends the text
+# an answer wrote with the next keystroke, as the text that keystroke is written into: it
+# was parsed when it was written, and is read from here rather than parsed again. A parse
+# is never changed once made (what the engine keeps on it is worked out from the text).
+_PARSES = BoundedMemo(16)
+
+
+def _parse(text: str) -> ParseResult:
+    found: ParseResult | None = _PARSES.get(text)
+    if found is None:
+        found = parse_policy(text)
+        _PARSES.put(text, found)
+    return found
 
 
 def carry_form_changes(text: str, base: str, form: EditorState) -> str:
@@ -137,7 +153,7 @@ def form_of_text(text: str, meta: EditorState) -> EditorState | None:
 def _parsed_if_fit(text: str) -> ParseResult | None:
     if not text.strip() or len(text) > MAX_JSON_CHARS:
         return None
-    parsed = parse_policy(text)
+    parsed = _parse(text)
     return parsed if parsed.ok and not parsed.has_duplicates else None
 
 
@@ -192,8 +208,13 @@ def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
     return state
 
 
-def from_json_text(text: str, meta: EditorState) -> EditorInput:
-    """Take the JSON as the policy; fill the form from it when the form can show it."""
+def from_json_text(text: str, meta: EditorState, *, shared: bool = False) -> EditorInput:
+    """Take the JSON as the policy; fill the form from it when the form can show it.
+
+    `shared`: the form is only read, never changed (a keystroke in the JSON), so each
+    statement's form may come from those already read (`_kept_form`): a keystroke changes
+    one statement, and reading all of them again was most of its cost.
+    """
     if len(text) > MAX_JSON_CHARS:
         return EditorInput(
             meta,
@@ -210,14 +231,17 @@ def from_json_text(text: str, meta: EditorState) -> EditorInput:
         return EditorInput(
             meta, "json", text, "The JSON repeats a key in one object; the form would drop one."
         )
-    try:
-        state = state_from_document(
-            parsed.value(), name=meta.name, description=meta.description, profile=meta.profile
-        )
-    except NotRepresentable as exc:
-        return EditorInput(
-            meta, "json", text, f"The form cannot show this policy: {exc}.", parsed=parsed
-        )
+    state = _form_of(parsed, meta) if shared else None
+    if state is None:
+        try:
+            state = state_from_document(
+                parsed.value(), name=meta.name, description=meta.description, profile=meta.profile
+            )
+        except NotRepresentable as exc:
+            # said as the whole document's read says it, whichever way it was read
+            return EditorInput(
+                meta, "json", text, f"The form cannot show this policy: {exc}.", parsed=parsed
+            )
     return EditorInput(state, "form", text, parsed=parsed)
 
 

@@ -74,7 +74,7 @@ def merge_form(
     try:
         arranged = _arrange_statements(parsed, after, origin)
         # a statement written as an object stays one; an arranged list is always a list
-        single = arranged is text and _single_statement(parsed)
+        single = arranged == text and _single_statement(parsed)
         text = arranged
         for i, k in enumerate(origin):
             if k is None:
@@ -172,6 +172,8 @@ def statement_edits(
     apply to the text's statement `current` (the same as `old`, unless the text was edited
     meanwhile: then the form's changes are carried over onto that edit).
     """
+    if old == new:
+        return []  # every edit below is a difference between the two (most statements)
     now = current or old
     edits: list[Edit] = []
     if old.sid != new.sid and now.sid != new.sid:
