@@ -137,6 +137,36 @@ def clause_value(clause: Clause, subject: Subject) -> Tri:
     return None if unsure and evaluate_clause(clause, ()) is not result else result
 
 
+_CLAUSE_KEYS = "clause keys"
+
+
+def clause_values(statement: Statement, subject: Subject) -> tuple[Tri, ...]:
+    """`clause_value` of each of the statement's clauses, in order. A clause's value
+    depends only on the request's values of its key and whether the request may lack the
+    key, so the values are kept with the statement by what the request says of its keys:
+    requests for different actions that agree on them (most do) share one evaluation, and
+    a statement of a thousand conditions is evaluated once, not once per API."""
+    clauses = statement.clauses
+    if not clauses:
+        return ()
+    verdicts = statement.verdicts
+    keys: tuple[str, ...] | None = verdicts.get(_CLAUSE_KEYS)
+    if keys is None:
+        keys = verdicts[_CLAUSE_KEYS] = tuple(dict.fromkeys(c.key for c in clauses))
+    said = (_CLAUSE_KEYS, tuple([(subject.values(k), subject.may_lack(k)) for k in keys]))
+    try:
+        found: tuple[Tri, ...] | None = verdicts.get(said)
+    except TypeError:  # a value that cannot be a key: work it out each time
+        return tuple([clause_value(c, subject) for c in clauses])
+    if found is None:
+        found = tuple([clause_value(c, subject) for c in clauses])
+        if len(verdicts) >= MAX_VERDICTS:
+            verdicts.clear()
+            verdicts[_CLAUSE_KEYS] = keys
+        verdicts[said] = found
+    return found
+
+
 def default_resource(
     name: str,
     action: Action | None,
@@ -163,8 +193,7 @@ def statement_applies(statement: Statement, subject: Subject) -> Tri:
     result: Tri = resource_part(statement, subject.resource)
     if result is False:
         return False
-    for clause in statement.clauses:
-        value = clause_value(clause, subject)
+    for value in clause_values(statement, subject):
         if value is False:
             return False
         if value is None:
@@ -192,8 +221,7 @@ def statement_trace(
     resource = resource_part(statement, subject.resource)
     resource_reason = _resource_reason(statement, subject.resource, resource)
     traces = []
-    for clause in statement.clauses:
-        result = clause_value(clause, subject)
+    for clause, result in zip(statement.clauses, clause_values(statement, subject), strict=True):
         text = _open_clause_text(clause, subject) if result is None else clause_text(clause)
         traces.append(ConditionTrace(clause.operator, clause.key, clause.values, result, text))
     applies = statement_applies(statement, subject)
@@ -229,8 +257,8 @@ def _unknown_parts(statement: Statement, subject: Subject) -> list[str]:
     more = 0
     if resource_part(statement, subject.resource) is None:
         parts.append(_resource_reason(statement, subject.resource, None))
-    for clause in statement.clauses:
-        if clause_value(clause, subject) is None:
+    for clause, value in zip(statement.clauses, clause_values(statement, subject), strict=True):
+        if value is None:
             if len(parts) < MAX_OPEN_PARTS:
                 parts.append(_open_clause_text(clause, subject))
             else:
