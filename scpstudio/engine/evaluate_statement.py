@@ -7,7 +7,7 @@ keyed by the request and its context (`ContextKey`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from scpstudio.engine.catalog import Action, Catalog
@@ -138,33 +138,39 @@ def clause_value(clause: Clause, subject: Subject) -> Tri:
 
 
 _CLAUSE_KEYS = "clause keys"
+# Clauses on more distinct keys than this are evaluated one by one (what a request says of
+# each key would be a long tuple to build and compare, and most differ by action anyway).
+MAX_SHARED_KEYS = 8
 
 
-def clause_values(statement: Statement, subject: Subject) -> tuple[Tri, ...]:
+def clause_values(statement: Statement, subject: Subject) -> Iterator[Tri]:
     """`clause_value` of each of the statement's clauses, in order. A clause's value
     depends only on the request's values of its key and whether the request may lack the
-    key, so the values are kept with the statement by what the request says of its keys:
-    requests for different actions that agree on them (most do) share one evaluation, and
-    a statement of a thousand conditions is evaluated once, not once per API."""
+    key, so where the clauses name a few keys the values are kept with the statement by
+    what the request says of them: requests for different actions that agree on them
+    (most do) share one evaluation, and a statement of a thousand conditions on one key
+    is evaluated once, not once per API. Otherwise they are worked out as they are read."""
     clauses = statement.clauses
     if not clauses:
-        return ()
+        return iter(())
     verdicts = statement.verdicts
     keys: tuple[str, ...] | None = verdicts.get(_CLAUSE_KEYS)
     if keys is None:
         keys = verdicts[_CLAUSE_KEYS] = tuple(dict.fromkeys(c.key for c in clauses))
+    if len(keys) > MAX_SHARED_KEYS:
+        return (clause_value(c, subject) for c in clauses)
     said = (_CLAUSE_KEYS, tuple([(subject.values(k), subject.may_lack(k)) for k in keys]))
     try:
         found: tuple[Tri, ...] | None = verdicts.get(said)
-    except TypeError:  # a value that cannot be a key: work it out each time
-        return tuple([clause_value(c, subject) for c in clauses])
+    except TypeError:  # a value that cannot be a key: work them out as they are read
+        return (clause_value(c, subject) for c in clauses)
     if found is None:
         found = tuple([clause_value(c, subject) for c in clauses])
         if len(verdicts) >= MAX_VERDICTS:
             verdicts.clear()
             verdicts[_CLAUSE_KEYS] = keys
         verdicts[said] = found
-    return found
+    return iter(found)
 
 
 def default_resource(
