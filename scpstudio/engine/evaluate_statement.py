@@ -102,9 +102,17 @@ class ContextKey:
 def context_key(context: Mapping[str, tuple[Any, ...]]) -> ContextKey | None:
     """The key of a typed context, or None when a value cannot be a key."""
     try:
-        return ContextKey(tuple(sorted(context.items())))
+        return ContextKey(tuple(sorted((k, typed_values(v)) for k, v in context.items())))
     except TypeError:
         return None
+
+
+def typed_values(values: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+    """Values as a key that tells their types apart: Python holds `True == 1 == 1.0`, but
+    a condition does not (`"true"`, `"1"` and `"1.0"` under a string operator)."""
+    if not values:
+        return values
+    return tuple([(type(v), v) for v in values])
 
 
 _UNSEEN: Any = object()
@@ -159,7 +167,10 @@ def clause_values(statement: Statement, subject: Subject) -> Iterator[Tri]:
         keys = verdicts[_CLAUSE_KEYS] = tuple(dict.fromkeys(c.key for c in clauses))
     if len(keys) > MAX_SHARED_KEYS:
         return (clause_value(c, subject) for c in clauses)
-    said = (_CLAUSE_KEYS, tuple([(subject.values(k), subject.may_lack(k)) for k in keys]))
+    said = (
+        _CLAUSE_KEYS,
+        tuple([(typed_values(subject.values(k)), subject.may_lack(k)) for k in keys]),
+    )
     try:
         found: tuple[Tri, ...] | None = verdicts.get(said)
     except TypeError:  # a value that cannot be a key: work them out as they are read
