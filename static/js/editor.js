@@ -68,16 +68,20 @@
   var timers = { check: null, json: null };
   var DELAY = { check: 60, json: 40 };
 
+  // The form says data-waiting while a request waits (timer or queue) or is on its way.
+  function showWaiting() { form.toggleAttribute("data-waiting", !idle()); }
   function enqueue(op, changed, focus) {
     var last = queue[queue.length - 1];
     // a keystroke waiting behind another of its kind: the waiting one reads the page later
     if ((op === "check" || op === "json") && last && last.op === op) return;
     queue.push({ op: op, changed: changed || "", focus: focus || "" });
     pump();
+    showWaiting();
   }
   function schedule(op) {
     clearTimeout(timers[op]);
     timers[op] = setTimeout(function () { timers[op] = null; enqueue(op); }, DELAY[op]);
+    showWaiting();
   }
   function flush(op) {
     if (!timers[op]) return;
@@ -85,13 +89,8 @@
     timers[op] = null;
     enqueue(op);
   }
-  function cancel(op) {
-    clearTimeout(timers[op]);
-    timers[op] = null;
-  }
-  function idle() {
-    return !sending && !queue.length && !timers.check && !timers.json;
-  }
+  function cancel(op) { clearTimeout(timers[op]); timers[op] = null; showWaiting(); }
+  function idle() { return !sending && !queue.length && !timers.check && !timers.json; }
 
   // The JSON view typed in since the last JSON request left: an answer that rewrites the
   // JSON (a keystroke in the form) does not land there, since the JSON request that
@@ -199,6 +198,7 @@
       placeFocus(next.changed, next.focus);
       if (idle()) document.dispatchEvent(new CustomEvent("editor:idle"));
       pump();
+      showWaiting();
     };
     // Sent from an element inside the form, not from the form: htmx would send a request
     // from the form to the formaction of the button last clicked or focused there (Save,

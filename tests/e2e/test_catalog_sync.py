@@ -15,6 +15,7 @@ from catalog import snapshot
 from catalog.models import Action, Service
 from tests.catalog.huawei_standin import GOOD_AK, StandIn
 from tests.catalog.schema_data import ecs_schema
+from tests.e2e.waiting import wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -38,9 +39,7 @@ def huawei(settings, monkeypatch):
 
 
 def _settled(page: Page) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[aria-busy=true], .htmx-settling, .htmx-request')"
-    )
+    wait_idle(page)
 
 
 def _dry_run(page: Page, live_server, services: str) -> None:

@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.waiting import wait_idle
+
 pytestmark = pytest.mark.e2e
 
 SHARE_API = "POST /v2/images/{image_id}/members"
@@ -30,9 +32,7 @@ def _slow_network(page: Page, latency_ms: int = 500) -> None:
 
 def _idle(page: Page) -> None:
     """No editor request waiting or on its way, and htmx settled."""
-    page.wait_for_function(
-        "() => !document.querySelector('[aria-busy=true], .htmx-settling, .htmx-request')"
-    )
+    wait_idle(page)
     _settled(page)
 
 
@@ -57,6 +57,21 @@ def _add_statements(page: Page, sids: list[str]) -> None:
 
 def _row(page: Page, api: str):
     return page.locator(f'tr[data-api="{api}"]')
+
+
+def test_the_form_says_it_is_waiting_from_the_keystroke_until_the_answer(live_server, page: Page):
+    """A keystroke's request waits a moment before it leaves; what the page shows may still
+    change meanwhile, and the form says so until the answer is in."""
+    _slow_network(page, latency_ms=300)
+    page.goto(f"{live_server.url}/editor/")
+    _idle(page)
+    form = page.locator("form[data-editor]")
+    expect(form).not_to_have_attribute("data-waiting", "")
+    page.locator("#s0-sid").press_sequentially("Wait")
+    expect(form).to_have_attribute("data-waiting", "")  # the timer runs, then the request
+    _idle(page)
+    expect(form).not_to_have_attribute("data-waiting", "")
+    assert '"Sid": "Wait"' in page.locator("#json").input_value()
 
 
 def test_build_a_deny_statement_from_scratch_and_see_the_preview(live_server, page: Page):

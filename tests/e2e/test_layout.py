@@ -10,6 +10,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.waiting import wait_idle
+
 pytestmark = pytest.mark.e2e
 
 WIDE = {"width": 1280, "height": 800}
@@ -47,9 +49,7 @@ PAGES_AT_390 = [
 
 
 def _idle(page: Page) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[aria-busy=true], .htmx-settling, .htmx-request')"
-    )
+    wait_idle(page)
 
 
 def _open_with(page: Page, live_server, document: dict | str) -> str:

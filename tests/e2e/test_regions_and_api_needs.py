@@ -9,13 +9,13 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.waiting import wait_idle
+
 pytestmark = pytest.mark.e2e
 
 
 def _settled(page: Page) -> None:
-    page.wait_for_function(
-        "() => !document.querySelector('[aria-busy=true], .htmx-settling, .htmx-request')"
-    )
+    wait_idle(page)
 
 
 def test_a_malformed_builder_region_is_reported_and_its_fix_writes_the_region(
