@@ -121,11 +121,8 @@ _PARSES = BoundedMemo(16)
 
 
 def _parse(text: str) -> ParseResult:
-    found: ParseResult | None = _PARSES.get(text)
-    if found is None:
-        found = parse_policy(text)
-        _PARSES.put(text, found)
-    return found
+    parsed: ParseResult = _PARSES.get_or_make(text, lambda: parse_policy(text))
+    return parsed
 
 
 def carry_form_changes(text: str, base: str, form: EditorState) -> str:

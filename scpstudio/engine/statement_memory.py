@@ -121,6 +121,15 @@ class _Pieces:
                 _, dropped = self.items.popitem(last=False)
                 self.chars -= len(dropped.text)
 
+    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The value kept under key, or `make()` kept there and returned. `make` runs
+        outside the lock: two threads may both make it, and the later one is kept."""
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
+
     def clear(self) -> None:
         with _LOCK:
             self.items.clear()
@@ -169,6 +178,15 @@ class BoundedMemo:
             if len(self.items) > self.size:
                 self.items.popitem(last=False)
 
+    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The value kept under key, or `make()` kept there and returned. `make` runs
+        outside the lock: two threads may both make it, and the later one is kept."""
+        found = self.get(key)
+        if found is None:
+            found = make()
+            self.put(key, found)
+        return found
+
     def clear(self) -> None:
         with _LOCK:
             self.items.clear()
@@ -193,11 +211,8 @@ _REQUEST_SERIALS = itertools.count(1)
 
 def request_serial(request: Hashable) -> int:
     """The number of this request, the same while it is kept in _REQUESTS."""
-    found: int | None = _REQUESTS.get(request)
-    if found is None:
-        found = next(_REQUEST_SERIALS)
-        _REQUESTS.put(request, found)
-    return found
+    serial: int = _REQUESTS.get_or_make(request, _REQUEST_SERIALS.__next__)
+    return serial
 
 
 def statement_serial() -> int:

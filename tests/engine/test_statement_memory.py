@@ -15,6 +15,7 @@ from scpstudio.engine.catalog_json import catalog_from_json
 from scpstudio.engine.serialize import to_minified
 from scpstudio.engine.statement_memory import (
     PIECES,
+    BoundedMemo,
     StatementPiece,
     _Pieces,
     forget_statements,
@@ -234,3 +235,20 @@ def _empty_memory() -> Any:
     forget_statements()
     yield
     forget_statements()
+
+
+def test_a_bounded_memo_makes_a_value_once_and_drops_the_least_recently_used() -> None:
+    memo = BoundedMemo(2)
+    made: list[str] = []
+
+    def maker(key: str):
+        return lambda: made.append(key) or f"value of {key}"
+
+    assert memo.get_or_make("a", maker("a")) == "value of a"
+    assert memo.get_or_make("a", maker("a")) == "value of a"
+    memo.get_or_make("b", maker("b"))
+    memo.get_or_make("a", maker("a"))  # a is now the more recent
+    memo.get_or_make("c", maker("c"))  # b is dropped
+
+    assert made == ["a", "b", "c"]
+    assert memo.get("b") is None and memo.get("a") == "value of a"
