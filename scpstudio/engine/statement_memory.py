@@ -121,15 +121,6 @@ class _Pieces:
                 _, dropped = self.items.popitem(last=False)
                 self.chars -= len(dropped.text)
 
-    def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """The value kept under key, or `make()` kept there and returned. `make` runs
-        outside the lock: two threads may both make it, and the later one is kept."""
-        found = self.get(key)
-        if found is None:
-            found = make()
-            self.put(key, found)
-        return found
-
     def clear(self) -> None:
         with _LOCK:
             self.items.clear()
