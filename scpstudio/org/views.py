@@ -30,6 +30,7 @@ from scpstudio.org.selectors import (
     can_change_org,
     node_for,
 )
+from scpstudio.policies.models import PolicyVersion
 from scpstudio.policies.selectors import policy_for, version_of, visible_policies
 
 INDENT = "· "  # one per level, before a node's name in a list of choices
@@ -43,6 +44,9 @@ _DONE = {
     "moved": "Moved.",
     "management": "Management account updated.",
     "attached": "Attached. " + APPLY_NOTE,
+    "attached_with_errors": "Attached, but the version attached has errors: Huawei refuses to "
+    "create a policy with errors, so this attachment could not be made there. Fix the policy in "
+    "the editor and save a new version. " + APPLY_NOTE,
     "detached": "Detached. " + APPLY_NOTE,
     "deleted": "Deleted.",
     "packed": "The packed documents are saved as new policies in your library: detach the "
@@ -106,6 +110,11 @@ def _node_page(
     org = Tree.load()
     node = org.nodes[node.pk]
     attached = resolve(attachments_by_node([node.pk])).get(node.pk, [])
+    worst = dict(
+        PolicyVersion.objects.filter(
+            pk__in=[a.version_id for a in attached if a.version_id is not None]
+        ).values_list("pk", "worst_severity")
+    )
     inside = {n.pk for n in org.below(node)} | {node.pk}
     context = {
         "nav": "org",
@@ -113,6 +122,11 @@ def _node_page(
         "path": org.path(node)[:-1],
         "children": [org.nodes[c] for c in org.children.get(node.pk, [])],
         "attached": attached,
+        # each attachment with the worst finding of the version it stands for
+        "attached_rows": [(a, worst.get(a.version_id, "")) for a in attached],
+        "with_errors": [
+            a.attachment.policy_name for a in attached if worst.get(a.version_id) == "error"
+        ],
         "room": max_attachments() - len(attached),
         "max_attachments": max_attachments(),
         "policies": list(visible_policies(request.user).order_by("name", "id")[:500]),
@@ -225,7 +239,10 @@ def attach(request: HttpRequest, node: Node) -> str:
     number = str(request.POST.get("version", "")).strip()
     version = version_of(policy, number) if number else None
     services.attachment_create(user=request.user, node=node, policy=policy, version=version)
-    return "attached"
+    held = (
+        version or PolicyVersion.objects.filter(policy=policy, number=policy.latest_version).first()
+    )
+    return "attached_with_errors" if held and held.worst_severity == "error" else "attached"
 
 
 @_node_change

@@ -119,6 +119,26 @@ def test_attach_pinned_and_detach_from_the_node_page(organizer_client, small_org
     assert not dev.attachments.filter(policy=share).exists()
 
 
+def test_attaching_a_policy_with_errors_says_huawei_would_refuse_it(organizer_client, small_org):
+    dev, user = small_org["dev"], small_org["user"]
+    misspelt = SHARE_DENIED.replace("ims:images:share", "ims:images:shaer")
+    broken = guardrail(user, "Misspelt", misspelt)
+    sound = guardrail(user, "No share", SHARE_DENIED)
+
+    to_broken = organizer_client.post(reverse("org:attach", args=[dev.pk]), {"policy": broken.pk})
+    to_sound = organizer_client.post(reverse("org:attach", args=[dev.pk]), {"policy": sound.pk})
+    said = organizer_client.get(to_broken["Location"]).content.decode()
+    page = organizer_client.get(to_sound["Location"]).content.decode()
+
+    assert "Attached, but the version attached has errors" in said
+    assert "Attached, but" not in page
+    assert re.search(r'id="org-attached-errors">Misspelt has errors', page)
+    rows = re.findall(r'class="org-attachment".*?</tr>', page, re.S)
+    broken_row = next(r for r in rows if "Misspelt" in r)
+    sound_row = next(r for r in rows if "No share" in r)
+    assert "sev-error" in broken_row and "sev-error" not in sound_row
+
+
 def test_the_last_detachment_is_refused_on_the_page(organizer_client, small_org):
     dev = small_org["dev"]
 
