@@ -97,6 +97,7 @@ def test_the_tag_key_field_starts_empty_not_with_the_placeholder(client):
         ("g:NoSuchKey=1", "Context line 1: g:NoSuchKey is not a condition key the catalog knows"),
         ("g:MFAAge=abc", "Context line 1: g:MFAAge takes a number; 'abc' is not one"),
         ("g:SourceIp=abcdeft", "g:SourceIp takes an IP address or CIDR range; 'abcdeft'"),
+        ("<b>bold</b>", "Context line 1 is not key=value: '&lt;b&gt;bold&lt;/b&gt;'"),
     ],
 )
 def test_a_context_line_that_cannot_say_what_it_means_is_marked(client, line, said):

@@ -8,6 +8,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from scpstudio.editor import html as editor_html
+from scpstudio.editor import html_analysis
 
 register = template.Library()
 
@@ -53,3 +54,8 @@ def key_options(cv: Any) -> SafeString:
 @register.simple_tag
 def operator_options(cv: Any) -> SafeString:
     return editor_html.operator_options(cv)
+
+
+@register.simple_tag(takes_context=True)
+def analysis_region(context: Any) -> SafeString:
+    return html_analysis.analysis_region(context)
