@@ -226,3 +226,33 @@ def test_a_case_only_change_in_the_json_redraws_the_statement(client):
     body = answer.content.decode()
     assert _redrawn(answer) == ["statement-1"]
     assert 'value="ims:images:copyCrossRegion" checked' in body
+
+
+def test_what_a_statement_holds_is_escaped_where_the_form_shows_it(client):
+    hostile = "<img src=x onerror=alert(1)>"
+    document = {
+        "Version": "5.0",
+        "Statement": [
+            {
+                "Sid": hostile,
+                "Effect": hostile,
+                "Action": ["ims:images:share", hostile],
+                "Resource": [hostile],
+                "Condition": {hostile: {"g:UserName": [hostile]}, "StringEquals": {hostile: "x"}},
+            }
+        ],
+    }
+
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": json.dumps(document)})
+
+    body = page.content.decode()
+    block = re.search(r'<section class="statement" id="statement-0".*?</section>', body, re.S)
+    assert block is not None
+    assert "<img" not in block.group(0)
+    shown = html.unescape(block.group(0))
+    # the heading, the Sid field, the odd effect, a pattern, a URN, a key and a value
+    assert shown.count(hostile) >= 7
+    fields = form_fields(page)
+    assert fields["s0-sid"] == [hostile]
+    assert fields["s0-patterns"] == [hostile]
+    assert fields["s0-resources"] == [hostile]

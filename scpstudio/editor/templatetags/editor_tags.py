@@ -8,7 +8,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from scpstudio.editor import html as editor_html
-from scpstudio.editor import html_analysis
+from scpstudio.editor import html_analysis, html_statement
 
 register = template.Library()
 
@@ -59,3 +59,8 @@ def operator_options(cv: Any) -> SafeString:
 @register.simple_tag(takes_context=True)
 def analysis_region(context: Any) -> SafeString:
     return html_analysis.analysis_region(context)
+
+
+@register.simple_tag(takes_context=True)
+def statement_block(context: Any, st: Any) -> SafeString:
+    return html_statement.statement_block(st, context)
