@@ -219,5 +219,12 @@ def given(shared: Decision, action: str) -> Decision:
     """The shared decision (naming `_PLACEHOLDER`), naming this action."""
     by = shared.decided_by
     if by is not None:
-        by = DecidedBy(action, by.policy, by.statement, by.sid, by.level, by.effect)
+        by = given_by(by, action)
     return Decision(shared.outcome, shared.possible, by, shared.conditions, shared.statements)
+
+
+def given_by(shared: DecidedBy, action: str) -> DecidedBy:
+    """What decided the shared decision, naming this action."""
+    return DecidedBy(
+        action, shared.policy, shared.statement, shared.sid, shared.level, shared.effect
+    )

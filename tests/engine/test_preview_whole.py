@@ -15,7 +15,7 @@ from scpstudio.engine.evaluate import decide_subjects
 from scpstudio.engine.evaluate_many import decide_many
 from scpstudio.engine.policy import compile_policy
 from scpstudio.engine.preview import Preview, PreviewContext, prepared, preview_levels
-from scpstudio.engine.preview_whole import preview_whole_catalog
+from scpstudio.engine.preview_whole import SharedRow, preview_whole_catalog
 from scpstudio.engine.statement_memory import forget_statements
 from tests.engine.conftest import load_shipped_catalog
 from tests.engine.diff_strategies import conditions, requests
@@ -150,3 +150,27 @@ def test_a_level_with_nothing_attached_allows_nothing() -> None:
     assert {a.outcome for a in fast.apis} == {NOT_ALLOWED}
     first = fast.apis[0].decided_by
     assert first is not None and first.level == "ou" and first.statement is None
+
+
+def test_a_light_row_reads_field_by_field_as_the_row_it_stands_for() -> None:
+    guard = {"Statement": [{"Effect": "Deny", "Action": "svc000:res0s:list0"}]}
+    levels = [Level("root", [compile_policy(json.dumps(guard), GENERATED, name="Guard")], True)]
+
+    fast = preview_whole_catalog(levels, GENERATED)
+    forget_statements()
+    plain = preview_levels(levels, GENERATED, services=GENERATED.services)
+
+    light = [(i, row) for i, row in enumerate(fast.apis) if isinstance(row, SharedRow)]
+    assert len(light) > len(fast.apis) // 2  # most rows share the one decision
+    for i, row in light:
+        other = plain.apis[i]
+        for name in (
+            "method", "path", "service", "outcome", "possible", "deciding", "actions",
+            "conditional_links", "operation_ids", "note", "label", "decided_by",
+        ):  # fmt: skip
+            assert getattr(row, name) == getattr(other, name), name
+        assert other == row and row == other
+        assert (row != other) is False
+        assert hash(row) == hash(other)
+        assert row.to_json() == other.to_json()
+    assert light[0][1] != plain.apis[light[1][0]]
