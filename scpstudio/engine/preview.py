@@ -169,7 +169,7 @@ def preview_levels(
     serial = catalog_serial(catalog)
     for i in each:
         plan = plans[i]
-        rows[i] = _kept_row(serial, plan, decisions, outcome_of, outcomes, notes[plan.service])
+        rows[i] = _kept_row(serial, plan, decisions, outcome_of, notes[plan.service])
     return Preview(
         tuple(rows),  # type: ignore[arg-type]  # every place is filled
         ActionsListed(index.listed, outcomes, decisions),
@@ -182,22 +182,16 @@ def _kept_row(
     plan: ApiPlan,
     decisions: Mapping[str, Decision],
     outcome_of: Callable[[Need], ActionOutcome],
-    outcomes: dict[tuple[str, str | None], ActionOutcome],
     note: str,
 ) -> ApiPreview:
     """The plan's row: the one made last time for the same decisions (the same objects,
-    kept in DECISIONS) again, or a new one."""
+    kept in DECISIONS) again, or a new one (its actions' outcomes left in `outcome_of`'s
+    dict; `ActionsListed` makes the others, equal, when read)."""
     decided = tuple([decisions[folded] for folded, _ in plan.names])
     key = (serial, id(plan))
     kept = _ROWS.get(key)
     if kept is not None and kept[1] == note and all(map(operator.is_, kept[0], decided)):
-        row: ApiPreview = kept[2]
-        for action in row.actions:
-            outcomes.setdefault((action.action, action.dependency_of), action)
-        for link in row.conditional_links:
-            for action in link.actions:
-                outcomes.setdefault((action.action, action.dependency_of), action)
-        return row
+        return kept[2]  # type: ignore[no-any-return]
     row = row_of(plan, outcome_of, note)
     _ROWS.put(key, (decided, note, row))
     return row
