@@ -3,12 +3,12 @@ with what the policies name rather than with the catalog: the organization's eff
 preview (a catalog may hold 10,000 APIs; a path's SCPs name a few hundred actions).
 
 The actions no statement on the path names share one decision (`evaluate_many`); an API
-needing only such actions shares its outcome too. Its row (and each of its actions'
-outcome) is the one `preview.preview_levels` makes, made when it is read rather than
-kept: a page or the REST API reads each row once, and a catalog's worth of rows kept
-with every preview would cost their memory, and the garbage collector's walks over them,
-for nothing. The rows of the APIs a statement decides are made at once. The answer equals
-`preview_levels(levels, catalog, context, services=catalog.services)`
+needing only such actions shares its outcome too. Its row (a light `SharedRow`) is made
+when it is read rather than kept, as `preview.preview_levels` keeps them for the editor:
+a page or the REST API reads each row once, and a catalog's worth of rows kept with every
+preview would cost their memory, and the garbage collector's walks over them, for
+nothing. The rows of the APIs a statement decides are made at once. The answer equals
+`preview.preview_each(levels, catalog, context, services=catalog.services)`
 (tests/engine/test_preview_whole.py checks it on generated paths and catalogs).
 """
 
@@ -33,7 +33,8 @@ from scpstudio.engine.preview_shared import ActionsListed, ApiRows, plan_index
 def preview_whole_catalog(
     levels: Sequence[Level], catalog: Catalog, context: PreviewContext | None = None
 ) -> Preview:
-    """`preview_levels(levels, catalog, context, services=catalog.services)`."""
+    """`preview_levels(levels, catalog, context, services=catalog.services)`, its rows
+    made when read and not kept (the organization keeps whole previews)."""
     ctx = context or PreviewContext()
     refused = refused_preview(levels, ctx)
     if refused is not None:
