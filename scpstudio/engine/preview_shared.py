@@ -332,8 +332,12 @@ class ActionsListed(Mapping[str, ActionOutcome]):
 # it, by the requests' names: a preview asked again gets the same objects (what the row
 # memos of the editor and the REST API recognise).
 _SHARED = BoundedMemo(64)
-# The SharedRows of a list of plans under one kept shared decision, by plan index.
-_SHARED_ROWS = BoundedMemo(64)
+# The SharedRows of a list of plans under one kept shared decision, by plan index: a few
+# lists of at most KEPT_ROWS rows (the rows of a policy naming every service of a large
+# catalog are made each time, as the organization's are, rather than kept by the
+# thousand).
+_SHARED_ROWS = BoundedMemo(16)
+KEPT_ROWS = 4_096
 
 
 def kept_decisions(decisions: ManyDecisions) -> ManyDecisions:
@@ -354,7 +358,8 @@ def kept_shared_rows(
     index: PlanIndex, decisions: ManyDecisions, notes: Mapping[str, str]
 ) -> list[ApiPreview | None]:
     """A SharedRow per plan that can be one (None for the others), the same objects each
-    time for the same plans, kept shared decision (`kept_decisions`) and notes."""
+    time for the same plans (up to KEPT_ROWS of them), kept shared decision
+    (`kept_decisions`) and notes."""
     shared = decisions.shared
     assert shared is not None
     noted = tuple(notes.items())
@@ -367,5 +372,6 @@ def kept_shared_rows(
         None if first is None else SharedRow(plan, notes[plan.service], first, shared, names)
         for plan, first in zip(index.plans, index.first_names, strict=True)
     ]
-    _SHARED_ROWS.put(key, (index, shared, rows))
+    if len(rows) <= KEPT_ROWS:
+        _SHARED_ROWS.put(key, (index, shared, rows))
     return rows
