@@ -12,11 +12,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from scpstudio.engine.statement_memory import BoundedMemo
+from scpstudio.engine.kept_by_id import KeptById
 from scpstudio.rest.bodies import AsciiJsonRenderer
 
 # A row's encoded JSON by its dict, which the serializer's row memo keeps alive.
-_ENCODED = BoundedMemo(4_096)
+_ENCODED = KeptById(4_096)
 
 
 class PreviewJsonRenderer(AsciiJsonRenderer):
@@ -41,11 +41,11 @@ class PreviewJsonRenderer(AsciiJsonRenderer):
     def _rows(self, rows: list[Any]) -> bytes:
         encoded = []
         for row in rows:
-            kept = _ENCODED.get(id(row))
-            if kept is None or kept[0] is not row:  # not this dict, though it had its id
-                kept = (row, self._encode(row))
-                _ENCODED.put(id(row), kept)
-            encoded.append(kept[1])
+            kept: bytes | None = _ENCODED.get(row)
+            if kept is None:
+                kept = self._encode(row)
+                _ENCODED.put(row, kept)
+            encoded.append(kept)
         return b"[" + b",".join(encoded) + b"]"
 
     def _encode(self, value: Any) -> bytes:

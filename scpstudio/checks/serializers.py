@@ -22,6 +22,7 @@ from scpstudio.checks.rules import clean_profile
 from scpstudio.engine.diff import CHANGES
 from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.findings import Code, Severity
+from scpstudio.engine.kept_by_id import KeptById
 from scpstudio.engine.limits import (
     MAX_CONTEXT_CHARS,
     MAX_CONTEXT_KEYS,
@@ -30,7 +31,6 @@ from scpstudio.engine.limits import (
 )
 from scpstudio.engine.preview import ApiPreview, Preview, PreviewContext
 from scpstudio.engine.profiles import DEFAULT_PROFILE, PROFILES
-from scpstudio.engine.statement_memory import BoundedMemo
 from scpstudio.rest.fields import RuleField, StrictSerializer, TrueOrFalseField
 
 PROFILE_NAMES = tuple(PROFILES)
@@ -261,15 +261,14 @@ class PreviewSerializer(serializers.Serializer):
 # decisions it is made of hold, so a preview of a policy like one before, or the same policy
 # again, writes only the rows that changed: writing ~470 rows was most of such an answer.
 # The dicts are only read (by the renderer), never changed.
-_ROWS_JSON = BoundedMemo(4_096)
+_ROWS_JSON = KeptById(4_096)
 
 
 def _row_json(row: ApiPreview) -> dict[str, Any]:
-    kept = _ROWS_JSON.get(id(row))
-    if kept is not None and kept[0] is row:  # the row itself, not one that reused its id
-        return kept[1]  # type: ignore[no-any-return]
-    written = row.to_json()
-    _ROWS_JSON.put(id(row), (row, written))
+    written: dict[str, Any] | None = _ROWS_JSON.get(row)
+    if written is None:
+        written = row.to_json()
+        _ROWS_JSON.put(row, written)
     return written
 
 

@@ -30,9 +30,9 @@ from scpstudio.engine.catalog import (
     access_levels_in_order,
 )
 from scpstudio.engine.findings import Finding
+from scpstudio.engine.kept_by_id import KeptById
 from scpstudio.engine.operators import OPERATORS
 from scpstudio.engine.profiles import get_profile
-from scpstudio.engine.statement_memory import BoundedMemo
 
 LEVEL_LABELS = ACCESS_LEVEL_LABELS
 OPERATORS_BY_TYPE: dict[str, list[str]] = {}
@@ -315,16 +315,16 @@ def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:
 # hands back the same row object while the decisions it was made of hold (engine.preview's
 # row memo), so after an edit only the rows it changed are worked out again: a policy naming
 # ten services of a large catalog has ~470 rows.
-_ROW_VIEWS = BoundedMemo(4_096)
+_ROW_VIEWS = KeptById(4_096)
 
 
 def _kept_row_view(row: Any) -> tuple[tuple[Any, ...], PreviewRowView]:
-    kept = _ROW_VIEWS.get(id(row))
-    if kept is not None and kept[0] is row:  # the row itself, not one that reused its id
-        return kept[1]  # type: ignore[no-any-return]
+    kept: tuple[tuple[Any, ...], PreviewRowView] | None = _ROW_VIEWS.get(row)
+    if kept is not None:
+        return kept
     order = (_OUTCOME_RANK.get(row.outcome.value, 4), row.path, row.method, row.operation_ids)
     found = (order, _row_view(row))
-    _ROW_VIEWS.put(id(row), (row, found))
+    _ROW_VIEWS.put(row, found)
     return found
 
 

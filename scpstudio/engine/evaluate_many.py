@@ -30,7 +30,7 @@ from scpstudio.engine.decision import (
     Decision,
     Level,
 )
-from scpstudio.engine.evaluate import _along_path, _decide, attached_policies
+from scpstudio.engine.evaluate import _along_path, _decide, _decide_level, attached_policies
 from scpstudio.engine.evaluate_statement import Subject
 from scpstudio.engine.policy import Policy, Statement
 from scpstudio.engine.wildcard import wildcard_match
@@ -43,23 +43,33 @@ class ManyDecisions(Mapping[str, Decision]):
     (`decided`), and for the others the path's shared decision (`shared`), made naming
     the action when asked (equal each time)."""
 
-    __slots__ = ("decided", "shared", "names")
+    __slots__ = ("decided", "shared", "names", "given")
 
     def __init__(
-        self, decided: dict[str, Decision], shared: Decision | None, names: Mapping[str, str]
+        self,
+        decided: dict[str, Decision],
+        shared: Decision | None,
+        names: Mapping[str, str],
+        given: dict[str, Decision] | None = None,
     ) -> None:
         self.decided = decided
         self.shared = shared  # naming `_PLACEHOLDER`
         # the requests' actions (some may be decided one by one): case-folded -> as written
         self.names = names
+        # the shared decision given to each action asked for, made once
+        # (`preview_shared.kept_decisions` keeps them from one preview to the next)
+        self.given = {} if given is None else given
 
     def __getitem__(self, folded: str) -> Decision:
         found = self.decided.get(folded)
         if found is not None:
             return found
-        if self.shared is None:
-            raise KeyError(folded)
-        return given(self.shared, self.names[folded])
+        found = self.given.get(folded)
+        if found is None:
+            if self.shared is None:
+                raise KeyError(folded)
+            found = self.given[folded] = given(self.shared, self.names[folded])
+        return found
 
     def __iter__(self) -> Iterator[str]:
         yield from self.decided
@@ -85,11 +95,17 @@ class KnownSubjects:
 
 
 def decide_many(
-    subjects: Sequence[Subject] | KnownSubjects, levels: Sequence[Level], catalog: Catalog
+    subjects: Sequence[Subject] | KnownSubjects,
+    levels: Sequence[Level],
+    catalog: Catalog,
+    *,
+    keep: bool = False,
 ) -> ManyDecisions:
     """`decide_subjects(subjects, levels, catalog)`: the decision for each prepared
     request, by its case-folded action, those of the actions no statement on the path
-    names given in one step (with `KnownSubjects`, without looking at them at all)."""
+    names given in one step (with `KnownSubjects`, without looking at them at all).
+    With `keep`, a level's decision for an action a statement names is kept in
+    `statement_memory.DECISIONS` (the editor's next keystroke asks it again)."""
     known = subjects if isinstance(subjects, KnownSubjects) else KnownSubjects(subjects)
     attached = attached_policies(levels, catalog)
     named: set[str] = set()
@@ -116,6 +132,8 @@ def decide_many(
         decisions = [
             given(d, subject.name)
             if unnamed and d is not None
+            else _decide_level(subject, policies, name, False)
+            if keep
             else _decide_here(subject, policies, name, in_catalog)
             for d, (name, policies) in zip(shared, attached, strict=True)
         ]
@@ -219,5 +237,12 @@ def given(shared: Decision, action: str) -> Decision:
     """The shared decision (naming `_PLACEHOLDER`), naming this action."""
     by = shared.decided_by
     if by is not None:
-        by = DecidedBy(action, by.policy, by.statement, by.sid, by.level, by.effect)
+        by = given_by(by, action)
     return Decision(shared.outcome, shared.possible, by, shared.conditions, shared.statements)
+
+
+def given_by(shared: DecidedBy, action: str) -> DecidedBy:
+    """What decided the shared decision, naming this action."""
+    return DecidedBy(
+        action, shared.policy, shared.statement, shared.sid, shared.level, shared.effect
+    )

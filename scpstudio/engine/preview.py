@@ -27,14 +27,8 @@ from scpstudio.engine.api_plans import api_plans as api_plans
 from scpstudio.engine.api_plans import plans_for as plans_for
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.context_values import typed_context
-from scpstudio.engine.decision import slot_setters
 from scpstudio.engine.errors import EngineInputError
 from scpstudio.engine.evaluate import (
-    ALLOWED,
-    CONDITIONAL,
-    DENIED,
-    NOT_ALLOWED,
-    DecidedBy,
     Decision,
     Level,
     Outcome,
@@ -45,12 +39,23 @@ from scpstudio.engine.evaluate import (
     evaluate_subjects,
     prepare_subjects,
 )
+from scpstudio.engine.evaluate_many import decide_many
 from scpstudio.engine.limits import context_limit_problem
 from scpstudio.engine.policy import Policy, compile_policy
+from scpstudio.engine.preview_rows import ActionOutcome as ActionOutcome
+from scpstudio.engine.preview_rows import ApiPreview as ApiPreview
+from scpstudio.engine.preview_rows import LinkPreview as LinkPreview
+from scpstudio.engine.preview_rows import Preview as Preview
+from scpstudio.engine.preview_rows import outcome_maker as outcome_maker
+from scpstudio.engine.preview_rows import row_of as row_of
+from scpstudio.engine.preview_shared import (
+    ActionsListed,
+    kept_decisions,
+    kept_shared_rows,
+    plan_index,
+)
 from scpstudio.engine.profiles import Profile, get_profile
 from scpstudio.engine.statement_memory import BoundedMemo, catalog_serial
-
-_OUTCOME_ORDER = (DENIED, NOT_ALLOWED, ALLOWED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,154 +115,6 @@ class PreviewContext:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ActionOutcome:
-    action: str
-    dependency_of: str | None
-    decision: Decision
-
-    def __init__(self, action: str, dependency_of: str | None, decision: Decision) -> None:
-        set_action, set_dependency_of, set_decision = _ACTION_OUTCOME  # see slot_setters
-        set_action(self, action)
-        set_dependency_of(self, dependency_of)
-        set_decision(self, decision)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "dependency_of": self.dependency_of,
-            **_decision_json(self.decision.outcome, self.decision.possible, self.decision),
-        }
-
-
-_ACTION_OUTCOME = slot_setters(ActionOutcome, "action dependency_of decision")
-
-
-def _decision_json(
-    outcome: Outcome, possible: frozenset[Outcome], deciding: Decision | None
-) -> dict[str, Any]:
-    decided_by: DecidedBy | None = deciding.decided_by if deciding else None
-    return {
-        "outcome": outcome.value,
-        "possible": [o.value for o in _OUTCOME_ORDER if o in possible],
-        "decided_by": decided_by.to_json() if decided_by else None,
-        "conditions": list(deciding.conditions) if deciding and outcome is CONDITIONAL else [],
-    }
-
-
-@dataclass(frozen=True, slots=True)
-class LinkPreview:
-    """A "required only ..." link, with the outcome of its own action and dependencies."""
-
-    action: str
-    note: str
-    outcome: Outcome
-    possible: frozenset[Outcome]
-    deciding: Decision | None
-    actions: tuple[ActionOutcome, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "note": self.note,
-            **_decision_json(self.outcome, self.possible, self.deciding),
-            "actions": [a.to_json() for a in self.actions],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ApiPreview:
-    method: str
-    path: str
-    service: str
-    outcome: Outcome
-    possible: frozenset[Outcome]
-    deciding: Decision | None
-    actions: tuple[ActionOutcome, ...]
-    conditional_links: tuple[LinkPreview, ...]
-    operation_ids: tuple[str, ...] = ()
-    # Set when Huawei says SCPs do not govern the API's service: the sentence saying so.
-    note: str = ""
-
-    def __init__(
-        self,
-        method: str,
-        path: str,
-        service: str,
-        outcome: Outcome,
-        possible: frozenset[Outcome],
-        deciding: Decision | None,
-        actions: tuple[ActionOutcome, ...],
-        conditional_links: tuple[LinkPreview, ...],
-        operation_ids: tuple[str, ...] = (),
-        note: str = "",
-    ) -> None:
-        (set_method, set_path, set_service, set_outcome, set_possible, set_deciding,
-         set_actions, set_links, set_operation_ids, set_note) = _API_PREVIEW  # fmt: skip
-        set_method(self, method)
-        set_path(self, path)
-        set_service(self, service)
-        set_outcome(self, outcome)
-        set_possible(self, possible)
-        set_deciding(self, deciding)
-        set_actions(self, actions)
-        set_links(self, conditional_links)
-        set_operation_ids(self, operation_ids)
-        set_note(self, note)
-
-    @property
-    def label(self) -> str:
-        return api_label(self.method, self.path, self.service, self.operation_ids)
-
-    @property
-    def decided_by(self) -> DecidedBy | None:
-        return self.deciding.decided_by if self.deciding else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "method": self.method,
-            "path": self.path,
-            "service": self.service,
-            **_decision_json(self.outcome, self.possible, self.deciding),
-            "actions": [a.to_json() for a in self.actions],
-            "conditional_links": [c.to_json() for c in self.conditional_links],
-            "operation_ids": list(self.operation_ids),
-            "note": self.note or None,
-        }
-
-
-_API_PREVIEW = slot_setters(
-    ApiPreview,
-    "method path service outcome possible deciding actions conditional_links operation_ids note",
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Preview:
-    # a tuple; the rows of a whole catalog (preview_whole) are made when read
-    apis: Sequence[ApiPreview]
-    actions: Mapping[str, ActionOutcome]
-    # Why nothing was previewed (a policy that is not JSON), in a sentence; "" otherwise.
-    problem: str = ""
-    # Context values their key cannot hold, each in a sentence naming key and value.
-    context_problems: tuple[str, ...] = ()
-
-    @property
-    def summary(self) -> dict[str, int]:
-        counts = {"apis": len(self.apis)}
-        for outcome in (ALLOWED, DENIED, NOT_ALLOWED, CONDITIONAL):
-            counts[outcome.value] = sum(1 for a in self.apis if a.outcome is outcome)
-        return counts
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "apis": [a.to_json() for a in self.apis],
-            "summary": self.summary,
-            "problem": self.problem or None,
-            "context_problems": list(self.context_problems),
-        }
-
-
 def services_of(policies: Iterable[Policy]) -> frozenset[str] | None:
     services: set[str] = set()
     for p in policies:
@@ -278,9 +135,77 @@ def preview_levels(
 
     `services` limits the rows to APIs needing an action of those services; by default,
     the services the policies name (every API when they name every service, or none).
-    (`preview_whole.preview_whole_catalog` gives the same answer for every service of a
-    large catalog in time that grows with what the policies name.)
+
+    The actions no statement on the path names share one decision (`decide_many`), and
+    the rows of APIs needing only such actions are `SharedRow`s kept from one call to the
+    next (`preview_shared.kept_shared_rows`); the other rows are made from their
+    decisions, and kept while those hold. So an edit costs what its statements name, and
+    the rows that did not change are the same objects as before (what the editor's and
+    the REST API's row memos recognise). The answer is `preview_each`'s
+    (tests/engine/test_preview_whole.py).
     """
+    ctx = context or PreviewContext()
+    refused = refused_preview(levels, ctx)
+    if refused is not None:
+        return refused
+    if services is None:
+        wanted = services_of(p for lv in levels for p in lv.policies)
+    else:
+        wanted = frozenset(s.casefold() for s in services)
+    plans, subjects, context_problems = prepared(catalog, wanted, ctx)
+    index = plan_index(plans, subjects)
+    decisions = kept_decisions(decide_many(index.known, levels, catalog, keep=True))
+    notes = {service: not_governed_note(catalog, service, levels) for service in index.services}
+    outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
+    outcome_of = outcome_maker(decisions, outcomes)
+    rows: list[ApiPreview | None]
+    each: Iterable[int]
+    if decisions.shared is None:  # every action decided one by one
+        rows, each = [None] * len(plans), range(len(plans))
+    else:  # the rows needing an action a statement names, and those no SharedRow can be
+        rows = list(kept_shared_rows(index, decisions, notes))
+        touched = {i for f in decisions.decided for i in index.plans_needing.get(f, ())}
+        each = sorted(touched.union(index.each))
+    serial = catalog_serial(catalog)
+    for i in each:
+        plan = plans[i]
+        rows[i] = _kept_row(serial, plan, decisions, outcome_of, notes[plan.service])
+    return Preview(
+        tuple(rows),  # type: ignore[arg-type]  # every place is filled
+        ActionsListed(index.listed, outcomes, decisions),
+        context_problems=context_problems,
+    )
+
+
+def _kept_row(
+    serial: int,
+    plan: ApiPlan,
+    decisions: Mapping[str, Decision],
+    outcome_of: Callable[[Need], ActionOutcome],
+    note: str,
+) -> ApiPreview:
+    """The plan's row: the one made last time for the same decisions (the same objects,
+    kept in DECISIONS) again, or a new one (its actions' outcomes left in `outcome_of`'s
+    dict; `ActionsListed` makes the others, equal, when read)."""
+    decided = tuple([decisions[folded] for folded, _ in plan.names])
+    key = (serial, id(plan))
+    kept = _ROWS.get(key)
+    if kept is not None and kept[1] == note and all(map(operator.is_, kept[0], decided)):
+        return kept[2]  # type: ignore[no-any-return]
+    row = row_of(plan, outcome_of, note)
+    _ROWS.put(key, (decided, note, row))
+    return row
+
+
+def preview_each(
+    levels: Sequence[Level],
+    catalog: Catalog,
+    context: PreviewContext | None = None,
+    *,
+    services: Iterable[str] | None = None,
+) -> Preview:
+    """`preview_levels`, every action decided one by one and every row made: the
+    definition the quicker previews are held equal to (tests), and nothing else."""
     ctx = context or PreviewContext()
     refused = refused_preview(levels, ctx)
     if refused is not None:
@@ -294,29 +219,13 @@ def preview_levels(
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
     outcome_of = outcome_maker(decisions, outcomes)
 
-    serial = catalog_serial(catalog)
-    rows = []
     notes: dict[str, str] = {}
+    rows = []
     for plan in plans:
         note = notes.get(plan.service)
         if note is None:
             note = notes[plan.service] = not_governed_note(catalog, plan.service, levels)
-        # A row is its plan's decisions put together: the row made last time for the
-        # same decisions (the same objects, kept in DECISIONS) is that row again.
-        decided = tuple([decisions[folded] for folded, _ in plan.names])
-        key = (serial, id(plan))
-        kept = _ROWS.get(key)
-        if kept is not None and kept[1] == note and all(map(operator.is_, kept[0], decided)):
-            row: ApiPreview = kept[2]
-            for action in row.actions:
-                outcomes.setdefault((action.action, action.dependency_of), action)
-            for link in row.conditional_links:
-                for action in link.actions:
-                    outcomes.setdefault((action.action, action.dependency_of), action)
-        else:
-            row = row_of(plan, outcome_of, note)
-            _ROWS.put(key, (decided, note, row))
-        rows.append(row)
+        rows.append(row_of(plan, outcome_of, note))
     by_action = {action.casefold(): found for (action, _), found in outcomes.items()}
     return Preview(tuple(rows), by_action, context_problems=context_problems)
 
@@ -333,48 +242,6 @@ def refused_preview(levels: Sequence[Level], ctx: PreviewContext) -> Preview | N
                 where = f"{p.name}: " if p.name else ""
                 return Preview((), {}, f"{where}{p.parse.error.message} Nothing was previewed.")
     return None
-
-
-def outcome_maker(
-    decisions: Mapping[str, Decision], outcomes: dict[tuple[str, str | None], ActionOutcome]
-) -> Callable[[Need], ActionOutcome]:
-    """The outcome of a need from the decision for its action, each made once and kept in
-    `outcomes` by action and the action it is a dependency of."""
-
-    def outcome_of(need: Need) -> ActionOutcome:
-        key = (need.action, need.dependency_of)
-        found = outcomes.get(key)
-        if found is None:
-            decision = decisions[need.action.casefold()]
-            found = outcomes[key] = ActionOutcome(need.action, need.dependency_of, decision)
-        return found
-
-    return outcome_of
-
-
-def row_of(plan: ApiPlan, outcome_of: Callable[[Need], ActionOutcome], note: str) -> ApiPreview:
-    """The plan's row from the outcome of each action it needs."""
-    actions = tuple([outcome_of(n) for n in plan.needs])
-    outcome, possible, deciding = combine([a.decision for a in actions])
-    links = []
-    for cond in plan.conditional:
-        link_actions = tuple([outcome_of(n) for n in cond.needs])
-        l_outcome, l_possible, l_deciding = combine([a.decision for a in link_actions])
-        links.append(
-            LinkPreview(cond.action, cond.note, l_outcome, l_possible, l_deciding, link_actions)
-        )
-    return ApiPreview(
-        plan.method,
-        plan.path,
-        plan.service,
-        outcome,
-        possible,
-        deciding,
-        actions,
-        tuple(links),
-        plan.operation_ids,
-        note,
-    )
 
 
 # The last row made for each plan, with the decisions it was made of.

@@ -2,7 +2,7 @@
 `Level`s, the effective preview of an account or an OU
 (`engine.preview_whole.preview_whole_catalog`: every API of the catalog, the actions no
 statement on the path names decided in one step), and the per-account summary a tree
-page shows.
+page shows (on the same path: outcomes counted without making the rows that share one).
 
 Versions are immutable, so each is compiled once per process, for evaluation alone
 (`engine.policy_stored.compile_stored`: no positioned tree, which only the editor needs),
@@ -29,7 +29,7 @@ from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.evaluate import ALLOWED, CONDITIONAL, Level, full_access_policy
 from scpstudio.engine.policy import Policy as CompiledPolicy
 from scpstudio.engine.policy_stored import compile_stored
-from scpstudio.engine.preview import Preview, PreviewContext, preview_levels
+from scpstudio.engine.preview import Preview, PreviewContext
 from scpstudio.engine.preview_whole import preview_whole_catalog
 from scpstudio.engine.statement_memory import forget_statements
 from scpstudio.org.models import Attachment, Node, NodeKind
@@ -174,10 +174,6 @@ def path_levels(node: Node, catalog: Catalog) -> list[Level]:
     return _path_levels(path, attached, catalog)
 
 
-def every_service(catalog: Catalog) -> list[str]:
-    return list(catalog.services)
-
-
 @dataclass(frozen=True, slots=True)
 class Effective:
     """What an account (or an account placed directly in an OU) can do."""
@@ -288,7 +284,6 @@ def tree_summary(catalog: Catalog, tree: Tree | None = None) -> dict[int, NodeSu
     compiled: dict[int, list[CompiledPolicy]] = {
         node_id: [compile_attached(a, catalog) for a in rows] for node_id, rows in attached.items()
     }
-    services = every_service(catalog)
     memo: dict[Any, Usable] = {}
     own: dict[int, Usable] = {}
     for node in tree.nodes.values():
@@ -299,7 +294,7 @@ def tree_summary(catalog: Catalog, tree: Tree | None = None) -> dict[int, NodeSu
         key = tuple(tuple(a.key for a in attached.get(n.pk, [])) for n in kept)
         if key not in memo:
             levels = [Level("", compiled.get(n.pk, []), False) for n in kept]
-            memo[key] = _usable(preview_levels(levels, catalog, services=services))
+            memo[key] = _usable(preview_whole_catalog(levels, catalog))
         own[node.pk] = memo[key]
     # children before parents: each OU's figures from what it holds, once (linear)
     out: dict[int, NodeSummary] = {}
@@ -324,6 +319,7 @@ def tree_summary(catalog: Catalog, tree: Tree | None = None) -> dict[int, NodeSu
 
 
 def _usable(preview: Preview) -> Usable:
-    allowed = sum(1 for a in preview.apis if a.outcome is ALLOWED)
-    conditional = sum(1 for a in preview.apis if a.outcome is CONDITIONAL)
-    return Usable(allowed, conditional, len(preview.apis))
+    """The counts of a whole-catalog preview: the rows sharing the path's decision are
+    counted without being made (`Preview.summary`)."""
+    counts = preview.summary
+    return Usable(counts[ALLOWED.value], counts[CONDITIONAL.value], counts["apis"])

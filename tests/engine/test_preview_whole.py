@@ -14,7 +14,8 @@ from scpstudio.engine.decision import ALLOWED, DENIED, NOT_ALLOWED, Level
 from scpstudio.engine.evaluate import decide_subjects
 from scpstudio.engine.evaluate_many import decide_many
 from scpstudio.engine.policy import compile_policy
-from scpstudio.engine.preview import Preview, PreviewContext, prepared, preview_levels
+from scpstudio.engine.preview import Preview, PreviewContext, prepared, preview_each, preview_levels
+from scpstudio.engine.preview_shared import SharedRow
 from scpstudio.engine.preview_whole import preview_whole_catalog
 from scpstudio.engine.statement_memory import forget_statements
 from tests.engine.conftest import load_shipped_catalog
@@ -104,8 +105,28 @@ def test_the_whole_catalog_preview_equals_the_plain_preview(
     fast = preview_whole_catalog(levels, catalog, context)
 
     forget_statements()  # the plain preview works everything out again
-    plain = preview_levels(levels, catalog, context, services=catalog.services)
+    plain = preview_each(levels, catalog, context, services=catalog.services)
     same_preview(fast, plain)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases(), st.booleans())
+@example(("generated", [Level("root", [], True)], None), True)
+@example(("IMS", [], None), False)
+def test_the_editors_preview_equals_the_plain_preview_asked_once_or_again(
+    case: tuple[str, list[Level], PreviewContext | None], every_service: bool
+) -> None:
+    which, levels, context = case
+    catalog = CATALOGS[which]
+    services = catalog.services if every_service else None
+
+    first = preview_levels(levels, catalog, context, services=services)
+    again = preview_levels(levels, catalog, context, services=services)
+
+    forget_statements()
+    plain = preview_each(levels, catalog, context, services=services)
+    same_preview(first, plain)
+    same_preview(again, plain)
 
 
 @settings(max_examples=60, deadline=None)
@@ -150,3 +171,41 @@ def test_a_level_with_nothing_attached_allows_nothing() -> None:
     assert {a.outcome for a in fast.apis} == {NOT_ALLOWED}
     first = fast.apis[0].decided_by
     assert first is not None and first.level == "ou" and first.statement is None
+
+
+def test_a_light_row_reads_field_by_field_as_the_row_it_stands_for() -> None:
+    guard = {"Statement": [{"Effect": "Deny", "Action": "svc000:res0s:list0"}]}
+    levels = [Level("root", [compile_policy(json.dumps(guard), GENERATED, name="Guard")], True)]
+
+    fast = preview_whole_catalog(levels, GENERATED)
+    forget_statements()
+    plain = preview_each(levels, GENERATED, services=GENERATED.services)
+
+    light = [(i, row) for i, row in enumerate(fast.apis) if isinstance(row, SharedRow)]
+    assert len(light) > len(fast.apis) // 2  # most rows share the one decision
+    for i, row in light:
+        other = plain.apis[i]
+        for name in (
+            "method", "path", "service", "outcome", "possible", "deciding", "actions",
+            "conditional_links", "operation_ids", "note", "label", "decided_by",
+        ):  # fmt: skip
+            assert getattr(row, name) == getattr(other, name), name
+        assert other == row and row == other
+        assert (row != other) is False
+        assert hash(row) == hash(other)
+        assert row.to_json() == other.to_json()
+    assert light[0][1] != plain.apis[light[1][0]]
+
+
+def test_an_edit_hands_back_the_same_rows_for_the_apis_it_does_not_change() -> None:
+    def guard(action: str) -> list[Level]:
+        text = json.dumps({"Statement": [{"Effect": "Deny", "Action": action}]})
+        return [Level("", [compile_policy(text, GENERATED, name="Guard")], True)]
+
+    before = preview_levels(guard("svc000:res0s:list0"), GENERATED, services=["svc000"])
+    after = preview_levels(guard("svc000:res1s:get1"), GENERATED, services=["svc000"])
+
+    changed = [i for i, (a, b) in enumerate(zip(before.apis, after.apis, strict=True)) if a != b]
+    same = [i for i, (a, b) in enumerate(zip(before.apis, after.apis, strict=True)) if a is b]
+    assert changed and len(changed) + len(same) == len(after.apis)
+    assert any(isinstance(after.apis[i], SharedRow) for i in same)

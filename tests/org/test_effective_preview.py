@@ -185,6 +185,24 @@ def test_the_tree_counts_what_each_account_can_use(small_org):
     assert (root.below_min, root.below_max, root.accounts) == (web.allowed, lab.allowed, 3)
 
 
+def test_the_tree_counts_what_each_accounts_preview_shows(small_org):
+    attach(
+        small_org["user"], small_org["lab"], guardrail(small_org["user"], "No share", SHARE_DENIED)
+    )
+    catalog = catalog_snapshot()
+
+    summary = tree_summary(catalog)
+
+    for name in ("web", "lab"):
+        rows = list(effective_preview(small_org[name], catalog).preview.apis)
+        shown = [api.outcome.value for api in rows]
+        own = summary[small_org[name].pk].own
+        assert (own.allowed, own.conditional, own.total) == (
+            shown.count("allowed"), shown.count("conditional"), len(rows),
+        )  # fmt: skip
+    assert summary[small_org["lab"].pk].own.allowed < summary[small_org["lab"].pk].own.total
+
+
 def test_a_kept_preview_is_used_again_until_its_path_changes(small_org):
     compiled_cache_clear()
     catalog, web = catalog_snapshot(), small_org["web"]
