@@ -24,7 +24,7 @@ from scpstudio.engine.preview_rows import (
     outcome_maker,
     row_of,
 )
-from scpstudio.engine.statement_memory import BoundedMemo
+from scpstudio.engine.statement_memory import BoundedMemo, forgotten_with_statements
 
 
 class PlanIndex:
@@ -331,12 +331,12 @@ class ActionsListed(Mapping[str, ActionOutcome]):
 # The path's shared decision as first met, with the decisions given to each action from
 # it, by the requests' names: a preview asked again gets the same objects (what the row
 # memos of the editor and the REST API recognise).
-_SHARED = BoundedMemo(64)
+_SHARED = forgotten_with_statements(BoundedMemo(64))
 # The SharedRows of a list of plans under one kept shared decision, by plan index: a few
 # lists of at most KEPT_ROWS rows (the rows of a policy naming every service of a large
 # catalog are made each time, as the organization's are, rather than kept by the
 # thousand).
-_SHARED_ROWS = BoundedMemo(16)
+_SHARED_ROWS = forgotten_with_statements(BoundedMemo(16))
 KEPT_ROWS = 4_096
 
 

@@ -144,7 +144,8 @@ def forget_statements() -> None:
     """Empty the memory, the parsed addresses too (tests and benchmarks compare warm with
     cold analyses)."""
     PIECES.clear()
-    DECISIONS.clear()
+    for memo in _FORGOTTEN_WITH_STATEMENTS:
+        memo.clear()
     forget_networks()
 
 
@@ -183,11 +184,21 @@ class BoundedMemo:
             self.items.clear()
 
 
+# Memos of what analyses decided (not of the catalog): emptied with the statements.
+_FORGOTTEN_WITH_STATEMENTS: list[BoundedMemo] = []
+
+
+def forgotten_with_statements(memo: BoundedMemo) -> BoundedMemo:
+    """`memo`, emptied whenever `forget_statements` empties the statement memory."""
+    _FORGOTTEN_WITH_STATEMENTS.append(memo)
+    return memo
+
+
 # The preview's decisions, by request and by the statements that could decide it
 # (engine.evaluate): after an edit, a request none of the changed statements could apply
 # to is answered from here.
 MAX_DECISIONS = 8_192
-DECISIONS = BoundedMemo(MAX_DECISIONS)
+DECISIONS = forgotten_with_statements(BoundedMemo(MAX_DECISIONS))
 
 _STATEMENT_SERIALS = itertools.count(1)
 

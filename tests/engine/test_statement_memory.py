@@ -252,3 +252,15 @@ def test_a_bounded_memo_makes_a_value_once_and_drops_the_least_recently_used() -
 
     assert made == ["a", "b", "c"]
     assert memo.get("b") is None and memo.get("a") == "value of a"
+
+
+def test_forgetting_the_statements_forgets_the_previews_kept_decisions_too() -> None:
+    from scpstudio.engine import preview_shared
+
+    analyze_policy(json.dumps({"Version": "5.0", "Statement": [guard(3)]}), CATALOG)
+    kept_before = len(preview_shared._SHARED.items)
+
+    forget_statements()
+
+    assert kept_before > 0
+    assert not preview_shared._SHARED.items and not preview_shared._SHARED_ROWS.items
