@@ -190,10 +190,17 @@ def _kept_row(
     decided = tuple([decisions[folded] for folded, _ in plan.names])
     key = (serial, id(plan))
     kept = _ROWS.get(key)
-    if kept is not None and kept[1] == note and all(map(operator.is_, kept[0], decided)):
-        return kept[2]  # type: ignore[no-any-return]
+    # the plan is kept with its row: a plan made later at the same address (after this
+    # one was dropped) is another API, whose actions may have got the same decisions
+    if (
+        kept is not None
+        and kept[0] is plan
+        and kept[2] == note
+        and all(map(operator.is_, kept[1], decided))
+    ):
+        return kept[3]  # type: ignore[no-any-return]
     row = row_of(plan, outcome_of, note)
-    _ROWS.put(key, (decided, note, row))
+    _ROWS.put(key, (plan, decided, note, row))
     return row
 
 

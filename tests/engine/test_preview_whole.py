@@ -209,3 +209,27 @@ def test_an_edit_hands_back_the_same_rows_for_the_apis_it_does_not_change() -> N
     same = [i for i, (a, b) in enumerate(zip(before.apis, after.apis, strict=True)) if a is b]
     assert changed and len(changed) + len(same) == len(after.apis)
     assert any(isinstance(after.apis[i], SharedRow) for i in same)
+
+
+def test_a_kept_row_is_never_handed_to_another_api_made_at_the_same_address() -> None:
+    """A plan dropped with its kept list (many contexts push it out) frees its address; a
+    plan made later may sit there, and its actions may have got the same decisions."""
+    from scpstudio.engine import preview as preview_module
+    from scpstudio.engine.statement_memory import catalog_serial
+
+    text = json.dumps({"Statement": [{"Effect": "Deny", "Action": "ims:images:*"}]})
+    levels = [Level("", [compile_policy(text, IMS, name="Guard")], True)]
+    plans = preview_module.prepared(IMS, frozenset({"ims"}), PreviewContext())[0]
+    expected = preview_each(levels, IMS)
+    first = preview_levels(levels, IMS)
+    at = next(i for i, p in enumerate(plans) if not isinstance(first.apis[i], SharedRow))
+    other = next(i for i in range(len(plans)) if first.apis[i].path != first.apis[at].path)
+    key = (catalog_serial(IMS), id(plans[at]))
+    _, decided, note, _ = preview_module._ROWS.get(key)
+    # what was kept at this address is another API's row, its plan's, of the same decisions
+    preview_module._ROWS.put(key, (plans[other], decided, note, first.apis[other]))
+
+    again = preview_levels(levels, IMS)
+
+    assert again.apis[at] == expected.apis[at]
+    same_preview(again, expected)
