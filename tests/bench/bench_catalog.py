@@ -66,7 +66,9 @@ def policy_text() -> str:
             {
                 "Sid": f"Guard{svc}",
                 "Effect": "Deny",
-                "Action": [f"{svc}:res0s:delete4", f"{svc}:res1s:update3", f"{svc}:res2s:*"],
+                # action j of a generated service acts on res{j % 3}: delete4 on res1,
+                # update3 on res0 (catalog_generator.schema)
+                "Action": [f"{svc}:res1s:delete4", f"{svc}:res0s:update3", f"{svc}:res2s:*"],
                 "Resource": ["*"],
                 "Condition": {"StringNotEquals": {"g:PrincipalAccount": [f"{i:012d}"]}},
             }
