@@ -29,8 +29,10 @@ from scpstudio.engine.operators import (
     read_operator,
 )
 from scpstudio.engine.statement_memory import (
+    BoundedMemo,
     StatementPiece,
     catalog_serial,
+    forgotten_with_statements,
     pair_nodes,
     statement_serial,
 )
@@ -156,6 +158,28 @@ class Statement:
         return named != self.not_action
 
 
+class _PolicyIndex:
+    """A policy's index (`Policy._index`), kept by its statements."""
+
+    __slots__ = ("by_action", "general", "serials")
+
+    def __init__(
+        self, by_action: dict[str, tuple[Statement, ...]], general: tuple[Statement, ...]
+    ) -> None:
+        self.by_action = by_action
+        self.general = general
+        self.serials: dict[str, tuple[int, ...]] = {}  # by action name, as candidate_serials
+
+
+# The actions' serials an index keeps (each policy of a whole catalog's preview asks
+# every action of a catalog of some 15,000).
+MAX_KEPT_SERIALS = 20_000
+
+# Indexes by the serials of the statements they index: the editor and the REST API compile
+# the policy of every request again, from statements the statement memory keeps.
+_INDEXES = forgotten_with_statements(BoundedMemo(256))
+
+
 @dataclass(slots=True, eq=False)
 class Policy:
     """A compiled policy: its statements, bound to the catalog it was compiled with."""
@@ -201,10 +225,28 @@ class Policy:
             found = self.candidates(name, in_catalog)
             # by name: whether the action is in the catalog is the catalog's to say, and
             # the policy is compiled against one catalog
-            serials = self._serials[name] = tuple([s.serial for s in found])
+            serials = tuple([s.serial for s in found])
+            if len(self._serials) < MAX_KEPT_SERIALS:  # shared by every copy of the policy
+                self._serials[name] = serials
         return serials
 
     def _index(self) -> None:
+        """Which statements may apply to each action. A policy is compiled again for every
+        request (the editor's, the REST API's) from the statements the statement memory
+        keeps, so the index (and the serials found through it) is kept by those
+        statements' serials and shared by every policy made of them."""
+        key = tuple([s.serial for s in self.statements])
+        found = _INDEXES.get(key)
+        if found is None:
+            found = _PolicyIndex(*self._indexed())
+            _INDEXES.put(key, found)
+        self._by_action, self._general, self._serials = (
+            found.by_action,
+            found.general,
+            found.serials,
+        )
+
+    def _indexed(self) -> tuple[dict[str, tuple[Statement, ...]], tuple[Statement, ...]]:
         general = [s for s in self.statements if s.usable and (s.any_action or s.not_action)]
         named: dict[str, list[Statement]] = {}
         for s in self.statements:
@@ -215,8 +257,7 @@ class Policy:
         for folded, found in named.items():
             merged = found + general if general else found
             by_action[folded] = tuple(sorted(merged, key=lambda s: s.index))
-        self._general = tuple(general)
-        self._by_action = by_action
+        return by_action, tuple(general)
 
 
 def compile_policy(source: Any, catalog: Catalog, *, name: str = "") -> Policy:
