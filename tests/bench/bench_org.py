@@ -277,6 +277,16 @@ def ratio(rows: list[tuple[str, dict[str, Any]]]) -> None:
                 f"{figures['median'] / ims['median']:.1f}x wall, "
                 f"{figures['cpu'] / ims['cpu']:.1f}x CPU (target: at most 3x)"
             )
+    # the same with every row then read (the account page and GET .../preview read them all)
+    read = [figures for label, figures in rows if label.endswith("every row read")]
+    if len(read) == 3:
+        ims, big, own_read = read
+        for what, figures in (("IMS guardrails", big), ("guardrails on its own", own_read)):
+            print(
+                f"cold preview, every row read, 10,000 actions ({what}) / IMS: "
+                f"{figures['median'] / ims['median']:.1f}x wall, "
+                f"{figures['cpu'] / ims['cpu']:.1f}x CPU (target: at most 3x)"
+            )
 
 
 if __name__ == "__main__":
