@@ -28,11 +28,10 @@ from scpstudio.engine.operators import (
     prepare_value,
     read_operator,
 )
+from scpstudio.engine.policy_index import MAX_KEPT_SERIALS, policy_index
 from scpstudio.engine.statement_memory import (
-    BoundedMemo,
     StatementPiece,
     catalog_serial,
-    forgotten_with_statements,
     pair_nodes,
     statement_serial,
 )
@@ -158,28 +157,6 @@ class Statement:
         return named != self.not_action
 
 
-class _PolicyIndex:
-    """A policy's index (`Policy._index`), kept by its statements."""
-
-    __slots__ = ("by_action", "general", "serials")
-
-    def __init__(
-        self, by_action: dict[str, tuple[Statement, ...]], general: tuple[Statement, ...]
-    ) -> None:
-        self.by_action = by_action
-        self.general = general
-        self.serials: dict[str, tuple[int, ...]] = {}  # by action name, as candidate_serials
-
-
-# The actions' serials an index keeps (each policy of a whole catalog's preview asks
-# every action of a catalog of some 15,000).
-MAX_KEPT_SERIALS = 20_000
-
-# Indexes by the serials of the statements they index: the editor and the REST API compile
-# the policy of every request again, from statements the statement memory keeps.
-_INDEXES = forgotten_with_statements(BoundedMemo(256))
-
-
 @dataclass(slots=True, eq=False)
 class Policy:
     """A compiled policy: its statements, bound to the catalog it was compiled with."""
@@ -231,33 +208,9 @@ class Policy:
         return serials
 
     def _index(self) -> None:
-        """Which statements may apply to each action. A policy is compiled again for every
-        request (the editor's, the REST API's) from the statements the statement memory
-        keeps, so the index (and the serials found through it) is kept by those
-        statements' serials and shared by every policy made of them."""
-        key = tuple([s.serial for s in self.statements])
-        found = _INDEXES.get(key)
-        if found is None:
-            found = _PolicyIndex(*self._indexed())
-            _INDEXES.put(key, found)
-        self._by_action, self._general, self._serials = (
-            found.by_action,
-            found.general,
-            found.serials,
-        )
-
-    def _indexed(self) -> tuple[dict[str, tuple[Statement, ...]], tuple[Statement, ...]]:
-        general = [s for s in self.statements if s.usable and (s.any_action or s.not_action)]
-        named: dict[str, list[Statement]] = {}
-        for s in self.statements:
-            if s.usable and not (s.any_action or s.not_action):
-                for folded in s.matched:
-                    named.setdefault(folded, []).append(s)
-        by_action = {}
-        for folded, found in named.items():
-            merged = found + general if general else found
-            by_action[folded] = tuple(sorted(merged, key=lambda s: s.index))
-        return by_action, tuple(general)
+        found = policy_index(self.statements)  # shared by every policy of these statements
+        self._by_action, self._general = found.by_action, found.general
+        self._serials = found.serials
 
 
 def compile_policy(source: Any, catalog: Catalog, *, name: str = "") -> Policy:
