@@ -1,26 +1,31 @@
 """The preview's answer encoded row by row, each row's JSON text kept with the row.
 
-The serializer hands the renderer the same row dict for a row the engine kept (see
-`serializers._row_json`); encoding a preview of ~470 rows was about half of its answer's
-time, so a row's text is encoded once and joined into every answer that shows it. The
-bytes are those `AsciiJsonRenderer` writes for the same data (a test holds them equal).
+The engine hands back the same row objects while their decisions hold, and a preview made
+in parts (one per service) the same tuple of rows for each part that did not change
+(`Preview.parts`); encoding a preview of ~470 rows was about half of its answer's time,
+so a row's text is encoded once and joined into every answer that shows it, and a part's
+text once per part. The bytes are those `AsciiJsonRenderer` writes for the same data (a
+test holds them equal).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from scpstudio.checks.serializers import PreviewRows
 from scpstudio.engine.kept_by_id import KeptById
+from scpstudio.engine.preview import ApiPreview
 from scpstudio.rest.bodies import AsciiJsonRenderer
 
-# A row's encoded JSON by its dict, which the serializer's row memo keeps alive.
-_ENCODED = KeptById(4_096)
+# A row's encoded JSON by the engine's row, and a part's by the part.
+_ROWS = KeptById(8_192)
+_PARTS = KeptById(1_024)
 
 
 class PreviewJsonRenderer(AsciiJsonRenderer):
-    """`AsciiJsonRenderer`, with the rows of `apis` encoded once per row dict."""
+    """`AsciiJsonRenderer`, with the rows of `apis` encoded once per row and per part."""
 
     def render(
         self,
@@ -30,7 +35,7 @@ class PreviewJsonRenderer(AsciiJsonRenderer):
     ) -> bytes:
         indent = self.get_indent(accepted_media_type or "", renderer_context or {})
         rows = data.get("apis") if isinstance(data, dict) else None
-        if indent is not None or not self.compact or not isinstance(rows, list):
+        if indent is not None or not self.compact or not isinstance(rows, PreviewRows):
             return super().render(data, accepted_media_type, renderer_context)
         parts = [
             self._encode(key) + b":" + (self._rows(rows) if key == "apis" else self._encode(value))
@@ -38,15 +43,24 @@ class PreviewJsonRenderer(AsciiJsonRenderer):
         ]
         return b"{" + b",".join(parts) + b"}"
 
-    def _rows(self, rows: list[Any]) -> bytes:
-        encoded = []
-        for row in rows:
-            kept: bytes | None = _ENCODED.get(row)
-            if kept is None:
-                kept = self._encode(row)
-                _ENCODED.put(row, kept)
-            encoded.append(kept)
-        return b"[" + b",".join(encoded) + b"]"
+    def _rows(self, rows: PreviewRows) -> bytes:
+        encoded = [self._part(part, rows.kept) for part in rows.parts]
+        return b"[" + b",".join([e for e in encoded if e]) + b"]"
+
+    def _part(self, part: Sequence[ApiPreview], keep: bool) -> bytes:
+        kept: bytes | None = _PARTS.get(part) if keep else None
+        if kept is None:
+            kept = b",".join([self._row(row) for row in part])
+            if keep:
+                _PARTS.put(part, kept)
+        return kept
+
+    def _row(self, row: ApiPreview) -> bytes:
+        kept: bytes | None = _ROWS.get(row)
+        if kept is None:
+            kept = self._encode(row.to_json())
+            _ROWS.put(row, kept)
+        return kept
 
     def _encode(self, value: Any) -> bytes:
         """One value as `JSONRenderer.render` writes it compact (null included)."""

@@ -12,6 +12,7 @@ checks every key the engine writes is described.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
@@ -22,7 +23,6 @@ from scpstudio.checks.rules import clean_profile
 from scpstudio.engine.diff import CHANGES
 from scpstudio.engine.evaluate import Outcome
 from scpstudio.engine.findings import Code, Severity
-from scpstudio.engine.kept_by_id import KeptById
 from scpstudio.engine.limits import (
     MAX_CONTEXT_CHARS,
     MAX_CONTEXT_KEYS,
@@ -247,29 +247,36 @@ class PreviewSerializer(serializers.Serializer):
     )
 
     def to_representation(self, preview: Preview) -> dict[str, Any]:
-        """The engine's JSON (`Preview.to_json`), each row's taken from those written before
-        when the engine hands back the same row (see `_row_json`)."""
+        """The engine's JSON (`Preview.to_json`), the rows as `PreviewRows` (which
+        `rendering.PreviewJsonRenderer` writes from what it wrote before)."""
         return {
-            "apis": [_row_json(row) for row in preview.apis],
+            "apis": PreviewRows(preview),
             "summary": preview.summary,
             "problem": preview.problem or None,
             "context_problems": list(preview.context_problems),
         }
 
 
-# Each row's JSON, by the engine's row. The engine keeps a row (the same object) while the
-# decisions it is made of hold, so a preview of a policy like one before, or the same policy
-# again, writes only the rows that changed: writing ~470 rows was most of such an answer.
-# The dicts are only read (by the renderer), never changed.
-_ROWS_JSON = KeptById(4_096)
+class PreviewRows:
+    """A preview's rows, for a renderer: in parts when the engine made it in parts
+    (`Preview.parts`, each a tuple kept while it holds), as one part otherwise. Any JSON
+    encoder reads it through `tolist` (each row's JSON as `ApiPreview.to_json`)."""
 
+    __slots__ = ("parts", "kept")
 
-def _row_json(row: ApiPreview) -> dict[str, Any]:
-    written: dict[str, Any] | None = _ROWS_JSON.get(row)
-    if written is None:
-        written = row.to_json()
-        _ROWS_JSON.put(row, written)
-    return written
+    def __init__(self, preview: Preview) -> None:
+        self.parts: tuple[Sequence[ApiPreview], ...] = preview.parts or (preview.apis,)
+        self.kept = bool(preview.parts)  # whether the engine keeps the parts
+
+    def tolist(self) -> list[dict[str, Any]]:
+        return [row.to_json() for part in self.parts for row in part]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, PreviewRows):
+            other = other.tolist()
+        return self.tolist() == other
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 # -- what a change of policy does: the diff of two documents -----------------------------------

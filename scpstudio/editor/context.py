@@ -4,16 +4,16 @@ findings placed beside their fields, and the preview rows to show."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils.html import escape
 
 from scpstudio.editor import html as editor_html
 from scpstudio.editor import ids
+from scpstudio.editor.html_preview import preview_table_html
 from scpstudio.editor.parts import ConditionView, LevelPicker, StatementView
 from scpstudio.editor.state import (
     EditorState,
@@ -292,14 +292,9 @@ class PreviewTable:
     digest: str  # the page sends it back; an answer leaves out a table it already shows
 
 
-@lru_cache(maxsize=256)
-def preview_table(rows: tuple[PreviewRowView, ...], empty: str) -> PreviewTable:
-    """The preview table's HTML. Most keystrokes change no outcome, so the same rows
-    come back again and again: the table is rendered once per distinct set of rows."""
-    if rows:
-        html = render_to_string("editor/editor.html#preview_table", {"rows": rows})
-    else:
-        html = f'<p class="empty">{escape(empty)}</p>'
+def preview_table(rows: Sequence[PreviewRowView], empty: str) -> PreviewTable:
+    """The preview table's HTML (`html_preview`: each row's markup kept with its view)."""
+    html = preview_table_html(rows) if rows else f'<p class="empty">{escape(empty)}</p>'
     return PreviewTable(html, editor_html.digest(html))
 
 

@@ -19,7 +19,7 @@ generated paths and catalogs).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
 
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.decision import (
@@ -100,12 +100,15 @@ def decide_many(
     catalog: Catalog,
     *,
     keep: bool = False,
+    only: Set[str] | None = None,
 ) -> ManyDecisions:
     """`decide_subjects(subjects, levels, catalog)`: the decision for each prepared
     request, by its case-folded action, those of the actions no statement on the path
     names given in one step (with `KnownSubjects`, without looking at them at all).
     With `keep`, a level's decision for an action a statement names is kept in
-    `statement_memory.DECISIONS` (the editor's next keystroke asks it again)."""
+    `statement_memory.DECISIONS` (the editor's next keystroke asks it again). With `only`,
+    only the actions (case-folded) it holds are decided one by one: the others read as
+    if no statement named them, and are not to be read."""
     known = subjects if isinstance(subjects, KnownSubjects) else KnownSubjects(subjects)
     attached = attached_policies(levels, catalog)
     named: set[str] = set()
@@ -120,10 +123,17 @@ def decide_many(
         decided = [d for d in shared if d is not None]
         path = decided[0] if len(decided) == 1 else _along_path(decided)
         # only what a statement names is decided one by one
-        asked = [known.by_folded[f] for f in named if f in known.by_folded]
-        asked += [s for s in known.foreign if foreign.named(s.name.casefold())]
+        wanted = named if only is None else named.intersection(only)
+        asked = [known.by_folded[f] for f in wanted if f in known.by_folded]
+        asked += [
+            s
+            for s in known.foreign
+            if (only is None or s.name.casefold() in only) and foreign.named(s.name.casefold())
+        ]
     else:
         asked = list(known.subjects)
+        if only is not None:
+            asked = [s for s in asked if s.name.casefold() in only]
     out: dict[str, Decision] = {}
     for subject in asked:
         folded = subject.name.casefold()

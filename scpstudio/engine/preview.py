@@ -12,6 +12,7 @@ API matches is an API of its own, shown by its id (its method and path are not k
 
 from __future__ import annotations
 
+import itertools
 import json
 import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -39,7 +40,7 @@ from scpstudio.engine.evaluate import (
     evaluate_subjects,
     prepare_subjects,
 )
-from scpstudio.engine.evaluate_many import decide_many
+from scpstudio.engine.evaluate_many import ManyDecisions, decide_many
 from scpstudio.engine.limits import context_limit_problem
 from scpstudio.engine.policy import Policy, compile_policy
 from scpstudio.engine.preview_rows import ActionOutcome as ActionOutcome
@@ -48,8 +49,18 @@ from scpstudio.engine.preview_rows import LinkPreview as LinkPreview
 from scpstudio.engine.preview_rows import Preview as Preview
 from scpstudio.engine.preview_rows import outcome_maker as outcome_maker
 from scpstudio.engine.preview_rows import row_of as row_of
+from scpstudio.engine.preview_segments import (
+    MAX_SEGMENTED_SERVICES,
+    Part,
+    ServiceParts,
+    fingerprints,
+    keep_part,
+    kept_part,
+    part_of,
+)
 from scpstudio.engine.preview_shared import (
     ActionsListed,
+    PlanIndex,
     kept_decisions,
     kept_shared_rows,
     plan_index,
@@ -139,11 +150,41 @@ def preview_levels(
     The actions no statement on the path names share one decision (`decide_many`), and
     the rows of APIs needing only such actions are `SharedRow`s kept from one call to the
     next (`preview_shared.kept_shared_rows`); the other rows are made from their
-    decisions, and kept while those hold. So an edit costs what its statements name, and
-    the rows that did not change are the same objects as before (what the editor's and
-    the REST API's row memos recognise). The answer is `preview_each`'s
-    (tests/engine/test_preview_whole.py).
+    decisions, and kept while those hold. A preview of a few services is made in parts,
+    one per service, each kept by the statements that can decide it
+    (`preview_segments`): an edit previews only the services its statements reach. So an
+    edit costs what its statements name, and the rows that did not change are the same
+    objects as before (what the editor's and the REST API's row memos recognise). The
+    answer is `preview_each`'s (tests/engine/test_preview_whole.py,
+    tests/engine/test_preview_segments.py).
     """
+    opened = _opened(levels, catalog, context, services)
+    if isinstance(opened, Preview):
+        return opened
+    plans, subjects, context_problems, few = opened
+    index = plan_index(plans, subjects)
+    notes = {service: not_governed_note(catalog, service, levels) for service in index.services}
+    if few and index.services:
+        return _in_parts(levels, catalog, index, notes, context_problems)
+    decisions = kept_decisions(decide_many(index.known, levels, catalog, keep=True))
+    outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
+    rows = _rows(catalog, index, decisions, outcomes, notes, range(len(plans)))
+    return Preview(
+        tuple(rows),  # type: ignore[arg-type]  # every place is filled
+        ActionsListed(index.listed, outcomes, decisions),
+        context_problems=context_problems,
+    )
+
+
+def _opened(
+    levels: Sequence[Level],
+    catalog: Catalog,
+    context: PreviewContext | None,
+    services: Iterable[str] | None,
+) -> Preview | tuple[list[ApiPlan], list[Any], tuple[str, ...], bool]:
+    """What every preview starts with: the refusal (a Preview), or the plans of the
+    services wanted, a prepared request per action they need, what the context's values
+    cannot be, and whether the services wanted are few enough to preview in parts."""
     ctx = context or PreviewContext()
     refused = refused_preview(levels, ctx)
     if refused is not None:
@@ -152,28 +193,102 @@ def preview_levels(
         wanted = services_of(p for lv in levels for p in lv.policies)
     else:
         wanted = frozenset(s.casefold() for s in services)
-    plans, subjects, context_problems = prepared(catalog, wanted, ctx)
-    index = plan_index(plans, subjects)
-    decisions = kept_decisions(decide_many(index.known, levels, catalog, keep=True))
-    notes = {service: not_governed_note(catalog, service, levels) for service in index.services}
-    outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
-    outcome_of = outcome_maker(decisions, outcomes)
+    few = wanted is not None and len(wanted) <= MAX_SEGMENTED_SERVICES
+    return (*prepared(catalog, wanted, ctx), few)
+
+
+def _rows(
+    catalog: Catalog,
+    index: PlanIndex,
+    decisions: ManyDecisions,
+    outcomes: dict[tuple[str, str | None], ActionOutcome],
+    notes: Mapping[str, str],
+    wanted: Sequence[int],
+) -> list[ApiPreview | None]:
+    """The rows at the `wanted` places (the others None): kept SharedRows, and the rows
+    needing an action a statement names (or no SharedRow can be) made or kept."""
+    plans = index.plans
     rows: list[ApiPreview | None]
     each: Iterable[int]
     if decisions.shared is None:  # every action decided one by one
-        rows, each = [None] * len(plans), range(len(plans))
-    else:  # the rows needing an action a statement names, and those no SharedRow can be
+        rows, each = [None] * len(plans), wanted
+    else:
         rows = list(kept_shared_rows(index, decisions, notes))
         touched = {i for f in decisions.decided for i in index.plans_needing.get(f, ())}
         each = sorted(touched.union(index.each))
+        if len(wanted) < len(plans):
+            places = set(wanted)
+            each = [i for i in each if i in places]
     serial = catalog_serial(catalog)
+    outcome_of = outcome_maker(decisions, outcomes)
     for i in each:
         plan = plans[i]
         rows[i] = _kept_row(serial, plan, decisions, outcome_of, notes[plan.service])
+    return rows
+
+
+def _in_parts(
+    levels: Sequence[Level],
+    catalog: Catalog,
+    index: PlanIndex,
+    notes: Mapping[str, str],
+    context_problems: tuple[str, ...],
+) -> Preview:
+    """`preview_levels` in parts, one per service (`preview_segments`): the parts kept
+    under the fingerprint their service has on this path taken as they are, the others
+    previewed (their actions alone decided) and kept."""
+    parts: ServiceParts | None = index.parts
+    if parts is None:
+        parts = index.parts = ServiceParts(index.plans)
+    found: dict[str, Part] = {}
+    missing: list[tuple[str, tuple[Any, ...]]] = []
+    for service, fingerprint in fingerprints(parts, levels).items():
+        part = kept_part(index, service, fingerprint)
+        if part is None:
+            missing.append((service, fingerprint))
+        else:
+            found[service] = part
+    if missing:
+        only = frozenset().union(*(parts.needed[service] for service, _ in missing))
+        made = kept_decisions(decide_many(index.known, levels, catalog, keep=True, only=only))
+        outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
+        places = [i for service, _ in missing for i in parts.positions[service]]
+        rows = _rows(catalog, index, made, outcomes, notes, places)
+        for service, fingerprint in missing:
+            part = part_of(
+                rows,
+                parts.positions[service],
+                parts.needed[service],
+                made.decided,
+                outcomes,
+                made.shared,
+            )
+            keep_part(index, service, fingerprint, part)
+            found[service] = part
+    decided: dict[str, Decision] = {}
+    outcomes = {}
+    for part in found.values():
+        decided.update(part.decided)
+        outcomes.update(part.outcomes)
+    in_order = tuple([found[service].rows for service in parts.positions])
+    joined: tuple[ApiPreview, ...]
+    if parts.contiguous:
+        joined = tuple(itertools.chain.from_iterable(in_order))
+    else:
+        placed: list[Any] = [None] * len(index.plans)
+        for service, part in found.items():
+            for i, row in zip(parts.positions[service], part.rows, strict=True):
+                placed[i] = row
+        joined = tuple(placed)
+    # every part holds the path's shared decision (its fingerprint holds every statement
+    # that may apply to any action)
+    shared = next(iter(found.values())).shared
+    decisions = kept_decisions(ManyDecisions(decided, shared, index.known.names))
     return Preview(
-        tuple(rows),  # type: ignore[arg-type]  # every place is filled
+        joined,
         ActionsListed(index.listed, outcomes, decisions),
         context_problems=context_problems,
+        parts=in_order if parts.contiguous else (),
     )
 
 
@@ -213,15 +328,10 @@ def preview_each(
 ) -> Preview:
     """`preview_levels`, every action decided one by one and every row made: the
     definition the quicker previews are held equal to (tests), and nothing else."""
-    ctx = context or PreviewContext()
-    refused = refused_preview(levels, ctx)
-    if refused is not None:
-        return refused
-    if services is None:
-        wanted = services_of(p for lv in levels for p in lv.policies)
-    else:
-        wanted = frozenset(s.casefold() for s in services)
-    plans, subjects, context_problems = prepared(catalog, wanted, ctx)
+    opened = _opened(levels, catalog, context, services)
+    if isinstance(opened, Preview):
+        return opened
+    plans, subjects, context_problems, _ = opened
     decisions = decide_subjects(subjects, levels, catalog)
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
     outcome_of = outcome_maker(decisions, outcomes)

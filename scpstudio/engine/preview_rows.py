@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from scpstudio.engine.api_plans import ApiPlan, Need, api_label
@@ -25,6 +25,7 @@ from scpstudio.engine.decision import (
     combine,
     slot_setters,
 )
+from scpstudio.engine.kept_by_id import KeptById
 
 _OUTCOME_ORDER = (DENIED, NOT_ALLOWED, ALLOWED)
 
@@ -160,13 +161,22 @@ class Preview:
     problem: str = ""
     # Context values their key cannot hold, each in a sentence naming key and value.
     context_problems: tuple[str, ...] = ()
+    # `apis` in parts (a preview made in parts, one per service: `preview_segments`),
+    # each a tuple kept from one preview to the next while it holds; () when not in parts
+    parts: tuple[tuple[ApiPreview, ...], ...] = field(default=(), compare=False)
 
     @property
     def summary(self) -> dict[str, int]:
         counts = {"apis": len(self.apis)}
-        # rows made when read (`preview_shared.ApiRows`) give their outcomes without them
-        outcomes = getattr(self.apis, "outcomes", None)
-        found = Counter(outcomes() if outcomes is not None else (a.outcome for a in self.apis))
+        found: Counter[Outcome]
+        if self.parts:
+            found = Counter()
+            for part in self.parts:
+                found.update(part_outcomes(part))
+        else:
+            # rows made when read (`preview_shared.ApiRows`) give their outcomes without them
+            outcomes = getattr(self.apis, "outcomes", None)
+            found = Counter(outcomes() if outcomes is not None else (a.outcome for a in self.apis))
         for outcome in (ALLOWED, DENIED, NOT_ALLOWED, CONDITIONAL):
             counts[outcome.value] = found[outcome]
         return counts
@@ -178,6 +188,19 @@ class Preview:
             "problem": self.problem or None,
             "context_problems": list(self.context_problems),
         }
+
+
+# Each kept part's outcomes counted, by the part (a tuple of rows).
+_PART_OUTCOMES = KeptById(4_096)
+
+
+def part_outcomes(part: tuple[ApiPreview, ...]) -> Counter[Outcome]:
+    """How many rows of a part have each outcome, counted once per part."""
+    found: Counter[Outcome] | None = _PART_OUTCOMES.get(part)
+    if found is None:
+        found = Counter(a.outcome for a in part)
+        _PART_OUTCOMES.put(part, found)
+    return found
 
 
 def outcome_maker(

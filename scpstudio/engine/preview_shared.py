@@ -36,6 +36,7 @@ class PlanIndex:
 
     __slots__ = (
         "plans", "known", "plans_needing", "services", "listed", "first_names", "each",
+        "parts",
     )  # fmt: skip
 
     def __init__(self, plans: list[ApiPlan], subjects: list[Any]) -> None:
@@ -64,6 +65,8 @@ class PlanIndex:
             for plan in plans
         ]
         self.each = [i for i, first in enumerate(self.first_names) if first is None]
+        # the plans by service, for a preview in parts (preview_segments), made when asked
+        self.parts: Any = None
 
 
 # One index per kept list of requests (`preview._PREPARED` keeps 64 of them).

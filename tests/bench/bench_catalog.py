@@ -120,7 +120,9 @@ def ok(response: Any, what: str) -> Any:
 
 
 class Keystrokes:
-    """The endpoints a keystroke reaches, for one policy text."""
+    """The endpoints a keystroke reaches, for one policy text. Each request is an edit
+    never seen before (the first statement's Sid gets the next number), as typing is:
+    nothing is answered from a memo of the same text."""
 
     def __init__(self, text: str) -> None:
         from bench_http import form_fields_of
@@ -131,32 +133,30 @@ class Keystrokes:
         opened = self.client.post(
             "/editor/", {"source": "json", "op": "json", "json": text, "profile": "scp"}
         )
-        fields = form_fields_of(ok(opened, "opening the editor").content.decode())
-        sid = fields.get("s0-sid", [""])[0]
-        check = {**fields, "op": ["check"]}
-        self.bodies = {
-            "check": [
-                json.dumps({**check, "s0-sid": [sid]}),
-                json.dumps({**check, "s0-sid": [sid + "x"]}),
-            ],
-            "json": [
-                json.dumps({**fields, "op": ["json"], "json": [text]}),
-                json.dumps({**fields, "op": ["json"], "json": [text.replace("share", "get", 1)]}),
-            ],
-        }
+        self.fields = form_fields_of(ok(opened, "opening the editor").content.decode())
+        self.sid = self.fields.get("s0-sid", [""])[0]
         self.turn = 0
         preview = json.loads(self.rest_preview().content)
         self.rows = len(preview["apis"])
 
-    def editor(self, op: str) -> Any:
+    def edited(self) -> tuple[str, str]:
+        """The next Sid of the first statement, and the text with it."""
         self.turn += 1
-        body = self.bodies[op][self.turn % 2]
+        sid = f"{self.sid}{self.turn}"
+        return sid, self.text.replace(f'"{self.sid}"', f'"{sid}"', 1)
+
+    def editor(self, op: str) -> Any:
+        sid, text = self.edited()
+        if op == "check":
+            body = json.dumps({**self.fields, "op": ["check"], "s0-sid": [sid]})
+        else:
+            body = json.dumps({**self.fields, "op": ["json"], "json": [text]})
         return ok(
             self.client.post("/editor/", body, content_type="application/json", **HX), "editor"
         )
 
     def rest_preview(self) -> Any:
-        body = json.dumps({"document": self.text, "profile": "scp"})
+        body = json.dumps({"document": self.edited()[1], "profile": "scp"})
         return ok(
             self.client.post("/api/v1/preview", body, content_type="application/json"), "preview"
         )

@@ -75,3 +75,27 @@ def test_the_preview_of_a_policy_that_is_no_json_encodes_its_problem():
 
     assert encoded == AsciiJsonRenderer().render(data)
     assert json.loads(encoded)["apis"] == [] and json.loads(encoded)["problem"]
+
+
+def test_a_preview_in_parts_is_encoded_as_the_engines_json_edit_after_edit():
+    """A policy naming several services is previewed in parts, one per service, and each
+    part's text is kept (`rendering._PARTS`): after an edit of one service, the answer is
+    still the engine's JSON for the policy asked, the kept parts joined in order."""
+    from tests.engine.generated_catalog import generated_catalog
+
+    catalog = generated_catalog()
+
+    def policy(action: str) -> str:
+        actions = [action, "svc001:res2s:*", "svc002:res1s:delete4"]
+        return json.dumps({"Statement": [{"Effect": "Deny", "Action": actions}]})
+
+    answers = []
+    for action in ("svc000:res1s:get1", "svc000:res0s:list0", "svc000:res1s:get1"):
+        preview = preview_policy(policy(action), catalog)
+        assert len(preview.parts) >= 3
+        data = PreviewSerializer(preview).data
+        encoded = PreviewJsonRenderer().render(data)
+        assert encoded == AsciiJsonRenderer().render(data)
+        assert json.loads(encoded)["apis"] == preview.to_json()["apis"]
+        answers.append(encoded)
+    assert answers[0] != answers[1] and answers[0] == answers[2]

@@ -256,3 +256,32 @@ def test_what_a_statement_holds_is_escaped_where_the_form_shows_it(client):
     assert fields["s0-sid"] == [hostile]
     assert fields["s0-patterns"] == [hostile]
     assert fields["s0-resources"] == [hostile]
+
+
+def test_what_a_preview_row_holds_is_escaped_where_the_table_shows_it():
+    from scpstudio.editor.context import PreviewRowView
+    from scpstudio.editor.html_preview import preview_table_html
+
+    hostile = "<script>alert(1)</script>\"'&"
+    row = PreviewRowView(
+        method=hostile,
+        path=hostile,
+        outcome="conditional",
+        why=hostile,
+        decided_action=hostile,
+        dependency_of=hostile,
+        statement=0,
+        statement_label=hostile,
+        other_policy="",
+        notes=((hostile, hostile, "denied", hostile),),
+        operation_ids=hostile,
+        scope_note=hostile,
+    )
+
+    html = preview_table_html([row])
+
+    assert "<script>" not in html
+    assert (
+        html.count("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;&amp;") == 13
+    )  # every field, api twice
+    assert preview_table_html([row]) == html  # the row's markup kept, the same
