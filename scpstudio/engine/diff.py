@@ -27,9 +27,11 @@ without a search; APIs asking the same question (the same actions, or actions di
 only by name) share one.
 
 Bounded: past `budget_ms` (the whole diff's, 800 ms by default; one API's search gets at
-most a quarter of it) an API is `undecided` ("not decided within N ms"), never a false
-"no change"; so is one whose values could not all be told apart within the walks' bounds
-(`diff_values`), or whose statements compare more than `diff_problem.MAX_DIMENSIONS` keys.
+most a quarter of it; counted in the CPU time of the thread at work, `diff_clock`, so the
+answer does not depend on the machine's load) an API is `undecided` ("not decided within
+N ms"), never a false "no change"; so is one whose values could not all be told apart
+within the walks' bounds (`diff_values`), or whose statements compare more than
+`diff_problem.MAX_DIMENSIONS` keys.
 Several values under an operator without `ForAnyValue:`/`ForAllValues:` are not tried
 (Huawei documents no reading; the preview leaves such a clause undecided).
 
@@ -40,11 +42,11 @@ otherwise the one that decided the old outcome.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scpstudio.engine import diff_clock
 from scpstudio.engine.api_plans import Need, plans_for
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.diff_problem import OutOfTime, Problem, TooLarge
@@ -256,7 +258,7 @@ class _Exact:
         self.paths = (before, after)
         self.refusals = refusals
         self.budget = max(0.0, budget_ms) / 1000
-        self.deadline = time.monotonic() + self.budget
+        self.deadline = diff_clock.now() + self.budget
         self.answers: dict[frozenset[str], tuple[ExactAnswer, tuple[str, ...]]] = {}
         self.values: dict[Any, Any] = {}
         self.shapes: dict[Any, ExactAnswer] = {}
@@ -323,7 +325,7 @@ class _Exact:
         return answer
 
     def _decide(self, needs: Sequence[Need], problem: Problem) -> ExactAnswer:
-        now = time.monotonic()
+        now = diff_clock.now()
         allotted = min(self.deadline - now, self.budget / 4)
         deadline = now + max(0.0, allotted)
         if allotted > 0:

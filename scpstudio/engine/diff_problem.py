@@ -15,11 +15,11 @@ conditions), which is what lets `diff_search` prune and `same_structure` skip a 
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scpstudio.engine import diff_clock
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.conditions import Tri, evaluate_clause
 from scpstudio.engine.context_values import typed_context
@@ -221,10 +221,10 @@ class Problem:
         past the deadline."""
         self.deadline = deadline
         self._build_dims()
-        if time.monotonic() > deadline:
+        if diff_clock.now() > deadline:
             raise OutOfTime
         for n, spec in enumerate(self.specs):
-            if n % CHECK_EVERY == 0 and time.monotonic() > deadline:
+            if n % CHECK_EVERY == 0 and diff_clock.now() > deadline:
                 raise OutOfTime
             item = self._item(spec)
             if item.fixed is not False:
@@ -375,7 +375,7 @@ class Problem:
         key = ("table", id(dim), *what)
         found = self.cache.get(key)
         if found is None:
-            if time.monotonic() > self.deadline:
+            if diff_clock.now() > self.deadline:
                 raise OutOfTime
             found = self.cache[key] = (*(verdict(v) for v in dim.typed), None)
         return found

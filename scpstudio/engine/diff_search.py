@@ -28,13 +28,13 @@ A request found this way is a candidate; the caller keeps it only after the prev
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import product
 from typing import Any, Generic, TypeVar
 
+from scpstudio.engine import diff_clock
 from scpstudio.engine.conditions import Tri
 from scpstudio.engine.diff_problem import CHECK_EVERY, Item, OutOfTime, Problem
 from scpstudio.engine.diff_verdicts import and_
@@ -262,7 +262,7 @@ def _level(
 
 @dataclass(slots=True)
 class Search(Generic[T]):
-    """One direction's depth-first search, with a deadline (`time.monotonic()` seconds).
+    """One direction's depth-first search, with a deadline (`diff_clock.now()` seconds).
 
     `confirm` turns a request found into what the caller keeps (a witness) once the
     preview agrees it differs, or None, and the search goes on. A request under which
@@ -290,7 +290,7 @@ class Search(Generic[T]):
 
     def _node(self, assign: list[int]) -> T | None:
         self.nodes += 1
-        if self.nodes % CHECK_EVERY == 0 and time.monotonic() > self.deadline:
+        if self.nodes % CHECK_EVERY == 0 and diff_clock.now() > self.deadline:
             if self.aside is not None:
                 raise _Enough
             raise OutOfTime

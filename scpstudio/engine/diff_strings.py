@@ -5,12 +5,12 @@ shortest strings reaching each state, so every reachable signature gets a string
 """
 
 import math
-import time
 from collections import deque
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import chain
 
+from scpstudio.engine import diff_clock
 from scpstudio.engine.diff_scalars import Values
 from scpstudio.engine.wildcard import has_wildcard
 
@@ -125,7 +125,7 @@ class _Strings:
         for n, ch in enumerate(text):
             if not state:
                 break
-            if n % 8 == 7 and time.monotonic() > deadline:
+            if n % 8 == 7 and diff_clock.now() > deadline:
                 return None
             state = self.step(state, ch)
         return self.signature(state)
@@ -226,7 +226,7 @@ def _walk(
     visits: dict[_State, int] = {}
     queue: deque[tuple[_State, str]] = deque([(automaton.start(), "")])
     while queue:
-        if time.monotonic() > deadline or automaton.work > MAX_WORK * (2 if until else 1):
+        if diff_clock.now() > deadline or automaton.work > MAX_WORK * (2 if until else 1):
             return wanted, False
         state, text = queue.popleft()
         count = visits.get(state, 0)

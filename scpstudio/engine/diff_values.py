@@ -30,10 +30,10 @@ says "not decided" instead of "no change".
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from scpstudio.engine import diff_clock
 from scpstudio.engine.conditions import Tri, evaluate_clause
 from scpstudio.engine.diff_scalars import (
     BOOLEAN_VALUES,
@@ -216,7 +216,7 @@ def set_values(
 
     seen: dict[tuple[Tri, ...], tuple[int, ...]] = {}
     for i in range(len(elements)):
-        if time.monotonic() > deadline:
+        if diff_clock.now() > deadline:
             return [], False
         seen.setdefault(verdicts((i,)), (i,))
     frontier = list(seen.values())
@@ -227,7 +227,7 @@ def set_values(
             for i in range(len(elements)):
                 if i in chosen:
                     continue
-                if time.monotonic() > deadline:
+                if diff_clock.now() > deadline:
                     return found, False
                 bigger = (*chosen, i)
                 signature = verdicts(bigger)

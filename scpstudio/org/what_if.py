@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from scpstudio.engine import diff_clock
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.decision import DecidedBy
 from scpstudio.engine.diff import DEFAULT_BUDGET_MS, OutcomeChange, diff_paths
@@ -99,7 +100,8 @@ def what_if(
 ) -> WhatIf:
     """The accounts below `change.node` whose APIs change outcome, and how."""
     started = time.monotonic()
-    deadline = started + budget_ms / 1000
+    # the diffs' budget is counted on their clock (this thread's CPU time, diff_clock)
+    deadline = diff_clock.now() + budget_ms / 1000
     tree = Tree.load()
     node = tree.nodes[change.node.pk]
     attached = resolve(attachments_by_node())
@@ -115,7 +117,7 @@ def what_if(
         after = _slots(_path_after(change, tree, account), attached, catalog, change)
         key = (tuple(s.key for s in before), tuple(s.key for s in after))
         if key not in memo:
-            left = (deadline - time.monotonic()) * 1000
+            left = (deadline - diff_clock.now()) * 1000
             memo[key] = diff_paths(
                 _levels(before),
                 _levels(after),
