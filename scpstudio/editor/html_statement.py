@@ -45,12 +45,19 @@ def _slot(context: Any, sid: str) -> str:
     return editor_html.slot(sid, context["slot_contents"].get(sid))
 
 
+def statement_heading(index: int, sid: str, *, oob: bool = False) -> str:
+    """A statement's heading ("Statement 2 “DenyShare”"); `oob` for an answer that
+    redraws it alone (a keystroke in its Sid field)."""
+    said = f" “{_e(sid)}”" if sid else ""
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return f'<h2 id="{ids.statement_block(index)}-title"{swap}>Statement {index + 1}{said}</h2>'
+
+
 def _head(st: StatementView) -> str:
     n = st.index + 1
-    sid = f" “{_e(st.form.sid)}”" if st.form.sid else ""
     return (
         '<div class="statement-head">'
-        f'<h2 id="{st.block_id}-title">Statement {n}{sid}</h2>'
+        f"{statement_heading(st.index, st.form.sid)}"
         '<div class="tools">'
         f'<button id="{st.up_id}" data-focus="{st.up_focus}" type="submit" name="op" '
         f'value="up-{st.index}"{_on(st.index == 0, "disabled")} '

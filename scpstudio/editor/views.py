@@ -5,6 +5,7 @@ is a plain submit and the whole page comes back."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -31,6 +33,7 @@ from scpstudio.editor.document_io import (
 )
 from scpstudio.editor.form_body import FormBodyError
 from scpstudio.editor.html import finding_id
+from scpstudio.editor.html_statement import statement_heading
 from scpstudio.editor.importing import DRAFT_FIELDS, Imported, read_import
 from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
 from scpstudio.editor.page import (
@@ -87,7 +90,11 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
     if op == "json":
         return _render_json_edit(request, catalog, editor_input)
     if op == "check":
-        return render_page(request, catalog, editor_input, partial="check", message=message)
+        typed = [_changed_field(request), *str(data.get("typed", "")).split()]
+        extra = {"headings_to_send": _sid_headings(editor_input, typed)}
+        return render_page(
+            request, catalog, editor_input, partial="check", message=message, extra=extra
+        )
     name, i, _ = parse_op(op)
     if name in PER_STATEMENT_OPS:
         # The statement the button or the changed field belongs to: its values may be the
@@ -105,6 +112,24 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
 def _swap_into(response: HttpResponse, target: str) -> HttpResponse:
     """Have htmx put this answer in place of `target`, whichever element asked."""
     return reswap(retarget(response, target), "outerHTML")
+
+
+_SID_FIELD = re.compile(r"^s(\d+)-sid$")
+MAX_TYPED = 64  # fields named in one request's `typed` that are read
+
+
+def _sid_headings(editor_input: EditorInput, typed: list[str]) -> SafeString:
+    """After keystrokes in statements' Sid fields (`typed`: the fields typed in since the
+    last request, as editor.js names them), those statements' headings, which name the
+    Sid, redrawn alone; the fields themselves are left alone."""
+    statements = editor_input.state.statements
+    found = sorted(
+        {int(m.group(1)) for field in typed[:MAX_TYPED] if (m := _SID_FIELD.match(field))}
+    )
+    headings = [
+        statement_heading(i, statements[i].sid, oob=True) for i in found if i < len(statements)
+    ]
+    return mark_safe("".join(headings))  # noqa: S308  # statement_heading escapes
 
 
 def _changed_field(request: HtmxHttpRequest) -> str:

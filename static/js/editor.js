@@ -102,6 +102,9 @@
   // Form changes are counted: the JSON shown holds those up to `shownUpTo`, so a JSON edit
   // needs the base (and the server's work of carrying them) only when some are missing.
   var formChanges = 0;
+  // The form's text fields typed in since the last request left (the next one names them:
+  // the server redraws what shows their value elsewhere, such as a statement's heading).
+  var typed = {};
   var shownUpTo = 0;
   var answering = 0;  // the form changes the request on its way was sent with
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
@@ -184,6 +187,9 @@
     sending = true;
     var values = { op: next.op };
     if (next.changed) values.changed = next.changed;
+    var typedIds = Object.keys(typed);
+    if (typedIds.length) values.typed = typedIds.join(" ");
+    typed = {};
     answering = formChanges;
     if (next.op === "json") {
       var json = part("json");
@@ -247,6 +253,7 @@
     if (inJson(el)) { jsonTyped = true; schedule("json"); return; }
     formChanges++;
     if (el.matches("input[type=checkbox], input[type=radio], select")) return;  // their change
+    if (el.id) typed[el.id] = true;
     schedule("check");
   });
   document.addEventListener("change", function (event) {

@@ -72,6 +72,8 @@ def test_the_form_says_it_is_waiting_from_the_keystroke_until_the_answer(live_se
     _idle(page)
     expect(form).not_to_have_attribute("data-waiting", "")
     assert '"Sid": "Wait"' in page.locator("#json").input_value()
+    # the statement's heading names the Sid as typed (the keystroke's answer redraws it)
+    expect(page.locator("#statement-0-title")).to_have_text("Statement 1 “Wait”")
 
 
 def test_build_a_deny_statement_from_scratch_and_see_the_preview(live_server, page: Page):
@@ -85,6 +87,7 @@ def test_build_a_deny_statement_from_scratch_and_see_the_preview(live_server, pa
     expect(_row(page, SHARE_API).locator(".row-outcome")).to_have_text("Denied")
     expect(page.locator("#preview-summary")).to_contain_text("1 of 29 APIs denied")
     expect(_row(page, SHARE_API)).to_contain_text("DenyShare")
+    expect(page.locator("#statement-0-title")).to_have_text("Statement 1 “DenyShare”")
     document = json.loads(page.locator("#json").input_value())
     assert document["Statement"][0]["Action"] == ["ims:images:share"]
     assert document["Statement"][0]["Effect"] == "Deny"
@@ -142,6 +145,9 @@ def test_export_then_import_gives_back_the_same_form(live_server, page: Page, tm
     page.goto(f"{live_server.url}/editor/")
     page.get_by_label("Name").fill("no-sharing")
     page.get_by_label("ims:images:share").check()
+    # ticks made while a request is on its way go in the next one together, and a request
+    # adds the actions it brings in the picker's order: wait, so the order is the ticks'
+    wait_idle(page)
     page.get_by_label("ims:images:addMember").check()
     expect(page.locator("#preview-summary")).to_contain_text("2 of 29 APIs denied")
 

@@ -169,3 +169,24 @@ def test_a_form_keystroke_without_the_json_view_gets_the_forms_json(client):
     assert '<textarea id="json"' in body
     assert "&quot;Sid&quot;: &quot;Renamed&quot;" in body
     assert "&quot;ims:images:share&quot;" in body
+
+
+def test_a_keystroke_in_a_sid_redraws_that_statements_heading_and_nothing_else(client):
+    _, fields = _open(client)
+
+    typed = client.post(
+        EDITOR,
+        {**fields, "op": "check", "typed": "name s0-sid", "s0-sid": "Deny<b>Share"},
+        **HTMX,
+    ).content.decode()
+    other = client.post(
+        EDITOR, {**fields, "op": "check", "changed": "name", "name": "renamed"}, **HTMX
+    ).content.decode()
+
+    assert (
+        '<h2 id="statement-0-title" hx-swap-oob="true">'
+        "Statement 1 “Deny&lt;b&gt;Share”</h2>" in typed
+    )
+    assert len(re.findall(r"statement-\d+-title", typed)) == 1  # the statement typed in
+    assert 'id="s0-sid"' not in typed  # the field being typed in is left alone
+    assert "statement-0-title" not in other
