@@ -1,5 +1,5 @@
-// The few things htmx cannot do: filter the action picker as you type, copy the
-// JSON, and show a deciding statement in the JSON view.
+// The few things htmx cannot do: one queue for the editor's requests, copy the JSON,
+// and show a deciding statement in the JSON view (the picker's search: picker.js).
 (function () {
   "use strict";
 
@@ -19,34 +19,6 @@
       });
       return JSON.stringify(fields);
     }
-  });
-
-  function filterPicker(box) {
-    var picker = document.getElementById(box.dataset.picker);
-    if (!picker) return;
-    var words = box.value.toLowerCase().trim();
-    picker.querySelectorAll("li[data-name]").forEach(function (item) {
-      item.hidden = words !== "" && item.dataset.name.indexOf(words) === -1;
-    });
-  }
-  // The search boxes belong to the page, not to the policy: never sent, and kept (with
-  // the list they filter) when the server redraws their statement.
-  var searches = Object.create(null);
-  document.addEventListener("input", function (event) {
-    var box = event.target;
-    if (!box.classList || !box.classList.contains("action-filter")) return;
-    event.stopPropagation();
-    searches[box.id] = box.value;
-    filterPicker(box);
-  }, true);
-  document.addEventListener("htmx:afterSwap", function () {
-    Object.keys(searches).forEach(function (id) {
-      var box = document.getElementById(id);
-      if (box && box.value !== searches[id]) {
-        box.value = searches[id];
-        filterPicker(box);
-      }
-    });
   });
 
   // -- One queue for every editor request ---------------------------------------------
@@ -92,19 +64,17 @@
   function cancel(op) { clearTimeout(timers[op]); timers[op] = null; showWaiting(); }
   function idle() { return !sending && !queue.length && !timers.check && !timers.json; }
 
-  // The JSON view typed in since the last JSON request left: an answer that rewrites the
-  // JSON (a keystroke in the form) does not land there, since the JSON request that
-  // follows makes the JSON lead.
-  // The JSON as the server last wrote it (or as last sent): a JSON request sends it along,
-  // so that a form change whose answer the person's JSON edit overtook is not lost.
+  // jsonTyped: the JSON view was typed in since the last JSON request left; an answer that
+  // rewrites the JSON (a form keystroke's) does not land there, the JSON request to come
+  // leads. jsonBase: the JSON as the server last wrote it (or as last sent), sent along so
+  // that a form change whose answer the person's JSON edit overtook is not lost.
   var jsonTyped = false;
   var jsonBase = (part("json") || {}).value || "";
   // Form changes are counted: the JSON shown holds those up to `shownUpTo`, so a JSON edit
   // needs the base (and the server's work of carrying them) only when some are missing.
-  var formChanges = 0;
-  // The form's text fields typed in since the last request left (the next one names them:
-  // the server redraws what shows their value elsewhere, such as a statement's heading).
-  var typed = {};
+  // `typed`: the form's text fields typed in since the last request left, named to the
+  // next one (the server redraws what shows their value elsewhere: a statement's heading).
+  var formChanges = 0, typed = {};
   var shownUpTo = 0;
   var answering = 0;  // the form changes the request on its way was sent with
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
