@@ -29,21 +29,30 @@ class PolicyIndex:
     __slots__ = ("by_action", "general", "serials")
 
     def __init__(self, statements: Sequence[Statement]) -> None:
+        # `statements` in the policy's order (their `index` ascending)
         general = [s for s in statements if s.usable and (s.any_action or s.not_action)]
         named: dict[str, list[Statement]] = {}
         for s in statements:
             if s.usable and not (s.any_action or s.not_action):
                 for folded in s.matched:
                     named.setdefault(folded, []).append(s)
-        by_action = {}
-        for folded, found in named.items():
-            merged = found + general if general else found
-            by_action[folded] = tuple(sorted(merged, key=lambda s: s.index))
-        self.by_action: dict[str, tuple[Statement, ...]] = by_action
+        by_action: dict[str, tuple[Statement, ...]]
+        if general:
+            by_action = {
+                folded: tuple(sorted(found + general, key=_place))
+                for folded, found in named.items()
+            }
+        else:  # each list is in the statements' order already
+            by_action = {folded: tuple(found) for folded, found in named.items()}
+        self.by_action = by_action
         self.general: tuple[Statement, ...] = tuple(general)
         # candidate serials by action name (Policy.candidate_serials), at most
         # MAX_KEPT_SERIALS of them
         self.serials: dict[str, tuple[int, ...]] = {}
+
+
+def _place(s: Statement) -> int:
+    return s.index  # type: ignore[no-any-return]
 
 
 _INDEXES = forgotten_with_statements(BoundedMemo(256))

@@ -5,17 +5,21 @@ nothing; reaches nothing outside this machine.
 
 In one run, on a throwaway SQLite file (migrated, so it holds the shipped IMS catalog):
 
-1. today's figures: a policy naming ten services (IMS and nine the catalog does not hold
-   yet) through the REST preview (`POST /api/v1/preview`) and the editor's keystroke
-   (`POST /editor/`, HX-Request, the form as editor.js sends it, op=check and op=json);
+1. a policy naming ten services (IMS and nine the catalog does not hold yet), sent to
+   the REST preview (`POST /api/v1/preview`) and as the editor's keystroke (`POST
+   /editor/`, HX-Request, the form as editor.js sends it, op=check and op=json), each
+   request a new edit of it;
 2. the same policy once the nine other services it names are synced (ten services in the
    catalog): the preview now has a row for each of their operations;
 3. the sync of all 300 generated services (15,000 actions, `catalog_generator.py`) served
    by the stand-in for IAM's API on loopback, by `sync_catalog --all` through the real SDK,
    each service one atomic import;
 4. the catalog snapshot built from the database (the engine's view, once per revision);
-5. the same policy on the 300-service catalog, with its ratio to steps 1 and 2 (the same
-   rows as step 2: only the size of the catalog around them changed);
+5. the same policy on the 300-service catalog, with its ratio to step 2 (the same rows:
+   only the size of the catalog around them changed) and to today's figures, the IMS
+   catalog alone: those are measured by a worker process on a database of its own
+   (`--ims-worker`), in slices taken in turns with this process's (BENCH_ROUNDS of each),
+   so that the machine's speed, which moves over a run, falls on both alike;
 6. catalog pages: the browse pages and the REST catalog lists, paged and searched.
 
 Requests go through Django's test client in this process (routing, middleware, views,
@@ -29,6 +33,7 @@ import gc
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "bench"))
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "10"))
 SERVICES = int(os.environ.get("BENCH_SERVICES", "300"))
 HX = {"HTTP_HX_REQUEST": "true"}
 
@@ -76,8 +82,8 @@ def policy_text() -> str:
     return json.dumps({"Version": "5.0", "Statement": statements}, indent=2)
 
 
-def measure(fn: Callable[[], object], seconds: float = SECONDS) -> dict[str, float]:
-    fn()  # warm: the snapshot, the connection, the templates
+def samples(fn: Callable[[], object], seconds: float) -> dict[str, list[float]]:
+    """Wall and CPU milliseconds of `fn`, called for `seconds` (at least 10 times)."""
     wall: list[float] = []
     cpu: list[float] = []
     start = time.perf_counter()
@@ -86,13 +92,22 @@ def measure(fn: Callable[[], object], seconds: float = SECONDS) -> dict[str, flo
         fn()
         cpu.append((time.process_time() - c0) * 1000)
         wall.append((time.perf_counter() - t0) * 1000)
-    wall.sort()
+    return {"wall": wall, "cpu": cpu}
+
+
+def summary(found: dict[str, list[float]]) -> dict[str, float]:
+    wall = sorted(found["wall"])
     return {
         "median": statistics.median(wall),
         "p95": wall[max(int(len(wall) * 0.95) - 1, 0)],
-        "cpu": statistics.median(cpu),
+        "cpu": statistics.median(found["cpu"]),
         "runs": len(wall),
     }
+
+
+def measure(fn: Callable[[], object], seconds: float = SECONDS) -> dict[str, float]:
+    fn()  # warm: the snapshot, the connection, the templates
+    return summary(samples(fn, seconds))
 
 
 def setup_django(database: Path) -> None:
@@ -161,13 +176,77 @@ class Keystrokes:
             self.client.post("/api/v1/preview", body, content_type="application/json"), "preview"
         )
 
+    def endpoints(self) -> dict[str, Callable[[], object]]:
+        return {
+            "REST preview": self.rest_preview,
+            "editor keystroke, form": lambda: self.editor("check"),
+            "editor keystroke, JSON": lambda: self.editor("json"),
+        }
+
     def figures(self) -> dict[str, dict[str, float]]:
         gc.collect()  # each phase starts as a worker would, without the last phase's garbage
-        return {
-            "REST preview": measure(self.rest_preview),
-            "editor keystroke, form": measure(lambda: self.editor("check")),
-            "editor keystroke, JSON": measure(lambda: self.editor("json")),
-        }
+        return {name: measure(fn) for name, fn in self.endpoints().items()}
+
+
+class ImsWorker:
+    """Today's figures (the IMS catalog alone), measured by a process of its own on a
+    database of its own, in slices taken in turns with this process's: the machine's speed
+    moves over a run, and the ratio compares slices taken side by side."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "--ims-worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+
+    def slice(self, name: str, seconds: float) -> dict[str, list[float]]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(json.dumps([name, seconds]) + "\n")
+        self.process.stdin.flush()
+        found: dict[str, list[float]] = json.loads(self.process.stdout.readline())
+        return found
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def ims_worker() -> None:
+    """The worker's side: one slice per line read, its samples written back as a line."""
+    warnings.filterwarnings("ignore", message="No directory at")
+    with tempfile.TemporaryDirectory(prefix="scp-bench-catalog-ims-") as folder:
+        setup_django(Path(folder) / "ims.sqlite3")
+        endpoints = Keystrokes(policy_text()).endpoints()
+        for fn in endpoints.values():
+            fn()  # warm
+        gc.collect()
+        for line in sys.stdin:
+            name, seconds = json.loads(line)
+            print(json.dumps(samples(endpoints[name], seconds)), flush=True)
+
+
+def side_by_side(
+    worker: ImsWorker, here: Keystrokes, rounds: int = ROUNDS
+) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """Each endpoint in `rounds` slices taken in turns by the worker (IMS alone) and here."""
+    endpoints = here.endpoints()
+    for fn in endpoints.values():
+        fn()  # warm
+    gc.collect()
+    pooled = {side: {n: {"wall": [], "cpu": []} for n in endpoints} for side in ("ims", "here")}
+    for _ in range(rounds):
+        for name, fn in endpoints.items():
+            for side, found in (
+                ("ims", worker.slice(name, SECONDS / rounds)),
+                ("here", samples(fn, SECONDS / rounds)),
+            ):
+                pooled[side][name]["wall"] += found["wall"]
+                pooled[side][name]["cpu"] += found["cpu"]
+    ims, found = ({n: summary(v) for n, v in pooled[side].items()} for side in ("ims", "here"))
+    return ims, found
 
 
 def sync_all(services: dict[str, Any], *codes: str) -> tuple[float, str]:
@@ -222,14 +301,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="scp-bench-catalog-") as folder:
         setup_django(Path(folder) / "bench.sqlite3")
         text = policy_text()
-        before = Keystrokes(text)
-        today = before.figures()
+        before = Keystrokes(text)  # the rows the IMS catalog alone previews
         generated = services(SERVICES)
         sync_all(generated, *[code(i) for i in range(9)])
         ten = Keystrokes(text)
         named = ten.figures()
 
-        seconds, summary = sync_all(generated)
+        seconds, synced = sync_all(generated)
         from catalog.models import Action, Operation
         from catalog.snapshot import build_snapshot, catalog_snapshot, current_revision
 
@@ -238,11 +316,15 @@ def main() -> None:
         snapshot = measure(lambda: build_snapshot(revision), SECONDS)
         catalog_snapshot()
         after = Keystrokes(text)
-        scaled = after.figures()
+        worker = ImsWorker()
+        try:
+            today, scaled = side_by_side(worker, after)
+        finally:
+            worker.close()
         pages = page_figures()
 
     print(f"sync of {SERVICES} services through the SDK (stand-in on loopback): {seconds:.1f} s")
-    print(f"  {summary}  catalog: {actions} actions, {operations} operations")
+    print(f"  {synced}  catalog: {actions} actions, {operations} operations")
     print(
         f"snapshot build: median {snapshot['median']:.0f} ms, p95 {snapshot['p95']:.0f} ms "
         f"({snapshot['runs']:.0f} builds); one per revision, shared by a worker's requests"
@@ -264,8 +346,9 @@ def main() -> None:
             f"{s['median']:>7.1f} {s['p95']:>6.1f} {s['cpu']:>5.1f} "
             f"{s['cpu'] / t['cpu']:>6.2f} {s['cpu'] / m['cpu']:>7.2f}"
         )
-    print("p50 and p95: wall time; cpu: median CPU time in this process, which a busy machine")
-    print("disturbs far less; the ratios are of the CPU medians.")
+    print("p50 and p95: wall time; cpu: median CPU time in the process, which a busy machine")
+    print("disturbs far less; the ratios are of the CPU medians. IMS and 300: measured in")
+    print(f"{ROUNDS} slices each, taken in turns (IMS by a worker on a database of its own).")
     print()
     print(f"{'catalog page':<34} {'p50 ms':>7} {'p95 ms':>7} {'cpu ms':>7} {'runs':>5}")
     for label, m in pages:
@@ -275,4 +358,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--ims-worker"]:
+        ims_worker()
+    else:
+        main()
