@@ -44,8 +44,8 @@ def statement_reach(s: Any) -> frozenset[str] | None:
 
 
 def _reach(s: Any) -> frozenset[str] | None:
-    if not s.usable:
-        return frozenset()
+    # a statement the engine ignores (an Effect it does not know) is still read as the
+    # others: what a decision lists of the statements it met may name it
     if s.any_action or s.not_action:
         return None
     services: set[str] = set()

@@ -1,9 +1,9 @@
 """A preview made in parts, one per service, each kept by the statements that can decide
 it (engine.preview_segments), answers as the plain preview does after every kind of edit:
-a statement changed, statements swapped, a policy or level renamed, FullAccess attached or
-not, a policy added. The generated catalog's operations depend on actions of the next
-service, and its actions have aliases, so a part's rows can depend on statements about
-another service."""
+a statement changed, broken (an Effect the engine ignores) or dropped, statements swapped,
+a policy or level renamed, FullAccess attached or not, a policy added. The generated
+catalog's operations depend on actions of the next service, and its actions have aliases,
+so a part's rows can depend on statements about another service."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def edited(draw: Any, spec: Spec, which: str) -> Spec:
     holding = [(i, j) for i, (_, _, ps) in enumerate(out) for j in range(len(ps))]
     kinds = ["level name", "full access", "add policy"]
     if holding:
-        kinds += ["statement", "statement", "statement", "swap", "policy name", "drop"]
+        kinds += ["statement", "statement", "statement", "swap", "policy name", "drop", "break"]
     kind = draw(st.sampled_from(kinds))
     i = draw(st.integers(0, len(out) - 1))
     name, full_access, policies = out[i]
@@ -76,6 +76,8 @@ def edited(draw: Any, spec: Spec, which: str) -> Spec:
             found[k] = draw(statements(which))
         elif kind == "swap":
             found.insert(0, found.pop(k))
+        elif kind == "break":  # an Effect the engine does not know: the statement is ignored
+            found[k] = {**found[k], "Effect": draw(st.sampled_from(["Dney", "Allow", "Deny"]))}
         elif kind == "policy name":
             out[i][2][j] = (policy + "'", found)
         else:
