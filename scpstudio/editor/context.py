@@ -323,7 +323,7 @@ def _kept_row_view(row: Any) -> tuple[tuple[Any, ...], PreviewRowView]:
     return found
 
 
-_KEY_FIELD = re.compile(r"^s(\d+)-c(\d+)-key$")
+_KEY_FIELD = re.compile(r"^s(\d{1,6})-c(\d{1,6})-key$")
 
 
 def fit_operators(state: EditorState, catalog: Catalog, changed_field: str | None) -> bool:

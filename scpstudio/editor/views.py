@@ -90,7 +90,8 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
     if op == "json":
         return _render_json_edit(request, catalog, editor_input)
     if op == "check":
-        typed = [_changed_field(request), *str(data.get("typed", "")).split()]
+        named = str(data.get("typed", "")).split(maxsplit=MAX_TYPED)[:MAX_TYPED]
+        typed = [_changed_field(request), *named]
         extra = {"headings_to_send": _sid_headings(editor_input, typed)}
         return render_page(
             request, catalog, editor_input, partial="check", message=message, extra=extra
@@ -114,7 +115,7 @@ def _swap_into(response: HttpResponse, target: str) -> HttpResponse:
     return reswap(retarget(response, target), "outerHTML")
 
 
-_SID_FIELD = re.compile(r"^s(\d+)-sid$")
+_SID_FIELD = re.compile(r"^s(\d{1,6})-sid$")  # a place, never a number past int()'s digits
 MAX_TYPED = 64  # fields named in one request's `typed` that are read
 
 
@@ -123,9 +124,7 @@ def _sid_headings(editor_input: EditorInput, typed: list[str]) -> SafeString:
     last request, as editor.js names them), those statements' headings, which name the
     Sid, redrawn alone; the fields themselves are left alone."""
     statements = editor_input.state.statements
-    found = sorted(
-        {int(m.group(1)) for field in typed[:MAX_TYPED] if (m := _SID_FIELD.match(field))}
-    )
+    found = sorted({int(m.group(1)) for field in typed if (m := _SID_FIELD.match(field))})
     headings = [
         statement_heading(i, statements[i].sid, oob=True) for i in found if i < len(statements)
     ]

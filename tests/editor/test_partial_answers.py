@@ -190,3 +190,22 @@ def test_a_keystroke_in_a_sid_redraws_that_statements_heading_and_nothing_else(c
     assert len(re.findall(r"statement-\d+-title", typed)) == 1  # the statement typed in
     assert 'id="s0-sid"' not in typed  # the field being typed in is left alone
     assert "statement-0-title" not in other
+
+
+@pytest.mark.parametrize(
+    "posted",
+    [
+        {"typed": "s" + "9" * 5000 + "-sid"},  # past the digits int() reads
+        {"changed": "s" + "9" * 5000 + "-sid"},
+        {"changed": "s" + "9" * 5000 + "-c" + "9" * 5000 + "-key"},
+        {"typed": " ".join(["name"] * 10_000 + ["s0-sid"])},  # read up to a limit
+        {"typed": "s7-sid"},  # a statement the form does not have
+    ],
+)
+def test_hostile_field_names_in_typed_or_changed_answer_without_a_heading(client, posted):
+    _, fields = _open(client)
+
+    answer = client.post(EDITOR, {**fields, "op": "check", **posted}, **HTMX)
+
+    assert answer.status_code == 200
+    assert not re.search(r"statement-\d+-title", answer.content.decode())
