@@ -323,19 +323,16 @@ def _kept_row_view(row: Any) -> tuple[tuple[Any, ...], PreviewRowView]:
     return found
 
 
-_KEY_FIELD = re.compile(r"^s(\d{1,6})-c(\d{1,6})-key$")
-
-
 def fit_operators(state: EditorState, catalog: Catalog, changed_field: str | None) -> bool:
     """After the person picks another key, give its row an operator that fits the key.
 
     Only the row whose key select was just changed is touched: an operator written
     in the JSON is never replaced behind the person's back (validation reports it).
     """
-    m = _KEY_FIELD.match(changed_field or "")
-    if not m:
+    place = ids.field_place(changed_field)
+    if place is None or place.row is None or place.part != "key":
         return False
-    i, j = int(m.group(1)), int(m.group(2))
+    i, j = place.statement, place.row
     if i >= len(state.statements) or j >= len(state.statements[i].conditions):
         return False
     row = state.statements[i].conditions[j]

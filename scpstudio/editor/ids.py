@@ -7,6 +7,7 @@ these functions, and editor.js through the `data-*` attributes the templates wri
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 FORM = "editor"  # the form every editor request is sent from
 WORKSPACE = "workspace"  # the statements: redrawn by buttons and by JSON edits
@@ -47,13 +48,33 @@ def picker(statement: int) -> str:
     return f"picker-{statement}"
 
 
-_FIELD_STATEMENT = re.compile(r"^(?:picker-|s)(\d{1,4})(?:-|$)")
+# How a field id names its place, read here alone: `s3-sid`, `s3-c0-key`, `picker-3`. A place
+# is at most six digits, never a number past what int() reads.
+_FIELD = re.compile(r"picker-(\d{1,6})|s(\d{1,6})-(?:c(\d{1,6})-)?(.*)", re.DOTALL)
+
+
+class FieldPlace(NamedTuple):
+    statement: int
+    row: int | None  # the condition row, for a condition's field
+    part: str  # `sid`, `key`, ...; empty for a picker
+
+
+def field_place(field_id: str | None) -> FieldPlace | None:
+    """`s3-c0-key` -> (3, 0, "key"), `s3-sid` -> (3, None, "sid"), `s3-a-ims:images:get` ->
+    (3, None, "a-ims:images:get"), `picker-3` -> (3, None, ""); None for anything else."""
+    m = _FIELD.fullmatch(field_id or "")
+    if m is None:
+        return None
+    picker_at, statement, row, part = m.groups()
+    if picker_at is not None:
+        return FieldPlace(int(picker_at), None, "")
+    return FieldPlace(int(statement), int(row) if row is not None else None, part)
 
 
 def statement_of_field(field_id: str | None) -> int | None:
     """`s3-service`, `s3-c0-key`, `picker-3` -> 3; None for fields outside statements."""
-    m = _FIELD_STATEMENT.match(field_id or "")
-    return int(m.group(1)) if m else None
+    place = field_place(field_id)
+    return place.statement if place else None
 
 
 # -- The page's fixed parts, and the buttons ---------------------------------------------

@@ -104,7 +104,7 @@ def page_context(
     shown = editor_html.read_shown(str(data.get("filled_slots", ""))) if htmx else {}
     filter_shown = wanted if wanted in ctx.FILTERS else "all"
     empty = f"No API is {filter_shown.replace('_', ' ')}." if filter_shown != "all" else ""
-    table = ctx.preview_table(tuple(rows), empty or "No API to show.")
+    table = ctx.preview_table(rows, empty or "No API to show.")
     # Only the answers that redraw the form need its statements worked out.
     statements = _Lazy(lambda: ctx.statement_views(state, catalog) if form_shown else [])
     return {

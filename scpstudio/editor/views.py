@@ -5,7 +5,6 @@ is a plain submit and the whole page comes back."""
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -115,7 +114,6 @@ def _swap_into(response: HttpResponse, target: str) -> HttpResponse:
     return reswap(retarget(response, target), "outerHTML")
 
 
-_SID_FIELD = re.compile(r"^s(\d{1,6})-sid$")  # a place, never a number past int()'s digits
 MAX_TYPED = 64  # fields named in one request's `typed` that are read
 
 
@@ -124,7 +122,8 @@ def _sid_headings(editor_input: EditorInput, typed: list[str]) -> SafeString:
     last request, as editor.js names them), those statements' headings, which name the
     Sid, redrawn alone; the fields themselves are left alone."""
     statements = editor_input.state.statements
-    found = sorted({int(m.group(1)) for field in typed if (m := _SID_FIELD.match(field))})
+    places = (ids.field_place(field) for field in typed)
+    found = sorted({p.statement for p in places if p and p.row is None and p.part == "sid"})
     headings = [
         statement_heading(i, statements[i].sid, oob=True) for i in found if i < len(statements)
     ]

@@ -76,3 +76,25 @@ def test_focus_after_a_move_names_the_statement_where_it_went() -> None:
     assert ids.focus_after_move(2, "up") == "op-up-1 op-down-1"
     assert ids.focus_after_move(0, "down") == "op-down-1 op-up-1"
     assert ids.statement_block(3) == "statement-3"
+
+
+@pytest.mark.parametrize(
+    ("field", "place"),
+    [
+        ("s3-sid", (3, None, "sid")),
+        ("s12-c0-key", (12, 0, "key")),
+        ("s0-condition_count", (0, None, "condition_count")),
+        ("s2-a-ims:images:get", (2, None, "a-ims:images:get")),
+        ("picker-7", (7, None, "")),
+        ("s999999-sid", (999999, None, "sid")),
+        ("s" + "9" * 5000 + "-sid", None),
+        ("s1-c" + "9" * 5000 + "-key", (1, None, "c" + "9" * 5000 + "-key")),
+        ("picker-", None),
+        ("statement-3", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_field_names_its_place_read_in_one_place(field: str | None, place: object) -> None:
+    assert ids.field_place(field) == place
+    assert ids.statement_of_field(field) == (place[0] if place else None)
