@@ -306,6 +306,13 @@ class Catalog:
             memo[folded] = found
         return found
 
+    def forget_lookups(self) -> None:
+        """Empty the memos of the patterns and key names policies looked up (benchmarks
+        time a policy never seen)."""
+        self._match_cache.clear()
+        self._key_cache.clear()
+        _template_ends.cache_clear()
+
     def keys_for_action(self, name: str) -> tuple[ConditionKey, ...]:
         """The keys a request for this action can carry: its listed keys and request-wide ones."""
         action = self.action(name)

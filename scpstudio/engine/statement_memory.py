@@ -30,7 +30,8 @@ from typing import Any
 from scpstudio.engine.findings import Code, Finding, Position, Span
 from scpstudio.engine.json_tree import JsonArray, JsonNode, JsonObject, JsonScalar, Member
 from scpstudio.engine.near_miss import LookupKey
-from scpstudio.engine.operators import forget_networks
+from scpstudio.engine.operators import forget_networks, parse_operator, read_operator
+from scpstudio.engine.wildcard import compile_glob
 
 MAX_PIECES = 1_024  # statements kept in one process
 MAX_PIECE_CHARS = 1_000_000  # characters of their text, together
@@ -141,12 +142,16 @@ def statement_piece(text: str, parse: Callable[[], StatementPiece]) -> Statement
 
 
 def forget_statements() -> None:
-    """Empty the memory, the parsed addresses too (tests and benchmarks compare warm with
-    cold analyses)."""
+    """Empty the memory, the parsed addresses, operators and wildcards too (tests and
+    benchmarks compare warm with cold analyses; `Catalog.forget_lookups` empties a
+    catalog's memos of the names policies looked up)."""
     PIECES.clear()
     for memo in _FORGOTTEN_WITH_STATEMENTS:
         memo.clear()
     forget_networks()
+    parse_operator.cache_clear()
+    read_operator.cache_clear()
+    compile_glob.cache_clear()
 
 
 class BoundedMemo:
