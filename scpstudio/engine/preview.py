@@ -150,7 +150,8 @@ def preview_levels(
     The actions no statement on the path names share one decision (`decide_many`), and
     the rows of APIs needing only such actions are `SharedRow`s kept from one call to the
     next (`preview_shared.kept_shared_rows`); the other rows are made from their
-    decisions, and kept while those hold. A preview of a few services is made in parts,
+    decisions, and kept while those hold. A preview of a few services (two or more: one
+    service's part would be the whole, and its fingerprint mere cost) is made in parts,
     one per service, each kept by the statements that can decide it
     (`preview_segments`): an edit previews only the services its statements reach. So an
     edit costs what its statements name, and the rows that did not change are the same
@@ -164,7 +165,7 @@ def preview_levels(
     plans, subjects, context_problems, few = opened
     index = plan_index(plans, subjects)
     notes = {service: not_governed_note(catalog, service, levels) for service in index.services}
-    if few and index.services:
+    if few and len(index.services) > 1:
         return _in_parts(levels, catalog, index, notes, context_problems)
     decisions = kept_decisions(decide_many(index.known, levels, catalog, keep=True))
     outcomes: dict[tuple[str, str | None], ActionOutcome] = {}
