@@ -33,7 +33,7 @@ from scpstudio.engine.statement_memory import catalog_serial, request_serial
 class Subject:
     """A request prepared once: the action, its resource, and its key lookup."""
 
-    __slots__ = ("name", "action", "resource", "context", "catalog", "memo", "key")
+    __slots__ = ("name", "action", "resource", "context", "catalog", "memo", "lacks", "key")
 
     def __init__(
         self,
@@ -47,6 +47,7 @@ class Subject:
         self.catalog = catalog
         self.context = context
         self.memo: dict[str, tuple[Any, ...] | None] = {}
+        self.lacks: dict[str, bool] = {}  # may_lack, by key
         resource = request.resource
         if isinstance(resource, str) and resource != NO_RESOURCE:
             resource = ResourceRef.parse(resource)
@@ -78,7 +79,10 @@ class Subject:
     def may_lack(self, key: str) -> bool:
         """Whether the request may not carry the key at all, whatever the context says:
         an action the catalog does not define, with a key that belongs to actions (§4)."""
-        return self.catalog.action_carries_key(self.name, key) is None
+        found = self.lacks.get(key)
+        if found is None:
+            found = self.lacks[key] = self.catalog.action_carries_key(self.name, key) is None
+        return found
 
 
 class ContextKey:
