@@ -116,6 +116,13 @@ class Statement:
     def not_resource(self) -> bool:
         return self.resource_element == "NotResource"
 
+    def entry(self, element: str, j: int) -> tuple[str, JsonNode]:
+        """The path and node of the `j`th entry of the statement's Action (or NotAction)
+        when `element` is "Action", else of its Resource (or NotResource)."""
+        if element == "Action":
+            return self.action_paths[j], self.action_nodes[j]
+        return self.resource_paths[j], self.resource_nodes[j]
+
     def names_catalog_action(self, folded: str) -> bool:
         """Whether Action (or NotAction) lists a pattern matching this catalog action."""
         return self.any_action or folded in self.matched

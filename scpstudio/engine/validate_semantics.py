@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import itertools
 import json
+from collections.abc import Hashable, Iterable, Iterator
+from typing import TypeVar
 
 from scpstudio.engine.api_needs import DEPENDENCY, apis_needing
 from scpstudio.engine.document import JsonArray
 from scpstudio.engine.findings import SEVERITY, Code, Fix, Severity, pointer
-from scpstudio.engine.policy import Policy, Statement
+from scpstudio.engine.policy import MAX_VERDICTS, Policy, Statement
 from scpstudio.engine.report import Report, quote
 from scpstudio.engine.validate_resources import check_urn
 from scpstudio.engine.wildcard import has_wildcard, wildcard_match
@@ -63,60 +65,88 @@ def faulty_paths(report: Report, policy: Policy) -> frozenset[str]:
 def check_semantics(report: Report, policy: Policy) -> None:
     faulty = faulty_paths(report, policy)
     for statement in policy.statements:
-        if statement.action_element is not None:
-            _redundant_entries(
-                report,
-                faulty,
-                statement,
-                statement.actions,
-                statement.action_nodes,
-                statement.action_paths,
-                Code.REDUNDANT_ACTION,
-                ignore_case=True,
-            )
-        if statement.resource_element is not None:
-            _redundant_entries(
-                report,
-                faulty,
-                statement,
-                statement.resources,
-                statement.resource_nodes,
-                statement.resource_paths,
-                Code.REDUNDANT_RESOURCE,
-                ignore_case=False,
-            )
+        _kept_entries(report, faulty, statement)
     _redundant_statements(report, policy, faulty)
     for statement in policy.statements:
         if not statement.usable or statement.action_element != "Action":
             continue
         if statement.effect == "Deny":
-            _deny_breaks(report, statement, faulty)
+            _kept_deny_breaks(report, statement, faulty)
         else:
             _missing_dependencies(report, policy, statement, faulty)
 
 
-def _redundant_entries(
-    report: Report,
-    faulty: frozenset[str],
-    statement: Statement,
-    texts: tuple[str, ...],
-    nodes: tuple[object, ...],
-    paths: tuple[str, ...],
-    code: Code,
-    *,
-    ignore_case: bool,
-) -> None:
-    if len(texts) < 2:
+# What a statement's own checks here found, kept in its verdicts (which the statement
+# memory keeps across keystrokes, and which its copies elsewhere in the text share): by
+# which of its entries are faulty, each finding as (code, message, element, entry, whether
+# it may be removed), entries by place, so that the findings are added again on this run's
+# nodes; with the comparisons they cost, taken from this run's budget again.
+_ENTRIES = "redundant entries"
+_DENY_BREAKS = "deny breaks"
+_Found = tuple[Code, str, str, int, bool]
+T = TypeVar("T")
+
+
+def _kept_entries(report: Report, faulty: frozenset[str], statement: Statement) -> None:
+    paths = statement.action_paths + statement.resource_paths
+    key = (_ENTRIES, frozenset(p for p in paths if p in faulty))
+    kept: tuple[int, tuple[_Found, ...]] | None = statement.verdicts.get(key)
+    if kept is not None and report.spend(kept[0]):
+        _add_again(report, statement, kept[1])
         return
+    found: list[_Found] = []
+    cost = 0
+    for element in ("Action", "Resource"):
+        spent = _redundant_entries(report, faulty, statement, element, found)
+        if spent is None:
+            cost = -1  # the budget was short: what was found is this run's only
+        elif cost >= 0:
+            cost += spent
+    _add_again(report, statement, found)
+    if cost >= 0:
+        keep_verdict(statement, key, (cost, tuple(found)))
+
+
+def keep_verdict(statement: Statement, key: Hashable, value: T) -> T:
+    """Keep `value` in the statement's verdicts under `key` (at most MAX_VERDICTS)."""
+    verdicts = statement.verdicts
+    if len(verdicts) >= MAX_VERDICTS:
+        verdicts.clear()
+    verdicts[key] = value
+    return value
+
+
+def _add_again(report: Report, statement: Statement, found: Iterable[_Found]) -> None:
+    for code, message, element, j, removable in found:
+        path, node = statement.entry(element, j)
+        report.add(code, message, path, node, fix=Fix("remove", path) if removable else None)
+
+
+def _redundant_entries(
+    report: Report, faulty: frozenset[str], statement: Statement, element: str, found: list[_Found]
+) -> int | None:
+    """The statement's entries of `element` (Action or Resource, whichever it is written
+    as) that repeat or are covered by another, added to `found`; the comparisons they cost,
+    or None when the budget was short for them."""
+    actions = element == "Action"
+    if (statement.action_element if actions else statement.resource_element) is None:
+        return 0
+    texts = statement.actions if actions else statement.resources
+    paths = statement.action_paths if actions else statement.resource_paths
+    if len(texts) < 2:
+        return 0
+    ignore_case = actions
     node = statement.node
-    element = paths[0].rsplit("/", 1)[0] if paths else ""
-    member = node.get(element.rsplit("/", 1)[-1]) if node is not None else None
+    written = paths[0].rsplit("/", 1)[0] if paths else ""
+    member = node.get(written.rsplit("/", 1)[-1]) if node is not None else None
     is_array = member is not None and isinstance(member.value, JsonArray)
-    kind = "action" if code is Code.REDUNDANT_ACTION else "resource"
+    code = Code.REDUNDANT_ACTION if actions else Code.REDUNDANT_RESOURCE
+    kind = "action" if actions else "resource"
     sound = [j for j, p in enumerate(paths) if p not in faulty]
     patterns = [(k, texts[k]) for k in sound if has_wildcard(texts[k])]
-    if not report.spend(len(sound) * len(patterns)):
-        return  # a suggestion is not worth a stalled request: past the budget, skip it
+    cost = len(sound) * len(patterns)
+    if not report.spend(cost):
+        return None  # a suggestion is not worth a stalled request: past the budget, skip it
     first: dict[str, int] = {}
     for j in sound:
         text = texts[j]
@@ -135,13 +165,9 @@ def _redundant_entries(
                     break
         if other is None:
             continue
-        report.add(
-            code,
-            f"The {kind} {quote(text)} {reason} {quote(other)}; remove it.",
-            paths[j],
-            nodes[j],  # type: ignore[arg-type]
-            fix=Fix("remove", paths[j]) if is_array else None,
-        )
+        message = f"The {kind} {quote(text)} {reason} {quote(other)}; remove it."
+        found.append((code, message, element, j, is_array))
+    return cost
 
 
 def _normal_conditions(statement: Statement) -> str:
@@ -295,10 +321,16 @@ def _dependent_apis(report: Report, pattern: str) -> tuple[tuple[str, str], ...]
     return result
 
 
-def _deny_breaks(report: Report, statement: Statement, faulty: frozenset[str]) -> None:
-    for text, node, path in zip(
-        statement.actions, statement.action_nodes, statement.action_paths, strict=True
-    ):
+def _kept_deny_breaks(report: Report, statement: Statement, faulty: frozenset[str]) -> None:
+    key = (_DENY_BREAKS, frozenset(p for p in statement.action_paths if p in faulty))
+    kept: tuple[_Found, ...] | None = statement.verdicts.get(key)
+    if kept is None:
+        kept = keep_verdict(statement, key, tuple(_deny_breaks(report, statement, faulty)))
+    _add_again(report, statement, kept)
+
+
+def _deny_breaks(report: Report, statement: Statement, faulty: frozenset[str]) -> Iterator[_Found]:
+    for j, (text, path) in enumerate(zip(statement.actions, statement.action_paths, strict=True)):
         if path in faulty:
             continue
         broken = [
@@ -308,13 +340,11 @@ def _deny_breaks(report: Report, statement: Statement, faulty: frozenset[str]) -
         ]
         if broken:
             shown = "; ".join(broken[:_MAX_LISTED]) + (" ..." if len(broken) > _MAX_LISTED else "")
-            report.add(
-                Code.DENY_BREAKS_DEPENDENT_APIS,
+            message = (
                 f"Denying {quote(text)} also blocks, whenever the Deny applies, {len(broken)} "
-                f"API(s) that depend on it: {shown}.",
-                path,
-                node,
+                f"API(s) that depend on it: {shown}."
             )
+            yield (Code.DENY_BREAKS_DEPENDENT_APIS, message, "Action", j, False)
 
 
 def _missing_dependencies(

@@ -264,3 +264,61 @@ def test_forgetting_the_statements_forgets_the_previews_kept_decisions_too() -> 
 
     assert kept_before > 0
     assert not preview_shared._SHARED.items and not preview_shared._SHARED_ROWS.items
+
+
+ENTRIES = {
+    "Sid": "Entries",
+    "Effect": "Deny",
+    "Action": ["ims:images:*", "ims:images:get", "ims:images:get"],
+    "Resource": ["ims:*:*:image:*", "ims:*:*:image:abc"],
+}
+# blocks the APIs that need it through a dependency (ims:images:share needs it)
+DEPENDED_ON = {"Sid": "Depended", "Effect": "Deny", "Action": ["ims:images:get"], "Resource": "*"}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # a line above: the statement is the same text, kept, on other lines
+        lambda t: t.replace(
+            '"Statement": [', '"Statement": [\n  {"Effect": "Deny", "Action": "x"},'
+        ),
+        # the same length above, a newline for a space: the same offsets, other lines
+        lambda t: t.replace('"Version": "5.0",', '"Version":\n"5.0",', 1),
+        # one of its entries faulty now: what it covers is worked out again
+        lambda t: t.replace('"ims:images:*"', '"ims:*"', 1),
+        lambda t: '"ims:*"'.join(t.rsplit('"ims:images:get"', 1)),
+        # its copy elsewhere in the text, at another place in the array
+        lambda t: t.replace('"Statement": [', '"Statement": [' + json.dumps(ENTRIES) + ",", 1),
+    ],
+)
+def test_a_statements_findings_across_its_entries_are_kept_and_follow_it(edit: Any) -> None:
+    statements = [guard(1), ENTRIES, DEPENDED_ON]
+    text = json.dumps({"Version": "5.0", "Statement": statements}, indent=2)
+    first = analyze_policy(text, CATALOG)
+    codes = {f.code.value for f in first.validation.findings}
+    assert {"REDUNDANT_ACTION", "REDUNDANT_RESOURCE", "DENY_BREAKS_DEPENDENT_APIS"} <= codes
+    edited = edit(text)
+    assert edited != text
+
+    warm = analyze_policy(edited, CATALOG)
+
+    cold = fresh(edited, CATALOG, "scp")
+    assert warm.validation.findings == cold.validation.findings
+
+
+@pytest.mark.parametrize(("before", "after"), [("identity", "scp"), ("scp", "identity")])
+def test_findings_across_entries_are_kept_apart_by_which_entries_are_faulty(
+    before: str, after: str
+) -> None:
+    # "*" is an error in an SCP, so there it covers nothing; in an identity policy it
+    # covers the action after it. The compiled statement is the same in both.
+    statement = {"Effect": "Deny", "Action": ["*", "ims:images:get"], "Resource": "*"}
+    text = json.dumps({"Version": "5.0", "Statement": [statement]})
+    analyze_policy(text, CATALOG, before)
+
+    warm = analyze_policy(text, CATALOG, after)
+
+    assert warm.validation.findings == fresh(text, CATALOG, after).validation.findings
+    redundant = any(f.code.value == "REDUNDANT_ACTION" for f in warm.validation.findings)
+    assert redundant == (after == "identity")
