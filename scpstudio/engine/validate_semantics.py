@@ -181,7 +181,7 @@ def _normal_conditions(statement: Statement) -> str:
 class _Shape:
     """What redundancy needs of a statement, computed once per run."""
 
-    __slots__ = ("statement", "catalog_names", "other_actions", "conditions", "covers")
+    __slots__ = ("statement", "catalog_names", "pivot", "other_actions", "conditions", "covers")
 
     def __init__(self, statement: Statement, report: Report) -> None:
         self.statement = statement
@@ -194,6 +194,9 @@ class _Shape:
             else:
                 others.append(text)
         self.catalog_names = frozenset(names)
+        # One catalog action it names: a statement whose Action does not match it cannot
+        # cover this one (the first by name, so every worker compares the same pairs).
+        self.pivot = min(names) if names else None
         self.other_actions = tuple(others)
         self.conditions: str | None = None
         self.covers: dict[int, bool] = {}  # by the other statement's serial
@@ -255,9 +258,12 @@ def _redundant_statements(report: Report, policy: Policy, faulty: frozenset[str]
     for pairs in groups.values():
         for sb, b in pairs:
             b_others, b_resources = len(b.other_actions), len(sb.resources)
+            pivot = b.pivot
             for sa, a in pairs:
                 if a is b:
                     continue
+                if pivot is not None and not sa.any_action and pivot not in sa.matched:
+                    continue  # it does not match an action b names: it cannot cover b
                 cost = 1 + b_others * len(sa.actions) + b_resources * len(sa.resources)
                 if cost > report.budget:
                     return  # past the budget: no more redundancy suggestions
