@@ -95,6 +95,13 @@ class ConditionKey:
         return k.startswith(prefix) and k.endswith(suffix) and len(k) > len(prefix) + len(suffix)
 
 
+# The memos other engine modules keep in `Catalog.derived` by what policies say (the
+# others there are indexes of the catalog alone).
+RESOURCE_APPLIES = "resource_applies"
+DEPENDENT_APIS = "dependent_apis"
+LOOKUP_MEMOS = (RESOURCE_APPLIES, DEPENDENT_APIS)
+
+
 @lru_cache(maxsize=4096)
 def _template_ends(name: str) -> tuple[str, str] | None:
     """What a templated key name holds before and after its template part (case-folded),
@@ -311,6 +318,9 @@ class Catalog:
         time a policy never seen)."""
         self._match_cache.clear()
         self._key_cache.clear()
+        self._presence.clear()
+        for memo in LOOKUP_MEMOS:
+            self.derived.pop(memo, None)
         _template_ends.cache_clear()
 
     def keys_for_action(self, name: str) -> tuple[ConditionKey, ...]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from scpstudio.engine.catalog import REGION_RE, Action, Catalog
+from scpstudio.engine.catalog import REGION_RE, RESOURCE_APPLIES, Action, Catalog
 from scpstudio.engine.document import JsonNode
 from scpstudio.engine.findings import Code, Finding, Fix, Span, pointer
 from scpstudio.engine.near_miss import NOT_LOOKED_UP, NOTHING_NEAR, NameIndex, catalog_index
@@ -303,7 +303,7 @@ def _applies_to_any(
 ) -> bool:
     """Whether some resource can apply to some action the pattern names; memoized per
     catalog, since the same (action, resource) pairs come back on every keystroke."""
-    memo = report.catalog.derived.setdefault("resource_applies", {})
+    memo = report.catalog.derived.setdefault(RESOURCE_APPLIES, {})
     key = (pattern.casefold(), tuple(resources))
     hit = memo.get(key)
     if hit is None:

@@ -14,6 +14,7 @@ from collections.abc import Hashable, Iterable, Iterator
 from typing import TypeVar
 
 from scpstudio.engine.api_needs import DEPENDENCY, apis_needing
+from scpstudio.engine.catalog import DEPENDENT_APIS
 from scpstudio.engine.document import JsonArray
 from scpstudio.engine.findings import SEVERITY, Code, Fix, Severity, pointer
 from scpstudio.engine.policy import MAX_VERDICTS, Policy, Statement
@@ -302,7 +303,7 @@ def _dependent_apis(report: Report, pattern: str) -> tuple[tuple[str, str], ...]
     """(dependent action, API label) for every API needing an action this pattern names
     only as a dependency; memoized per catalog since the editor asks on every keystroke."""
     catalog = report.catalog
-    memo = catalog.derived.setdefault("dependent_apis", {})
+    memo = catalog.derived.setdefault(DEPENDENT_APIS, {})
     folded = pattern.casefold()
     hit = memo.get(folded)
     if hit is not None:
