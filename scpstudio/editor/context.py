@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -13,7 +14,8 @@ from django.utils.html import escape
 
 from scpstudio.editor import html as editor_html
 from scpstudio.editor import ids
-from scpstudio.editor.html_preview import preview_table_html
+from scpstudio.editor.html_preview import preview_table_digest, preview_table_html
+from scpstudio.editor.kept import kept, service_action_names, service_prefixes
 from scpstudio.editor.parts import ConditionView, LevelPicker, StatementView
 from scpstudio.editor.state import (
     EditorState,
@@ -53,7 +55,7 @@ def statement_views(
     state: EditorState, catalog: Catalog, only: set[int] | None = None
 ) -> list[StatementView]:
     """What the form shows of each statement (of the statements `only`, when given)."""
-    services = sorted(s.prefix for s in catalog.services.values())
+    services = service_prefixes(catalog)
     last = len(state.statements) - 1
     return [
         _statement_view(i, s, catalog, services, last=i == last)
@@ -68,7 +70,7 @@ def _statement_view(
     service_actions = catalog.actions_of_service(s.service)
     # Only an action written exactly as the catalog spells it ticks its box: another
     # spelling stays as typed among the patterns (ACTION_CASE offers the fix).
-    names = {a.name for a in service_actions}
+    names = service_action_names(catalog, s.service)
     chosen = set(s.actions)
     pickers = []
     for level in access_levels_in_order(a.access_level for a in service_actions):
@@ -157,11 +159,22 @@ STATEMENT_SLOT_PARTS = ("", "sid", "effect", "actions", "resources", "conditions
 
 
 def slot_ids(state: EditorState) -> list[str]:
-    found = [ids.POLICY_SLOT]
-    for i, s in enumerate(state.statements):
-        found += [ids.statement_slot(i, part) for part in STATEMENT_SLOT_PARTS]
-        found += [ids.condition_slot(i, j) for j in range(len(s.conditions))]
-    return found
+    """Every slot of the form, in its order: they follow from the statements' rows alone."""
+    rows = tuple(len(s.conditions) for s in state.statements)
+    found: tuple[str, ...] | None = _SLOT_IDS.get(rows)
+    if found is None:
+        listed = [ids.POLICY_SLOT]
+        for i, count in enumerate(rows):
+            listed += [ids.statement_slot(i, part) for part in STATEMENT_SLOT_PARTS]
+            listed += [ids.condition_slot(i, j) for j in range(count)]
+        found = tuple(listed)
+        if len(_SLOT_IDS) >= 256:
+            _SLOT_IDS.clear()
+        _SLOT_IDS[rows] = found
+    return list(found)
+
+
+_SLOT_IDS: dict[tuple[int, ...], tuple[str, ...]] = {}
 
 
 def findings_by_slot(
@@ -177,17 +190,22 @@ def match_feedback(state: EditorState, catalog: Catalog) -> dict[str, str]:
     """'matches 14 actions' for the typed patterns of each statement."""
     out = {}
     for i, s in enumerate(state.statements):
-        names = {a.name for a in catalog.actions_of_service(s.service)}
-        typed = [a for a in s.actions if a not in names]
-        if not typed:
-            out[ids.match_feedback(i)] = ""
-            continue
-        parts = []
-        for pattern in typed:
-            n = len(catalog.match_actions(pattern))
-            parts.append(f"{pattern} matches {n} action{'s' if n != 1 else ''}")
-        out[ids.match_feedback(i)] = "; ".join(parts)
+        names = service_action_names(catalog, s.service)
+        typed = tuple([a for a in s.actions if a not in names])
+        out[ids.match_feedback(i)] = (
+            kept(catalog, ("matches", typed), lambda typed=typed: _matches(catalog, typed))
+            if typed
+            else ""
+        )
     return out
+
+
+def _matches(catalog: Catalog, typed: tuple[str, ...]) -> str:
+    parts = []
+    for pattern in typed:
+        n = len(catalog.match_actions(pattern))
+        parts.append(f"{pattern} matches {n} action{'s' if n != 1 else ''}")
+    return "; ".join(parts)
 
 
 def profile_rules(profile: str) -> dict[str, Any]:
@@ -288,14 +306,53 @@ def _row_view(row: Any) -> PreviewRowView:
 
 @dataclass(frozen=True)
 class PreviewTable:
-    html: str
-    digest: str  # the page sends it back; an answer leaves out a table it already shows
+    """The preview table: its rows, and the fingerprint of its markup, which the page sends
+    back so that an answer leaves out a table it already shows. The markup itself is
+    written only for an answer that sends it."""
+
+    rows: tuple[PreviewRowView, ...]
+    empty: str  # what the table says when it has no row
+    digest: str
+
+    @cached_property
+    def html(self) -> str:
+        """The table's markup (`html_preview`: each row's markup kept with its view)."""
+        if not self.rows:
+            return _empty_html(self.empty)
+        return preview_table_html(self.rows)
+
+
+def _empty_html(empty: str) -> str:
+    return f'<p class="empty">{escape(empty)}</p>'
 
 
 def preview_table(rows: Sequence[PreviewRowView], empty: str) -> PreviewTable:
-    """The preview table's HTML (`html_preview`: each row's markup kept with its view)."""
-    html = preview_table_html(rows) if rows else f'<p class="empty">{escape(empty)}</p>'
-    return PreviewTable(html, editor_html.digest(html))
+    """The table of these rows; its fingerprint is made of its rows' (each kept with the
+    row's markup), so that a keystroke hashes a few bytes a row, not the whole table."""
+    digest = preview_table_digest(rows) if rows else editor_html.digest(_empty_html(empty))
+    return PreviewTable(tuple(rows), empty, digest)
+
+
+def preview_shown(analysis: Analysis, wanted: str, empty: str) -> PreviewTable:
+    """The table the page shows of the analysis' preview (`preview_rows`, `preview_table`).
+
+    The engine hands back the same row objects while the decisions they show hold, and
+    most keystrokes change none: the table made of the very same rows is made once."""
+    apis = tuple(analysis.preview.apis)
+    key = (tuple(map(id, apis)), wanted, empty)
+    found = _TABLES.get(key)
+    # the rows are kept with their table, so that their ids name no other rows meanwhile
+    if found is not None and found[0] == apis:
+        table: PreviewTable = found[1]
+        return table
+    table = preview_table(preview_rows(analysis, wanted), empty)
+    if len(_TABLES) >= 64:
+        _TABLES.clear()
+    _TABLES[key] = (apis, table)
+    return table
+
+
+_TABLES: dict[tuple[Any, ...], tuple[tuple[Any, ...], PreviewTable]] = {}
 
 
 def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:
@@ -351,16 +408,18 @@ def fit_operators(state: EditorState, catalog: Catalog, changed_field: str | Non
 def statement_shown(s: StatementForm, catalog: Catalog) -> tuple[Any, ...]:
     """What the form shows of a statement: the ticked boxes (in no order) and the typed
     patterns (in their order, as the text box shows them)."""
-    names = {a.name for a in catalog.actions_of_service(s.service)}
+    names = service_action_names(catalog, s.service)
     return (
         s.sid,
         s.effect,
         s.action_element,
-        frozenset(a for a in s.actions if a in names),
-        tuple(a for a in s.actions if a not in names),
+        names.intersection(s.actions),
+        tuple([a for a in s.actions if a not in names]),
         s.resource_element,
         s.all_resources,
         tuple(s.resources),
-        tuple((c.qualifier, c.operator, c.if_exists, c.key, tuple(c.values)) for c in s.conditions),
+        tuple(
+            [(c.qualifier, c.operator, c.if_exists, c.key, tuple(c.values)) for c in s.conditions]
+        ),
         s.service,
     )

@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from scpstudio.editor.form_state import state_from_form
 from scpstudio.editor.state import (
     MAX_STATEMENTS,
     EditorState,
     MultiValueMapping,
     NotRepresentable,
     state_from_document,
-    state_from_form,
     state_to_document,
     statement_form,
 )

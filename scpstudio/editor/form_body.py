@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -56,24 +57,38 @@ def read_json_fields(body: bytes) -> MultiValueDict[str, str]:
         raise FormBodyError("The form data is not valid JSON.") from exc
     if not isinstance(raw, dict):
         raise FormBodyError("The form data must be a JSON object of field names to values.")
-    repair = _SURROGATE_ESCAPE.search(text) is not None
+    # (most bodies hold no escape at all: the regex is not run over them)
+    repair = "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    if limit is None:
+        limit = sys.maxsize
     count = 0
     fields: dict[str, list[str]] = {}
     for name, values in raw.items():
-        if type(values) is str:
+        kind = type(values)
+        if kind is list:
+            # most fields hold one string: the set of the types is worked out for the others
+            one_string = len(values) == 1 and type(values[0]) is str
+            if not one_string and not set(map(type, values)) <= _ONLY_STR:
+                raise _not_strings(name)
+            count += len(values) or 1  # a field with no value still counts, as in a query
+        elif kind is str:
             values = [values]
-        elif type(values) is not list or not set(map(type, values)) <= _ONLY_STR:
-            shown = _SURROGATE.sub("\ufffd", name[:60])
-            raise FormBodyError(f"The field {shown!r} must be a string or a list of strings.")
-        count += len(values) or 1  # a field with no value still counts, as in a query
-        if limit is not None and count > limit:
+            count += 1
+        else:
+            raise _not_strings(name)
+        if count > limit:
             raise FormBodyError(f"The form has more than {limit:,} values.")
         if repair:
             name = _SURROGATE.sub("\ufffd", name)
             values = [*fields.get(name, ()), *(_SURROGATE.sub("\ufffd", v) for v in values)]
         fields[name] = values
     return MultiValueDict(fields)
+
+
+def _not_strings(name: str) -> FormBodyError:
+    shown = _SURROGATE.sub("\ufffd", name[:60])
+    return FormBodyError(f"The field {shown!r} must be a string or a list of strings.")
 
 
 _ONLY_STR = frozenset({str})

@@ -142,8 +142,32 @@ def _check_link(f: Finding, urls: Urls, *, as_code: bool) -> str:
     return f'<a href="{_e(urls.checks)}#{code}">{text}</a>'
 
 
+def _kept(kind: str, key: tuple[Any, ...], make: Any) -> str:
+    """`make()`, kept by what it is made of: a keystroke draws the findings again, and
+    most are those of the keystroke before (new objects saying the same)."""
+    try:
+        found: str | None = _MARKUP.get((kind, *key))
+    except TypeError:  # a repair's value that is a list: not kept
+        return str(make())
+    if found is None:
+        found = str(make())
+        if len(_MARKUP) >= 4_096:
+            _MARKUP.clear()
+        _MARKUP[(kind, *key)] = found
+    return found
+
+
+_MARKUP: dict[tuple[Any, ...], str] = {}
+
+
 def inline_finding(k: int, f: Finding, urls: Urls) -> str:
-    """One finding beside the field it concerns, with its fix and choice buttons."""
+    """One finding beside the field it concerns, with its fix and choice buttons (what it
+    shows of the finding: no span)."""
+    key = (k, f.code, f.message, f.path, f.fix, f.choices, urls)
+    return _kept("inline", key, lambda: _inline_finding(k, f, urls))
+
+
+def _inline_finding(k: int, f: Finding, urls: Urls) -> str:
     severity = f.severity.value
     parts = [
         f'<p class="inline-finding sev-{severity}"><span class="sev-label">',
@@ -197,6 +221,11 @@ def slot(sid: str, content: SlotContent | None, *, oob: bool = False) -> SafeStr
 def finding_item(k: int, f: Finding, urls: Urls) -> str:
     """One entry of the findings list: severity, code (a link to its check), message,
     where it is, what was meant, and the fix when there is a certain one."""
+    key = (k, f.code, f.message, f.path, f.span, f.suggestions, f.fix, f.choices, urls)
+    return _kept("item", key, lambda: _finding_item(k, f, urls))
+
+
+def _finding_item(k: int, f: Finding, urls: Urls) -> str:
     severity = f.severity.value
     parts = [
         f'<li class="finding sev-{severity}">\n',

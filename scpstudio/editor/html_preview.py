@@ -11,6 +11,7 @@ escaped.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from hashlib import blake2b
 from html import escape
 from typing import Any
 
@@ -24,7 +25,7 @@ _HEAD = (
 )
 _TAIL = "</tbody>\n</table>"
 
-# Each row's markup, by its view.
+# Each row's markup and the fingerprint of that markup, by its view.
 _ROWS = KeptById(8_192)
 
 
@@ -34,13 +35,21 @@ def _e(value: object) -> str:
 
 def preview_table_html(views: Sequence[Any]) -> str:
     """The table of these rows (`context.PreviewRowView`), in their order."""
-    return _HEAD + "".join([_kept_row_html(view) for view in views]) + _TAIL
+    return _HEAD + "".join([_kept_row(view)[0] for view in views]) + _TAIL
 
 
-def _kept_row_html(view: Any) -> str:
-    found: str | None = _ROWS.get(view)
+def preview_table_digest(views: Sequence[Any]) -> str:
+    """A fingerprint of `preview_table_html(views)`, made of the rows' own: the same rows
+    in the same order give the same one, any other markup another."""
+    rows = b"".join([_kept_row(view)[1] for view in views])
+    return blake2b(rows, digest_size=8, person=b"preview").hexdigest()
+
+
+def _kept_row(view: Any) -> tuple[str, bytes]:
+    found: tuple[str, bytes] | None = _ROWS.get(view)
     if found is None:
-        found = row_html(view)
+        html = row_html(view)
+        found = (html, blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest())
         _ROWS.put(view, found)
     return found
 

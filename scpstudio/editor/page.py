@@ -4,12 +4,14 @@ one of its parts) rendered with the person's text, a refusal said in a sentence.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django_htmx.middleware import HtmxDetails
 
 from scpstudio.editor import context as ctx
@@ -95,16 +97,15 @@ def page_context(
     slots = ctx.findings_by_slot(analysis, state if form_shown else None)
     slot_ids = ctx.slot_ids(state) if form_shown else ["f-policy"]
     wanted = str(data.get("preview_filter", "all"))
-    rows = ctx.preview_rows(analysis, wanted)
     feedback = ctx.match_feedback(state, catalog)
-    urls = editor_html.Urls(editor=reverse("editor:editor"), checks=reverse("checks"))
+    urls = _urls(get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
     contents = editor_html.slot_contents(slots, urls)
     # What the page already shows (sent by htmx requests only): what is the same is not sent.
     htmx = bool(getattr(request, "htmx", False))
     shown = editor_html.read_shown(str(data.get("filled_slots", ""))) if htmx else {}
     filter_shown = wanted if wanted in ctx.FILTERS else "all"
     empty = f"No API is {filter_shown.replace('_', ' ')}." if filter_shown != "all" else ""
-    table = ctx.preview_table(rows, empty or "No API to show.")
+    table = ctx.preview_shown(analysis, wanted, empty or "No API to show.")
     # Only the answers that redraw the form need its statements worked out.
     statements = _Lazy(lambda: ctx.statement_views(state, catalog) if form_shown else [])
     return {
@@ -145,6 +146,15 @@ def page_context(
         "ids": ids,
         "page_ids_json": PAGE_IDS_JSON,
     }
+
+
+@lru_cache(maxsize=16)
+def _urls(prefix: str, urlconf: Any) -> editor_html.Urls:
+    """Where the page's buttons post and its checks link to: reversed once per script
+    prefix and URLconf (reversing is a good part of an answer's work otherwise)."""
+    return editor_html.Urls(
+        editor=reverse("editor:editor", urlconf=urlconf), checks=reverse("checks", urlconf=urlconf)
+    )
 
 
 def _statement_spans(analysis: Any) -> dict[int, tuple[int, int]]:

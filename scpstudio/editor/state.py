@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.utils.datastructures import MultiValueDict
-
 from scpstudio.engine.operators import OPERATORS
 
 PROFILES = ("scp", "scp-2024", "identity")
@@ -67,83 +65,6 @@ class EditorState:
     description: str = ""
     profile: str = "scp"
     statements: list[StatementForm] = field(default_factory=lambda: [StatementForm()])
-
-
-# -- form data -> state ----------------------------------------------------------------------
-
-
-def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()][:MAX_ITEMS]
-
-
-def _int(value: Any, default: int, upper: int) -> int:
-    try:
-        return max(0, min(int(value), upper))
-    except (TypeError, ValueError):
-        return default
-
-
-def _readers(data: MultiValueMapping) -> tuple[Any, Any]:
-    """`get` and `getlist` of the posted fields. A keystroke reads several hundred of them:
-    read straight from the lists a MultiValueDict holds, each costs a third of its `get`
-    (which answers the same: the last value, or the default for none)."""
-    if not isinstance(data, MultiValueDict):
-        return data.get, data.getlist
-    lists = data
-
-    def get(key: str, default: Any = None) -> Any:
-        values = dict.get(lists, key)
-        return values[-1] if values else default
-
-    def getlist(key: str) -> list[Any]:
-        return list(dict.get(lists, key) or ())
-
-    return get, getlist
-
-
-def state_from_form(data: MultiValueMapping) -> EditorState:
-    """Read the editor's POSTed fields; whatever is odd is kept as text for validation."""
-    get, getlist = _readers(data)
-    profile = get("profile", "scp")
-    state = EditorState(
-        name=str(get("name", ""))[:200],
-        description=str(get("description", ""))[:2000],
-        profile=profile if profile in PROFILES else "scp",
-        statements=[],
-    )
-    count = _int(get("statement_count"), 1, MAX_STATEMENTS)
-    for i in range(count):
-        p = f"s{i}-"
-        chosen = [str(a) for a in getlist(p + "actions")]
-        typed = _lines(str(get(p + "patterns", "")))
-        statement = StatementForm(
-            sid=str(get(p + "sid", "")).strip()[:200],
-            effect=str(get(p + "effect", "Deny")),
-            action_element="NotAction" if get(p + "not_action") else "Action",
-            actions=list(dict.fromkeys(chosen + typed))[:MAX_ITEMS],
-            resource_element="NotResource" if get(p + "not_resource") else "Resource",
-            all_resources=get(p + "resource_mode", "all") == "all",
-            resources=_lines(str(get(p + "resources", ""))),
-            service=str(get(p + "service", "ims"))[:32],
-        )
-        ccount = _int(get(p + "condition_count"), 0, MAX_CONDITIONS)
-        for j in range(ccount):
-            c = f"{p}c{j}-"
-            key = str(get(c + "key", "")).strip()
-            tag = str(get(c + "tag", "")).strip()
-            if "<" in key and tag:
-                key = key[: key.index("<")] + tag
-            statement.conditions.append(
-                ConditionRow(
-                    qualifier=str(get(c + "qualifier", "")),
-                    operator=str(get(c + "operator", "StringEquals")).strip() or "StringEquals",
-                    if_exists=bool(get(c + "if_exists")),
-                    key=key[:300],
-                    values=_lines(str(get(c + "values", ""))),
-                )
-            )
-        state.statements.append(statement)
-    return state
 
 
 # -- state -> document ---------------------------------------------------------------------------

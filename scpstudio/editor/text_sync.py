@@ -172,7 +172,7 @@ def statement_edits(
     apply to the text's statement `current` (the same as `old`, unless the text was edited
     meanwhile: then the form's changes are carried over onto that edit).
     """
-    if old == new:
+    if _writes_the_same(old, new):
         return []  # every edit below is a difference between the two (most statements)
     now = current or old
     edits: list[Edit] = []
@@ -198,6 +198,22 @@ def statement_edits(
 
 
 Listed = tuple[str, list[str]]  # an element's name and its items
+
+
+def _writes_the_same(old: StatementForm, new: StatementForm) -> bool:
+    """Whether the form changed nothing `statement_edits` writes: the same values, with
+    the listed items perhaps in another order (the form lists ticked boxes in the
+    catalog's order, the text as written; the edits of a list are the items added and
+    removed)."""
+    return (
+        old.sid == new.sid
+        and old.effect == new.effect
+        and old.action_element == new.action_element
+        and old.resource_element == new.resource_element
+        and old.conditions == new.conditions
+        and set(old.actions) == set(new.actions)
+        and set(_resources(old)[1]) == set(_resources(new)[1])
+    )
 
 
 def _resources(statement: StatementForm) -> Listed:

@@ -31,6 +31,7 @@ from scpstudio.editor.document_io import (
     textarea_text,
 )
 from scpstudio.editor.form_body import FormBodyError
+from scpstudio.editor.form_state import state_from_form
 from scpstudio.editor.html import finding_id
 from scpstudio.editor.html_statement import statement_heading
 from scpstudio.editor.importing import DRAFT_FIELDS, Imported, read_import
@@ -52,7 +53,6 @@ from scpstudio.editor.state import (
     PROFILES,
     EditorState,
     keep_unfinished_rows,
-    state_from_form,
 )
 from scpstudio.engine.analysis import analyze_policy
 from scpstudio.engine.catalog import Catalog

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from scpstudio.editor.form_state import state_from_form
 from scpstudio.editor.state import (
     MAX_CONDITIONS,
     MAX_ITEMS,
@@ -18,7 +19,6 @@ from scpstudio.editor.state import (
     NotRepresentable,
     StatementForm,
     state_from_document,
-    state_from_form,
     state_to_document,
 )
 from scpstudio.engine.operators import OPERATORS

@@ -1,0 +1,155 @@
+"""What a keystroke's answer is made of may be kept from the keystrokes before it (the
+catalog's answers, the findings' markup, the preview table and its fingerprint, the
+reversed URLs); what the answer says must be what the request asks, as if nothing were."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.urls import set_script_prefix
+
+from catalog.snapshot import catalog_snapshot
+from scpstudio.editor import context as ctx
+from scpstudio.editor.state import ConditionRow, EditorState, StatementForm
+from scpstudio.editor.text_sync import statement_edits
+from scpstudio.engine.analysis import analyze_policy
+from scpstudio.engine.catalog import Action, Catalog, Service
+from tests.editor.helpers import EDITOR, HTMX, form_fields
+
+pytestmark = pytest.mark.django_db
+
+
+def _policy(*statements: dict) -> str:
+    return json.dumps({"Version": "5.0", "Statement": list(statements)})
+
+
+def _deny(*actions: str, sid: str = "Guard") -> dict:
+    return {"Sid": sid, "Effect": "Deny", "Action": list(actions), "Resource": "*"}
+
+
+def _catalog(*names: str) -> Catalog:
+    return Catalog.build(
+        services=[Service("x", "X")],
+        actions=[Action(name, "x", "", "write") for name in names],
+    )
+
+
+def test_match_feedback_follows_the_catalog_it_is_asked_of():
+    state = EditorState(statements=[StatementForm(actions=["x:things:*"], service="x")])
+
+    before = ctx.match_feedback(state, _catalog("x:things:make"))
+    after = ctx.match_feedback(state, _catalog("x:things:make", "x:things:copy"))
+
+    assert before == {"m-s0": "x:things:* matches 1 action"}
+    assert after == {"m-s0": "x:things:* matches 2 actions"}
+
+
+def test_an_action_the_new_catalog_spells_ticks_its_box():
+    statement = StatementForm(actions=["x:things:copy"], service="x")
+
+    before = ctx.statement_shown(statement, _catalog("x:things:make"))
+    after = ctx.statement_shown(statement, _catalog("x:things:make", "x:things:copy"))
+
+    assert before[3:5] == (frozenset(), ("x:things:copy",))
+    assert after[3:5] == (frozenset({"x:things:copy"}), ())
+
+
+def test_slot_ids_follow_each_statements_condition_rows():
+    one = EditorState(statements=[StatementForm(), StatementForm()])
+    two = EditorState(statements=[StatementForm(), StatementForm(conditions=[ConditionRow()])])
+
+    assert "f-s1-c0" not in ctx.slot_ids(one)
+    assert ctx.slot_ids(two)[-1] == "f-s1-c0"
+    assert ctx.slot_ids(two)[:-1] == ctx.slot_ids(one)
+
+
+@pytest.mark.parametrize("wanted", ["all", "denied"])
+def test_the_tables_fingerprint_changes_with_its_rows_and_only_with_them(wanted):
+    catalog = catalog_snapshot()
+    policy = _policy(_deny("ims:images:share"))
+    renamed = _policy(_deny("ims:images:share", sid="Renamed"))
+    empty = "No API to show."
+
+    first = ctx.preview_shown(analyze_policy(policy, catalog), wanted, empty)
+    again = ctx.preview_shown(analyze_policy(policy, catalog), wanted, empty)
+    other = ctx.preview_shown(analyze_policy(renamed, catalog), wanted, empty)
+
+    assert again.digest == first.digest and again.html == first.html
+    assert other.digest != first.digest
+    assert "statement “Renamed”" in other.html and "Renamed" not in first.html
+    fresh = ctx.preview_table(ctx.preview_rows(analyze_policy(renamed, catalog), wanted), empty)
+    assert (fresh.html, fresh.digest) == (other.html, other.digest)
+
+
+def test_an_empty_table_and_a_table_have_different_fingerprints():
+    catalog = catalog_snapshot()
+    analysis = analyze_policy(_policy(_deny("ims:images:share")), catalog)
+
+    empty = ctx.preview_shown(analysis, "not_allowed", "No API is not allowed.")
+    full = ctx.preview_shown(analysis, "all", "No API to show.")
+
+    assert empty.html == '<p class="empty">No API is not allowed.</p>'
+    assert empty.digest != full.digest
+
+
+def test_a_finding_moved_down_the_list_gets_buttons_with_its_new_place(client):
+    broken = _deny("ims:images:shar", sid="B")
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": _policy(broken)}, **HTMX)
+    moved = client.post(
+        EDITOR,
+        {"op": "json", "source": "json", "json": _policy(_deny("ims:images:gett"), broken)},
+        **HTMX,
+    )
+
+    assert 'value="use-0-0_' in page.content.decode()
+    body = moved.content.decode()
+    assert 'value="use-1-0_' in body
+    assert re.search(r'value="use-0-0_\w+"', body)  # the first statement's own finding
+
+
+def test_an_answer_under_a_script_prefix_names_the_prefixed_urls(client):
+    document = _policy(_deny("ims:images:shar"))
+    data = {"op": "json", "source": "json", "json": document}
+
+    client.post(EDITOR, data)  # the URLs as served at the root, reversed first
+    set_script_prefix("/studio/")  # as a server mounted under /studio sets it per request
+    try:
+        prefixed = client.post(EDITOR, data).content.decode()
+    finally:
+        set_script_prefix("/")
+    plain_again = client.post(EDITOR, data).content.decode()
+
+    assert 'action="/studio/editor/"' in prefixed
+    assert 'href="/studio/checks/#INVALID_ACTION"' in prefixed
+    assert 'href="/checks/#INVALID_ACTION"' in plain_again and "/studio/" not in plain_again
+
+
+def test_listed_items_in_another_order_are_no_edit_and_any_other_change_is():
+    old = StatementForm(
+        sid="A", actions=["ims:images:share", "ims:images:get"], resources=[], service="ims"
+    )
+    reordered = StatementForm(
+        sid="A", actions=["ims:images:get", "ims:images:share"], resources=[], service="ims"
+    )
+    resources = StatementForm(
+        sid="A",
+        actions=["ims:images:get", "ims:images:share"],
+        all_resources=False,
+        resources=["ims:*:*:image:1"],
+    )
+
+    assert statement_edits(old, reordered, "/Statement/0") == []
+    assert statement_edits(old, resources, "/Statement/0") != []
+
+
+def test_a_form_keystroke_that_reorders_nothing_leaves_the_text_as_written(client):
+    text = _policy(_deny("ims:images:share", "ims:images:addMember"))
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": text})
+    fields = form_fields(page)
+
+    answer = client.post(EDITOR, {**fields, "op": "check", "name": "renamed"}, **HTMX)
+
+    assert json.dumps(json.loads(text)) == text
+    assert text.replace('"', "&quot;") in answer.content.decode()
