@@ -76,7 +76,11 @@ def render_page(
 
 def respond(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
     """Render as UTF-8; a lone surrogate from a JSON escape is shown as its escape."""
-    text = render_to_string(template, context, request)
+    return respond_html(render_to_string(template, context, request))
+
+
+def respond_html(text: str) -> HttpResponse:
+    """An answer written in Python (`html_answers`), sent as `respond` sends a template's."""
     return HttpResponse(text.encode("utf-8", "backslashreplace"))
 
 

@@ -33,6 +33,7 @@ from scpstudio.editor.document_io import (
 from scpstudio.editor.form_body import FormBodyError
 from scpstudio.editor.form_state import state_from_form
 from scpstudio.editor.html import finding_id
+from scpstudio.editor.html_answers import check_answer, json_statements_answer
 from scpstudio.editor.html_statement import statement_heading
 from scpstudio.editor.importing import DRAFT_FIELDS, Imported, read_import
 from scpstudio.editor.ops import apply_structure_op, parse_op, statement_origin
@@ -44,6 +45,7 @@ from scpstudio.editor.page import (
     refused,
     render_page,
     respond,
+    respond_html,
 )
 from scpstudio.editor.saved import (
     open_from_query,
@@ -91,10 +93,9 @@ def editor(request: HtmxHttpRequest) -> HttpResponse:
     if op == "check":
         named = str(data.get("typed", "")).split(maxsplit=MAX_TYPED)[:MAX_TYPED]
         typed = [_changed_field(request), *named]
-        extra = {"headings_to_send": _sid_headings(editor_input, typed)}
-        return render_page(
-            request, catalog, editor_input, partial="check", message=message, extra=extra
-        )
+        context = page_context(request, catalog, editor_input, message)
+        context["headings_to_send"] = _sid_headings(editor_input, typed)
+        return respond_html(check_answer(context))
     name, i, _ = parse_op(op)
     if name in PER_STATEMENT_OPS:
         # The statement the button or the changed field belongs to: its values may be the
@@ -197,7 +198,7 @@ def _render_json_edit(
     context = _changed_statements_context(request, catalog, editor_input, posted, "")
     if context is None:
         return render_page(request, catalog, editor_input, partial="json")
-    return respond(request, f"{TEMPLATE}#response-json-statements", context)
+    return respond_html(json_statements_answer(context))
 
 
 def _trigger_statement(trigger: str | None) -> set[int]:

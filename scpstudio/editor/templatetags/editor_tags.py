@@ -8,7 +8,7 @@ from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from scpstudio.editor import html as editor_html
-from scpstudio.editor import html_analysis, html_statement
+from scpstudio.editor import html_analysis, html_answers, html_statement
 
 register = template.Library()
 
@@ -64,3 +64,8 @@ def analysis_region(context: Any) -> SafeString:
 @register.simple_tag(takes_context=True)
 def statement_block(context: Any, st: Any) -> SafeString:
     return html_statement.statement_block(st, context)
+
+
+@register.simple_tag(takes_context=True)
+def json_textarea(context: Any) -> SafeString:
+    return html_answers.json_textarea(context)
