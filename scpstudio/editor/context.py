@@ -71,23 +71,23 @@ def _statement_view(
     # Only an action written exactly as the catalog spells it ticks its box: another
     # spelling stays as typed among the patterns (ACTION_CASE offers the fix).
     names = service_action_names(catalog, s.service)
-    chosen = set(s.actions)
-    pickers = []
-    for level in access_levels_in_order(a.access_level for a in service_actions):
-        actions = [
-            (a, a.name in chosen)
-            for a in sorted(service_actions, key=lambda a: a.name)
-            if a.access_level == level
-        ]
-        if actions:
-            pickers.append(LevelPicker(level, access_level_label(level), actions))
+    # kept per catalog, service and ticked boxes: the same objects while these hold, so
+    # that their markup is kept with them (`html.action_picker`)
+    chosen = names.intersection(s.actions)
+    pickers = kept(
+        catalog,
+        ("pickers", s.service, chosen),
+        lambda: _pickers(service_actions, chosen),
+    )
     patterns = [a for a in s.actions if a not in names]
     matched: dict[str, Action] = {}
     for a in s.actions:
         for m in catalog.match_actions(a):
             matched[m.name] = m
     supported = any(m.supports_resources for m in matched.values())
-    key_choices = _key_choices(catalog, list(matched.values()))
+    key_choices = kept(
+        catalog, ("keys", tuple(matched)), lambda: _key_choices(catalog, list(matched.values()))
+    )
     conditions = []
     merged = merged_rows(s)
     for j, row in enumerate(s.conditions):
@@ -112,7 +112,21 @@ def _statement_view(
     )
 
 
-def _key_choices(catalog: Catalog, actions: list[Action]) -> list[ConditionKey]:
+def _pickers(service_actions: Sequence[Action], chosen: frozenset[str]) -> tuple[LevelPicker, ...]:
+    """The service's actions by access level, those `chosen` ticked."""
+    pickers = []
+    for level in access_levels_in_order(a.access_level for a in service_actions):
+        actions = [
+            (a, a.name in chosen)
+            for a in sorted(service_actions, key=lambda a: a.name)
+            if a.access_level == level
+        ]
+        if actions:
+            pickers.append(LevelPicker(level, access_level_label(level), actions))
+    return tuple(pickers)
+
+
+def _key_choices(catalog: Catalog, actions: list[Action]) -> tuple[ConditionKey, ...]:
     """Keys that apply to the chosen actions, then the request-wide global keys."""
     seen: dict[str, ConditionKey] = {}
     for action in actions:
@@ -120,7 +134,7 @@ def _key_choices(catalog: Catalog, actions: list[Action]) -> list[ConditionKey]:
             seen.setdefault(key.name, key)
     for key in catalog.request_wide_keys:
         seen.setdefault(key.name, key)
-    return sorted(seen.values(), key=lambda k: (k.is_global, k.name.lower()))
+    return tuple(sorted(seen.values(), key=lambda k: (k.is_global, k.name.lower())))
 
 
 # -- findings beside their fields -----------------------------------------------------------------

@@ -300,9 +300,31 @@ def slots_to_send(
 # -- the parts of a statement that loop over the catalog ------------------------------------------
 
 
+def _kept_with(obj: Any, key: tuple[Any, ...], make: Any) -> SafeString:
+    """`make()`, kept with `obj` (a part kept per catalog: `context._statement_view`) and
+    `key`: a statement redrawn with the same boxes ticked is not written again."""
+    full = (id(obj), *key)
+    found = _WITH.get(full)
+    if found is not None and found[0] is obj:
+        markup: SafeString = found[1]
+        return markup
+    markup = make()
+    if len(_WITH) >= 2_048:
+        _WITH.clear()
+    _WITH[full] = (obj, markup)  # the object kept too: its id names no other meanwhile
+    return markup
+
+
+_WITH: dict[tuple[Any, ...], tuple[Any, SafeString]] = {}
+
+
 def action_picker(st: StatementView, urls: Urls) -> SafeString:
     """The service's actions grouped by access level, each a labelled checkbox, with a
     count of those ticked and a button that ticks a whole level."""
+    return _kept_with(st.pickers, (st.index, st.form.service), lambda: _action_picker(st))
+
+
+def _action_picker(st: StatementView) -> SafeString:
     prefix = _e(st.prefix)
     i = st.index
     parts = []
@@ -339,6 +361,11 @@ def action_picker(st: StatementView, urls: Urls) -> SafeString:
 
 def key_options(cv: ConditionView) -> SafeString:
     """The keys a condition row may use, the row's own selected."""
+    key = (cv.row.key, cv.key_template)
+    return _kept_with(cv.key_choices, key, lambda: _key_options(cv))
+
+
+def _key_options(cv: ConditionView) -> SafeString:
     chosen = cv.row.key
     template = cv.key_template
     parts = []

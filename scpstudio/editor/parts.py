@@ -6,6 +6,7 @@ without templates) can name them without importing `context`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ class LevelPicker:
 class ConditionView:
     row: ConditionRow
     key: ConditionKey | None
-    key_choices: list[ConditionKey]
+    key_choices: Sequence[ConditionKey]  # shared by the statement's rows (kept, never changed)
     operators: list[str]
     slot: str
     merged_with: int | None = None
@@ -70,7 +71,7 @@ class ConditionView:
 class StatementView:
     index: int
     form: StatementForm
-    pickers: list[LevelPicker]
+    pickers: Sequence[LevelPicker]  # kept per service and ticked boxes, never changed
     patterns: list[str]
     resource_types: list[Any]
     resources_supported: bool

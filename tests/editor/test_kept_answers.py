@@ -153,3 +153,50 @@ def test_a_form_keystroke_that_reorders_nothing_leaves_the_text_as_written(clien
 
     assert json.dumps(json.loads(text)) == text
     assert text.replace('"', "&quot;") in answer.content.decode()
+
+
+def _checked(body: str) -> set[str]:
+    """The ids of the ticked action boxes (`s0-a-ims:images:share`)."""
+    return set(re.findall(r'<input type="checkbox" id="(s\d+-a-[^"]+)"[^>]* checked>', body))
+
+
+def test_a_statement_redrawn_with_other_boxes_ticked_shows_those_ticked(client):
+    shared = _policy(_deny("ims:images:share"))
+    fetched = _policy(_deny("ims:images:get"))
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": shared})
+    fields = form_fields(page)
+
+    first = client.post(EDITOR, {**fields, "op": "json", "json": fetched}, **HTMX)
+    back = client.post(
+        EDITOR, {**fields, "op": "json", "json": shared.replace("Guard", "G")}, **HTMX
+    )
+
+    assert _checked(page.content.decode()) == {"s0-a-ims:images:share"}
+    assert _checked(first.content.decode()) == {"s0-a-ims:images:get"}
+    assert _checked(back.content.decode()) == {"s0-a-ims:images:share"}
+
+
+def test_statements_with_the_same_boxes_ticked_each_have_their_own_fields(client):
+    same = _deny("ims:images:share")
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": _policy(same, same)})
+
+    body = page.content.decode()
+    assert _checked(body) == {"s0-a-ims:images:share", "s1-a-ims:images:share"}
+    assert 'value="level-1-' in body and 'value="level-0-' in body
+
+
+def test_each_condition_row_selects_its_own_key(client):
+    statement = {
+        **_deny("ims:images:share"),
+        "Condition": {
+            "StringEquals": {"g:PrincipalAccount": ["1"]},
+            "StringNotEquals": {"g:RequestedRegion": ["cn-north-4"]},
+        },
+    }
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": _policy(statement)})
+
+    body = page.content.decode()
+    selects = re.findall(r'<select id="(s0-c\d-key)".*?</select>', body, re.S)
+    chosen = re.findall(r'<select id="s0-c\d-key".*?<option value="([^"]+)" selected>', body, re.S)
+    assert selects == ["s0-c0-key", "s0-c1-key"]
+    assert chosen == ["g:PrincipalAccount", "g:RequestedRegion"]
