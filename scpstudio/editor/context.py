@@ -14,7 +14,7 @@ from django.utils.html import escape
 
 from scpstudio.editor import html as editor_html
 from scpstudio.editor import ids
-from scpstudio.editor.html_preview import preview_table_digest, preview_table_html
+from scpstudio.editor.html_preview import preview_table_digest, preview_table_html, row_markup
 from scpstudio.editor.kept import kept, service_action_names, service_prefixes
 from scpstudio.editor.parts import ConditionView, LevelPicker, StatementView
 from scpstudio.editor.state import (
@@ -274,6 +274,11 @@ class PreviewRowView:
     def block_id(self) -> str:
         return ids.statement_block(self.statement) if self.statement is not None else ""
 
+    @cached_property
+    def markup(self) -> tuple[str, bytes]:
+        """The row's markup and its fingerprint (`html_preview`), written once per view."""
+        return row_markup(self)
+
 
 def _row_view(row: Any) -> PreviewRowView:
     d = row.decided_by
@@ -421,7 +426,24 @@ def fit_operators(state: EditorState, catalog: Catalog, changed_field: str | Non
 
 def statement_shown(s: StatementForm, catalog: Catalog) -> tuple[Any, ...]:
     """What the form shows of a statement: the ticked boxes (in no order) and the typed
-    patterns (in their order, as the text box shows them)."""
+    patterns (in their order, as the text box shows them).
+
+    Kept with the statement's form: a keystroke's forms are shared with the keystrokes
+    before while they say the same (`form_state._kept_statement`, `document_io._kept_form`),
+    and a form is never changed once an answer compared it."""
+    kept = _SHOWN.get(s)
+    if kept is not None and kept[0] is catalog:
+        found: tuple[Any, ...] = kept[1]
+        return found
+    shown = _statement_shown(s, catalog)
+    _SHOWN.put(s, (catalog, shown))
+    return shown
+
+
+_SHOWN = KeptById(4_096)
+
+
+def _statement_shown(s: StatementForm, catalog: Catalog) -> tuple[Any, ...]:
     names = service_action_names(catalog, s.service)
     return (
         s.sid,

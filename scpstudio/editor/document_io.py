@@ -67,7 +67,8 @@ def textarea_text(value: object) -> str:
 def read_editor(data: MultiValueMapping, *, op: str = "") -> EditorInput:
     """The request's policy: the JSON as typed when it leads, else the JSON with the
     form's changes written into it."""
-    state = state_from_form(data)
+    # a keystroke changes nothing it reads: its statements' forms may be shared
+    state = state_from_form(data, shared=op in ("check", "json"))
     json_text = textarea_text(data.get("json", ""))[: MAX_JSON_CHARS + 1]
     if op == "json" or data.get("source") == "json":
         base = textarea_text(data.get("json_base", ""))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from itertools import chain
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -57,11 +58,12 @@ def read_json_fields(body: bytes) -> MultiValueDict[str, str]:
         raise FormBodyError("The form data is not valid JSON.") from exc
     if not isinstance(raw, dict):
         raise FormBodyError("The form data must be a JSON object of field names to values.")
-    # (most bodies hold no escape at all: the regex is not run over them)
-    repair = "\\u" in text and _SURROGATE_ESCAPE.search(text) is not None
+    repair = _SURROGATE_ESCAPE.search(text) is not None
     limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
     if limit is None:
         limit = sys.maxsize
+    if not repair and _only_lists_of_strings(raw, limit):
+        return MultiValueDict(raw)
     count = 0
     fields: dict[str, list[str]] = {}
     for name, values in raw.items():
@@ -86,9 +88,24 @@ def read_json_fields(body: bytes) -> MultiValueDict[str, str]:
     return MultiValueDict(fields)
 
 
+def _only_lists_of_strings(raw: dict[str, object], limit: int) -> bool:
+    """Whether every field holds a list of strings, and no more values than `limit` in all
+    (as editor.js sends them): checked by the type of everything at once, with no step per
+    field. Anything else is read field by field, which says what is wrong where."""
+    values = raw.values()
+    if not set(map(type, values)) <= _ONLY_LIST:
+        return False
+    if not set(map(type, chain.from_iterable(values))) <= _ONLY_STR:  # type: ignore[arg-type]
+        return False
+    lengths = list(map(len, values))  # type: ignore[arg-type]
+    # a field with no value still counts, as in a query
+    return sum(lengths) + lengths.count(0) <= limit
+
+
 def _not_strings(name: str) -> FormBodyError:
     shown = _SURROGATE.sub("\ufffd", name[:60])
     return FormBodyError(f"The field {shown!r} must be a string or a list of strings.")
 
 
 _ONLY_STR = frozenset({str})
+_ONLY_LIST = frozenset({list})

@@ -73,11 +73,14 @@ def _condition_fields(i: int, j: int) -> tuple[str, ...]:
     ) + (f"s{i}-c{j}-values",)
 
 
-def state_from_form(data: MultiValueMapping) -> EditorState:
+def state_from_form(data: MultiValueMapping, *, shared: bool = False) -> EditorState:
     """Read the editor's POSTed fields; whatever is odd is kept as text for validation.
 
     A field posted several times counts by its last value (`actions`: by all of them), a
-    field not posted by its default, as `MultiValueDict.get` reads them."""
+    field not posted by its default, as `MultiValueDict.get` reads them.
+
+    `shared`: the statements' forms are only read, never changed (a keystroke), so each
+    may be the one read before from the same values (`_kept_statement`)."""
     lists = _lists(data)
 
     def get(key: str, default: Any = None) -> Any:
@@ -92,9 +95,31 @@ def state_from_form(data: MultiValueMapping) -> EditorState:
         statements=[],
     )
     count = _int(get("statement_count"), 1, MAX_STATEMENTS)
+    read = _kept_statement if shared else _statement_from_form
     for i in range(count):
-        state.statements.append(_statement_from_form(i, lists))
+        state.statements.append(read(i, lists))
     return state
+
+
+def _kept_statement(i: int, lists: Any) -> StatementForm:
+    """`_statement_from_form`, kept by the values posted for the statement: a keystroke
+    posts the whole form again, and changes one statement at most."""
+    posted = list(map(lists, _statement_fields(i)))
+    count = posted[-1]
+    key = [i, *[tuple(v) if v else () for v in posted]]
+    for j in range(_int(count[-1] if count else None, 0, MAX_CONDITIONS)):
+        key += [tuple(v) if v else () for v in map(lists, _condition_fields(i, j))]
+    found = _POSTED.get(tuple(key))
+    if found is None:
+        found = _statement_from_form(i, lists)
+        if len(_POSTED) >= 2_048:
+            _POSTED.clear()
+        _POSTED[tuple(key)] = found
+    return found
+
+
+# Statements' forms read from the values posted (to read only: see `state_from_form`).
+_POSTED: dict[tuple[Any, ...], StatementForm] = {}
 
 
 def _statement_from_form(i: int, lists: Any) -> StatementForm:

@@ -142,29 +142,30 @@ def _check_link(f: Finding, urls: Urls, *, as_code: bool) -> str:
     return f'<a href="{_e(urls.checks)}#{code}">{text}</a>'
 
 
-def _kept(kind: str, key: tuple[Any, ...], make: Any) -> str:
+def _kept(kind: str, key: tuple[Any, ...], make: Any) -> Any:
     """`make()`, kept by what it is made of: a keystroke draws the findings again, and
     most are those of the keystroke before (new objects saying the same)."""
     try:
-        found: str | None = _MARKUP.get((kind, *key))
+        found = _MARKUP.get((kind, *key))
     except TypeError:  # a repair's value that is a list: not kept
-        return str(make())
+        return make()
     if found is None:
-        found = str(make())
+        found = make()
         if len(_MARKUP) >= 4_096:
             _MARKUP.clear()
         _MARKUP[(kind, *key)] = found
     return found
 
 
-_MARKUP: dict[tuple[Any, ...], str] = {}
+_MARKUP: dict[tuple[Any, ...], Any] = {}
 
 
 def inline_finding(k: int, f: Finding, urls: Urls) -> str:
     """One finding beside the field it concerns, with its fix and choice buttons (what it
     shows of the finding: no span)."""
     key = (k, f.code, f.message, f.path, f.fix, f.choices, urls)
-    return _kept("inline", key, lambda: _inline_finding(k, f, urls))
+    found: str = _kept("inline", key, lambda: _inline_finding(k, f, urls))
+    return found
 
 
 def _inline_finding(k: int, f: Finding, urls: Urls) -> str:
@@ -220,22 +221,27 @@ def slot(sid: str, content: SlotContent | None, *, oob: bool = False) -> SafeStr
 
 def finding_item(k: int, f: Finding, urls: Urls) -> str:
     """One entry of the findings list: severity, code (a link to its check), message,
-    where it is, what was meant, and the fix when there is a certain one."""
-    key = (k, f.code, f.message, f.path, f.span, f.suggestions, f.fix, f.choices, urls)
-    return _kept("item", key, lambda: _finding_item(k, f, urls))
+    where it is, what was meant, and the fix when there is a certain one.
+
+    What comes before and after the place is kept: a keystroke moves the places of the
+    findings after it, and seldom anything else."""
+    key = (k, f.code, f.message, f.path, f.suggestions, f.fix, f.choices, urls)
+    head, tail = _kept("item", key, lambda: _finding_item(k, f, urls))
+    if f.span is None:
+        return f"{head}{tail}"
+    start = f.span.start
+    return f'{head}  <span class="where">line {start.line}, column {start.column}</span>\n{tail}'
 
 
-def _finding_item(k: int, f: Finding, urls: Urls) -> str:
+def _finding_item(k: int, f: Finding, urls: Urls) -> tuple[str, str]:
     severity = f.severity.value
-    parts = [
-        f'<li class="finding sev-{severity}">\n',
-        f'  <span class="sev-label">{severity_label(severity)}</span>\n',
-        f"  {_check_link(f, urls, as_code=True)}\n",
-        f"  {_e(f.message)}\n",
-    ]
-    if f.span is not None:
-        start = f.span.start
-        parts.append(f'  <span class="where">line {start.line}, column {start.column}</span>\n')
+    head = (
+        f'<li class="finding sev-{severity}">\n'
+        f'  <span class="sev-label">{severity_label(severity)}</span>\n'
+        f"  {_check_link(f, urls, as_code=True)}\n"
+        f"  {_e(f.message)}\n"
+    )
+    parts = []
     if f.suggestions:
         meant = ", ".join(f"<code>{_e(s)}</code>" for s in f.suggestions)
         parts.append(f'  <span class="suggest">Did you mean {meant}?</span>\n')
@@ -245,7 +251,7 @@ def _finding_item(k: int, f: Finding, urls: Urls) -> str:
             "  " + _button(fix_op, "Fix", urls, button_id=ids.button(f"fix-{k}-list")) + "\n"
         )
     parts.append("</li>\n")
-    return "".join(parts)
+    return head, "".join(parts)
 
 
 def findings_list(findings: Sequence[Finding], urls: Urls) -> SafeString:

@@ -8,10 +8,10 @@ Every value from the policy, the catalog or the request is escaped on the way in
 
 from __future__ import annotations
 
+import json
 from html import escape
 from typing import Any
 
-from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 
 from scpstudio.editor import html as editor_html
@@ -84,6 +84,17 @@ def _rows(context: Any) -> str:
     )
 
 
+def _spans_script(spans: dict[int, tuple[int, int]]) -> str:
+    """Where each statement's text lies in the JSON, for editor.js: what Django's
+    `json_script` writes, without its encoder class and `format_html` (numbers only)."""
+    data = json.dumps(spans).translate(_JSON_SCRIPT_ESCAPES)
+    return f'<script id="{ids.STATEMENT_SPANS}" type="application/json">{data}</script>'
+
+
+# as `django.utils.html.json_script` escapes
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
 def analysis_region(context: Any) -> SafeString:
     """The findings and the preview, as the page and every answer show them."""
     analysis = context["analysis"]
@@ -118,6 +129,6 @@ def analysis_region(context: Any) -> SafeString:
         f"          {_rows(context)}\n"
         f"          {listed}\n"
         "        </section>\n"
-        f"        {json_script(context['statement_spans'], ids.STATEMENT_SPANS)}\n"
+        f"        {_spans_script(context['statement_spans'])}\n"
         "      </div>\n"
     )

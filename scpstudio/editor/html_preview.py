@@ -15,8 +15,6 @@ from hashlib import blake2b
 from html import escape
 from typing import Any
 
-from scpstudio.engine.kept_by_id import KeptById
-
 _HEAD = (
     '<table class="data preview">\n'
     '<thead><tr><th scope="col">API</th><th scope="col">Outcome</th>'
@@ -25,9 +23,6 @@ _HEAD = (
 )
 _TAIL = "</tbody>\n</table>"
 
-# Each row's markup and the fingerprint of that markup, by its view.
-_ROWS = KeptById(8_192)
-
 
 def _e(value: object) -> str:
     return escape(str(value), quote=True)
@@ -35,23 +30,20 @@ def _e(value: object) -> str:
 
 def preview_table_html(views: Sequence[Any]) -> str:
     """The table of these rows (`context.PreviewRowView`), in their order."""
-    return _HEAD + "".join([_kept_row(view)[0] for view in views]) + _TAIL
+    return _HEAD + "".join([view.markup[0] for view in views]) + _TAIL
 
 
 def preview_table_digest(views: Sequence[Any]) -> str:
     """A fingerprint of `preview_table_html(views)`, made of the rows' own: the same rows
     in the same order give the same one, any other markup another."""
-    rows = b"".join([_kept_row(view)[1] for view in views])
+    rows = b"".join([view.markup[1] for view in views])
     return blake2b(rows, digest_size=8, person=b"preview").hexdigest()
 
 
-def _kept_row(view: Any) -> tuple[str, bytes]:
-    found: tuple[str, bytes] | None = _ROWS.get(view)
-    if found is None:
-        html = row_html(view)
-        found = (html, blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest())
-        _ROWS.put(view, found)
-    return found
+def row_markup(view: Any) -> tuple[str, bytes]:
+    """A row's markup and its fingerprint, kept with the row's view (`view.markup`)."""
+    html = row_html(view)
+    return html, blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def row_html(row: Any) -> str:

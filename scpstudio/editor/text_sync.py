@@ -77,8 +77,8 @@ def merge_form(
         single = arranged == text and _single_statement(parsed)
         text = arranged
         for i, k in enumerate(origin):
-            if k is None:
-                continue
+            if k is None or _writes_the_same(before.statements[k], after.statements[i]):
+                continue  # most statements: nothing to write, no place to name
             base = "/Statement" if single else pointer("Statement", i)
             edits = statement_edits(
                 before.statements[k], after.statements[i], base, current.statements[k]

@@ -135,3 +135,21 @@ def test_export_reads_the_json_form_too(client):
     assert answer.status_code == 200
     assert answer["Content-Disposition"] == 'attachment; filename="no-sharing.json"'
     assert json.loads(answer.content)["Statement"][0]["Sid"] == "NoSharing"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{f"f{i}": [] for i in range(9_000)}, {"v": ["x"] * 9_000}],
+    ids=["empty-fields", "one-field"],
+)
+def test_a_form_just_under_the_limit_of_values_is_read(client, extra):
+    fields = {**_fields(client), "op": ["check"]}
+    room = 10_000 - sum(len(v) or 1 for v in fields.values()) - 9_000
+    padding = {f"pad{i}": ["x"] for i in range(room)}
+
+    answer = _post_json(client, EDITOR, {**fields, **extra, **padding}, **HTMX)
+    over = _post_json(client, EDITOR, {**fields, **extra, **padding, "one_more": []}, **HTMX)
+
+    assert answer.status_code == 200
+    assert "NoSharing" in answer.content.decode()
+    assert over.status_code == 400

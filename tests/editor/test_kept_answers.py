@@ -8,10 +8,12 @@ import json
 import re
 
 import pytest
+from django.http import QueryDict
 from django.urls import set_script_prefix
 
 from catalog.snapshot import catalog_snapshot
 from scpstudio.editor import context as ctx
+from scpstudio.editor.form_state import state_from_form
 from scpstudio.editor.state import ConditionRow, EditorState, StatementForm
 from scpstudio.editor.text_sync import statement_edits
 from scpstudio.engine.analysis import analyze_policy
@@ -200,3 +202,74 @@ def test_each_condition_row_selects_its_own_key(client):
     chosen = re.findall(r'<select id="s0-c\d-key".*?<option value="([^"]+)" selected>', body, re.S)
     assert selects == ["s0-c0-key", "s0-c1-key"]
     assert chosen == ["g:PrincipalAccount", "g:RequestedRegion"]
+
+
+def test_a_findings_place_in_the_list_follows_the_text_it_is_found_in(client):
+    statements = (_deny("ims:images:get"), _deny("ims:images:shar", sid="B"))
+    one_line = _policy(*statements)
+    indented = json.dumps({"Version": "5.0", "Statement": list(statements)}, indent=2)
+    where = re.compile(r'INVALID_ACTION</code></a>\n[^\n]*\n  <span class="where">([^<]+)</span>')
+
+    first = client.post(EDITOR, {"op": "json", "source": "json", "json": one_line}, **HTMX)
+    again = client.post(EDITOR, {"op": "json", "source": "json", "json": indented}, **HTMX)
+
+    column = one_line.index('"ims:images:shar"') + 1
+    assert where.findall(first.content.decode()) == [f"line 1, column {column}"]
+    line = indented[: indented.index('"ims:images:shar"')].count("\n") + 1
+    assert where.findall(again.content.decode()) == [f"line {line}, column 9"]
+
+
+def test_the_statements_places_in_the_text_are_sent_for_the_script(client):
+    text = json.dumps({"Version": "5.0", "Statement": [_deny("ims:images:get")] * 2}, indent=2)
+
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": text})
+
+    found = re.search(
+        r'<script id="statement-spans" type="application/json">([^<]*)</script>',
+        page.content.decode(),
+    )
+    spans = {int(k): v for k, v in json.loads(found.group(1)).items()}
+    first, second = spans[0], spans[1]
+    assert text[first[0] : first[1]].startswith("{") and text[first[0] : first[1]].endswith("}")
+    assert json.loads(text[second[0] : second[1]]) == _deny("ims:images:get")
+
+
+def test_a_button_that_changes_a_statement_leaves_the_next_keystrokes_form_as_posted(client):
+    text = _policy(_deny("ims:images:share", "ims:images:addMember"))
+    page = client.post(EDITOR, {"op": "json", "source": "json", "json": text})
+    fields = form_fields(page)
+
+    before = client.post(EDITOR, {**fields, "op": "check"}, **HTMX)
+    cleared = client.post(EDITOR, {**fields, "op": "clear-actions-0"}, **HTMX)
+    after = client.post(EDITOR, {**fields, "op": "check"}, **HTMX)
+
+    assert "ims:images:addMember" not in _json_box(cleared.content.decode())
+    assert _json_box(after.content.decode()) == _json_box(before.content.decode())
+    assert "ims:images:addMember" in _json_box(after.content.decode())
+
+
+def test_posted_statements_read_alike_are_shared_only_when_asked():
+    data = QueryDict("statement_count=2&s0-sid=A&s0-actions=ims:images:get&s1-sid=A", mutable=True)
+    data.setlist("s1-actions", ["ims:images:get"])
+
+    first = state_from_form(data, shared=True)
+    again = state_from_form(data, shared=True)
+    fresh = state_from_form(data)
+    data["s1-sid"] = "B"
+    changed = state_from_form(data, shared=True)
+
+    assert first.statements[0] is again.statements[0]
+    assert (
+        first.statements[1] is again.statements[1]
+        and first.statements[0] is not first.statements[1]
+    )
+    assert (
+        fresh.statements[0] == first.statements[0]
+        and fresh.statements[0] is not first.statements[0]
+    )
+    assert changed.statements[0] is first.statements[0]
+    assert changed.statements[1].sid == "B" and first.statements[1].sid == "A"
+
+
+def _json_box(body: str) -> str:
+    return re.search(r'<textarea id="json".*?</textarea>', body, re.S).group(0)
