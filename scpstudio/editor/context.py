@@ -20,6 +20,7 @@ from scpstudio.editor.parts import ConditionView, LevelPicker, StatementView
 from scpstudio.editor.state import (
     EditorState,
     StatementForm,
+    is_shared,
     merged_rows,
 )
 from scpstudio.engine.analysis import Analysis
@@ -142,27 +143,46 @@ def _key_choices(catalog: Catalog, actions: list[Action]) -> tuple[ConditionKey,
 
 def finding_slot(finding: Finding, state: EditorState | None) -> str:
     """The id of the place in the form a finding is shown beside."""
+    found = _SLOT_OF_PATH.get(finding.path)
+    if found is not None:
+        return found
+    slot, by_path = _finding_slot(finding, state)
+    if by_path:
+        if len(_SLOT_OF_PATH) >= 4_096:
+            _SLOT_OF_PATH.clear()
+        _SLOT_OF_PATH[finding.path] = slot
+    return slot
+
+
+# The slots found by a finding's path alone (all but a condition's: its row is the form's).
+_SLOT_OF_PATH: dict[str, str] = {}
+
+
+def _finding_slot(finding: Finding, state: EditorState | None) -> tuple[str, bool]:
+    """The slot, and whether the path alone says it (for all but a condition's)."""
     m = _STATEMENT_PATH.match(finding.path)
     if not m:
-        return ids.POLICY_SLOT
+        return ids.POLICY_SLOT, True
     i = int(m.group(1))
     element = m.group(2) or ""
     if element in ("Action", "NotAction"):
-        return ids.statement_slot(i, "actions")
+        return ids.statement_slot(i, "actions"), True
     if element in ("Resource", "NotResource"):
-        return ids.statement_slot(i, "resources")
+        return ids.statement_slot(i, "resources"), True
     if element == "Effect":
-        return ids.statement_slot(i, "effect")
+        return ids.statement_slot(i, "effect"), True
     if element == "Sid":
-        return ids.statement_slot(i, "sid")
-    if element == "Condition" and state is not None and i < len(state.statements):
-        operator = _unescape(m.group(3) or "")
-        key = _unescape(m.group(4) or "")
-        for j, row in enumerate(state.statements[i].conditions):
-            if row.written_operator == operator and (not key or row.key == key):
-                return ids.condition_slot(i, j)
-        return ids.statement_slot(i, "conditions")
-    return ids.statement_slot(i)
+        return ids.statement_slot(i, "sid"), True
+    if element == "Condition":
+        if state is not None and i < len(state.statements):
+            operator = _unescape(m.group(3) or "")
+            key = _unescape(m.group(4) or "")
+            for j, row in enumerate(state.statements[i].conditions):
+                if row.written_operator == operator and (not key or row.key == key):
+                    return ids.condition_slot(i, j), False
+            return ids.statement_slot(i, "conditions"), False
+        return ids.statement_slot(i), False
+    return ids.statement_slot(i), True
 
 
 def _unescape(part: str) -> str:
@@ -204,14 +224,27 @@ def match_feedback(state: EditorState, catalog: Catalog) -> dict[str, str]:
     """'matches 14 actions' for the typed patterns of each statement."""
     out = {}
     for i, s in enumerate(state.statements):
-        names = service_action_names(catalog, s.service)
-        typed = tuple([a for a in s.actions if a not in names])
-        out[ids.match_feedback(i)] = (
-            kept(catalog, ("matches", typed), lambda typed=typed: _matches(catalog, typed))
-            if typed
-            else ""
-        )
+        if not is_shared(s):
+            out[ids.match_feedback(i)] = _feedback(s, catalog)
+            continue
+        found = _FEEDBACK.get(s)  # kept with a shared form, as what it shows
+        if found is None or found[0] is not catalog:
+            found = (catalog, _feedback(s, catalog))
+            _FEEDBACK.put(s, found)
+        out[ids.match_feedback(i)] = found[1]
     return out
+
+
+_FEEDBACK = KeptById(4_096)
+
+
+def _feedback(s: StatementForm, catalog: Catalog) -> str:
+    names = service_action_names(catalog, s.service)
+    typed = tuple([a for a in s.actions if a not in names])
+    if not typed:
+        return ""
+    found: str = kept(catalog, ("matches", typed), lambda: _matches(catalog, typed))
+    return found
 
 
 def _matches(catalog: Catalog, typed: tuple[str, ...]) -> str:
@@ -428,9 +461,10 @@ def statement_shown(s: StatementForm, catalog: Catalog) -> tuple[Any, ...]:
     """What the form shows of a statement: the ticked boxes (in no order) and the typed
     patterns (in their order, as the text box shows them).
 
-    Kept with the statement's form: a keystroke's forms are shared with the keystrokes
-    before while they say the same (`form_state._kept_statement`, `document_io._kept_form`),
-    and a form is never changed once an answer compared it."""
+    Kept with a shared form (`state.shared`: never changed): a keystroke's forms are
+    shared with the keystrokes before while they say the same."""
+    if not is_shared(s):
+        return _statement_shown(s, catalog)
     kept = _SHOWN.get(s)
     if kept is not None and kept[0] is catalog:
         found: tuple[Any, ...] = kept[1]

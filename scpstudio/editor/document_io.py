@@ -13,6 +13,7 @@ from scpstudio.editor.state import (
     EditorState,
     MultiValueMapping,
     NotRepresentable,
+    shared,
     state_from_document,
     state_to_document,
     statement_form,
@@ -156,8 +157,30 @@ def _parsed_if_fit(text: str) -> ParseResult | None:
 
 
 def _form_of(parsed: ParseResult, meta: EditorState) -> EditorState | None:
-    """The form of the text as posted, to read only (its statements' forms may be shared
-    with other requests): what the form's changes are written into it against."""
+    """The form of the text as posted, to read only (it may be shared with other
+    requests): what the form's changes are written into it against.
+
+    Kept with the parse (`_PARSES` hands out the same one for the same text): each form
+    keystroke posts the text the answer before wrote."""
+    key = (id(parsed), meta.name, meta.description, meta.profile)
+    kept = _FORMS.get(key)
+    if kept is not None and kept[0] is parsed:
+        found: EditorState | None = kept[1]
+    else:
+        found = _read_form_of(parsed, meta)
+        if len(_FORMS) >= 64:
+            _FORMS.clear()
+        _FORMS[key] = (parsed, found)  # the parse kept too: its id names no other meanwhile
+    if found is None:
+        return None
+    # a list of its own: the caller may add or move statements, not change these
+    return EditorState(found.name, found.description, found.profile, list(found.statements))
+
+
+_FORMS: dict[tuple[Any, ...], tuple[ParseResult, EditorState | None]] = {}
+
+
+def _read_form_of(parsed: ParseResult, meta: EditorState) -> EditorState | None:
     try:
         kept = _kept_form(parsed, meta)
         if kept is not None:
@@ -200,7 +223,7 @@ def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
         key = (piece.text, i)
         form = _STATEMENT_FORMS.get(key)
         if form is None:
-            form = statement_form(statement, i)
+            form = shared(statement_form(statement, i))
             _STATEMENT_FORMS.put(key, form)
         state.statements.append(form)
     return state

@@ -21,6 +21,7 @@ from scpstudio.editor.state import (
     EditorState,
     MultiValueMapping,
     StatementForm,
+    shared,
 )
 
 
@@ -111,7 +112,7 @@ def _kept_statement(i: int, lists: Any) -> StatementForm:
         key += [tuple(v) if v else () for v in map(lists, _condition_fields(i, j))]
     found = _POSTED.get(tuple(key))
     if found is None:
-        found = _statement_from_form(i, lists)
+        found = shared(_statement_from_form(i, lists))
         if len(_POSTED) >= 2_048:
             _POSTED.clear()
         _POSTED[tuple(key)] = found

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from scpstudio.engine.kept_by_id import KeptById
 from scpstudio.engine.operators import OPERATORS
 
 PROFILES = ("scp", "scp-2024", "identity")
@@ -57,6 +58,23 @@ class StatementForm:
     resources: list[str] = field(default_factory=list)
     conditions: list[ConditionRow] = field(default_factory=list)
     service: str = "ims"
+
+
+# Statements' forms that requests share, to read only (kept by what they were read from:
+# `form_state._kept_statement`, `document_io._kept_form`): what is worked out from one of
+# them may be kept with it (`context.statement_shown`), since it never changes. Any other
+# form may be changed by a button after it was read.
+_SHARED = KeptById(8_192)
+
+
+def shared(form: StatementForm) -> StatementForm:
+    """Mark a form as shared: never to be changed again."""
+    _SHARED.put(form, True)
+    return form
+
+
+def is_shared(form: StatementForm) -> bool:
+    return _SHARED.get(form) is not None
 
 
 @dataclass

@@ -20,6 +20,7 @@ from scpstudio.editor.state import (
     NotRepresentable,
     StatementForm,
     condition_value,
+    is_shared,
     state_from_document,
     state_to_document,
 )
@@ -77,7 +78,7 @@ def merge_form(
         single = arranged == text and _single_statement(parsed)
         text = arranged
         for i, k in enumerate(origin):
-            if k is None or _writes_the_same(before.statements[k], after.statements[i]):
+            if k is None or _kept_same(before.statements[k], after.statements[i]):
                 continue  # most statements: nothing to write, no place to name
             base = "/Statement" if single else pointer("Statement", i)
             edits = statement_edits(
@@ -198,6 +199,26 @@ def statement_edits(
 
 
 Listed = tuple[str, list[str]]  # an element's name and its items
+
+
+def _kept_same(old: StatementForm, new: StatementForm) -> bool:
+    """`_writes_the_same`, kept for a pair of shared forms (`state.shared`: never
+    changed): a keystroke's statements are, but for one, those the keystroke before
+    compared. A form a button may have changed is compared again."""
+    if not (is_shared(new) and is_shared(old)):
+        return _writes_the_same(old, new)
+    key = (id(old), id(new))
+    kept = _SAME.get(key)
+    if kept is not None and kept[0] is old and kept[1] is new:
+        return kept[2]
+    same = _writes_the_same(old, new)
+    if len(_SAME) >= 2_048:
+        _SAME.clear()
+    _SAME[key] = (old, new, same)  # both kept: their ids name no others meanwhile
+    return same
+
+
+_SAME: dict[tuple[int, int], tuple[StatementForm, StatementForm, bool]] = {}
 
 
 def _writes_the_same(old: StatementForm, new: StatementForm) -> bool:

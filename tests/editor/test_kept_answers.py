@@ -273,3 +273,17 @@ def test_posted_statements_read_alike_are_shared_only_when_asked():
 
 def _json_box(body: str) -> str:
     return re.search(r'<textarea id="json".*?</textarea>', body, re.S).group(0)
+
+
+def test_what_a_form_shows_follows_a_change_to_a_form_that_is_not_shared():
+    catalog = catalog_snapshot()
+    form = StatementForm(actions=["ims:images:share"])
+    state = EditorState(statements=[form])
+    before = (ctx.statement_shown(form, catalog), ctx.match_feedback(state, catalog))
+
+    form.actions = ["ims:images:*"]  # as a button changes the form it read
+    after = (ctx.statement_shown(form, catalog), ctx.match_feedback(state, catalog))
+
+    assert before[0][3] == {"ims:images:share"} and after[0][3] == frozenset()
+    assert before[1] == {"m-s0": ""}
+    assert after[1]["m-s0"].startswith("ims:images:* matches ")
