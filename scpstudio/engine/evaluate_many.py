@@ -20,6 +20,7 @@ generated paths and catalogs).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from typing import Any
 
 from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.decision import (
@@ -33,6 +34,7 @@ from scpstudio.engine.decision import (
 from scpstudio.engine.evaluate import _along_path, _decide, _decide_level, attached_policies
 from scpstudio.engine.evaluate_statement import Subject
 from scpstudio.engine.policy import Policy, Statement
+from scpstudio.engine.policy_index import keep_decisions, prior_decisions
 from scpstudio.engine.wildcard import wildcard_match
 
 _PLACEHOLDER = ""  # the action a shared decision names until it is given to one
@@ -135,10 +137,28 @@ def decide_many(
         if only is not None:
             asked = [s for s in asked if s.name.casefold() in only]
     out: dict[str, Decision] = {}
+    # The editor's case (one level, one policy besides FullAccess, decisions kept): the
+    # policy the last keystroke was made in had the same decisions for the actions that
+    # no changed statement names.
+    edited = keep and only is None and len(attached) == 1 and _edited_alone(attached[0][1])
+    kept_key: tuple[Any, ...] = ()
+    prior: tuple[dict[str, Any], frozenset[str]] | None = None
+    index = None
+    if edited:
+        level, policies = attached[0]
+        index = policies[0]._index()
+        kept_key = (known, level, tuple([(p.name, p.is_full_access) for p in policies]))
+        prior = prior_decisions(index, kept_key)
+    kept: dict[str, Decision] = {}
     for subject in asked:
         folded = subject.name.casefold()
         in_catalog = subject.action is not None
         unnamed = folded not in named if in_catalog else not foreign.named(folded)
+        if prior is not None and in_catalog and not unnamed and folded not in prior[1]:
+            found = prior[0].get(folded)
+            if found is not None:
+                out[folded] = kept[folded] = found
+                continue
         decisions = [
             given(d, subject.name)
             if unnamed and d is not None
@@ -148,7 +168,20 @@ def decide_many(
             for d, (name, policies) in zip(shared, attached, strict=True)
         ]
         out[folded] = decisions[0] if len(decisions) == 1 else _along_path(decisions)
+        if edited and in_catalog and not unnamed:
+            kept[folded] = out[folded]
+    if index is not None:
+        keep_decisions(index, kept_key, kept)
     return ManyDecisions(out, path, known.names)
+
+
+def _edited_alone(policies: Sequence[Policy]) -> bool:
+    """Whether the level holds one policy, FullAccess aside."""
+    return (
+        bool(policies)
+        and not policies[0].is_full_access
+        and all(p.is_full_access for p in policies[1:])
+    )
 
 
 def _decide_here(

@@ -28,7 +28,7 @@ from scpstudio.engine.operators import (
     prepare_value,
     read_operator,
 )
-from scpstudio.engine.policy_index import MAX_KEPT_SERIALS, policy_index
+from scpstudio.engine.policy_index import MAX_KEPT_SERIALS, PolicyIndex, policy_index
 from scpstudio.engine.statement_memory import (
     StatementPiece,
     catalog_serial,
@@ -214,10 +214,11 @@ class Policy:
                 self._serials[name] = serials
         return serials
 
-    def _index(self) -> None:
+    def _index(self) -> PolicyIndex:
         found = policy_index(self.statements)  # shared by every policy of these statements
         self._by_action, self._general = found.by_action, found.general
         self._serials = found.serials
+        return found
 
 
 def compile_policy(source: Any, catalog: Catalog, *, name: str = "") -> Policy:

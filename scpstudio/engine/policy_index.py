@@ -26,9 +26,10 @@ class PolicyIndex:
     policy's order, those that may apply to any action among them), and those that may
     apply to any action."""
 
-    __slots__ = ("by_action", "general", "serials")
+    __slots__ = ("statements", "by_action", "general", "serials", "decided")
 
     def __init__(self, statements: Sequence[Statement]) -> None:
+        self.statements = tuple(statements)
         # `statements` in the policy's order (their `index` ascending)
         general = [s for s in statements if s.usable and (s.any_action or s.not_action)]
         named: dict[str, list[Statement]] = {}
@@ -49,6 +50,10 @@ class PolicyIndex:
         # candidate serials by action name (Policy.candidate_serials), at most
         # MAX_KEPT_SERIALS of them
         self.serials: dict[str, tuple[int, ...]] = {}
+        # The decisions a preview made for the actions the statements name, by what else
+        # they depend on (engine.evaluate_many: the requests, the level): the next
+        # keystroke's policy starts from them (`prior_decisions`).
+        self.decided: dict[Any, dict[str, Any]] = {}
 
 
 def _place(s: Statement) -> int:
@@ -63,3 +68,53 @@ def policy_index(statements: Sequence[Statement]) -> PolicyIndex:
     key = tuple([s.serial for s in statements])
     found: PolicyIndex = _INDEXES.get_or_make(key, lambda: PolicyIndex(statements))
     return found
+
+
+# Indexes compared with a new one to find the policy it was edited from, and how many of
+# their statements may differ from its.
+NEAR_INDEXES = 8
+MAX_CHANGED = 3
+MAX_KEPT_DECIDED = 8
+
+
+def prior_decisions(index: PolicyIndex, key: Any) -> tuple[dict[str, Any], frozenset[str]] | None:
+    """Decisions made under `key` for a policy of these statements, or of statements that
+    differ from them at a few places in the array (the policy the latest keystroke was
+    made in), with the case-folded actions whose decisions may differ: those the
+    statements at those places, before and after, name. None when there are none, or
+    when a statement at such a place may apply to any action (every decision may differ).
+    A statement at the same place with the same serial is the same compiled statement."""
+    found = index.decided.get(key)
+    if found is not None:
+        return found, frozenset()
+    best: tuple[PolicyIndex, dict[str, Any], list[int]] | None = None
+    size = len(index.statements)
+    for other in _INDEXES.recent(NEAR_INDEXES):
+        decided = other.decided.get(key)  # read once: another thread may clear it
+        if other is index or len(other.statements) != size or decided is None:
+            continue
+        places = [
+            i
+            for i, (a, b) in enumerate(zip(other.statements, index.statements, strict=True))
+            if a.serial != b.serial
+        ]
+        if len(places) <= MAX_CHANGED and (best is None or len(places) < len(best[2])):
+            best = (other, decided, places)
+    if best is None:
+        return None
+    other, decided, places = best
+    affected: set[str] = set()
+    for i in places:
+        for s in (other.statements[i], index.statements[i]):
+            if not s.usable:
+                continue  # in no candidate list
+            if s.any_action or s.not_action:
+                return None
+            affected.update(s.matched)
+    return decided, frozenset(affected)
+
+
+def keep_decisions(index: PolicyIndex, key: Any, decided: dict[str, Any]) -> None:
+    if len(index.decided) >= MAX_KEPT_DECIDED:
+        index.decided.clear()
+    index.decided[key] = decided

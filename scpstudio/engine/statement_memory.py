@@ -175,6 +175,11 @@ class BoundedMemo:
             if len(self.items) > self.size:
                 self.items.popitem(last=False)
 
+    def recent(self, count: int) -> list[Any]:
+        """The values of the `count` most recently used entries, the latest first."""
+        with _LOCK:
+            return list(itertools.islice(reversed(self.items.values()), count))
+
     def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """The value kept under key, or `make()` kept there and returned. `make` runs
         outside the lock: two threads may both make it, and the later one is kept."""

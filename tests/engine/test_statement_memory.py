@@ -322,3 +322,46 @@ def test_findings_across_entries_are_kept_apart_by_which_entries_are_faulty(
     assert warm.validation.findings == fresh(text, CATALOG, after).validation.findings
     redundant = any(f.code.value == "REDUNDANT_ACTION" for f in warm.validation.findings)
     assert redundant == (after == "identity")
+
+
+def _decisions(text: str) -> Any:
+    return analyze_policy(text, CATALOG).preview.to_json()
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        # the Deny no longer names images:get: the Allow decides it now
+        lambda t: t.replace(
+            '"Action": ["ims:images:get", "ims:images:list"]', '"Action": "ims:images:list"'
+        ),
+        # the Allow names it no more: nothing allows it
+        lambda t: t.replace('"Action": "ims:images:get"', '"Action": "ims:images:list"'),
+        # the Deny turned into a NotAction: it may apply to every action
+        lambda t: t.replace(
+            '"Action": ["ims:images:get", "ims:images:list"]', '"NotAction": "ims:images:list"'
+        ),
+        # a statement made unusable
+        lambda t: t.replace('"Effect": "Deny"', '"Effect": "Dney"'),
+    ],
+)
+def test_an_edit_decides_again_what_its_statement_named_before_and_after(edit: Any) -> None:
+    # the decisions of the policy before the edit are where the edited one starts from
+    # (engine.policy_index.prior_decisions): those its changed statement named before, and
+    # names now, must be made again
+    statements = [
+        {"Effect": "Deny", "Action": ["ims:images:get", "ims:images:list"], "Resource": "*"},
+        {"Effect": "Allow", "Action": "ims:images:get", "Resource": "*"},
+        {"Effect": "Deny", "Action": "ims:images:deleteImage", "Resource": "*"},
+        # may apply to any action, before and after: the same requests are previewed
+        {"Effect": "Allow", "NotAction": "ims:images:share", "Resource": "*"},
+    ]
+    text = json.dumps({"Version": "5.0", "Statement": statements})
+    _decisions(text)
+    edited = edit(text)
+    assert edited != text
+
+    warm = _decisions(edited)
+
+    forget_statements()
+    assert warm == _decisions(edited)
