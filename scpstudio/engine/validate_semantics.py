@@ -308,16 +308,19 @@ def _dependent_apis(report: Report, pattern: str) -> tuple[tuple[str, str], ...]
     hit = memo.get(folded)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
-    index = _dependency_index(report)
-    service = folded.split(":", 1)[0]
-    if has_wildcard(service):
-        pool = [entry for entries in index.values() for entry in entries]
+    deps: list[str]
+    if not has_wildcard(folded):
+        deps = [folded] if folded in catalog.dependents else []
     else:
-        pool = index.get(service, [])
+        index = _dependency_index(report)
+        service = folded.split(":", 1)[0]
+        if has_wildcard(service):
+            pool = [entry for entries in index.values() for entry in entries]
+        else:
+            pool = index.get(service, [])
+        deps = [dep for dep, _ in pool if wildcard_match(folded, dep)]
     found: dict[tuple[str, str], None] = {}
-    for dep, _ in pool:
-        if not wildcard_match(folded, dep):
-            continue
+    for dep in deps:
         # The APIs the preview turns DENIED through a dependency (api_needs): not those
         # needing it only in a situation the catalog names ("required only ..."), nor directly.
         for need in apis_needing(catalog, dep, DEPENDENCY):
