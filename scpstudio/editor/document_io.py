@@ -13,6 +13,7 @@ from scpstudio.editor.state import (
     EditorState,
     MultiValueMapping,
     NotRepresentable,
+    StatementForm,
     shared,
     state_from_document,
     state_to_document,
@@ -194,7 +195,8 @@ def _read_form_of(parsed: ParseResult, meta: EditorState) -> EditorState | None:
 
 # The forms of statements already read, by their text and place: a form keystroke posts
 # the text of the keystroke before, which differs from it in one statement at most.
-_STATEMENT_FORMS = BoundedMemo(2_048)
+# (a plain dict, emptied when full: a keystroke looks up every statement)
+_STATEMENT_FORMS: dict[tuple[str, int], StatementForm] = {}
 
 
 def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
@@ -224,7 +226,9 @@ def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
         form = _STATEMENT_FORMS.get(key)
         if form is None:
             form = shared(statement_form(statement, i))
-            _STATEMENT_FORMS.put(key, form)
+            if len(_STATEMENT_FORMS) >= 2_048:
+                _STATEMENT_FORMS.clear()
+            _STATEMENT_FORMS[key] = form
         state.statements.append(form)
     return state
 

@@ -9,7 +9,7 @@ before, and every value from the policy or the catalog is escaped on the way in.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 from html import escape
@@ -286,14 +286,17 @@ def shown_marks(contents: dict[str, SlotContent]) -> str:
 
 
 def slots_to_send(
-    slot_ids: list[str], contents: dict[str, SlotContent], shown: dict[str, str] | None
+    places: Mapping[str, int], contents: dict[str, SlotContent], shown: dict[str, str] | None
 ) -> list[str]:
-    """The slots an answer must redraw: those that hold findings the page does not show
-    as they are now, and those the page shows findings in that have none now."""
+    """The slots an answer must redraw, in the form's order (`places`: every slot and its
+    place): those that hold findings the page does not show as they are now, and those the
+    page shows findings in that have none now. Only those with findings or shown may be."""
     if shown is None:
-        return list(slot_ids)
+        return list(places)
+    named = [sid for sid in {*contents, *shown} if sid in places]
+    named.sort(key=places.__getitem__)
     out = []
-    for sid in slot_ids:
+    for sid in named:
         content = contents.get(sid)
         if sid not in shown:
             if content is not None:

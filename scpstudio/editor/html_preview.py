@@ -3,7 +3,7 @@
 A policy naming ten services previews some 460 APIs, and a keystroke that changes what
 decides a few of them changed the table: through Django's template engine the whole table
 took some 40 ms to draw again. Each row's markup is kept with its view (the views are kept
-with the engine's rows, `context._kept_row_view`), so a keystroke draws only the rows it
+with the engine's rows, `preview_view._kept_row_view`), so a keystroke draws only the rows it
 changed and joins the others. Every value from the policy, the catalog or the context is
 escaped.
 """
@@ -29,7 +29,7 @@ def _e(value: object) -> str:
 
 
 def preview_table_html(views: Sequence[Any]) -> str:
-    """The table of these rows (`context.PreviewRowView`), in their order."""
+    """The table of these rows (`preview_view.PreviewRowView`), in their order."""
     return _HEAD + "".join([view.markup[0] for view in views]) + _TAIL
 
 

@@ -22,6 +22,7 @@ from scpstudio.editor.document_io import (
 )
 from scpstudio.editor.form_body import FormBodyError, posted_form
 from scpstudio.editor.importing import DRAFT_FIELDS
+from scpstudio.editor.preview_view import preview_shown
 from scpstudio.editor.saved import (
     SavedRef,
     saved_ref,
@@ -99,7 +100,7 @@ def page_context(
     )
     form_shown = not editor_input.form_problem
     slots = ctx.findings_by_slot(analysis, state if form_shown else None)
-    slot_ids = ctx.slot_ids(state) if form_shown else ["f-policy"]
+    places = ctx.slot_places(state) if form_shown else {ids.POLICY_SLOT: 0}
     wanted = str(data.get("preview_filter", "all"))
     feedback = ctx.match_feedback(state, catalog)
     urls = _urls(get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
@@ -109,7 +110,7 @@ def page_context(
     shown = editor_html.read_shown(str(data.get("filled_slots", ""))) if htmx else {}
     filter_shown = wanted if wanted in ctx.FILTERS else "all"
     empty = f"No API is {filter_shown.replace('_', ' ')}." if filter_shown != "all" else ""
-    table = ctx.preview_shown(analysis, wanted, empty or "No API to show.")
+    table = preview_shown(analysis, wanted, empty or "No API to show.")
     # Only the answers that redraw the form need its statements worked out.
     statements = _Lazy(lambda: ctx.statement_views(state, catalog) if form_shown else [])
     return {
@@ -127,7 +128,7 @@ def page_context(
         "filled_slots": " ".join(
             [editor_html.shown_marks(contents), *sorted(k for k, v in feedback.items() if v)]
         ).strip(),
-        "slots_to_send": editor_html.slots_to_send(slot_ids, contents, shown),
+        "slots_to_send": editor_html.slots_to_send(places, contents, shown),
         "match_feedback": feedback,
         "feedback_to_send": {k: v for k, v in feedback.items() if v or shown is None or k in shown},
         "rules": ctx.profile_rules(state.profile),

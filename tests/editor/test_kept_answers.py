@@ -13,6 +13,8 @@ from django.urls import set_script_prefix
 
 from catalog.snapshot import catalog_snapshot
 from scpstudio.editor import context as ctx
+from scpstudio.editor import html as editor_html
+from scpstudio.editor import preview_view as pv
 from scpstudio.editor.form_state import state_from_form
 from scpstudio.editor.state import ConditionRow, EditorState, StatementForm
 from scpstudio.editor.text_sync import statement_edits
@@ -74,14 +76,14 @@ def test_the_tables_fingerprint_changes_with_its_rows_and_only_with_them(wanted)
     renamed = _policy(_deny("ims:images:share", sid="Renamed"))
     empty = "No API to show."
 
-    first = ctx.preview_shown(analyze_policy(policy, catalog), wanted, empty)
-    again = ctx.preview_shown(analyze_policy(policy, catalog), wanted, empty)
-    other = ctx.preview_shown(analyze_policy(renamed, catalog), wanted, empty)
+    first = pv.preview_shown(analyze_policy(policy, catalog), wanted, empty)
+    again = pv.preview_shown(analyze_policy(policy, catalog), wanted, empty)
+    other = pv.preview_shown(analyze_policy(renamed, catalog), wanted, empty)
 
     assert again.digest == first.digest and again.html == first.html
     assert other.digest != first.digest
     assert "statement “Renamed”" in other.html and "Renamed" not in first.html
-    fresh = ctx.preview_table(ctx.preview_rows(analyze_policy(renamed, catalog), wanted), empty)
+    fresh = pv.preview_table(pv.preview_rows(analyze_policy(renamed, catalog), wanted), empty)
     assert (fresh.html, fresh.digest) == (other.html, other.digest)
 
 
@@ -89,8 +91,8 @@ def test_an_empty_table_and_a_table_have_different_fingerprints():
     catalog = catalog_snapshot()
     analysis = analyze_policy(_policy(_deny("ims:images:share")), catalog)
 
-    empty = ctx.preview_shown(analysis, "not_allowed", "No API is not allowed.")
-    full = ctx.preview_shown(analysis, "all", "No API to show.")
+    empty = pv.preview_shown(analysis, "not_allowed", "No API is not allowed.")
+    full = pv.preview_shown(analysis, "all", "No API to show.")
 
     assert empty.html == '<p class="empty">No API is not allowed.</p>'
     assert empty.digest != full.digest
@@ -287,3 +289,17 @@ def test_what_a_form_shows_follows_a_change_to_a_form_that_is_not_shared():
     assert before[0][3] == {"ims:images:share"} and after[0][3] == frozenset()
     assert before[1] == {"m-s0": ""}
     assert after[1]["m-s0"].startswith("ims:images:* matches ")
+
+
+def test_the_slots_to_redraw_come_in_the_forms_order_and_only_the_forms():
+    state = EditorState(statements=[StatementForm(), StatementForm(conditions=[ConditionRow()])])
+    places = ctx.slot_places(state)
+    filled = editor_html.SlotContent("<p>x</p>", "d1")
+    contents = {"f-s1-c0": filled, "f-s0-sid": filled, "f-s9-sid": filled}
+    shown = {"f-s0-sid": "d1", "f-s1": "old", "f-policy": "old", "m-s0": "", "f-s0-actions": "d0"}
+
+    sent = editor_html.slots_to_send(places, contents, shown)
+    everything = editor_html.slots_to_send(places, contents, None)
+
+    assert sent == ["f-policy", "f-s0-actions", "f-s1", "f-s1-c0"]
+    assert everything == ctx.slot_ids(state)

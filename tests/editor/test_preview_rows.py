@@ -8,7 +8,7 @@ import json
 import pytest
 
 from catalog.snapshot import catalog_snapshot
-from scpstudio.editor.context import _row_view, preview_rows
+from scpstudio.editor.preview_view import _row_view, preview_rows
 from scpstudio.engine.analysis import analyze_policy
 
 pytestmark = pytest.mark.django_db

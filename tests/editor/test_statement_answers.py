@@ -259,8 +259,8 @@ def test_what_a_statement_holds_is_escaped_where_the_form_shows_it(client):
 
 
 def test_what_a_preview_row_holds_is_escaped_where_the_table_shows_it():
-    from scpstudio.editor.context import PreviewRowView
     from scpstudio.editor.html_preview import preview_table_html
+    from scpstudio.editor.preview_view import PreviewRowView
 
     hostile = "<script>alert(1)</script>\"'&"
     row = PreviewRowView(
