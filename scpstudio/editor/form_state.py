@@ -103,24 +103,24 @@ def state_from_form(data: MultiValueMapping, *, shared: bool = False) -> EditorS
 
 
 def _kept_statement(i: int, lists: Any) -> StatementForm:
-    """`_statement_from_form`, kept by the values posted for the statement: a keystroke
-    posts the whole form again, and changes one statement at most."""
+    """`_statement_from_form`, the form read last for statement `i` while the values
+    posted for it are the same: a keystroke posts the whole form again, and changes one
+    statement at most. (Compared as the lists posted, with no key made of them.)"""
     posted = list(map(lists, _statement_fields(i)))
     count = posted[-1]
-    key = [i, *[tuple(v) if v else () for v in posted]]
     for j in range(_int(count[-1] if count else None, 0, MAX_CONDITIONS)):
-        key += [tuple(v) if v else () for v in map(lists, _condition_fields(i, j))]
-    found = _POSTED.get(tuple(key))
-    if found is None:
-        found = shared(_statement_from_form(i, lists))
-        if len(_POSTED) >= 2_048:
-            _POSTED.clear()
-        _POSTED[tuple(key)] = found
-    return found
+        posted += map(lists, _condition_fields(i, j))
+    last = _LAST.get(i)
+    if last is not None and last[0] == posted:
+        return last[1]
+    form = shared(_statement_from_form(i, lists))
+    _LAST[i] = (posted, form)  # replaced whole: a reader sees the old pair or the new
+    return form
 
 
-# Statements' forms read from the values posted (to read only: see `state_from_form`).
-_POSTED: dict[tuple[Any, ...], StatementForm] = {}
+# The form last read for each statement's place, with the values it was read from (to read
+# only: see `state_from_form`).
+_LAST: dict[int, tuple[list[Any], StatementForm]] = {}
 
 
 def _statement_from_form(i: int, lists: Any) -> StatementForm:
