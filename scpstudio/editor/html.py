@@ -318,7 +318,7 @@ def _kept_with(obj: Any, key: tuple[Any, ...], make: Any) -> SafeString:
         markup: SafeString = found[1]
         return markup
     markup = make()
-    if len(_WITH) >= 2_048:
+    if len(_WITH) >= 512:  # a picker is some 10 kB of markup
         _WITH.clear()
     _WITH[full] = (obj, markup)  # the object kept too: its id names no other meanwhile
     return markup
