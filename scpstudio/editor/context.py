@@ -81,7 +81,10 @@ def _statement_view(
             matched[m.name] = m
     supported = any(m.supports_resources for m in matched.values())
     key_choices = kept(
-        catalog, ("keys", tuple(matched)), lambda: _key_choices(catalog, list(matched.values()))
+        catalog,
+        ("keys", tuple(matched)),
+        lambda: _key_choices(catalog, list(matched.values())),
+        chars=sum(map(len, matched)),
     )
     conditions = []
     merged = merged_rows(s)
@@ -141,7 +144,7 @@ def finding_slot(finding: Finding, state: EditorState | None) -> str:
     if found is not None:
         return found
     slot, by_path = _finding_slot(finding, state)
-    if by_path:
+    if by_path and len(finding.path) <= 200:  # a path naming a hostile key is not kept
         if len(_SLOT_OF_PATH) >= 4_096:
             _SLOT_OF_PATH.clear()
         _SLOT_OF_PATH[finding.path] = slot
@@ -230,7 +233,7 @@ def match_feedback(state: EditorState, catalog: Catalog) -> dict[str, str]:
         found = _FEEDBACK.get(s)  # kept with a shared form, as what it shows
         if found is None or found[0] is not catalog:
             found = (catalog, _feedback(s, catalog))
-            _FEEDBACK.put(s, found)
+            _FEEDBACK.put(s, found)  # a shared form is small (MAX_SHARED_CHARS)
         out[ids.match_feedback(i)] = found[1]
     return out
 
@@ -243,7 +246,9 @@ def _feedback(s: StatementForm, catalog: Catalog) -> str:
     typed = tuple([a for a in s.actions if a not in names])
     if not typed:
         return ""
-    found: str = kept(catalog, ("matches", typed), lambda: _matches(catalog, typed))
+    found: str = kept(
+        catalog, ("matches", typed), lambda: _matches(catalog, typed), chars=sum(map(len, typed))
+    )
     return found
 
 

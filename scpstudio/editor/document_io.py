@@ -9,11 +9,13 @@ from typing import Any
 
 from scpstudio.editor.form_state import state_from_form
 from scpstudio.editor.state import (
+    MAX_SHARED_CHARS,
     MAX_STATEMENTS,
     EditorState,
     MultiValueMapping,
     NotRepresentable,
     StatementForm,
+    is_shared,
     shared,
     state_from_document,
     state_to_document,
@@ -226,9 +228,10 @@ def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
         form = _STATEMENT_FORMS.get(key)
         if form is None:
             form = shared(statement_form(statement, i))
-            if len(_STATEMENT_FORMS) >= 2_048:
-                _STATEMENT_FORMS.clear()
-            _STATEMENT_FORMS[key] = form
+            if is_shared(form) and len(piece.text) <= MAX_SHARED_CHARS:
+                if len(_STATEMENT_FORMS) >= 2_048:
+                    _STATEMENT_FORMS.clear()
+                _STATEMENT_FORMS[key] = form
         state.statements.append(form)
     return state
 
@@ -247,7 +250,8 @@ def from_json_text(text: str, meta: EditorState, *, shared: bool = False) -> Edi
             text[:MAX_JSON_CHARS],
             f"The JSON is longer than {MAX_JSON_CHARS:,} characters; the editor does not read it.",
         )
-    parsed = parse_policy(text)
+    # kept by its text (`_parse`): the form keystroke after this one posts the same text
+    parsed = _parse(text)
     if not parsed.ok:
         # the engine's sentence already says where ("... at line 3, column 7.")
         message = parsed.error.message if parsed.error is not None else "invalid JSON"

@@ -21,6 +21,7 @@ from scpstudio.editor.state import (
     EditorState,
     MultiValueMapping,
     StatementForm,
+    is_shared,
     shared,
 )
 
@@ -114,7 +115,8 @@ def _kept_statement(i: int, lists: Any) -> StatementForm:
     if last is not None and last[0] == posted:
         return last[1]
     form = shared(_statement_from_form(i, lists))
-    _LAST[i] = (posted, form)  # replaced whole: a reader sees the old pair or the new
+    if is_shared(form):  # not one too large to keep
+        _LAST[i] = (posted, form)  # replaced whole: a reader sees the old pair or the new
     return form
 
 

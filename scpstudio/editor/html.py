@@ -151,6 +151,9 @@ def _kept(kind: str, key: tuple[Any, ...], make: Any) -> Any:
         return make()
     if found is None:
         found = make()
+        size = len(found) if isinstance(found, str) else sum(map(len, found))
+        if size > MAX_KEPT_MARKUP:
+            return found  # a finding quoting a long value: its key would hold it too
         if len(_MARKUP) >= 4_096:
             _MARKUP.clear()
         _MARKUP[(kind, *key)] = found
@@ -158,6 +161,7 @@ def _kept(kind: str, key: tuple[Any, ...], make: Any) -> Any:
 
 
 _MARKUP: dict[tuple[Any, ...], Any] = {}
+MAX_KEPT_MARKUP = 8_000
 
 
 def inline_finding(k: int, f: Finding, urls: Urls) -> str:

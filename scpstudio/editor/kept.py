@@ -14,31 +14,37 @@ from typing import Any
 from scpstudio.engine.catalog import Catalog
 
 _SIZE = 4_096
+# What a key may hold of the person's text (patterns, names) for its answer to be kept:
+# past it the answer is worked out each time, so a megabyte pasted into a pattern box is
+# never kept 4,096 times over.
+MAX_KEY_CHARS = 2_000
 
 
 class _PerCatalog:
-    __slots__ = ("catalog", "items")
+    __slots__ = ("held",)
 
     def __init__(self) -> None:
-        self.catalog: Catalog | None = None
-        self.items: dict[Hashable, Any] = {}
+        # The catalog and its answers, read and replaced as one: a request still on an
+        # older snapshot never writes its answers where a newer one reads them.
+        self.held: tuple[Catalog | None, dict[Hashable, Any]] = (None, {})
 
     def of(self, catalog: Catalog) -> dict[Hashable, Any]:
         """The answers kept for this catalog (none for another, or when too many)."""
-        items = self.items
-        if self.catalog is not catalog or len(items) >= _SIZE:
-            # replaced whole, never changed under a reader
-            items = {}
-            self.items = items
-            self.catalog = catalog
-        return items
+        held = self.held
+        if held[0] is not catalog or len(held[1]) >= _SIZE:
+            held = (catalog, {})
+            self.held = held
+        return held[1]
 
 
 _KEPT = _PerCatalog()
 
 
-def kept(catalog: Catalog, key: Hashable, make: Callable[[], Any]) -> Any:
-    """`make()`, worked out once per catalog and key."""
+def kept(catalog: Catalog, key: Hashable, make: Callable[[], Any], *, chars: int = 0) -> Any:
+    """`make()`, worked out once per catalog and key; `chars`: how much of the person's
+    text the key holds (not kept past MAX_KEY_CHARS)."""
+    if chars > MAX_KEY_CHARS:
+        return make()
     items = _KEPT.of(catalog)
     found = items.get(key)
     if found is None:

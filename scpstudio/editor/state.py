@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import math
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from scpstudio.engine.kept_by_id import KeptById
 from scpstudio.engine.operators import OPERATORS
 
 PROFILES = ("scp", "scp-2024", "identity")
@@ -64,17 +64,32 @@ class StatementForm:
 # `form_state._kept_statement`, `document_io._kept_form`): what is worked out from one of
 # them may be kept with it (`context.statement_shown`), since it never changes. Any other
 # form may be changed by a button after it was read.
-_SHARED = KeptById(8_192)
+# Held weakly: a form stays shared while something else keeps it. Only forms of at most
+# MAX_SHARED_CHARS characters are shared (the memos that keep what is worked out from a
+# shared form hold it, so a megabyte pasted into one statement is never kept thousands
+# of times over; a larger form is worked out on each request).
+_SHARED: weakref.WeakValueDictionary[int, StatementForm] = weakref.WeakValueDictionary()
+MAX_SHARED_CHARS = 10_000
 
 
 def shared(form: StatementForm) -> StatementForm:
-    """Mark a form as shared: never to be changed again."""
-    _SHARED.put(form, True)
+    """Mark a form as shared: never to be changed again (unless it is too large to keep)."""
+    if form_chars(form) <= MAX_SHARED_CHARS:
+        _SHARED[id(form)] = form
     return form
 
 
 def is_shared(form: StatementForm) -> bool:
-    return _SHARED.get(form) is not None
+    return _SHARED.get(id(form)) is form
+
+
+def form_chars(form: StatementForm) -> int:
+    """How many characters of the person's text the form holds."""
+    total = len(form.sid) + len(form.service) + sum(map(len, form.actions))
+    total += sum(map(len, form.resources))
+    for row in form.conditions:
+        total += len(row.key) + len(row.operator) + sum(map(len, row.values))
+    return total
 
 
 @dataclass

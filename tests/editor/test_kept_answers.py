@@ -303,3 +303,67 @@ def test_the_slots_to_redraw_come_in_the_forms_order_and_only_the_forms():
 
     assert sent == ["f-policy", "f-s0-actions", "f-s1", "f-s1-c0"]
     assert everything == ctx.slot_ids(state)
+
+
+def test_answers_kept_for_one_catalog_are_never_read_for_another():
+    from scpstudio.editor import kept
+
+    one, two = _catalog("x:things:make"), _catalog("x:things:copy")
+    asked = kept.kept(one, ("question",), lambda: "for one")
+
+    assert asked == "for one"
+    assert kept.kept(two, ("question",), lambda: "for two") == "for two"
+    assert kept._KEPT.held[0] is two  # the catalog and its answers, replaced as one
+    assert kept.kept(one, ("question",), lambda: "for one again") == "for one again"
+
+
+def test_a_statement_too_large_to_keep_is_worked_out_and_left_unkept(client):
+    # a megabyte pasted into a pattern box: answered as any other, and no memo of the
+    # editor holds it afterwards (each would hold it thousands of times over)
+    import gc
+
+    from scpstudio.editor import form_state, kept
+    from scpstudio.editor import state as editor_state
+
+    page = client.post(
+        EDITOR, {"op": "json", "source": "json", "json": _policy(_deny("ims:images:share"))}
+    )
+    fields = form_fields(page)
+    big = "ims:images:" + "x" * 200_000
+    body = {k: v if isinstance(v, list) else [v] for k, v in {**fields, "op": "check"}.items()}
+    body["s0-patterns"] = [big]
+
+    for _ in range(2):
+        answer = client.post(EDITOR, json.dumps(body), content_type="application/json", **HTMX)
+        assert answer.status_code == 200
+        assert "matches 0 actions" in answer.content.decode()
+    del answer
+    gc.collect()
+
+    held = [
+        *(form for _, form in form_state._LAST.values()),
+        *editor_state._SHARED.values(),
+        *(key for key in kept._KEPT.held[1]),
+    ]
+    assert not any(big in repr(thing) for thing in held)
+    assert not editor_state.is_shared(editor_state.StatementForm(actions=[big]))
+    assert editor_state.is_shared(editor_state.shared(editor_state.StatementForm(actions=["a"])))
+
+
+def test_a_json_keystrokes_form_is_kept_once_for_its_text(client):
+    from scpstudio.editor import document_io
+
+    page = client.post(
+        EDITOR, {"op": "json", "source": "json", "json": _policy(_deny("ims:images:share"))}
+    )
+    fields = form_fields(page)
+    text = _policy(_deny("ims:images:share", "ims:images:get"))
+    body = {k: v if isinstance(v, list) else [v] for k, v in {**fields, "op": "json"}.items()}
+    body["json"] = [text]
+    document_io._FORMS.clear()
+
+    for _ in range(3):
+        answer = client.post(EDITOR, json.dumps(body), content_type="application/json", **HTMX)
+        assert answer.status_code == 200
+
+    assert len(document_io._FORMS) == 1  # the text's parse is kept: its form is found again
