@@ -15,6 +15,10 @@ the 5,120-character quota, for BENCH_SECONDS (default 20) per level, in these sc
   out), for a keystroke in the form (`op=check`, with the JSON text the change is written
   into) and in the JSON view (`op=json`).
 
+Every request is an edit never seen before (the first statement's Sid gets the next number,
+`NewEdits`), on the REST side as on the editor's: a benchmark that sends the same text
+again measures the memos, not the work.
+
 Latencies are per request as the client sees them; `round p95` is the keystroke (for `rest`,
 the pair); `server` is the time inside a worker, from gunicorn's access log, so the gap to the
 client's figure is time spent queued (2 sync workers) or waiting for a CPU. Loopback only.
@@ -23,6 +27,7 @@ client's figure is time spent queued (2 sync workers) or waiting for a CPU. Loop
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import os
 import shutil
@@ -112,22 +117,49 @@ class Tally:
         self.first_error = self.first_error or what
 
 
+_EDIT_NUMBERS = itertools.count(1)  # next() is atomic: the client threads share it
+TEXT_SID = "TextSidMark"  # the first Sid in the text a request sends
+FORM_SID = "FormSidMark"  # and in the form's Sid field
+
+
+class NewEdits:
+    """Request bodies each an edit never seen before, as typing is (nothing is answered
+    from a memo of the same text): the first statement's Sid gets the next number. A body
+    is encoded once with marks in place of the Sid and the marks replaced per request (a
+    bytes replace: the clients share the machine's two cores with the workers)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def next(self) -> bytes:
+        n = next(_EDIT_NUMBERS) * 2  # shared by every client: no two send the same edit
+        text_sid = f"Edit{n}".encode()
+        form_sid = f"Edit{n + 1}".encode()
+        return self.body.replace(TEXT_SID.encode(), text_sid).replace(FORM_SID.encode(), form_sid)
+
+
+def first_sid(policy: str, sid: str) -> str:
+    """The policy with its first statement's Sid replaced by `sid`."""
+    return policy.replace('"DenyIms0"', f'"{sid}"', 1)
+
+
 class RestScenario:
     name = "rest (validate + preview)"
     requests_per_round = 2
     paths = ("/api/v1/validate", "/api/v1/preview")
 
     def __init__(self, policy: str) -> None:
-        self.body = json.dumps({"document": policy, "profile": "scp"}).encode()
+        self.body = json.dumps({"document": first_sid(policy, TEXT_SID), "profile": "scp"})
         self.headers = {"Content-Type": "application/json"}
 
     def prepare(self, client: Client) -> Any:
-        return None
+        return NewEdits(self.body.encode())
 
     def round(self, client: Client, state: Any, tally: Tally) -> None:
+        body = state.next()  # one keystroke: the same new text validated and previewed
         for path in self.paths:
             t0 = time.perf_counter()
-            response = client.send("POST", path, self.body, self.headers)
+            response = client.send("POST", path, body, self.headers)
             tally.requests.append(time.perf_counter() - t0)
             if response.status != 200:
                 tally.error(f"{path}: HTTP {response.status}")
@@ -144,9 +176,11 @@ class RestValidateScenario(RestScenario):
 class EditorScenario:
     """The editor's keystroke: the form posted back, as the browser does.
 
-    `op=check` is a keystroke in the form (the first Sid alternately one letter longer);
-    `op=json` a keystroke in the JSON view, alternating between the policy and a copy
-    with one action changed, so every other round redraws one statement.
+    `op=check` is a keystroke in the form: the first Sid field holds the next number,
+    and the JSON text (the document its change is written into) the one before, as the
+    last answer left it; `op=json` a keystroke in the JSON view: the text holds the next
+    number and the form the one before. Every request is a new edit (`NewEdits`), as on
+    the REST side.
     """
 
     requests_per_round = 1
@@ -154,7 +188,6 @@ class EditorScenario:
     def __init__(self, policy: str, op: str) -> None:
         self.op = op
         self.name = f"editor {op} (POST /editor/, HX-Request, the form as editor.js sends it)"
-        self.texts = (policy, policy.replace("ims:images:share", "ims:images:get", 1))
         self.policy = policy
 
     def prepare(self, client: Client) -> Any:
@@ -177,25 +210,18 @@ class EditorScenario:
             # As editor.js does: a form keystroke carries the JSON text its change is
             # written into (the text is the document).
             assert fields.get("source") == ["form"], fields.get("source")
-
-        # As editor.js sends it: the fields as one JSON object. Both bodies are encoded
-        # once, here: a browser encodes its request on its own machine, and doing it per
-        # round would take CPU from the two workers.
-        bodies = [json.dumps(self.fields_for(fields, n)).encode() for n in (0, 1)]
+        # the marks NewEdits numbers: TEXT_SID n, FORM_SID n + 1
+        if self.op == "json":  # the text one ahead of the form
+            fields["json"] = [first_sid(self.policy, FORM_SID)]
+            fields["s0-sid"] = [TEXT_SID]
+        else:  # the form one ahead of the text
+            fields["json"] = [first_sid(self.policy, TEXT_SID)]
+            fields["s0-sid"] = [FORM_SID]
         headers = {**headers, "Content-Type": "application/json", "HX-Request": "true"}
-        return {"headers": headers, "bodies": bodies, "n": 0}
-
-    def fields_for(self, fields: dict[str, list[str]], n: int) -> dict[str, list[str]]:
-        if self.op == "json":
-            return {**fields, "json": [self.texts[n % 2]]}
-        # A keystroke in the form: the first Sid gains or loses a letter, which moves
-        # every position after it, as typing does.
-        sid = fields.get("s0-sid", [""])[0]
-        return {**fields, "s0-sid": [sid + "x" if n % 2 else sid]}
+        return {"headers": headers, "bodies": NewEdits(json.dumps(fields).encode())}
 
     def round(self, client: Client, state: Any, tally: Tally) -> None:
-        state["n"] += 1
-        body = state["bodies"][state["n"] % 2]
+        body = state["bodies"].next()
         t0 = time.perf_counter()
         response = client.send("POST", "/editor/", body, state["headers"])
         tally.requests.append(time.perf_counter() - t0)
