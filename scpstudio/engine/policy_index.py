@@ -26,7 +26,7 @@ class PolicyIndex:
     policy's order, those that may apply to any action among them), and those that may
     apply to any action."""
 
-    __slots__ = ("statements", "by_action", "general", "serials", "decided")
+    __slots__ = ("statements", "by_action", "general", "serials")
 
     def __init__(self, statements: Sequence[Statement]) -> None:
         self.statements = tuple(statements)
@@ -50,10 +50,6 @@ class PolicyIndex:
         # candidate serials by action name (Policy.candidate_serials), at most
         # MAX_KEPT_SERIALS of them
         self.serials: dict[str, tuple[int, ...]] = {}
-        # The decisions a preview made for the actions the statements name, by what else
-        # they depend on (engine.evaluate_many: the requests, the level): the next
-        # keystroke's policy starts from them (`prior_decisions`).
-        self.decided: dict[Any, dict[str, Any]] = {}
 
 
 def _place(s: Statement) -> int:
@@ -74,7 +70,11 @@ def policy_index(statements: Sequence[Statement]) -> PolicyIndex:
 # their statements may differ from its.
 NEAR_INDEXES = 8
 MAX_CHANGED = 3
-MAX_KEPT_DECIDED = 8
+# The decisions a preview made for the actions a policy's statements name, by its index
+# and what else they depend on (engine.evaluate_many: the requests, the level): the next
+# keystroke's policy starts from them (`prior_decisions`). Kept for the latest few only,
+# since only the latest indexes are looked at.
+_DECIDED = forgotten_with_statements(BoundedMemo(2 * NEAR_INDEXES))
 
 
 def prior_decisions(index: PolicyIndex, key: Any) -> tuple[dict[str, Any], frozenset[str]] | None:
@@ -84,14 +84,16 @@ def prior_decisions(index: PolicyIndex, key: Any) -> tuple[dict[str, Any], froze
     statements at those places, before and after, name. None when there are none, or
     when a statement at such a place may apply to any action (every decision may differ).
     A statement at the same place with the same serial is the same compiled statement."""
-    found = index.decided.get(key)
+    found = _DECIDED.get((index, key))
     if found is not None:
         return found, frozenset()
     best: tuple[PolicyIndex, dict[str, Any], list[int]] | None = None
     size = len(index.statements)
     for other in _INDEXES.recent(NEAR_INDEXES):
-        decided = other.decided.get(key)  # read once: another thread may clear it
-        if other is index or len(other.statements) != size or decided is None:
+        if other is index or len(other.statements) != size:
+            continue
+        decided = _DECIDED.get((other, key))
+        if decided is None:
             continue
         places = [
             i
@@ -115,6 +117,4 @@ def prior_decisions(index: PolicyIndex, key: Any) -> tuple[dict[str, Any], froze
 
 
 def keep_decisions(index: PolicyIndex, key: Any, decided: dict[str, Any]) -> None:
-    if len(index.decided) >= MAX_KEPT_DECIDED:
-        index.decided.clear()
-    index.decided[key] = decided
+    _DECIDED.put((index, key), decided)
