@@ -9,10 +9,12 @@ before, and every value from the policy or the catalog is escaped on the way in.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from hashlib import blake2b
 from html import escape
+from threading import Lock
 from typing import TYPE_CHECKING, Any
 
 from django.utils.safestring import SafeString, mark_safe
@@ -322,13 +324,51 @@ def _kept_with(obj: Any, key: tuple[Any, ...], make: Any) -> SafeString:
         markup: SafeString = found[1]
         return markup
     markup = make()
-    if len(_WITH) >= 512:  # a picker is some 10 kB of markup
-        _WITH.clear()
-    _WITH[full] = (obj, markup)  # the object kept too: its id names no other meanwhile
+    _WITH.put(full, (obj, markup), len(markup))  # the object kept too: its id names no other
     return markup
 
 
-_WITH: dict[tuple[Any, ...], tuple[Any, SafeString]] = {}
+class _MarkupMemo:
+    """At most `chars` characters of markup, the least recently used dropped first: the
+    largest form (50 statements of 20 condition rows) has 1,050 pickers and key lists, so
+    a bound by count either held too few of them to redraw it or too much memory for many
+    small forms. Entries are read and replaced whole (a reader sees an old pair or a new)."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
+        self.held = 0
+        self.items: OrderedDict[tuple[Any, ...], tuple[Any, SafeString, int]] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: tuple[Any, ...]) -> tuple[Any, SafeString] | None:
+        with self.lock:
+            found = self.items.get(key)
+            if found is None:
+                return None
+            self.items.move_to_end(key)
+            return found[0], found[1]
+
+    def put(self, key: tuple[Any, ...], value: tuple[Any, SafeString], size: int) -> None:
+        if size > self.chars // 8:
+            return  # one list too large to keep (a catalog of thousands of actions)
+        with self.lock:
+            old = self.items.pop(key, None)
+            if old is not None:
+                self.held -= old[2]
+            self.items[key] = (*value, size)
+            self.held += size
+            while self.held > self.chars:
+                _, dropped = self.items.popitem(last=False)
+                self.held -= dropped[2]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.held = 0
+
+
+# Some 10 kB per picker: the whole of the largest form, a few times over.
+_WITH = _MarkupMemo(16_000_000)
 
 
 def action_picker(st: StatementView, urls: Urls) -> SafeString:

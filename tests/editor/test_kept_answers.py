@@ -367,3 +367,37 @@ def test_a_json_keystrokes_form_is_kept_once_for_its_text(client):
         assert answer.status_code == 200
 
     assert len(document_io._FORMS) == 1  # the text's parse is kept: its form is found again
+
+
+def test_the_largest_forms_pickers_and_key_lists_are_all_kept_for_its_next_redraw():
+    """50 statements of 20 condition rows: 1,050 lists, each written once and found again
+    when the form is redrawn (a memo that emptied itself at 512 made each one again)."""
+    catalog = catalog_snapshot()
+    state = EditorState(
+        statements=[
+            StatementForm(
+                actions=["ims:images:get"],
+                service="ims",
+                conditions=[
+                    ConditionRow(key=f"g:PrincipalTag/t{i}x{j}", values=["1"]) for j in range(20)
+                ],
+            )
+            for i in range(50)
+        ]
+    )
+    urls = editor_html.Urls("/editor/", "/checks/")
+    views = ctx.statement_views(state, catalog)
+
+    def lists() -> list[object]:
+        found: list[object] = []
+        for st in views:
+            found.append(editor_html.action_picker(st, urls))
+            found.extend(editor_html.key_options(cv) for cv in st.conditions)
+        return found
+
+    first, second = lists(), lists()
+
+    assert len(first) == 1050
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    assert 'value="ims:images:get" checked' in str(first[0])
+    assert len({id(markup) for markup in first}) == 1050  # each list its own entry
