@@ -56,6 +56,7 @@ def _statement_fields(i: int) -> tuple[str, ...]:
 
 _STATEMENT_PARTS = (
     "actions",
+    "ticked",
     "patterns",
     "sid",
     "effect",
@@ -78,8 +79,8 @@ def _condition_fields(i: int, j: int) -> tuple[str, ...]:
 def state_from_form(data: MultiValueMapping, *, shared: bool = False) -> EditorState:
     """Read the editor's POSTed fields; whatever is odd is kept as text for validation.
 
-    A field posted several times counts by its last value (`actions`: by all of them), a
-    field not posted by its default, as `MultiValueDict.get` reads them.
+    A field posted several times counts by its last value (`actions`, `ticked`: by all
+    of them), a field not posted by its default, as `MultiValueDict.get` reads them.
 
     `shared`: the statements' forms are only read, never changed (a keystroke), so each
     may be the one read before from the same values (`_kept_statement`)."""
@@ -125,9 +126,35 @@ def _kept_statement(i: int, lists: Any) -> StatementForm:
 _LAST: dict[int, tuple[list[Any], StatementForm]] = {}
 
 
+# A catalog action's name is at most this long (`catalog.models.Action.name`): a longer
+# name posted as ticked names no box.
+MAX_ACTION_CHARS = 200
+
+
+def _in_tick_order(chosen: list[str], ticked: list[Any]) -> list[str]:
+    """The ticked boxes (`chosen`, in the picker's order, as the browser posts them), those
+    ticked since the page's last request moved last, in the order they were ticked.
+
+    `s{i}-ticked` lists them as editor.js saw the ticks; a box ticked together with another
+    before the request left is added to the text after it (`text_sync` adds new items in
+    the form's order). A name that is not a ticked box is ignored, and a form without the
+    field (a page without JavaScript) keeps the picker's order."""
+    boxes = set(chosen)
+    latest = [
+        name
+        for name in dict.fromkeys(map(str, ticked[:MAX_ITEMS]))
+        if len(name) <= MAX_ACTION_CHARS and name in boxes
+    ]
+    if not latest:
+        return chosen
+    later = set(latest)
+    return [name for name in chosen if name not in later] + latest
+
+
 def _statement_from_form(i: int, lists: Any) -> StatementForm:
     (
         actions,
+        ticked,
         patterns,
         sid,
         effect,
@@ -139,6 +166,8 @@ def _statement_from_form(i: int, lists: Any) -> StatementForm:
         condition_count,
     ) = map(lists, _statement_fields(i))
     chosen = [str(a) for a in actions or ()]
+    if ticked:
+        chosen = _in_tick_order(chosen, ticked)
     typed = _lines(str(patterns[-1])) if patterns else []
     statement = StatementForm(
         sid=str(sid[-1]).strip()[:200] if sid else "",
