@@ -29,7 +29,7 @@ from scpstudio.editor.state import (
 def _lines(text: str) -> list[str]:
     if not text:
         return []  # most boxes of a form are empty
-    return [line.strip() for line in text.splitlines() if line.strip()][:MAX_ITEMS]
+    return [line for line in map(str.strip, text.splitlines()) if line][:MAX_ITEMS]
 
 
 def _int(value: Any, default: int, upper: int) -> int:

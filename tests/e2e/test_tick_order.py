@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import browser_type_launch_args  # noqa: F401  # Debian's Chromium
 from tests.e2e.waiting import wait_idle
 
 pytestmark = pytest.mark.e2e
