@@ -26,6 +26,7 @@ from scpstudio.editor.page import (
     HtmxHttpRequest,
     page_context,
     posted_fields,
+    reads_posted_fields,
     refused,
     render_page,
     respond,
@@ -52,6 +53,7 @@ POLICY_GONE = f"Not saved. {NO_LONGER_SHARED} Your text is here."
 
 
 @require_POST
+@reads_posted_fields
 def save(request: HtmxHttpRequest) -> HttpResponse:
     """Save the editor's text: a new policy, or a new version of the one it was opened from.
 
@@ -204,6 +206,7 @@ def _conflict(
 
 
 @require_POST
+@reads_posted_fields
 def draft(request: HtmxHttpRequest) -> HttpResponse:
     """Reopen a posted text (the conflict page's "reopen my text") in the editor, exactly
     as it was typed, on top of the version it names."""
@@ -227,6 +230,7 @@ def draft(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@reads_posted_fields
 def compare_draft(request: HtmxHttpRequest) -> HttpResponse:
     """The editor's text against the version it was opened from, under the preview's
     context and FullAccess setting: what it newly allows and denies, with a witness

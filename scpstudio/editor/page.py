@@ -4,7 +4,8 @@ one of its parts) rendered with the person's text, a refusal said in a sentence.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
 from typing import Any
 
 from django.conf import settings
@@ -44,12 +45,33 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def posted_fields(request: HttpRequest) -> MultiValueMapping:
-    """The form's fields, read once per request: urlencoded, or JSON from editor.js."""
-    fields: MultiValueMapping | None = getattr(request, "_editor_fields", None)
+    """The form's fields, read once per request: urlencoded, or JSON from editor.js.
+    (Kept on the request until the view that reads them answers: `reads_posted_fields`.)"""
+    fields: MultiValueMapping | None = getattr(request, _FIELDS, None)
     if fields is None:
         fields = posted_form(request) if request.method == "POST" else request.GET
-        request._editor_fields = fields  # type: ignore[attr-defined]
+        setattr(request, _FIELDS, fields)
     return fields
+
+
+_FIELDS = "_editor_fields"
+
+
+def reads_posted_fields(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view that reads `posted_fields`: they are dropped from the request when it has
+    answered. A Django request is in a reference cycle (its message storage refers back to
+    it), so what hangs on it is freed only by the garbage collector's passes, and the
+    300-odd lists of a large form's fields, left there after every keystroke, were most of
+    what those passes had to walk."""
+
+    @wraps(view)
+    def reading(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.__dict__.pop(_FIELDS, None)
+
+    return reading
 
 
 def refused(exc: FormBodyError) -> HttpResponse:

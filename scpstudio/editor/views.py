@@ -42,6 +42,7 @@ from scpstudio.editor.page import (
     HtmxHttpRequest,
     page_context,
     posted_fields,
+    reads_posted_fields,
     refused,
     render_page,
     respond,
@@ -67,6 +68,7 @@ logger = logging.getLogger(__name__)
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
+@reads_posted_fields
 def editor(request: HtmxHttpRequest) -> HttpResponse:
     catalog = catalog_snapshot()
     if request.method in ("GET", "HEAD"):
@@ -312,6 +314,7 @@ def _apply_fix(
 
 
 @require_POST
+@reads_posted_fields
 def export(request: HtmxHttpRequest) -> HttpResponse:
     """Download the policy as JSON (pretty or minified) or as a Terraform file."""
     try:
@@ -352,6 +355,7 @@ def export(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @require_POST
+@reads_posted_fields
 def import_policy(request: HtmxHttpRequest) -> HttpResponse:
     """Start editing from pasted JSON or an uploaded file; anything that is no policy is
     refused with a sentence and the draft stays as it was (see `importing`)."""
