@@ -126,11 +126,6 @@ def _kept_statement(i: int, lists: Any) -> StatementForm:
 _LAST: dict[int, tuple[list[Any], StatementForm]] = {}
 
 
-# A catalog action's name is at most this long (`catalog.models.Action.name`): a longer
-# name posted as ticked names no box.
-MAX_ACTION_CHARS = 200
-
-
 def _in_tick_order(chosen: list[str], ticked: list[Any]) -> list[str]:
     """The ticked boxes (`chosen`, in the picker's order, as the browser posts them), those
     ticked since the page's last request moved last, in the order they were ticked.
@@ -140,11 +135,7 @@ def _in_tick_order(chosen: list[str], ticked: list[Any]) -> list[str]:
     the form's order). A name that is not a ticked box is ignored, and a form without the
     field (a page without JavaScript) keeps the picker's order."""
     boxes = set(chosen)
-    latest = [
-        name
-        for name in dict.fromkeys(map(str, ticked[:MAX_ITEMS]))
-        if len(name) <= MAX_ACTION_CHARS and name in boxes
-    ]
+    latest = [name for name in dict.fromkeys(map(str, ticked[:MAX_ITEMS])) if name in boxes]
     if not latest:
         return chosen
     later = set(latest)

@@ -324,11 +324,11 @@ def _kept_with(obj: Any, key: tuple[Any, ...], make: Any) -> SafeString:
         markup: SafeString = found[1]
         return markup
     markup = make()
-    _WITH.put(full, (obj, markup), len(markup))  # the object kept too: its id names no other
+    _WITH.put(full, obj, markup)  # the object kept too: its id names no other meanwhile
     return markup
 
 
-class _MarkupMemo:
+class MarkupMemo:
     """At most `chars` characters of markup, the least recently used dropped first: the
     largest form (50 statements of 20 condition rows) has 1,050 pickers and key lists, so
     a bound by count either held too few of them to redraw it or too much memory for many
@@ -348,14 +348,17 @@ class _MarkupMemo:
             self.items.move_to_end(key)
             return found[0], found[1]
 
-    def put(self, key: tuple[Any, ...], value: tuple[Any, SafeString], size: int) -> None:
+    def put(self, key: tuple[Any, ...], obj: Any, markup: SafeString) -> None:
+        """Keep `markup` for `key`: it counts its key's text and an entry's upkeep as well
+        as its markup (an empty list kept under a posted key is not free)."""
+        size = len(markup) + sum(len(part) for part in key if isinstance(part, str)) + UPKEEP
         if size > self.chars // 8:
             return  # one list too large to keep (a catalog of thousands of actions)
         with self.lock:
             old = self.items.pop(key, None)
             if old is not None:
                 self.held -= old[2]
-            self.items[key] = (*value, size)
+            self.items[key] = (obj, markup, size)
             self.held += size
             while self.held > self.chars:
                 _, dropped = self.items.popitem(last=False)
@@ -367,8 +370,10 @@ class _MarkupMemo:
             self.held = 0
 
 
+UPKEEP = 200  # characters an entry counts for beyond its markup and its key
+
 # Some 10 kB per picker: the whole of the largest form, a few times over.
-_WITH = _MarkupMemo(16_000_000)
+_WITH = MarkupMemo(16_000_000)
 
 
 def action_picker(st: StatementView, urls: Urls) -> SafeString:

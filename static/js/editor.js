@@ -75,18 +75,6 @@
   // `typed`: the form's text fields typed in since the last request left, named to the
   // next one (the server redraws what shows their value elsewhere: a statement's heading).
   var formChanges = 0, typed = {};
-  // `ticked`: the action boxes ticked since the last request left, in the order ticked,
-  // named to the next one as `s3-ticked` beside the boxes' own `s3-actions`: the boxes are
-  // posted in the picker's order, and the text takes the new actions in the person's.
-  var ticked = {};
-  var PICKED = /-actions$/;
-  function noteTick(box) {
-    if (box.type !== "checkbox" || !PICKED.test(box.name)) return;
-    var field = box.name.replace(PICKED, "-ticked");
-    var names = (ticked[field] || []).filter(function (name) { return name !== box.value; });
-    if (box.checked) names.push(box.value);  // an untick takes the box off the list
-    ticked[field] = names;
-  }
   var shownUpTo = 0;
   var answering = 0;  // the form changes the request on its way was sent with
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
@@ -172,10 +160,7 @@
     var typedIds = Object.keys(typed);
     if (typedIds.length) values.typed = typedIds.join(" ");
     typed = {};
-    Object.keys(ticked).forEach(function (field) {
-      if (ticked[field].length) values[field] = ticked[field];
-    });
-    ticked = {};
+    window.scpTicks.take(values);  // the boxes ticked since, in the order ticked
     answering = formChanges;
     if (next.op === "json") {
       var json = part("json");
@@ -187,6 +172,7 @@
     var done = function () {
       release();
       sending = false;
+      window.scpTicks.answered();
       placeFocus(next.changed, next.focus);
       if (idle()) document.dispatchEvent(new CustomEvent("editor:idle"));
       pump();
@@ -246,7 +232,7 @@
     var el = event.target;
     if (!ownField(el) || inJson(el)) return;
     formChanges++;
-    noteTick(el);
+    window.scpTicks.note(el);
     if (el.matches("textarea, input:not([type=checkbox]):not([type=radio])")) {
       flush("check");  // a text field left after typing: what it holds goes now
       return;
@@ -352,6 +338,7 @@
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     if (event.detail.successful) showStatus("");
+    else window.scpTicks.failed();  // its ticks go with the next request
   });
 
   document.addEventListener("click", function (event) {

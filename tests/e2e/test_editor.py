@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.waiting import wait_idle
+from tests.e2e.waiting import slow_network, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -18,16 +18,6 @@ SHARE_API = "POST /v2/images/{image_id}/members"
 def _settled(page: Page) -> None:
     """htmx wires new content up after its settle delay; a person is never that fast."""
     page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request')")
-
-
-def _slow_network(page: Page, latency_ms: int = 500) -> None:
-    """Every request takes this long to answer: what a person does meanwhile is tested."""
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
 
 
 def _idle(page: Page) -> None:
@@ -62,7 +52,7 @@ def _row(page: Page, api: str):
 def test_the_form_says_it_is_waiting_from_the_keystroke_until_the_answer(live_server, page: Page):
     """A keystroke's request waits a moment before it leaves; what the page shows may still
     change meanwhile, and the form says so until the answer is in."""
-    _slow_network(page, latency_ms=300)
+    slow_network(page, latency_ms=300)
     page.goto(f"{live_server.url}/editor/")
     _idle(page)
     form = page.locator("form[data-editor]")
@@ -458,7 +448,7 @@ def test_a_button_clicked_while_a_keystroke_is_answered_lands_with_the_text(
     live_server, page: Page
 ):
     _open_with_share_denied(live_server, page)
-    _slow_network(page)
+    slow_network(page)
 
     page.locator("#s0-sid").fill("Meanwhile")
     page.wait_for_timeout(350)  # the keystroke's request has left and is on its way
@@ -473,7 +463,7 @@ def test_a_button_clicked_while_a_keystroke_is_answered_lands_with_the_text(
 
 def test_the_form_waits_visibly_while_a_button_is_answered(live_server, page: Page):
     _open_with_share_denied(live_server, page)
-    _slow_network(page, 800)
+    slow_network(page, 800)
 
     page.locator("#op-add-condition-0").click()
 
@@ -489,7 +479,7 @@ def test_the_form_waits_visibly_while_a_button_is_answered(live_server, page: Pa
 
 def test_the_form_refuses_input_while_a_json_keystroke_is_answered(live_server, page: Page):
     _open_with_share_denied(live_server, page)
-    _slow_network(page, 800)
+    slow_network(page, 800)
     json_view = page.locator("#json")
     text = json_view.input_value()
 
@@ -506,7 +496,7 @@ def test_the_form_refuses_input_while_a_json_keystroke_is_answered(live_server, 
 
 def test_buttons_and_ticks_in_quick_succession_all_land(live_server, page: Page):
     page.goto(f"{live_server.url}/editor/")
-    _slow_network(page, 300)
+    slow_network(page, 300)
 
     page.get_by_label("ims:images:share").check()
     page.get_by_label("ims:images:addMember").check()
@@ -630,7 +620,7 @@ def test_download_right_after_typing_posts_once_and_holds_the_typing(
 def test_focus_moved_out_of_the_form_during_an_answer_stays_there(live_server, page: Page):
     page.goto(f"{live_server.url}/editor/")
     _add_statements(page, ["First", ""])
-    _slow_network(page, 600)
+    slow_network(page, 600)
 
     page.locator("#op-down-0").click()
     page.locator("#ctx_region").fill("cn-north-4")

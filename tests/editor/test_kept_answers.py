@@ -10,6 +10,7 @@ import re
 import pytest
 from django.http import QueryDict
 from django.urls import set_script_prefix
+from django.utils.safestring import mark_safe
 
 from catalog.snapshot import catalog_snapshot
 from scpstudio.editor import context as ctx
@@ -401,3 +402,16 @@ def test_the_largest_forms_pickers_and_key_lists_are_all_kept_for_its_next_redra
     assert all(a is b for a, b in zip(first, second, strict=True))
     assert 'value="ims:images:get" checked' in str(first[0])
     assert len({id(markup) for markup in first}) == 1050  # each list its own entry
+
+
+def test_markup_kept_under_posted_keys_is_bounded_even_when_it_is_empty():
+    """A key list can be empty (a catalog with no keys for the actions), and its entry is
+    keyed by the row's key as posted: each entry counts for its key and its upkeep."""
+    memo = editor_html.MarkupMemo(100_000)
+    owner = object()
+    for k in range(1000):
+        memo.put((id(owner), f"g:PrincipalTag/{k:0300d}", ""), owner, mark_safe(""))
+
+    assert len(memo.items) <= 100_000 // editor_html.UPKEEP
+    assert memo.held <= 100_000
+    assert memo.get((id(owner), f"g:PrincipalTag/{999:0300d}", "")) == (owner, "")

@@ -12,7 +12,6 @@ import re
 
 import pytest
 
-from scpstudio.editor.form_state import MAX_ACTION_CHARS
 from scpstudio.editor.state import MAX_ITEMS
 from tests.editor.helpers import EDITOR, HTMX, form_fields, shown_json
 
@@ -87,7 +86,7 @@ def test_names_posted_as_ticked_that_are_no_ticked_box_are_ignored(client):
     # `export` was ticked and unticked again; the rest is not a box at all
     fields["s0-ticked"] = [
         "ims:images:export",
-        "x" * (MAX_ACTION_CHARS + 1),
+        "x" * 201,
         "ims:images:share",
         "ims:images:get",
     ]
