@@ -15,6 +15,7 @@ from django.utils.datastructures import MultiValueDict
 from scpstudio.editor.state import (
     MAX_CONDITIONS,
     MAX_ITEMS,
+    MAX_SHARED_CHARS,
     MAX_STATEMENTS,
     PROFILES,
     ConditionRow,
@@ -116,9 +117,18 @@ def _kept_statement(i: int, lists: Any) -> StatementForm:
     if last is not None and last[0] == posted:
         return last[1]
     form = shared(_statement_from_form(i, lists))
-    if is_shared(form):  # not one too large to keep
+    # not one too large to keep, nor one read from more than it holds (a field posted
+    # thousands of times counts by its last value, yet all of them would be kept)
+    if is_shared(form) and _posted_chars(posted) <= MAX_KEPT_POSTED_CHARS:
         _LAST[i] = (posted, form)  # replaced whole: a reader sees the old pair or the new
     return form
+
+
+MAX_KEPT_POSTED_CHARS = 2 * MAX_SHARED_CHARS  # of the values a kept form was read from
+
+
+def _posted_chars(posted: list[Any]) -> int:
+    return sum(len(value) for values in posted if values for value in values)
 
 
 # The form last read for each statement's place, with the values it was read from (to read

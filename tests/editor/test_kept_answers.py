@@ -415,3 +415,22 @@ def test_markup_kept_under_posted_keys_is_bounded_even_when_it_is_empty():
     assert len(memo.items) <= 100_000 // editor_html.UPKEEP
     assert memo.held <= 100_000
     assert memo.get((id(owner), f"g:PrincipalTag/{999:0300d}", "")) == (owner, "")
+
+
+def test_a_form_read_from_a_field_posted_thousands_of_times_is_not_kept():
+    """A field posted many times counts by its last value: the form is small, and what it
+    was read from (kept to compare the next keystroke with) must not be kept whole."""
+    from django.utils.datastructures import MultiValueDict
+
+    from scpstudio.editor import form_state
+
+    posted = MultiValueDict({"statement_count": ["1"], "s0-sid": ["x" * 20] * 3000 + ["Last"]})
+    form_state._LAST.clear()
+
+    state = state_from_form(posted, shared=True)
+
+    assert state.statements[0].sid == "Last"
+    assert 0 not in form_state._LAST
+    small = MultiValueDict({"statement_count": ["1"], "s0-sid": ["Last"]})
+    assert state_from_form(small, shared=True).statements[0].sid == "Last"
+    assert 0 in form_state._LAST  # a form read from what it holds is kept
