@@ -364,11 +364,6 @@ class MarkupMemo:
                 _, dropped = self.items.popitem(last=False)
                 self.held -= dropped[2]
 
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-            self.held = 0
-
 
 UPKEEP = 200  # characters an entry counts for beyond its markup and its key
 

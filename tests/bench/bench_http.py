@@ -22,6 +22,8 @@ again measures the memos, not the work.
 Latencies are per request as the client sees them; `round p95` is the keystroke (for `rest`,
 the pair); `server` is the time inside a worker, from gunicorn's access log, so the gap to the
 client's figure is time spent queued (2 sync workers) or waiting for a CPU. Loopback only.
+`gc ms/req` is the workers' garbage collector time per request, `full` its full passes and
+`longest` the longest of them, in ms (`gc_probe.py`): a pass holds up the request it falls in.
 """
 
 from __future__ import annotations
@@ -46,10 +48,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench.serving import (  # noqa: E402
+    COLLECTOR_COLUMNS,
     HOST,
     REQUEST_TIMEOUT,
     WORKERS,
     Client,
+    Collector,
     free_port,
     ms,
     server_env,
@@ -337,6 +341,7 @@ def main() -> None:
             server_env(f"sqlite:///{tmp / 'bench.sqlite3'}"), port, tmp / "gunicorn.log", access_log
         )
         wait_ready(port, server)
+        collector = Collector(tmp)
         print(f"gunicorn -w {WORKERS} on {HOST}:{port}; {seconds:g} s per level")
         print(f"policy: {len(policy)} characters minified (quota {QUOTA})")
         print(f"check: {check_policy(port, policy)}")
@@ -352,17 +357,19 @@ def main() -> None:
             print(
                 f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
                 f"{'round p95':>10} {'server p50':>11} {'server p95':>11} "
-                f"{'requests':>9} {'errors':>7}"
+                f"{'requests':>9} {'errors':>7} {COLLECTOR_COLUMNS}"
             )
             for clients in CONCURRENCY:
                 _, offset = server_times(access_log, 0)
+                collector.passes()  # those of the levels before
                 r = run_level(port, scenario, clients, seconds)
                 p95[(scenario.name, clients)] = r["p95"]
                 worker, _ = server_times(access_log, offset)
                 print(
                     f"{r['clients']:>7} {r['rps']:>8.1f} {r['p50']:>8.1f} {r['p95']:>8.1f} "
                     f"{r['round_p95']:>10.1f} {ms(worker, 0.50):>11.1f} "
-                    f"{ms(worker, 0.95):>11.1f} {r['requests']:>9} {r['errors']:>7}"
+                    f"{ms(worker, 0.95):>11.1f} {r['requests']:>9} {r['errors']:>7} "
+                    f"{collector.summary(len(worker))}"
                     + (f"  first error: {r['first_error']}" if r["errors"] else ""),
                     flush=True,
                 )

@@ -78,9 +78,12 @@ def start_server(
                 str(access_log),
                 "--access-logformat",
                 "%(m)s %(U)s %(s)s %(D)s",
+                # each worker's garbage collector passes, in files beside the log
+                "-c",
+                str(ROOT / "tests" / "bench" / "gc_probe.py"),
             ],
             cwd=ROOT,
-            env=env,
+            env={**env, "SCP_BENCH_GC_DIR": str(log.parent)},
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -113,6 +116,35 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(timeout=5)
+
+
+class Collector:
+    """The workers' garbage collector passes (`gc_probe`), read since the last reading."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.read_up_to: dict[Path, int] = {}
+
+    def passes(self) -> list[tuple[int, float]]:
+        """(generation, milliseconds) of each pass since the last call."""
+        found = []
+        for path in sorted(self.folder.glob("gc-*.log")):
+            with path.open("rb") as log:
+                log.seek(self.read_up_to.get(path, 0))
+                lines = log.read().decode().splitlines()
+                self.read_up_to[path] = log.tell()
+            found += [(int(g), float(ms)) for g, ms in (line.split() for line in lines)]
+        return found
+
+    def summary(self, requests: int) -> str:
+        """The passes since the last reading, per request and the full ones' longest."""
+        passes = self.passes()
+        full = [ms for generation, ms in passes if generation == 2]
+        per_request = sum(ms for _, ms in passes) / max(requests, 1)
+        return f"{per_request:6.2f} {len(full):>5} {max(full, default=0.0):7.1f}"
+
+
+COLLECTOR_COLUMNS = f"{'gc ms/req':>9} {'full':>5} {'longest':>7}"
 
 
 class Client:
