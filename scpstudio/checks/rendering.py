@@ -15,13 +15,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from scpstudio.checks.serializers import PreviewRows
-from scpstudio.engine.kept_by_id import KeptById
+from scpstudio.engine.kept_by_id import KeptById, keep_with, kept_with
 from scpstudio.engine.preview import ApiPreview
 from scpstudio.rest.bodies import AsciiJsonRenderer
 
-# A row's encoded JSON by the engine's row, and a part's by the part.
-_ROWS = KeptById(8_192)
+# A part's encoded JSON by the part; a row's is kept with the engine's row.
 _PARTS = KeptById(1_024)
+_FACE = "rest.row_json"
 
 
 class PreviewJsonRenderer(AsciiJsonRenderer):
@@ -56,10 +56,10 @@ class PreviewJsonRenderer(AsciiJsonRenderer):
         return kept
 
     def _row(self, row: ApiPreview) -> bytes:
-        kept: bytes | None = _ROWS.get(row)
+        kept: bytes | None = kept_with(row, _FACE)
         if kept is None:
             kept = self._encode(row.to_json())
-            _ROWS.put(row, kept)
+            keep_with(row, _FACE, kept)
         return kept
 
     def _encode(self, value: Any) -> bytes:

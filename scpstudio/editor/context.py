@@ -27,7 +27,7 @@ from scpstudio.engine.catalog import (
     access_levels_in_order,
 )
 from scpstudio.engine.findings import Finding
-from scpstudio.engine.kept_by_id import KeptById
+from scpstudio.engine.kept_by_id import keep_with, kept_with
 from scpstudio.engine.operators import OPERATORS
 from scpstudio.engine.profiles import get_profile
 
@@ -230,15 +230,12 @@ def match_feedback(state: EditorState, catalog: Catalog) -> dict[str, str]:
         if not is_shared(s):
             out[ids.match_feedback(i)] = _feedback(s, catalog)
             continue
-        found = _FEEDBACK.get(s)  # kept with a shared form, as what it shows
+        found = kept_with(s, "feedback")  # kept with a shared form, as what it shows
         if found is None or found[0] is not catalog:
             found = (catalog, _feedback(s, catalog))
-            _FEEDBACK.put(s, found)  # a shared form is small (MAX_SHARED_CHARS)
+            keep_with(s, "feedback", found)  # a shared form is small (MAX_SHARED_CHARS)
         out[ids.match_feedback(i)] = found[1]
     return out
-
-
-_FEEDBACK = KeptById(4_096)
 
 
 def _feedback(s: StatementForm, catalog: Catalog) -> str:
@@ -309,16 +306,13 @@ def statement_shown(s: StatementForm, catalog: Catalog) -> tuple[Any, ...]:
     shared with the keystrokes before while they say the same."""
     if not is_shared(s):
         return _statement_shown(s, catalog)
-    kept = _SHOWN.get(s)
+    kept = kept_with(s, "shown")
     if kept is not None and kept[0] is catalog:
         found: tuple[Any, ...] = kept[1]
         return found
     shown = _statement_shown(s, catalog)
-    _SHOWN.put(s, (catalog, shown))
+    keep_with(s, "shown", (catalog, shown))
     return shown
-
-
-_SHOWN = KeptById(4_096)
 
 
 def _statement_shown(s: StatementForm, catalog: Catalog) -> tuple[Any, ...]:

@@ -21,7 +21,7 @@ from scpstudio.editor import ids
 from scpstudio.editor.context import FILTERS
 from scpstudio.editor.html_preview import preview_table_digest, preview_table_html, row_markup
 from scpstudio.engine.analysis import Analysis
-from scpstudio.engine.kept_by_id import KeptById
+from scpstudio.engine.kept_by_id import keep_with, kept_with
 
 _OUTCOME_RANK = {"denied": 0, "conditional": 1, "not_allowed": 2, "allowed": 3}
 OUTCOME_LABELS = {
@@ -167,18 +167,18 @@ def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:
     return [view for _, view in shown]
 
 
-# Each row's view (and its place in the table), by the engine's row it shows. The engine
-# hands back the same row object while the decisions it was made of hold (engine.preview's
-# row memo), so after an edit only the rows it changed are worked out again: a policy naming
-# ten services of a large catalog has ~470 rows.
-_ROW_VIEWS = KeptById(4_096)
+# Each row's view (and its place in the table) is kept with the engine's row it shows. The
+# engine hands back the same row object while the decisions it was made of hold
+# (engine.preview's row memo), so after an edit only the rows it changed are worked out
+# again: a policy naming ten services of a large catalog has ~470 rows.
+_FACE = "editor.row_view"
 
 
 def _kept_row_view(row: Any) -> tuple[tuple[Any, ...], PreviewRowView]:
-    kept: tuple[tuple[Any, ...], PreviewRowView] | None = _ROW_VIEWS.get(row)
+    kept: tuple[tuple[Any, ...], PreviewRowView] | None = kept_with(row, _FACE)
     if kept is not None:
         return kept
     order = (_OUTCOME_RANK.get(row.outcome.value, 4), row.path, row.method, row.operation_ids)
     found = (order, _row_view(row))
-    _ROW_VIEWS.put(row, found)
+    keep_with(row, _FACE, found)
     return found

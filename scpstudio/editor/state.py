@@ -58,6 +58,9 @@ class StatementForm:
     resources: list[str] = field(default_factory=list)
     conditions: list[ConditionRow] = field(default_factory=list)
     service: str = "ims"
+    # what the editor worked out from a shared form (kept_by_id.keep_with): never copied
+    # with it (`dataclasses.replace`), not part of its value
+    faces: dict[str, Any] | None = field(default=None, init=False, compare=False, repr=False)
 
 
 # Statements' forms that requests share, to read only (kept by what they were read from:

@@ -11,6 +11,7 @@ becomes one JSON Patch operation applied to the text where the value stands.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +33,7 @@ from scpstudio.engine.document import (
     parse_policy,
 )
 from scpstudio.engine.findings import pointer
+from scpstudio.engine.kept_by_id import keep_with, kept_with
 from scpstudio.engine.text_patch import TextPatchError, member_of, patch_text
 
 Edit = tuple[str, str, Any, bool]  # (op, path, value, first)
@@ -207,18 +209,12 @@ def _kept_same(old: StatementForm, new: StatementForm) -> bool:
     compared. A form a button may have changed is compared again."""
     if not (is_shared(new) and is_shared(old)):
         return _writes_the_same(old, new)
-    key = (id(old), id(new))
-    kept = _SAME.get(key)
-    if kept is not None and kept[0] is old and kept[1] is new:
-        return kept[2]
+    kept = kept_with(new, "same")  # kept with the later form: the one compared with it
+    if kept is not None and kept[0]() is old:
+        return bool(kept[1])
     same = _writes_the_same(old, new)
-    if len(_SAME) >= 2_048:
-        _SAME.clear()
-    _SAME[key] = (old, new, same)  # both kept: their ids name no others meanwhile
+    keep_with(new, "same", (weakref.ref(old), same))  # the earlier form is not kept alive
     return same
-
-
-_SAME: dict[tuple[int, int], tuple[StatementForm, StatementForm, bool]] = {}
 
 
 def _writes_the_same(old: StatementForm, new: StatementForm) -> bool:

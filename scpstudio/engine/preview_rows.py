@@ -98,6 +98,8 @@ class ApiPreview:
     operation_ids: tuple[str, ...] = ()
     # Set when Huawei says SCPs do not govern the API's service: the sentence saying so.
     note: str = ""
+    # what the faces wrote for this row (kept_by_id.keep_with): not part of its value
+    faces: dict[str, Any] | None = field(default=None, compare=False, repr=False, hash=False)
 
     def __init__(
         self,
@@ -113,7 +115,7 @@ class ApiPreview:
         note: str = "",
     ) -> None:
         (set_method, set_path, set_service, set_outcome, set_possible, set_deciding,
-         set_actions, set_links, set_operation_ids, set_note) = _API_PREVIEW  # fmt: skip
+         set_actions, set_links, set_operation_ids, set_note, set_faces) = _API_PREVIEW  # fmt: skip
         set_method(self, method)
         set_path(self, path)
         set_service(self, service)
@@ -124,6 +126,7 @@ class ApiPreview:
         set_links(self, conditional_links)
         set_operation_ids(self, operation_ids)
         set_note(self, note)
+        set_faces(self, None)
 
     @property
     def label(self) -> str:
@@ -148,7 +151,8 @@ class ApiPreview:
 
 _API_PREVIEW = slot_setters(
     ApiPreview,
-    "method path service outcome possible deciding actions conditional_links operation_ids note",
+    "method path service outcome possible deciding actions conditional_links operation_ids note"
+    " faces",
 )
 
 

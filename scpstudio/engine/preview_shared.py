@@ -113,7 +113,8 @@ class SharedRow(ApiPreview):
     def __init__(
         self, plan: ApiPlan, note: str, first: str, shared: Decision, names: Mapping[str, str]
     ) -> None:
-        set_plan, set_first, set_shared, set_names, set_by, set_deciding, set_note = _SHARED_ROW
+        (set_plan, set_first, set_shared, set_names, set_by, set_deciding, set_note,
+         set_faces) = _SHARED_ROW  # fmt: skip
         set_plan(self, plan)
         set_first(self, first)
         set_shared(self, shared)
@@ -121,6 +122,7 @@ class SharedRow(ApiPreview):
         set_by(self, None)
         set_deciding(self, None)
         set_note(self, note)
+        set_faces(self, None)
 
     @property
     def method(self) -> str:
@@ -201,7 +203,7 @@ def _row_fields(row: ApiPreview) -> tuple[Any, ...]:
 
 _SHARED_ROW = (
     *slot_setters(SharedRow, "_plan _first _shared _names _by _deciding"),
-    *slot_setters(ApiPreview, "note"),
+    *slot_setters(ApiPreview, "note faces"),
 )
 
 

@@ -41,6 +41,8 @@ MAX_PLACES = 3
 # Kept analyses of one statement (per catalog snapshot, profile, place in the array and
 # in the text): a few, since a process mostly serves one catalog.
 MAX_KEPT_PER_PIECE = 16
+# Statements read once, kept in case they are read again (`_Pieces`).
+FRESH_PIECES = 32
 
 
 class StatementPiece:
@@ -93,39 +95,69 @@ class StatementPiece:
 
 
 class _Pieces:
-    """The LRU of statements, bounded in count and in characters."""
+    """The LRU of statements, bounded in count and in characters.
+
+    A statement enters it when it is read a second time: read once, it waits among the
+    `FRESH_PIECES` read last (`fresh`). A keystroke makes a statement text never seen
+    before and, most often, never seen again (the next keystroke makes another); kept at
+    once, each would push out a statement that is read again, and the garbage collector
+    would walk every one of them until it fell out (a full pass walks all that is kept).
+    """
 
     def __init__(self, max_pieces: int, max_chars: int) -> None:
         self.max_pieces = max_pieces
         self.max_chars = max_chars
         self.chars = 0
         self.items: OrderedDict[str, StatementPiece] = OrderedDict()
+        self.fresh: OrderedDict[str, StatementPiece] = OrderedDict()
+        self.fresh_chars = 0
 
     def get(self, text: str) -> StatementPiece | None:
         with _LOCK:
             found = self.items.get(text)
             if found is not None:
                 self.items.move_to_end(text)
+                return found
+            found = self.fresh.pop(text, None)
+            if found is not None:  # read a second time: kept from now on
+                self.fresh_chars -= len(text)
+                self._keep(found)
             return found
 
     def add(self, piece: StatementPiece) -> None:
+        """Keep a statement just read among the fresh ones."""
         size = len(piece.text)
         if size > self.max_chars // 4:
             return  # one statement never takes most of the memory
         with _LOCK:
-            old = self.items.pop(piece.text, None)
+            if piece.text in self.items:
+                self._keep(piece)
+                return
+            old = self.fresh.pop(piece.text, None)
             if old is not None:
-                self.chars -= len(old.text)
-            self.items[piece.text] = piece
-            self.chars += size
-            while len(self.items) > self.max_pieces or self.chars > self.max_chars:
-                _, dropped = self.items.popitem(last=False)
-                self.chars -= len(dropped.text)
+                self.fresh_chars -= len(old.text)
+            self.fresh[piece.text] = piece
+            self.fresh_chars += size
+            while len(self.fresh) > FRESH_PIECES or self.fresh_chars > self.max_chars // 4:
+                _, dropped = self.fresh.popitem(last=False)
+                self.fresh_chars -= len(dropped.text)
+
+    def _keep(self, piece: StatementPiece) -> None:
+        old = self.items.pop(piece.text, None)
+        if old is not None:
+            self.chars -= len(old.text)
+        self.items[piece.text] = piece
+        self.chars += len(piece.text)
+        while len(self.items) > self.max_pieces or self.chars > self.max_chars:
+            _, dropped = self.items.popitem(last=False)
+            self.chars -= len(dropped.text)
 
     def clear(self) -> None:
         with _LOCK:
             self.items.clear()
             self.chars = 0
+            self.fresh.clear()
+            self.fresh_chars = 0
 
 
 _LOCK = threading.Lock()
@@ -155,28 +187,51 @@ def forget_statements() -> None:
 
 
 class BoundedMemo:
-    """A dict of at most `size` entries, the least recently used dropped first."""
+    """A dict of at most `size` entries, the least recently used dropped first.
 
-    def __init__(self, size: int) -> None:
+    With `fresh`, an entry is kept among the `size` only once it is found again: a new
+    one waits among the `fresh` put last. What a keystroke works out about the statement
+    it changed is most often never asked for again (the next keystroke changes it again);
+    put straight among the others, it would push out what is asked for on every
+    keystroke, and the garbage collector would walk it until it fell out."""
+
+    def __init__(self, size: int, fresh: int = 0) -> None:
         self.size = size
         self.items: OrderedDict[Hashable, Any] = OrderedDict()
+        self.fresh_size = fresh
+        self.fresh: OrderedDict[Hashable, Any] = OrderedDict()
 
     def get(self, key: Hashable) -> Any:
         with _LOCK:
             found = self.items.get(key)
             if found is not None:
                 self.items.move_to_end(key)
+                return found
+            if self.fresh:
+                found = self.fresh.pop(key, None)
+                if found is not None:  # found again: kept from now on
+                    self._keep(key, found)
             return found
 
     def put(self, key: Hashable, value: Any) -> None:
         with _LOCK:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            if len(self.items) > self.size:
-                self.items.popitem(last=False)
+            if not self.fresh_size or key in self.items:
+                self._keep(key, value)
+                return
+            self.fresh[key] = value
+            self.fresh.move_to_end(key)
+            if len(self.fresh) > self.fresh_size:
+                self.fresh.popitem(last=False)
+
+    def _keep(self, key: Hashable, value: Any) -> None:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        if len(self.items) > self.size:
+            self.items.popitem(last=False)
 
     def recent(self, count: int) -> list[Any]:
-        """The values of the `count` most recently used entries, the latest first."""
+        """The values of the `count` most recently used entries, the latest first (of
+        those kept: a memo read this way has no `fresh`)."""
         with _LOCK:
             return list(itertools.islice(reversed(self.items.values()), count))
 
@@ -192,6 +247,7 @@ class BoundedMemo:
     def clear(self) -> None:
         with _LOCK:
             self.items.clear()
+            self.fresh.clear()
 
 
 # Memos of what analyses decided (not of the catalog): emptied with the statements.
@@ -208,7 +264,9 @@ def forgotten_with_statements(memo: BoundedMemo) -> BoundedMemo:
 # (engine.evaluate): after an edit, a request none of the changed statements could apply
 # to is answered from here.
 MAX_DECISIONS = 8_192
-DECISIONS = forgotten_with_statements(BoundedMemo(MAX_DECISIONS))
+# decisions made once, kept in case they are asked for again (`BoundedMemo`)
+FRESH_DECISIONS = 1_024
+DECISIONS = forgotten_with_statements(BoundedMemo(MAX_DECISIONS, fresh=FRESH_DECISIONS))
 
 _STATEMENT_SERIALS = itertools.count(1)
 

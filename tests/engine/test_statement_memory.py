@@ -14,6 +14,7 @@ from scpstudio.engine.catalog import Catalog
 from scpstudio.engine.catalog_json import catalog_from_json
 from scpstudio.engine.serialize import to_minified
 from scpstudio.engine.statement_memory import (
+    FRESH_PIECES,
     PIECES,
     BoundedMemo,
     StatementPiece,
@@ -192,11 +193,16 @@ def test_a_catalog_edit_is_never_answered_from_the_older_catalog() -> None:
     assert any(f.code.value == "INVALID_ACTION" for f in after.validation.findings)
 
 
+def _read_twice(pieces: _Pieces, piece: StatementPiece) -> None:
+    pieces.add(piece)
+    assert pieces.get(piece.text) is piece
+
+
 def test_the_memory_keeps_at_most_its_count_of_statements() -> None:
     pieces = _Pieces(max_pieces=3, max_chars=1_000)
 
     for i in range(10):
-        pieces.add(StatementPiece(f'{{"Sid":"S{i}"}}', 0, None, 1, 2, False))  # type: ignore[arg-type]
+        _read_twice(pieces, StatementPiece(f'{{"Sid":"S{i}"}}', 0, None, 1, 2, False))  # type: ignore[arg-type]
 
     assert len(pieces.items) == 3
     assert list(pieces.items) == [f'{{"Sid":"S{i}"}}' for i in (7, 8, 9)]
@@ -206,12 +212,54 @@ def test_the_memory_keeps_at_most_its_characters_and_no_one_huge_statement() -> 
     pieces = _Pieces(max_pieces=100, max_chars=400)
 
     for i in range(10):
-        pieces.add(StatementPiece(f"{i}" * 90, 0, None, 1, 90, False))  # type: ignore[arg-type]
+        _read_twice(pieces, StatementPiece(f"{i}" * 90, 0, None, 1, 90, False))  # type: ignore[arg-type]
     pieces.add(StatementPiece("x" * 150, 0, None, 1, 150, False))  # type: ignore[arg-type]
 
     assert pieces.chars <= 400
     assert len(pieces.items) == 4
-    assert "x" * 150 not in pieces.items
+    assert pieces.get("x" * 150) is None
+
+
+def test_a_statement_read_once_waits_among_the_fresh_and_pushes_out_no_kept_one() -> None:
+    pieces = _Pieces(max_pieces=3, max_chars=100_000)
+    for i in range(3):
+        _read_twice(pieces, StatementPiece(f'{{"Sid":"Kept{i}"}}', 0, None, 1, 2, False))  # type: ignore[arg-type]
+
+    # a keystroke's statement, a new text each time: never read again
+    for i in range(FRESH_PIECES * 4):
+        pieces.add(StatementPiece(f'{{"Sid":"Typed{i}"}}', 0, None, 1, 2, False))  # type: ignore[arg-type]
+
+    assert list(pieces.items) == [f'{{"Sid":"Kept{i}"}}' for i in range(3)]
+    assert len(pieces.fresh) == FRESH_PIECES
+    last = f'{{"Sid":"Typed{FRESH_PIECES * 4 - 1}"}}'
+    assert pieces.get(last) is not None  # read again: kept from now on
+    assert last in pieces.items and last not in pieces.fresh
+    assert '{"Sid":"Typed0"}' not in pieces.items and pieces.get('{"Sid":"Typed0"}') is None
+
+
+def test_the_fresh_statements_are_bounded_in_characters_too() -> None:
+    pieces = _Pieces(max_pieces=100, max_chars=400)
+
+    for i in range(10):
+        pieces.add(StatementPiece(f"{i}" * 90, 0, None, 1, 90, False))  # type: ignore[arg-type]
+
+    assert pieces.fresh_chars <= 100
+    assert list(pieces.fresh) == ["9" * 90]
+
+
+def test_a_memo_with_fresh_keeps_an_entry_once_it_is_found_again() -> None:
+    memo = BoundedMemo(2, fresh=2)
+    memo.put("a", 1)
+    memo.put("b", 2)
+    assert memo.get("a") == 1  # found again: kept
+    for i in range(10):
+        memo.put(f"once{i}", i)  # never asked for again
+
+    assert list(memo.items) == ["a"]
+    assert list(memo.fresh) == ["once8", "once9"]
+    assert memo.get("b") is None  # pushed out of the fresh ones, never kept
+    memo.put("a", 5)  # a kept key is written where it is kept
+    assert memo.items["a"] == 5 and "a" not in memo.fresh
 
 
 def test_a_kept_statement_is_found_by_its_text() -> None:
