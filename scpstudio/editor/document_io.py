@@ -14,7 +14,6 @@ from scpstudio.editor.state import (
     EditorState,
     MultiValueMapping,
     NotRepresentable,
-    StatementForm,
     is_shared,
     shared,
     state_from_document,
@@ -196,9 +195,9 @@ def _read_form_of(parsed: ParseResult, meta: EditorState) -> EditorState | None:
 
 
 # The forms of statements already read, by their text and place: a form keystroke posts
-# the text of the keystroke before, which differs from it in one statement at most.
-# (a plain dict, emptied when full: a keystroke looks up every statement)
-_STATEMENT_FORMS: dict[tuple[str, int], StatementForm] = {}
+# the text of the keystroke before, which differs from it in one statement at most. A
+# form read once waits among the latest (`fresh`) until it is read again.
+_STATEMENT_FORMS = BoundedMemo(2_048, fresh=64)
 
 
 def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
@@ -229,9 +228,7 @@ def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
         if form is None:
             form = shared(statement_form(statement, i))
             if is_shared(form) and len(piece.text) <= MAX_SHARED_CHARS:
-                if len(_STATEMENT_FORMS) >= 2_048:
-                    _STATEMENT_FORMS.clear()
-                _STATEMENT_FORMS[key] = form
+                _STATEMENT_FORMS.put(key, form)
         state.statements.append(form)
     return state
 

@@ -180,6 +180,7 @@ class Policy:
     _serials: dict[str, tuple[int, ...]] = field(default_factory=dict)
     _foreign: dict[str, tuple[Statement, ...]] = field(default_factory=dict)
     limit: LimitProblem | None = None  # the limit the document passes, when it does
+    _found: PolicyIndex | None = None  # the index, once looked up
 
     def candidates(self, name: str, in_catalog: bool) -> tuple[Statement, ...]:
         """The statements that may apply to this action, in order: those whose Action
@@ -215,7 +216,10 @@ class Policy:
         return serials
 
     def _index(self) -> PolicyIndex:
-        found = policy_index(self.statements)  # shared by every policy of these statements
+        found = self._found
+        if found is not None:
+            return found  # looked up once per policy: a second look-up reads as a later use
+        found = self._found = policy_index(self.statements)  # shared by every policy of these
         self._by_action, self._general = found.by_action, found.general
         self._serials = found.serials
         return found

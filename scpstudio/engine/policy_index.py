@@ -56,7 +56,10 @@ def _place(s: Statement) -> int:
     return s.index  # type: ignore[no-any-return]
 
 
-_INDEXES = forgotten_with_statements(BoundedMemo(256))
+# The index of a keystroke's policy is most often never asked for by its statements again
+# (the next keystroke's policy differs): it waits among the latest (`fresh`), where
+# `prior_decisions` finds it, and is kept among the 256 only when asked for again.
+_INDEXES = forgotten_with_statements(BoundedMemo(256, fresh=32))
 
 
 def policy_index(statements: Sequence[Statement]) -> PolicyIndex:

@@ -230,10 +230,11 @@ class BoundedMemo:
             self.items.popitem(last=False)
 
     def recent(self, count: int) -> list[Any]:
-        """The values of the `count` most recently used entries, the latest first (of
-        those kept: a memo read this way has no `fresh`)."""
+        """The values of `count` recent entries, the latest first: those put last (the
+        fresh ones, latest first), then those used last."""
         with _LOCK:
-            return list(itertools.islice(reversed(self.items.values()), count))
+            latest = itertools.chain(reversed(self.fresh.values()), reversed(self.items.values()))
+            return list(itertools.islice(latest, count))
 
     def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """The value kept under key, or `make()` kept there and returned. `make` runs

@@ -127,18 +127,23 @@ FORM_SID = "FormSidMark"  # and in the form's Sid field
 
 
 class NewEdits:
-    """Request bodies each an edit never seen before, as typing is (nothing is answered
-    from a memo of the same text): the first statement's Sid gets the next number. A body
-    is encoded once with marks in place of the Sid and the marks replaced per request (a
-    bytes replace: the clients share the machine's two cores with the workers)."""
+    """Request bodies each an edit never seen before, as typing is: the first statement's
+    Sid gets the next number (marks in the body encoded once, replaced per request).
+    `chained` (the editor's, one per client): the text mark gets the client's last form
+    number, as editor.js posts what the last answer wrote or drew; the form the next."""
 
-    def __init__(self, body: bytes) -> None:
+    def __init__(self, body: bytes, *, chained: bool = False) -> None:
         self.body = body
+        self.chained = chained
+        self.last: int | None = None
 
     def next(self) -> bytes:
-        n = next(_EDIT_NUMBERS) * 2  # shared by every client: no two send the same edit
-        text_sid = f"Edit{n}".encode()
-        form_sid = f"Edit{n + 1}".encode()
+        n = next(_EDIT_NUMBERS)  # shared by every client: no two send the same edit
+        if not self.chained:
+            return self.body.replace(TEXT_SID.encode(), f"Edit{n}".encode())
+        last = self.last if self.last is not None else next(_EDIT_NUMBERS)
+        self.last = n
+        text_sid, form_sid = f"Edit{last}".encode(), f"Edit{n}".encode()
         return self.body.replace(TEXT_SID.encode(), text_sid).replace(FORM_SID.encode(), form_sid)
 
 
@@ -181,10 +186,10 @@ class EditorScenario:
     """The editor's keystroke: the form posted back, as the browser does.
 
     `op=check` is a keystroke in the form: the first Sid field holds the next number,
-    and the JSON text (the document its change is written into) the one before, as the
-    last answer left it; `op=json` a keystroke in the JSON view: the text holds the next
-    number and the form the one before. Every request is a new edit (`NewEdits`), as on
-    the REST side.
+    and the JSON text (the document its change is written into) the client's number
+    before, as the last answer wrote it; `op=json` a keystroke in the JSON view: the text
+    holds the next number and the form the client's number before, as the last answer
+    drew it. Every request is a new edit (`NewEdits`, chained), as on the REST side.
     """
 
     requests_per_round = 1
@@ -214,7 +219,7 @@ class EditorScenario:
             # As editor.js does: a form keystroke carries the JSON text its change is
             # written into (the text is the document).
             assert fields.get("source") == ["form"], fields.get("source")
-        # the marks NewEdits numbers: TEXT_SID n, FORM_SID n + 1
+        # the marks NewEdits numbers: TEXT_SID the client's last number, FORM_SID the next
         if self.op == "json":  # the text one ahead of the form
             fields["json"] = [first_sid(self.policy, FORM_SID)]
             fields["s0-sid"] = [TEXT_SID]
@@ -222,7 +227,7 @@ class EditorScenario:
             fields["json"] = [first_sid(self.policy, TEXT_SID)]
             fields["s0-sid"] = [FORM_SID]
         headers = {**headers, "Content-Type": "application/json", "HX-Request": "true"}
-        return {"headers": headers, "bodies": NewEdits(json.dumps(fields).encode())}
+        return {"headers": headers, "bodies": NewEdits(json.dumps(fields).encode(), chained=True)}
 
     def round(self, client: Client, state: Any, tally: Tally) -> None:
         body = state["bodies"].next()

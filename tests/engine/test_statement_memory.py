@@ -413,3 +413,29 @@ def test_an_edit_decides_again_what_its_statement_named_before_and_after(edit: A
 
     forget_statements()
     assert warm == _decisions(edited)
+
+
+def test_recent_entries_are_the_latest_put_then_the_latest_used() -> None:
+    memo = BoundedMemo(4, fresh=2)
+    memo.put("kept", 0)
+    assert memo.get("kept") == 0  # found again: kept
+    memo.put("a", 1)
+    memo.put("b", 2)
+
+    assert memo.recent(3) == [2, 1, 0]
+    assert memo.recent(1) == [2]
+
+
+def test_a_keystrokes_policy_index_waits_among_the_fresh_until_another_policy_asks() -> None:
+    from scpstudio.engine import policy_index as pi
+    from scpstudio.engine.policy import compile_policy
+
+    text = json.dumps({"Version": "5.0", "Statement": [guard(0), guard(1)]})
+    first = compile_policy(text, CATALOG)
+    first._index()
+    first._index()  # one policy asking twice is one use
+    assert not pi._INDEXES.items and len(pi._INDEXES.fresh) == 1
+
+    compile_policy(text, CATALOG)._index()  # the same statements, a later policy
+
+    assert len(pi._INDEXES.items) == 1 and not pi._INDEXES.fresh
