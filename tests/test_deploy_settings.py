@@ -230,3 +230,22 @@ def test_a_worker_freezes_what_it_loaded_so_full_collections_skip_it():
     before, frozen, walked = map(int, done.stdout.split())
     assert before == 0
     assert frozen > 10 * walked  # nearly all of it frozen
+
+
+def test_a_worker_loads_the_views_and_templates_before_it_freezes():
+    """What the first requests would load (every view module, the parsed templates) is
+    loaded and frozen with the rest, not walked by every full collection after."""
+    probe = (
+        "import sys, gc; import scpstudio.wsgi; "
+        "from django.template import engines; "
+        "cached = engines['django'].engine.template_loaders[0].loaders[0]; "
+        "print('scpstudio.editor.views' in sys.modules, "
+        "'editor/editor.html' in cached.get_template_cache, len(gc.get_objects()))"
+    )
+
+    done = in_own_process(readme_production_environment(), "-c", probe)
+
+    assert done.returncode == 0, done.stderr
+    views, templates, walked = done.stdout.split()
+    assert views == "True" and templates == "True", done.stdout
+    assert int(walked) < 1_000
