@@ -3,6 +3,7 @@
 import gc
 import os
 from contextlib import suppress
+from pathlib import Path
 
 from django.core.wsgi import get_wsgi_application
 
@@ -20,11 +21,12 @@ def _load_what_requests_would() -> None:
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 (imports the URL modules and their views)
-    root = settings.BASE_DIR / "templates"
-    for path in sorted(root.rglob("*.html")):
-        # a template that does not parse is refused as before, by the request rendering it
-        with suppress(TemplateDoesNotExist, TemplateSyntaxError):
-            get_template(path.relative_to(root).as_posix())
+    for folder in settings.TEMPLATES[0].get("DIRS", ()):
+        root = Path(folder)
+        for path in sorted(root.rglob("*.html")):
+            # a template that does not parse is refused as before, by the request rendering it
+            with suppress(TemplateDoesNotExist, TemplateSyntaxError):
+                get_template(path.relative_to(root).as_posix())
 
 
 _load_what_requests_would()

@@ -22,6 +22,7 @@ from scpstudio.rest.bodies import AsciiJsonRenderer
 # A part's encoded JSON by the part; a row's is kept with the engine's row.
 _PARTS = KeptById(1_024)
 _FACE = "rest.row_json"
+MAX_KEPT_ROWS = 8_192
 
 
 class PreviewJsonRenderer(AsciiJsonRenderer):
@@ -44,22 +45,26 @@ class PreviewJsonRenderer(AsciiJsonRenderer):
         return b"{" + b",".join(parts) + b"}"
 
     def _rows(self, rows: PreviewRows) -> bytes:
-        encoded = [self._part(part, rows.kept) for part in rows.parts]
+        # a row's JSON is kept with it for a preview of at most MAX_KEPT_ROWS rows (the
+        # engine keeps the rows of many previews)
+        keep_rows = sum(map(len, rows.parts)) <= MAX_KEPT_ROWS
+        encoded = [self._part(part, rows.kept, keep_rows) for part in rows.parts]
         return b"[" + b",".join([e for e in encoded if e]) + b"]"
 
-    def _part(self, part: Sequence[ApiPreview], keep: bool) -> bytes:
+    def _part(self, part: Sequence[ApiPreview], keep: bool, keep_rows: bool) -> bytes:
         kept: bytes | None = _PARTS.get(part) if keep else None
         if kept is None:
-            kept = b",".join([self._row(row) for row in part])
+            kept = b",".join([self._row(row, keep_rows) for row in part])
             if keep:
                 _PARTS.put(part, kept)
         return kept
 
-    def _row(self, row: ApiPreview) -> bytes:
+    def _row(self, row: ApiPreview, keep: bool) -> bytes:
         kept: bytes | None = kept_with(row, _FACE)
         if kept is None:
             kept = self._encode(row.to_json())
-            keep_with(row, _FACE, kept)
+            if keep:
+                keep_with(row, _FACE, kept)
         return kept
 
     def _encode(self, value: Any) -> bytes:

@@ -161,7 +161,9 @@ _TABLES: dict[tuple[Any, ...], tuple[tuple[Any, ...], PreviewTable]] = {}
 
 def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:
     """Rows to show, what the policy blocks first, then by path."""
-    shown = sorted((_kept_row_view(r) for r in analysis.preview.apis), key=itemgetter(0))
+    apis = analysis.preview.apis
+    keep = len(apis) <= MAX_KEPT_VIEWS
+    shown = sorted((_kept_row_view(r, keep) for r in apis), key=itemgetter(0))
     if wanted in FILTERS and wanted != "all":
         return [view for _, view in shown if view.outcome == wanted]
     return [view for _, view in shown]
@@ -170,15 +172,19 @@ def preview_rows(analysis: Analysis, wanted: str) -> list[PreviewRowView]:
 # Each row's view (and its place in the table) is kept with the engine's row it shows. The
 # engine hands back the same row object while the decisions it was made of hold
 # (engine.preview's row memo), so after an edit only the rows it changed are worked out
-# again: a policy naming ten services of a large catalog has ~470 rows.
+# again: a policy naming ten services of a large catalog has ~470 rows. Only for a preview
+# of at most MAX_KEPT_VIEWS rows (the engine keeps the rows of many previews: the views of
+# a whole catalog's rows would be kept with each of them).
 _FACE = "editor.row_view"
+MAX_KEPT_VIEWS = 4_096
 
 
-def _kept_row_view(row: Any) -> tuple[tuple[Any, ...], PreviewRowView]:
+def _kept_row_view(row: Any, keep: bool) -> tuple[tuple[Any, ...], PreviewRowView]:
     kept: tuple[tuple[Any, ...], PreviewRowView] | None = kept_with(row, _FACE)
     if kept is not None:
         return kept
     order = (_OUTCOME_RANK.get(row.outcome.value, 4), row.path, row.method, row.operation_ids)
     found = (order, _row_view(row))
-    keep_with(row, _FACE, found)
+    if keep:
+        keep_with(row, _FACE, found)
     return found

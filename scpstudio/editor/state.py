@@ -9,12 +9,13 @@ the form: `state_from_document` says why, and the JSON stays authoritative.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Protocol
 
 from scpstudio.engine.operators import OPERATORS
@@ -58,9 +59,17 @@ class StatementForm:
     resources: list[str] = field(default_factory=list)
     conditions: list[ConditionRow] = field(default_factory=list)
     service: str = "ims"
-    # what the editor worked out from a shared form (kept_by_id.keep_with): never copied
-    # with it (`dataclasses.replace`), not part of its value
+    # what the editor worked out from a shared form (kept_by_id.keep_with): not part of its
+    # value, and never copied with it (`dataclasses.replace`, `copy`: a copy may be changed)
     faces: dict[str, Any] | None = field(default=None, init=False, compare=False, repr=False)
+
+    def __copy__(self) -> StatementForm:
+        return replace(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> StatementForm:
+        return StatementForm(
+            **{f.name: copy.deepcopy(getattr(self, f.name), memo) for f in fields(self) if f.init}
+        )
 
 
 # Statements' forms that requests share, to read only (kept by what they were read from:

@@ -219,9 +219,10 @@ class Policy:
         found = self._found
         if found is not None:
             return found  # looked up once per policy: a second look-up reads as a later use
-        found = self._found = policy_index(self.statements)  # shared by every policy of these
+        found = policy_index(self.statements)  # shared by every policy of these statements
         self._by_action, self._general = found.by_action, found.general
         self._serials = found.serials
+        self._found = found  # last: a thread seeing it sees the others set
         return found
 
 

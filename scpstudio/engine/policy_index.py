@@ -57,22 +57,26 @@ def _place(s: Statement) -> int:
 
 
 # The index of a keystroke's policy is most often never asked for by its statements again
-# (the next keystroke's policy differs): it waits among the latest (`fresh`), where
-# `prior_decisions` finds it, and is kept among the 256 only when asked for again.
+# (the next keystroke's policy differs): it waits among the fresh ones, and is kept among
+# the 256 only when asked for again.
 _INDEXES = forgotten_with_statements(BoundedMemo(256, fresh=32))
+
+# Indexes compared with a new one to find the policy it was edited from, and how many of
+# their statements may differ from its.
+NEAR_INDEXES = 8
+MAX_CHANGED = 3
+# The indexes of the latest policies analysed, made or found (`prior_decisions` reads them)
+_LATEST = forgotten_with_statements(BoundedMemo(NEAR_INDEXES))
 
 
 def policy_index(statements: Sequence[Statement]) -> PolicyIndex:
     """The index of these statements, the same object for the same statements."""
     key = tuple([s.serial for s in statements])
     found: PolicyIndex = _INDEXES.get_or_make(key, lambda: PolicyIndex(statements))
+    _LATEST.put(key, found)
     return found
 
 
-# Indexes compared with a new one to find the policy it was edited from, and how many of
-# their statements may differ from its.
-NEAR_INDEXES = 8
-MAX_CHANGED = 3
 # The decisions a preview made for the actions a policy's statements name, by its index
 # and what else they depend on (engine.evaluate_many: the requests, the level): the next
 # keystroke's policy starts from them (`prior_decisions`). Kept for the latest few only,
@@ -92,7 +96,7 @@ def prior_decisions(index: PolicyIndex, key: Any) -> tuple[dict[str, Any], froze
         return found, frozenset()
     best: tuple[PolicyIndex, dict[str, Any], list[int]] | None = None
     size = len(index.statements)
-    for other in _INDEXES.recent(NEAR_INDEXES):
+    for other in _LATEST.recent(NEAR_INDEXES):
         if other is index or len(other.statements) != size:
             continue
         decided = _DECIDED.get((other, key))

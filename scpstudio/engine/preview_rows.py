@@ -99,7 +99,9 @@ class ApiPreview:
     # Set when Huawei says SCPs do not govern the API's service: the sentence saying so.
     note: str = ""
     # what the faces wrote for this row (kept_by_id.keep_with): not part of its value
-    faces: dict[str, Any] | None = field(default=None, compare=False, repr=False, hash=False)
+    faces: dict[str, Any] | None = field(
+        default=None, init=False, compare=False, repr=False, hash=False
+    )
 
     def __init__(
         self,

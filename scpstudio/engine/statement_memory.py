@@ -98,10 +98,12 @@ class _Pieces:
     """The LRU of statements, bounded in count and in characters.
 
     A statement enters it when it is read a second time: read once, it waits among the
-    `FRESH_PIECES` read last (`fresh`). A keystroke makes a statement text never seen
-    before and, most often, never seen again (the next keystroke makes another); kept at
-    once, each would push out a statement that is read again, and the garbage collector
-    would walk every one of them until it fell out (a full pass walks all that is kept).
+    `FRESH_PIECES` read last (`fresh`), and its text is remembered (`seen`, as many texts
+    and characters as the LRU holds), so that a policy of more statements than `fresh`
+    holds has them kept by the next analysis that reads them. A keystroke makes a
+    statement text never seen before and, most often, never seen again (the next keystroke
+    makes another); kept at once, each would push out a statement that is read again, and
+    the garbage collector would walk every one of them until it fell out.
     """
 
     def __init__(self, max_pieces: int, max_chars: int) -> None:
@@ -111,6 +113,8 @@ class _Pieces:
         self.items: OrderedDict[str, StatementPiece] = OrderedDict()
         self.fresh: OrderedDict[str, StatementPiece] = OrderedDict()
         self.fresh_chars = 0
+        self.seen: OrderedDict[str, None] = OrderedDict()
+        self.seen_chars = 0
 
     def get(self, text: str) -> StatementPiece | None:
         with _LOCK:
@@ -125,29 +129,39 @@ class _Pieces:
             return found
 
     def add(self, piece: StatementPiece) -> None:
-        """Keep a statement just read among the fresh ones."""
-        size = len(piece.text)
+        """Keep a statement just read: among the fresh ones, or for good when its text
+        was read before."""
+        text = piece.text
+        size = len(text)
         if size > self.max_chars // 4:
             return  # one statement never takes most of the memory
         with _LOCK:
-            if piece.text in self.items:
+            if text in self.items or text in self.seen:
                 self._keep(piece)
                 return
-            old = self.fresh.pop(piece.text, None)
-            if old is not None:
-                self.fresh_chars -= len(old.text)
-            self.fresh[piece.text] = piece
+            self.fresh[text] = piece
             self.fresh_chars += size
             while len(self.fresh) > FRESH_PIECES or self.fresh_chars > self.max_chars // 4:
                 _, dropped = self.fresh.popitem(last=False)
                 self.fresh_chars -= len(dropped.text)
+            self.seen[text] = None
+            self.seen_chars += size
+            while len(self.seen) > self.max_pieces or self.seen_chars > self.max_chars:
+                forgotten, _ = self.seen.popitem(last=False)
+                self.seen_chars -= len(forgotten)
 
     def _keep(self, piece: StatementPiece) -> None:
-        old = self.items.pop(piece.text, None)
+        text = piece.text
+        if self.seen.pop(text, False) is None:
+            self.seen_chars -= len(text)
+        old = self.fresh.pop(text, None)
         if old is not None:
-            self.chars -= len(old.text)
-        self.items[piece.text] = piece
-        self.chars += len(piece.text)
+            self.fresh_chars -= len(text)
+        old = self.items.pop(text, None)
+        if old is not None:
+            self.chars -= len(text)
+        self.items[text] = piece
+        self.chars += len(text)
         while len(self.items) > self.max_pieces or self.chars > self.max_chars:
             _, dropped = self.items.popitem(last=False)
             self.chars -= len(dropped.text)
@@ -158,6 +172,8 @@ class _Pieces:
             self.chars = 0
             self.fresh.clear()
             self.fresh_chars = 0
+            self.seen.clear()
+            self.seen_chars = 0
 
 
 _LOCK = threading.Lock()
@@ -189,10 +205,12 @@ def forget_statements() -> None:
 class BoundedMemo:
     """A dict of at most `size` entries, the least recently used dropped first.
 
-    With `fresh`, an entry is kept among the `size` only once it is found again: a new
-    one waits among the `fresh` put last. What a keystroke works out about the statement
-    it changed is most often never asked for again (the next keystroke changes it again);
-    put straight among the others, it would push out what is asked for on every
+    With `fresh`, an entry is kept among the `size` only once it is asked for again: a new
+    one waits among the `fresh` put last, and its key is remembered (`seen`, as many keys
+    as the memo holds), so that an analysis putting more entries than `fresh` holds has
+    them kept by the next one that puts them again. What a keystroke works out about the
+    statement it changed is most often never asked for again (the next keystroke changes
+    it again); put straight among the others, it would push out what is asked for on every
     keystroke, and the garbage collector would walk it until it fell out."""
 
     def __init__(self, size: int, fresh: int = 0) -> None:
@@ -200,6 +218,7 @@ class BoundedMemo:
         self.items: OrderedDict[Hashable, Any] = OrderedDict()
         self.fresh_size = fresh
         self.fresh: OrderedDict[Hashable, Any] = OrderedDict()
+        self.seen: OrderedDict[Hashable, None] = OrderedDict()
 
     def get(self, key: Hashable) -> Any:
         with _LOCK:
@@ -208,33 +227,37 @@ class BoundedMemo:
                 self.items.move_to_end(key)
                 return found
             if self.fresh:
-                found = self.fresh.pop(key, None)
-                if found is not None:  # found again: kept from now on
+                found = self.fresh.get(key)
+                if found is not None:  # asked for again: kept from now on
                     self._keep(key, found)
             return found
 
     def put(self, key: Hashable, value: Any) -> None:
         with _LOCK:
-            if not self.fresh_size or key in self.items:
+            if not self.fresh_size or key in self.items or key in self.seen:
                 self._keep(key, value)
                 return
             self.fresh[key] = value
-            self.fresh.move_to_end(key)
             if len(self.fresh) > self.fresh_size:
                 self.fresh.popitem(last=False)
+            self.seen[key] = None
+            if len(self.seen) > self.size:
+                self.seen.popitem(last=False)
 
     def _keep(self, key: Hashable, value: Any) -> None:
+        if self.fresh_size:
+            self.fresh.pop(key, None)
+            self.seen.pop(key, None)
         self.items[key] = value
         self.items.move_to_end(key)
         if len(self.items) > self.size:
             self.items.popitem(last=False)
 
     def recent(self, count: int) -> list[Any]:
-        """The values of `count` recent entries, the latest first: those put last (the
-        fresh ones, latest first), then those used last."""
+        """The values of the `count` most recently used entries, the latest first (of
+        those kept: a memo read this way has no `fresh`)."""
         with _LOCK:
-            latest = itertools.chain(reversed(self.fresh.values()), reversed(self.items.values()))
-            return list(itertools.islice(latest, count))
+            return list(itertools.islice(reversed(self.items.values()), count))
 
     def get_or_make(self, key: Hashable, make: Callable[[], Any]) -> Any:
         """The value kept under key, or `make()` kept there and returned. `make` runs
@@ -249,6 +272,7 @@ class BoundedMemo:
         with _LOCK:
             self.items.clear()
             self.fresh.clear()
+            self.seen.clear()
 
 
 # Memos of what analyses decided (not of the catalog): emptied with the statements.

@@ -5,6 +5,7 @@ garbage collector to walk on every full pass, long after anything asked for them
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import gc
 import json
@@ -37,7 +38,7 @@ POLICY = {
 
 def _rows_alive() -> int:
     gc.collect()
-    return sum(1 for o in gc.get_objects() if isinstance(o, ApiPreview))
+    return sum(1 for o in gc.get_objects() if issubclass(type(o), ApiPreview))  # not a proxy
 
 
 def test_a_keystrokes_preview_rows_are_not_kept_alive_by_the_table_that_showed_them(client):
@@ -88,3 +89,41 @@ def test_comparing_two_forms_keeps_the_earlier_one_alive_no_longer():
     assert gone() is None
     other = shared(StatementForm(sid="B", actions=["ims:images:share"]))
     assert text_sync._kept_same(other, new) is False  # another form is compared anew
+
+
+def test_a_form_the_editor_showed_is_copied_without_what_was_kept_with_it(client):
+    """A copy may be changed: what was worked out for the original (with the catalog in
+    it, which cannot be copied) is not carried along."""
+    from scpstudio.editor import document_io
+
+    client.post(EDITOR, {"op": "json", "source": "json", "json": json.dumps(POLICY)})
+    kept = [f for f in document_io._STATEMENT_FORMS.fresh.values() if f.faces]
+    kept += [f for f in document_io._STATEMENT_FORMS.items.values() if f.faces]
+    assert kept, "the editor kept nothing with the forms it showed"
+
+    for form in kept:
+        deep, shallow = copy.deepcopy(form), copy.copy(form)
+        assert deep == form and shallow == form
+        assert deep.faces is None and shallow.faces is None
+        deep.actions.append("x:copy:only")
+        assert "x:copy:only" not in form.actions
+
+
+def test_the_rows_of_a_preview_larger_than_the_bound_keep_no_view(monkeypatch):
+    from catalog.snapshot import catalog_snapshot
+    from scpstudio.editor import preview_view
+    from scpstudio.engine.analysis import analyze_policy
+    from scpstudio.engine.statement_memory import forget_statements
+
+    forget_statements()  # rows of its own, not another test's
+    analysis = analyze_policy(json.dumps(POLICY), catalog_snapshot())
+    rows = analysis.preview.apis
+    assert len(rows) > 5
+
+    monkeypatch.setattr(preview_view, "MAX_KEPT_VIEWS", len(rows) - 1)
+    preview_view.preview_rows(analysis, "all")
+    assert not any(kept_with(r, "editor.row_view") for r in rows)
+
+    monkeypatch.setattr(preview_view, "MAX_KEPT_VIEWS", len(rows))
+    preview_view.preview_rows(analysis, "all")
+    assert all(kept_with(r, "editor.row_view") for r in rows)

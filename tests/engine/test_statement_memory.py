@@ -415,15 +415,43 @@ def test_an_edit_decides_again_what_its_statement_named_before_and_after(edit: A
     assert warm == _decisions(edited)
 
 
-def test_recent_entries_are_the_latest_put_then_the_latest_used() -> None:
-    memo = BoundedMemo(4, fresh=2)
-    memo.put("kept", 0)
-    assert memo.get("kept") == 0  # found again: kept
-    memo.put("a", 1)
-    memo.put("b", 2)
+def test_an_analysis_putting_more_than_the_fresh_hold_has_them_kept_by_the_next() -> None:
+    memo = BoundedMemo(100, fresh=2)
+    keys = [f"decision{i}" for i in range(5)]
+    for analysis in range(2):
+        for k in keys:
+            if memo.get(k) is None:
+                memo.put(k, analysis)
 
-    assert memo.recent(3) == [2, 1, 0]
-    assert memo.recent(1) == [2]
+    assert list(memo.items) == keys  # the second analysis kept every one
+    assert all(memo.get(k) is not None for k in keys)
+
+
+def test_a_policy_of_more_statements_than_the_fresh_hold_is_kept_by_its_second_read() -> None:
+    pieces = _Pieces(max_pieces=1_024, max_chars=1_000_000)
+    texts = [f'{{"Sid":"S{i}"}}' for i in range(FRESH_PIECES + 8)]
+    for _ in range(2):
+        for text in texts:
+            if pieces.get(text) is None:
+                pieces.add(StatementPiece(text, 0, None, 1, 2, False))  # type: ignore[arg-type]
+
+    assert sorted(pieces.items) == sorted(texts)
+    assert not pieces.fresh and not pieces.seen
+
+
+def test_the_latest_policy_is_compared_with_the_next_even_when_it_was_kept() -> None:
+    from scpstudio.engine import policy_index as pi
+    from scpstudio.engine.policy import compile_policy
+
+    text = json.dumps({"Version": "5.0", "Statement": [guard(0), guard(1)]})
+    first = compile_policy(text, CATALOG)._index()
+    assert compile_policy(text, CATALOG)._index() is first  # asked again: kept
+    for i in range(2, 40):  # other policies since, each once
+        compile_policy(json.dumps({"Version": "5.0", "Statement": [guard(i)]}), CATALOG)._index()
+    again = compile_policy(text, CATALOG)._index()
+
+    assert again is first
+    assert pi._LATEST.recent(1) == [first]
 
 
 def test_a_keystrokes_policy_index_waits_among_the_fresh_until_another_policy_asks() -> None:
