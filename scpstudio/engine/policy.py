@@ -220,9 +220,11 @@ class Policy:
         if found is not None:
             return found  # looked up once per policy: a second look-up reads as a later use
         found = policy_index(self.statements)  # shared by every policy of these statements
-        self._by_action, self._general = found.by_action, found.general
-        self._serials = found.serials
-        self._found = found  # last: a thread seeing it sees the others set
+        # `_by_action` (which `candidates` tests) and `_found` last: a thread seeing them
+        # set sees the others set
+        self._general, self._serials = found.general, found.serials
+        self._by_action = found.by_action
+        self._found = found
         return found
 
 

@@ -98,8 +98,8 @@ class _Pieces:
     """The LRU of statements, bounded in count and in characters.
 
     A statement enters it when it is read a second time: read once, it waits among the
-    `FRESH_PIECES` read last (`fresh`), and its text is remembered (`seen`, as many texts
-    and characters as the LRU holds), so that a policy of more statements than `fresh`
+    `FRESH_PIECES` read last (`fresh`), and its text is remembered by its hash (`seen`, as
+    many as the LRU holds statements), so that a policy of more statements than `fresh`
     holds has them kept by the next analysis that reads them. A keystroke makes a
     statement text never seen before and, most often, never seen again (the next keystroke
     makes another); kept at once, each would push out a statement that is read again, and
@@ -113,8 +113,8 @@ class _Pieces:
         self.items: OrderedDict[str, StatementPiece] = OrderedDict()
         self.fresh: OrderedDict[str, StatementPiece] = OrderedDict()
         self.fresh_chars = 0
-        self.seen: OrderedDict[str, None] = OrderedDict()
-        self.seen_chars = 0
+        # the texts' hashes (a collision keeps a statement read once: no harm)
+        self.seen: OrderedDict[int, None] = OrderedDict()
 
     def get(self, text: str) -> StatementPiece | None:
         with _LOCK:
@@ -136,24 +136,24 @@ class _Pieces:
         if size > self.max_chars // 4:
             return  # one statement never takes most of the memory
         with _LOCK:
-            if text in self.items or text in self.seen:
+            if text in self.items or hash(text) in self.seen:
                 self._keep(piece)
                 return
+            old = self.fresh.pop(text, None)
+            if old is not None:
+                self.fresh_chars -= size
             self.fresh[text] = piece
             self.fresh_chars += size
             while len(self.fresh) > FRESH_PIECES or self.fresh_chars > self.max_chars // 4:
                 _, dropped = self.fresh.popitem(last=False)
                 self.fresh_chars -= len(dropped.text)
-            self.seen[text] = None
-            self.seen_chars += size
-            while len(self.seen) > self.max_pieces or self.seen_chars > self.max_chars:
-                forgotten, _ = self.seen.popitem(last=False)
-                self.seen_chars -= len(forgotten)
+            self.seen[hash(text)] = None
+            if len(self.seen) > self.max_pieces:
+                self.seen.popitem(last=False)
 
     def _keep(self, piece: StatementPiece) -> None:
         text = piece.text
-        if self.seen.pop(text, False) is None:
-            self.seen_chars -= len(text)
+        self.seen.pop(hash(text), None)
         old = self.fresh.pop(text, None)
         if old is not None:
             self.fresh_chars -= len(text)
@@ -173,7 +173,6 @@ class _Pieces:
             self.fresh.clear()
             self.fresh_chars = 0
             self.seen.clear()
-            self.seen_chars = 0
 
 
 _LOCK = threading.Lock()
@@ -206,8 +205,8 @@ class BoundedMemo:
     """A dict of at most `size` entries, the least recently used dropped first.
 
     With `fresh`, an entry is kept among the `size` only once it is asked for again: a new
-    one waits among the `fresh` put last, and its key is remembered (`seen`, as many keys
-    as the memo holds), so that an analysis putting more entries than `fresh` holds has
+    one waits among the `fresh` put last, and its key is remembered by its hash (`seen`, as
+    many as the memo holds), so that an analysis putting more entries than `fresh` holds has
     them kept by the next one that puts them again. What a keystroke works out about the
     statement it changed is most often never asked for again (the next keystroke changes
     it again); put straight among the others, it would push out what is asked for on every
@@ -218,7 +217,8 @@ class BoundedMemo:
         self.items: OrderedDict[Hashable, Any] = OrderedDict()
         self.fresh_size = fresh
         self.fresh: OrderedDict[Hashable, Any] = OrderedDict()
-        self.seen: OrderedDict[Hashable, None] = OrderedDict()
+        # the keys' hashes (a collision keeps an entry put once: no harm)
+        self.seen: OrderedDict[int, None] = OrderedDict()
 
     def get(self, key: Hashable) -> Any:
         with _LOCK:
@@ -234,20 +234,21 @@ class BoundedMemo:
 
     def put(self, key: Hashable, value: Any) -> None:
         with _LOCK:
-            if not self.fresh_size or key in self.items or key in self.seen:
+            if not self.fresh_size or key in self.items or hash(key) in self.seen:
                 self._keep(key, value)
                 return
             self.fresh[key] = value
+            self.fresh.move_to_end(key)
             if len(self.fresh) > self.fresh_size:
                 self.fresh.popitem(last=False)
-            self.seen[key] = None
+            self.seen[hash(key)] = None
             if len(self.seen) > self.size:
                 self.seen.popitem(last=False)
 
     def _keep(self, key: Hashable, value: Any) -> None:
         if self.fresh_size:
             self.fresh.pop(key, None)
-            self.seen.pop(key, None)
+            self.seen.pop(hash(key), None)
         self.items[key] = value
         self.items.move_to_end(key)
         if len(self.items) > self.size:

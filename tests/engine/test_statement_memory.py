@@ -231,6 +231,7 @@ def test_a_statement_read_once_waits_among_the_fresh_and_pushes_out_no_kept_one(
 
     assert list(pieces.items) == [f'{{"Sid":"Kept{i}"}}' for i in range(3)]
     assert len(pieces.fresh) == FRESH_PIECES
+    assert len(pieces.seen) == 3 and all(isinstance(h, int) for h in pieces.seen)  # no text
     last = f'{{"Sid":"Typed{FRESH_PIECES * 4 - 1}"}}'
     assert pieces.get(last) is not None  # read again: kept from now on
     assert last in pieces.items and last not in pieces.fresh
