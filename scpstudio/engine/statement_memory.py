@@ -94,94 +94,12 @@ class StatementPiece:
                 self.kept.popitem(last=False)
 
 
-class _Pieces:
-    """The LRU of statements, bounded in count and in characters.
-
-    A statement enters it when it is read a second time: read once, it waits among the
-    `FRESH_PIECES` read last (`fresh`), and its text is remembered by its hash (`seen`, as
-    many as the LRU holds statements), so that a policy of more statements than `fresh`
-    holds has them kept by the next analysis that reads them. A keystroke makes a
-    statement text never seen before and, most often, never seen again (the next keystroke
-    makes another); kept at once, each would push out a statement that is read again, and
-    the garbage collector would walk every one of them until it fell out.
-    """
-
-    def __init__(self, max_pieces: int, max_chars: int) -> None:
-        self.max_pieces = max_pieces
-        self.max_chars = max_chars
-        self.chars = 0
-        self.items: OrderedDict[str, StatementPiece] = OrderedDict()
-        self.fresh: OrderedDict[str, StatementPiece] = OrderedDict()
-        self.fresh_chars = 0
-        # the texts' hashes (a collision keeps a statement read once: no harm)
-        self.seen: OrderedDict[int, None] = OrderedDict()
-
-    def get(self, text: str) -> StatementPiece | None:
-        with _LOCK:
-            found = self.items.get(text)
-            if found is not None:
-                self.items.move_to_end(text)
-                return found
-            found = self.fresh.pop(text, None)
-            if found is not None:  # read a second time: kept from now on
-                self.fresh_chars -= len(text)
-                self._keep(found)
-            return found
-
-    def add(self, piece: StatementPiece) -> None:
-        """Keep a statement just read: among the fresh ones, or for good when its text
-        was read before."""
-        text = piece.text
-        size = len(text)
-        if size > self.max_chars // 4:
-            return  # one statement never takes most of the memory
-        with _LOCK:
-            if text in self.items or hash(text) in self.seen:
-                self._keep(piece)
-                return
-            old = self.fresh.pop(text, None)
-            if old is not None:
-                self.fresh_chars -= size
-            self.fresh[text] = piece
-            self.fresh_chars += size
-            while len(self.fresh) > FRESH_PIECES or self.fresh_chars > self.max_chars // 4:
-                _, dropped = self.fresh.popitem(last=False)
-                self.fresh_chars -= len(dropped.text)
-            self.seen[hash(text)] = None
-            if len(self.seen) > self.max_pieces:
-                self.seen.popitem(last=False)
-
-    def _keep(self, piece: StatementPiece) -> None:
-        text = piece.text
-        self.seen.pop(hash(text), None)
-        old = self.fresh.pop(text, None)
-        if old is not None:
-            self.fresh_chars -= len(text)
-        old = self.items.pop(text, None)
-        if old is not None:
-            self.chars -= len(text)
-        self.items[text] = piece
-        self.chars += len(text)
-        while len(self.items) > self.max_pieces or self.chars > self.max_chars:
-            _, dropped = self.items.popitem(last=False)
-            self.chars -= len(dropped.text)
-
-    def clear(self) -> None:
-        with _LOCK:
-            self.items.clear()
-            self.chars = 0
-            self.fresh.clear()
-            self.fresh_chars = 0
-            self.seen.clear()
-
-
 _LOCK = threading.Lock()
-PIECES = _Pieces(MAX_PIECES, MAX_PIECE_CHARS)
 
 
 def statement_piece(text: str, parse: Callable[[], StatementPiece]) -> StatementPiece:
     """The kept piece of this statement text, or the one `parse` makes, kept from now on."""
-    found = PIECES.get(text)
+    found: StatementPiece | None = PIECES.get(text)
     if found is None:
         found = parse()
         PIECES.add(found)
@@ -202,23 +120,32 @@ def forget_statements() -> None:
 
 
 class BoundedMemo:
-    """A dict of at most `size` entries, the least recently used dropped first.
+    """A dict of at most `size` entries, the least recently used dropped first; with
+    `max_weight`, also of at most that many characters of keys (an entry whose key has
+    more than a quarter of them is never kept).
 
     With `fresh`, an entry is kept among the `size` only once it is asked for again: a new
-    one waits among the `fresh` put last, and its key is remembered by its hash (`seen`, as
-    many as the memo holds), so that an analysis putting more entries than `fresh` holds has
-    them kept by the next one that puts them again. What a keystroke works out about the
-    statement it changed is most often never asked for again (the next keystroke changes
-    it again); put straight among the others, it would push out what is asked for on every
-    keystroke, and the garbage collector would walk it until it fell out."""
+    one waits among the `fresh` put last (and a quarter of `max_weight`), and its key is
+    remembered by its hash (`seen`, as many as the memo holds), so that an analysis
+    putting more entries than `fresh` holds has them kept by the next one that puts them
+    again. What a keystroke works out about the statement it changed is most often never
+    asked for again (the next keystroke changes it again); put straight among the others,
+    it would push out what is asked for on every keystroke, and the garbage collector
+    would walk it until it fell out."""
 
-    def __init__(self, size: int, fresh: int = 0) -> None:
+    def __init__(self, size: int, fresh: int = 0, max_weight: int = 0) -> None:
         self.size = size
         self.items: OrderedDict[Hashable, Any] = OrderedDict()
         self.fresh_size = fresh
         self.fresh: OrderedDict[Hashable, Any] = OrderedDict()
         # the keys' hashes (a collision keeps an entry put once: no harm)
         self.seen: OrderedDict[int, None] = OrderedDict()
+        self.max_weight = max_weight
+        self.weight = 0  # characters of the keys kept (with max_weight)
+        self.fresh_weight = 0
+
+    def _weigh(self, key: Any) -> int:
+        return len(key) if self.max_weight else 0
 
     def get(self, key: Hashable) -> Any:
         with _LOCK:
@@ -233,26 +160,40 @@ class BoundedMemo:
             return found
 
     def put(self, key: Hashable, value: Any) -> None:
+        weight = self._weigh(key)
+        if weight > self.max_weight // 4:
+            return  # one entry never takes most of the memory
         with _LOCK:
             if not self.fresh_size or key in self.items or hash(key) in self.seen:
                 self._keep(key, value)
                 return
+            if key in self.fresh:
+                del self.fresh[key]
+                self.fresh_weight -= weight
             self.fresh[key] = value
-            self.fresh.move_to_end(key)
-            if len(self.fresh) > self.fresh_size:
-                self.fresh.popitem(last=False)
+            self.fresh_weight += weight
+            while len(self.fresh) > self.fresh_size or self.fresh_weight > self.max_weight // 4:
+                dropped, _ = self.fresh.popitem(last=False)
+                self.fresh_weight -= self._weigh(dropped)
             self.seen[hash(key)] = None
             if len(self.seen) > self.size:
                 self.seen.popitem(last=False)
 
     def _keep(self, key: Hashable, value: Any) -> None:
+        weight = self._weigh(key)
         if self.fresh_size:
-            self.fresh.pop(key, None)
             self.seen.pop(hash(key), None)
+            if key in self.fresh:
+                del self.fresh[key]
+                self.fresh_weight -= weight
+        if key in self.items:
+            del self.items[key]
+            self.weight -= weight
         self.items[key] = value
-        self.items.move_to_end(key)
-        if len(self.items) > self.size:
-            self.items.popitem(last=False)
+        self.weight += weight
+        while len(self.items) > self.size or self.weight > self.max_weight:
+            dropped, _ = self.items.popitem(last=False)
+            self.weight -= self._weigh(dropped)
 
     def recent(self, count: int) -> list[Any]:
         """The values of the `count` most recently used entries, the latest first (of
@@ -274,6 +215,32 @@ class BoundedMemo:
             self.items.clear()
             self.fresh.clear()
             self.seen.clear()
+            self.weight = self.fresh_weight = 0
+
+
+class _Pieces(BoundedMemo):
+    """The statements read, by their text: a BoundedMemo weighed by the characters of the
+    text, whose fresh tier is `FRESH_PIECES` statements (a keystroke's statement text is
+    new each time: it is kept only when read again)."""
+
+    def __init__(self, max_pieces: int, max_chars: int) -> None:
+        super().__init__(max_pieces, fresh=FRESH_PIECES, max_weight=max_chars)
+
+    @property
+    def chars(self) -> int:
+        return self.weight
+
+    @property
+    def fresh_chars(self) -> int:
+        return self.fresh_weight
+
+    def add(self, piece: StatementPiece) -> None:
+        """Keep a statement just read: among the fresh ones, or for good when its text
+        was read before."""
+        self.put(piece.text, piece)
+
+
+PIECES = _Pieces(MAX_PIECES, MAX_PIECE_CHARS)
 
 
 # Memos of what analyses decided (not of the catalog): emptied with the statements.
