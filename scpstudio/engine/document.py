@@ -20,7 +20,12 @@ from typing import Any
 from scpstudio.engine.findings import Code, Finding, Position, Span
 from scpstudio.engine.json_tree import JsonArray, JsonNode, JsonObject, JsonScalar, Member
 from scpstudio.engine.serialize import canonical, to_minified, to_pretty
-from scpstudio.engine.statement_memory import StatementPiece, statement_piece
+from scpstudio.engine.statement_memory import (
+    StatementPiece,
+    known_piece,
+    note_layout,
+    statement_piece,
+)
 
 __all__ = [
     "MAX_DEPTH",
@@ -197,12 +202,20 @@ class _Parser:
         self.values += 1
         items: list[JsonNode] = []
         pieces: list[StatementPiece | None] = []
+        starts: dict[int, StatementPiece] = {}
         at = _skip(text, pos + 1)
         if not text.startswith("]", at):
             while True:
                 if text.startswith("{", at):
-                    end = _SCAN_ONCE(text, at)[1]  # the C decoder: where the statement ends
-                    piece = statement_piece(text[at:end], partial(self.piece, at, end, depth + 1))
+                    piece = known_piece(text, at)  # where an earlier text had it
+                    if piece is not None:
+                        end = at + len(piece.text)
+                    else:
+                        end = _SCAN_ONCE(text, at)[1]  # the C decoder: where it ends
+                        piece = statement_piece(
+                            text[at:end], partial(self.piece, at, end, depth + 1)
+                        )
+                    starts[at] = piece
                     self.values += piece.values
                     self.longest = max(self.longest, piece.longest)
                     self.duplicates = self.duplicates or piece.duplicates
@@ -222,6 +235,7 @@ class _Parser:
             at += 1
         array = JsonArray(items, pos, at)
         self.statements = (array, pieces)
+        note_layout(len(text), starts)
         return array, at
 
     def piece(self, start: int, end: int, depth: int) -> StatementPiece:
@@ -252,6 +266,7 @@ class ParseResult:
         "error",
         "has_duplicates",
         "_line_starts",
+        "_cursor",
         "_python",
         "limit_check",
         "minified_size",
@@ -272,6 +287,7 @@ class ParseResult:
         self.error = error
         self.has_duplicates = has_duplicates
         self._line_starts: list[int] | None = None
+        self._cursor = (0, 1, 0)  # the last place asked, its line, and how many were asked
         self._python: Any = _UNSET
         self.limit_check: Any = None  # engine.limits keeps its verdict here, once worked out
         self.minified_size: int | None = None  # and the minified length (limits.minified_size)
@@ -290,8 +306,18 @@ class ParseResult:
     def value(self) -> Any:
         """The decoded value (the last duplicate wins, as with `json.loads`)."""
         if self._python is _UNSET:
-            self._python = self.root.to_python() if self.root is not None else None
+            self._python = self._decoded()
         return self._python
+
+    def _decoded(self) -> Any:
+        if self.root is None:
+            return None
+        if self.text is not None:
+            try:  # the C decoder reads the text the positioned pass read whole
+                return json.loads(self.text, parse_constant=_reject_constant)
+            except (ValueError, RecursionError):
+                pass
+        return self.root.to_python()
 
     def to_json(self) -> dict[str, Any]:
         """`{"ok", "error" (a finding or null), "value" (the decoded policy or null)}`."""
@@ -302,10 +328,24 @@ class ParseResult:
         }
 
     def position(self, offset: int) -> Position:
-        if self._line_starts is None:
-            self._line_starts = _line_starts(self.text or "")
-        line = bisect_right(self._line_starts, offset)
-        return Position(line, offset - self._line_starts[line - 1] + 1, offset)
+        starts = self._line_starts
+        if starts is None:
+            # The first few places asked (a keystroke asks a dozen: where each statement
+            # starts, where a new finding is) are counted from the last one asked, most
+            # often just before: the newlines are counted once, not listed; past
+            # _COUNTED_ASKS, they are listed and looked up.
+            text = self.text or ""
+            at, line, asks = self._cursor
+            if asks < _COUNTED_ASKS:
+                if offset >= at:
+                    line += text.count("\n", at, offset)
+                else:
+                    line = 1 + text.count("\n", 0, offset)
+                self._cursor = (offset, line, asks + 1)
+                return Position(line, offset - text.rfind("\n", 0, offset), offset)
+            starts = self._line_starts = _line_starts(text)
+        line = bisect_right(starts, offset)
+        return Position(line, offset - starts[line - 1] + 1, offset)
 
     def span(self, start: int, end: int) -> Span | None:
         if self.text is None or start < 0:
@@ -319,6 +359,9 @@ class ParseResult:
 
 
 _UNSET: Any = object()
+# Places a parse counts newlines for (ParseResult.position) before it lists them: each
+# count reads at most the text, so that many asks read at most that many texts.
+_COUNTED_ASKS = 32
 
 
 def _line_starts(text: str) -> list[int]:
@@ -338,6 +381,20 @@ def parse_policy(source: Any) -> ParseResult:
     if not isinstance(source, str):
         return _from_value(source)
     text = source
+    # Most texts are valid JSON: read them once, each statement found by the C decoder and
+    # taken from the statement memory. Any problem, and the text is read again the careful
+    # way below, so that its message is the C decoder's (or says where the number is).
+    parser = _Parser(text, remember=True)
+    try:
+        root = parser.document()
+    except (_SyntaxError, _NumberOutOfRange, ValueError, RecursionError, StopIteration):
+        return _parse_checked(text)
+    return _parsed(root, text, parser, _UNSET)
+
+
+def _parse_checked(text: str) -> ParseResult:
+    """The text read by the C decoder first, then by the positioned pass, each saying
+    what is wrong where."""
     decoded: Any = _UNSET
     try:
         decoded = json.loads(text, parse_constant=_reject_constant)
@@ -358,8 +415,13 @@ def parse_policy(source: Any) -> ParseResult:
             Code.NUMBER_OUT_OF_RANGE, exc.message, "", result.span(exc.start, exc.end)
         )
         return result
+    return _parsed(root, text, parser, decoded)
+
+
+def _parsed(root: JsonNode, text: str, parser: _Parser, decoded: Any) -> ParseResult:
     result = ParseResult(root, text, None, parser.duplicates)
-    # the C decoder's value is the tree's (the last of duplicate keys wins in both)
+    # the C decoder's value is the tree's (the last of duplicate keys wins in both); not
+    # decoded yet, it is when first asked for (ParseResult.value)
     result._python = decoded
     result.values = parser.values
     result.longest = parser.longest

@@ -1,15 +1,19 @@
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from scpstudio.engine.document import (
     MAX_DEPTH,
     JsonArray,
     JsonObject,
     JsonScalar,
+    ParseResult,
     parse_policy,
     to_minified,
     to_pretty,
 )
-from scpstudio.engine.findings import Code
+from scpstudio.engine.findings import Code, Position
 
 TEXT = """{
   "Version": "5.0",
@@ -168,3 +172,20 @@ def test_parse_result_json_form():
     assert good == {"ok": True, "error": None, "value": {"Version": "5.0"}}
     assert bad["ok"] is False and bad["value"] is None
     assert bad["error"]["code"] == "JSON_SYNTAX_ERROR"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="ab\n", max_size=60),
+    st.lists(st.integers(min_value=0, max_value=60), max_size=80),
+)
+def test_every_place_asked_is_on_its_line_and_column_in_any_order(text, offsets):
+    # The first places are counted from the last one asked, the rest looked up in the
+    # listed line starts (ParseResult.position): both give the line and column of each.
+    parsed = ParseResult(None, text)
+    for offset in offsets:
+        offset = min(offset, len(text))
+        before = text[:offset]
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        assert parsed.position(offset) == Position(line, column, offset)

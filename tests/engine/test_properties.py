@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from scpstudio.engine.diff import diff_policies
 from scpstudio.engine.document import canonical, parse_policy, to_minified, to_pretty
 from scpstudio.engine.evaluate import Level, Outcome, Request, ResourceRef, evaluate_path
+from scpstudio.engine.limits import minified_size
 from scpstudio.engine.policy import compile_policy
 from scpstudio.engine.validate import validate_policy
 from scpstudio.engine.wildcard import wildcard_match
@@ -205,6 +206,29 @@ def test_policy_round_trip_keeps_text_stable(doc):
 
     assert to_pretty(parse_policy(pretty).value()) == pretty
     assert to_minified(parse_policy(to_minified(doc)).value()) == to_minified(doc)
+
+
+@FAST
+@given(
+    st.lists(st.dictionaries(st.text(max_size=6), json_values, max_size=4), max_size=4),
+    st.sampled_from([None, 0, 2, "\t"]),
+    st.sampled_from([(",", ":"), (", ", ": "), (" ,\n", " :  ")]),
+    st.booleans(),
+)
+def test_the_size_counted_minified_is_the_length_of_the_minified_text(
+    statements, indent, separators, ascii_only
+):
+    # Each statement's minified length is read off its own text when it can be
+    # (limits._minified_from_text): escapes, numbers and odd layouts must not change it.
+    doc = {"Version": "5.0", "Statement": statements}
+    text = json.dumps(doc, indent=indent, separators=separators, ensure_ascii=ascii_only)
+
+    assert minified_size(parse_policy(text)) == len(to_minified(doc))
+
+
+def test_numbers_written_otherwise_than_minified_are_counted_as_minified():
+    text = '{"Version": "5.0", "Statement": [{"Sid": 1E2, "Effect": 2e1, "A": -0}]}'
+    assert minified_size(parse_policy(text)) == len(to_minified(json.loads(text)))
 
 
 # -- evaluation laws -------------------------------------------------------------------------
