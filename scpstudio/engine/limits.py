@@ -177,7 +177,7 @@ def _policy_problem(parsed: ParseResult) -> LimitProblem | None:
     return (
         (None if within else _node_problem(root))
         or _minified_problem(parsed)
-        or _wildcard_actions_problem(root)
+        or _wildcard_actions_problem(parsed)
     )
 
 
@@ -193,34 +193,34 @@ def _minified_problem(parsed: ParseResult) -> LimitProblem | None:
     )
 
 
-def _wildcard_actions_problem(root: JsonNode) -> LimitProblem | None:
+def _wildcard_actions_problem(parsed: ParseResult) -> LimitProblem | None:
+    root = parsed.root
     if not isinstance(root, JsonObject):
         return None
     member = root.get("Statement")
     if member is None:
         return None
     items = member.value.items if isinstance(member.value, JsonArray) else [member.value]
+    if parsed.statements is not None and parsed.statements[0] is member.value:
+        # each kept statement counts its own once (the statement memory's piece)
+        total = 0
+        for piece, item in zip(parsed.statements[1], items, strict=True):
+            if piece is None:
+                total += _wildcard_actions(item, ("Action", "NotAction"))
+                continue
+            if piece.wildcards < 0:
+                piece.wildcards = _wildcard_actions(item, ("Action", "NotAction"))
+            total += piece.wildcards
+        if total <= MAX_WILDCARD_ACTIONS:
+            return None
     count = 0
     for i, statement in enumerate(items):
-        if not isinstance(statement, JsonObject):
-            continue
         for name in ("Action", "NotAction"):
-            element = statement.get(name)
-            if element is None:
-                continue
-            values = (
-                element.value.items if isinstance(element.value, JsonArray) else [element.value]
-            )
-            count += sum(
-                1
-                for value in values
-                if isinstance(value, JsonScalar)
-                and isinstance(value.value, str)
-                and ("*" in value.value or "?" in value.value)
-                # "*" names every action without comparing any (policy.any_action)
-                and value.value not in ("*", "*:*:*")
-            )
+            count += _wildcard_actions(statement, (name,))
             if count > MAX_WILDCARD_ACTIONS:
+                assert isinstance(statement, JsonObject)
+                element = statement.get(name)
+                assert element is not None
                 return LimitProblem(
                     f"The policy has more than {MAX_WILDCARD_ACTIONS} action patterns with a "
                     "wildcard; at most that many are read.",
@@ -228,6 +228,28 @@ def _wildcard_actions_problem(root: JsonNode) -> LimitProblem | None:
                     element.value,
                 )
     return None
+
+
+def _wildcard_actions(statement: JsonNode, names: tuple[str, ...]) -> int:
+    """The action patterns with a wildcard in these elements of the statement."""
+    if not isinstance(statement, JsonObject):
+        return 0
+    count = 0
+    for name in names:
+        element = statement.get(name)
+        if element is None:
+            continue
+        values = element.value.items if isinstance(element.value, JsonArray) else [element.value]
+        count += sum(
+            1
+            for value in values
+            if isinstance(value, JsonScalar)
+            and isinstance(value.value, str)
+            and ("*" in value.value or "?" in value.value)
+            # "*" names every action without comparing any (policy.any_action)
+            and value.value not in ("*", "*:*:*")
+        )
+    return count
 
 
 def _node_problem(root: JsonNode) -> LimitProblem | None:

@@ -49,7 +49,16 @@ class StatementPiece:
     """One statement's text, its tree where it was last placed, and what was worked out
     from it (`kept`, keyed by catalog serial, place and profile)."""
 
-    __slots__ = ("text", "trees", "values", "longest", "duplicates", "minified", "kept")
+    __slots__ = (
+        "text",
+        "trees",
+        "values",
+        "longest",
+        "duplicates",
+        "minified",
+        "wildcards",
+        "kept",
+    )
 
     def __init__(
         self, text: str, base: int, root: JsonNode, values: int, longest: int, duplicates: bool
@@ -60,6 +69,7 @@ class StatementPiece:
         self.longest = longest  # characters of its longest string or key
         self.duplicates = duplicates
         self.minified = -1  # characters of the statement minified (-1: not known)
+        self.wildcards = -1  # its action patterns with a wildcard (-1: not counted)
         self.kept: OrderedDict[Hashable, Any] = OrderedDict()
 
     def placed(self, base: int) -> JsonNode:

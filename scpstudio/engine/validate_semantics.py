@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from scpstudio.engine.api_needs import DEPENDENCY, apis_needing
 from scpstudio.engine.catalog import DEPENDENT_APIS
-from scpstudio.engine.document import JsonArray
+from scpstudio.engine.document import JsonArray, JsonNode
 from scpstudio.engine.findings import SEVERITY, Code, Fix, Severity, pointer
 from scpstudio.engine.policy import MAX_VERDICTS, Policy, Statement
 from scpstudio.engine.report import Report, quote
@@ -41,18 +41,22 @@ def covers(general: str, specific: str, *, ignore_case: bool) -> bool:
 
 def faulty_paths(report: Report, policy: Policy) -> frozenset[str]:
     """Paths of the entries with an error about the pattern itself (not its pairing)."""
-    urns = {
-        path: (text, node)
-        for s in policy.statements
-        for text, node, path in zip(s.resources, s.resource_nodes, s.resource_paths, strict=False)
-    }
+    urns: dict[str, tuple[str, JsonNode]] | None = None  # listed when first needed
     faulty: set[str] = set()
     # the findings listed and those left out past the listing cap: both mark their entry
     found = [(f.code, f.path) for f in report.findings]
     for code, path in itertools.chain(found, report.omitted):
         if SEVERITY[code] is not Severity.ERROR or code in _PAIRING_ERRORS or path in faulty:
             continue
-        if code is Code.URN_SERVICE_MISMATCH and path in urns:
+        if code is Code.URN_SERVICE_MISMATCH and urns is None:
+            urns = {
+                path: (text, node)
+                for s in policy.statements
+                for text, node, path in zip(
+                    s.resources, s.resource_nodes, s.resource_paths, strict=False
+                )
+            }
+        if code is Code.URN_SERVICE_MISMATCH and urns is not None and path in urns:
             # the check stops at the service, so ask whether the URN is sound on its own
             scratch = Report(report.parse, report.catalog, report.profile)
             text, node = urns[path]
