@@ -261,14 +261,13 @@ def _redundant_statements(report: Report, policy: Policy, faulty: frozenset[str]
             shape = s.verdicts[_SHAPE] = _Shape(s, report)
         groups.setdefault(s.effect, []).append((s, shape))
     for pairs in groups.values():
-        for sb, b in pairs:
+        coverers = _may_cover(pairs)
+        for j, (sb, b) in enumerate(pairs):
             b_others, b_resources = len(b.other_actions), len(sb.resources)
-            pivot = b.pivot
-            for sa, a in pairs:
+            for i in range(len(pairs)) if b.pivot is None else coverers[j]:
+                sa, a = pairs[i]
                 if a is b:
                     continue
-                if pivot is not None and not sa.any_action and pivot not in sa.matched:
-                    continue  # it does not match an action b names: it cannot cover b
                 cost = 1 + b_others * len(sa.actions) + b_resources * len(sa.resources)
                 if cost > report.budget:
                     return  # past the budget: no more redundancy suggestions
@@ -288,6 +287,24 @@ def _redundant_statements(report: Report, policy: Policy, faulty: frozenset[str]
                     sb.node,
                 )
                 break
+
+
+def _may_cover(pairs: list[tuple[Statement, _Shape]]) -> list[list[int]]:
+    """For each statement with a pivot, the places (in order) of the statements that may
+    cover it: those matching its pivot, or naming any action; a statement that does not
+    match an action b names cannot cover b. Each statement is compared with the pivots
+    through the smaller of its matched actions and the pivots (a set intersection), so
+    the work grows with the pairs found, not with every pair."""
+    wanted: dict[str, list[int]] = {}  # pivot -> the places of the statements with it
+    for j, (_, b) in enumerate(pairs):
+        if b.pivot is not None:
+            wanted.setdefault(b.pivot, []).append(j)
+    coverers: list[list[int]] = [[] for _ in pairs]
+    for i, (sa, _) in enumerate(pairs):
+        for pivot in wanted.keys() if sa.any_action else sa.matched & wanted.keys():
+            for j in wanted[pivot]:
+                coverers[j].append(i)
+    return coverers
 
 
 def _dependency_index(report: Report) -> dict[str, list[tuple[str, tuple[str, ...]]]]:

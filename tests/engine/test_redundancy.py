@@ -7,6 +7,10 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from scpstudio.engine.policy import compile_policy
+from scpstudio.engine.profiles import get_profile
+from scpstudio.engine.report import Report
+from scpstudio.engine.validate_semantics import _may_cover, _Shape
 from tests.engine.conftest import load_shipped_catalog
 from tests.engine.helpers import codes, deny, policy
 
@@ -145,3 +149,23 @@ def test_an_error_about_pairing_does_not_stop_an_entry_from_covering(ims):
 
     assert ("UNSUPPORTED_RESOURCE_URN", "/Statement/0/Action/1") in found
     assert ("REDUNDANT_ACTION", "/Statement/0/Action/1") in found
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=RELAXED)
+@given(
+    st.lists(st.lists(st.sampled_from([*SOUND_ACTIONS, "*"]), min_size=1, max_size=3), max_size=8)
+)
+def test_the_statements_that_may_cover_another_are_those_matching_its_pivot(actions):
+    # _may_cover finds them through each statement's matched actions and the pivots (a set
+    # intersection) instead of trying every pair: it must find exactly the pairs tried.
+    compiled = compile_policy(policy(*[deny(a) for a in actions]), CATALOG)
+    report = Report(compiled.parse, CATALOG, get_profile("scp"))
+    pairs = [(s, _Shape(s, report)) for s in compiled.statements]
+
+    found = _may_cover(pairs)
+
+    for j, (_, b) in enumerate(pairs):
+        if b.pivot is None:
+            continue
+        tried = [i for i, (sa, _) in enumerate(pairs) if sa.any_action or b.pivot in sa.matched]
+        assert found[j] == tried
