@@ -61,8 +61,10 @@ from scpstudio.engine.preview_segments import (
 from scpstudio.engine.preview_shared import (
     ActionsListed,
     PlanIndex,
+    keep_latest_rows,
     kept_decisions,
     kept_shared_rows,
+    latest_rows,
     plan_index,
 )
 from scpstudio.engine.profiles import Profile, get_profile
@@ -222,9 +224,19 @@ def _rows(
             each = [i for i in each if i in places]
     serial = catalog_serial(catalog)
     outcome_of = outcome_maker(decisions, outcomes)
+    whole = len(wanted) == len(plans)
+    key = (serial, tuple(notes.items()))
+    latest = latest_rows(index, key, decisions) if whole else None
     for i in each:
+        if latest is not None and i not in latest[1]:
+            row = latest[0][i]  # needs no action whose decision changed
+            if row is not None:
+                rows[i] = row
+                continue
         plan = plans[i]
         rows[i] = _kept_row(serial, plan, decisions, outcome_of, notes[plan.service])
+    if whole:
+        keep_latest_rows(index, key, decisions, rows)
     return rows
 
 
