@@ -188,7 +188,7 @@ def _opened(
     """What every preview starts with: the refusal (a Preview), or the plans of the
     services wanted, a prepared request per action they need, what the context's values
     cannot be, and whether the services wanted are few enough to preview in parts."""
-    ctx = context or PreviewContext()
+    ctx = context or _NO_CONTEXT
     refused = refused_preview(levels, ctx)
     if refused is not None:
         return refused
@@ -374,6 +374,9 @@ def refused_preview(levels: Sequence[Level], ctx: PreviewContext) -> Preview | N
     return None
 
 
+# The context of a preview given none (never changed: what `prepared` reads of it).
+_NO_CONTEXT = PreviewContext()
+
 # The last row made for each plan, with the decisions it was made of.
 _ROWS = BoundedMemo(4_096)
 
@@ -395,7 +398,8 @@ def prepared(
             ctx.region,
             ctx.account_id,
             tuple(sorted(ctx.resource_ids.items())),
-            json.dumps(ctx.keys, sort_keys=True),
+            # no keys (most previews): nothing to write out
+            json.dumps(ctx.keys, sort_keys=True) if ctx.keys else "",
         )
     except (TypeError, ValueError):
         key = None
