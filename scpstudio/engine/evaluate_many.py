@@ -124,7 +124,7 @@ def decide_many(
         decided = [d for d in shared if d is not None]
         path = decided[0] if len(decided) == 1 else _along_path(decided)
         # only what a statement names is decided one by one
-        wanted = named if only is None else named.intersection(only)
+        wanted = named if only is None else named & only
         by_folded = known.by_folded
         asked = [(f, by_folded[f]) for f in wanted if f in by_folded]
         asked += [
@@ -220,10 +220,12 @@ class _ForeignNames:
         return any(wildcard_match(p, folded) for p in candidates)
 
 
-def _named(indexes: Sequence[PolicyIndex]) -> frozenset[str]:
-    """The catalog actions (case-folded) some statement of the policies singles out
-    (`PolicyIndex.named`)."""
-    some = [i.named for i in indexes if i.named]
+def _named(indexes: Sequence[PolicyIndex]) -> Set[str]:
+    """The catalog actions (case-folded) some statement of the policies singles out:
+    those their Action lists (`PolicyIndex.by_action`), and those a NotAction lists (they
+    are the exceptions to it). Most often one policy's, read as they stand."""
+    some: list[Set[str]] = [i.by_action.keys() for i in indexes if i.by_action]
+    some += [found for i in indexes for found in i.exceptions]
     if len(some) == 1:
         return some[0]
     return frozenset().union(*some)

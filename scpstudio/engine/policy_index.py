@@ -28,7 +28,8 @@ class PolicyIndex:
     apply to any action."""
 
     __slots__ = (
-        "statements", "key", "by_action", "general", "serials", "named", "literals", "patterns"
+        "statements", "key", "by_action", "general", "serials", "exceptions", "literals",
+        "patterns",
     )  # fmt: skip
 
     def __init__(self, statements: Sequence[Statement]) -> None:
@@ -56,10 +57,10 @@ class PolicyIndex:
         self.serials: dict[str, tuple[int, ...]] = {}
         # What engine.evaluate_many asks of the policy on every preview, worked out once:
         # the catalog actions (case-folded) a statement singles out (those an Action lists,
-        # and those a NotAction lists: the exceptions to it), and which actions the
-        # catalog lacks a statement may name (the literal names and the patterns, by
-        # service, of the statements whose Action is not "*")
-        self.named = frozenset(by_action).union(*[s.matched for s in general if s.not_action])
+        # `by_action`'s keys, not copied, and those a NotAction lists: the exceptions to
+        # it), and which actions the catalog lacks a statement may name (the literal names
+        # and the patterns, by service, of the statements whose Action is not "*")
+        self.exceptions = [s.matched for s in general if s.not_action and s.matched]
         literals: set[str] = set()
         patterns: dict[str, list[str]] = {}
         for s in statements:
