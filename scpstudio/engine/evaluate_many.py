@@ -19,7 +19,7 @@ generated paths and catalogs).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from typing import Any
 
 from scpstudio.engine.catalog import Catalog
@@ -34,7 +34,7 @@ from scpstudio.engine.decision import (
 from scpstudio.engine.evaluate import _along_path, _decide, _decide_level, attached_policies
 from scpstudio.engine.evaluate_statement import Subject
 from scpstudio.engine.policy import Policy, Statement
-from scpstudio.engine.policy_index import keep_decisions, prior_decisions
+from scpstudio.engine.policy_index import PolicyIndex, keep_decisions, prior_decisions
 from scpstudio.engine.wildcard import wildcard_match
 
 _PLACEHOLDER = ""  # the action a shared decision names until it is given to one
@@ -93,7 +93,8 @@ class KnownSubjects:
         self.subjects = subjects
         self.by_folded = {s.name.casefold(): s for s in subjects}
         self.names = {folded: s.name for folded, s in self.by_folded.items()}
-        self.foreign = [s for s in subjects if s.action is None]
+        # those the catalog lacks, with their case-folded action
+        self.foreign = [(f, s) for f, s in self.by_folded.items() if s.action is None]
 
 
 def decide_many(
@@ -113,29 +114,26 @@ def decide_many(
     if no statement named them, and are not to be read."""
     known = subjects if isinstance(subjects, KnownSubjects) else KnownSubjects(subjects)
     attached = attached_policies(levels, catalog)
-    named: set[str] = set()
-    shared: list[Decision | None] = []
-    for name, policies in attached:
-        for policy in policies:
-            named.update(_named(policy))
-        shared.append(_shared_level(policies, name))
-    foreign = _ForeignNames(p for _, policies in attached for p in policies)
+    indexes = [p._index() for _, policies in attached for p in policies]
+    named = _named(indexes)
+    shared = [_shared_level(policies, name) for name, policies in attached]
+    foreign = _ForeignNames(indexes)
     path = None
+    asked: list[tuple[str, Subject]]  # by case-folded action
     if all(d is not None for d in shared):
         decided = [d for d in shared if d is not None]
         path = decided[0] if len(decided) == 1 else _along_path(decided)
         # only what a statement names is decided one by one
-        wanted = named if only is None else named.intersection(only)
-        asked = [known.by_folded[f] for f in wanted if f in known.by_folded]
+        wanted = named if only is None else named & only
+        by_folded = known.by_folded
+        asked = [(f, by_folded[f]) for f in wanted if f in by_folded]
         asked += [
-            s
-            for s in known.foreign
-            if (only is None or s.name.casefold() in only) and foreign.named(s.name.casefold())
+            (f, s) for f, s in known.foreign if (only is None or f in only) and foreign.named(f)
         ]
     else:
-        asked = list(known.subjects)
+        asked = list(known.by_folded.items())
         if only is not None:
-            asked = [s for s in asked if s.name.casefold() in only]
+            asked = [(f, s) for f, s in asked if f in only]
     out: dict[str, Decision] = {}
     # The editor's case (one level, one policy besides FullAccess, decisions kept): the
     # policy the last keystroke was made in had the same decisions for the actions that
@@ -150,8 +148,7 @@ def decide_many(
         kept_key = (known, level, tuple([(p.name, p.is_full_access) for p in policies]))
         prior = prior_decisions(index, kept_key)
     kept: dict[str, Decision] = {}
-    for subject in asked:
-        folded = subject.name.casefold()
+    for folded, subject in asked:
         in_catalog = subject.action is not None
         unnamed = folded not in named if in_catalog else not foreign.named(folded)
         if prior is not None and in_catalog and not unnamed and folded not in prior[1]:
@@ -196,20 +193,24 @@ class _ForeignNames:
     """Which actions the catalog lacks some statement on the path may name (those of a
     dependency in a service the catalog does not hold): its literal names and its
     patterns by service, as `Statement.may_name_foreign` asks each statement. A statement
-    whose Action is "*" names every action alike and is left out."""
+    whose Action is "*" names every action alike and is left out. Each policy's are
+    worked out once, with its index (`PolicyIndex.literals`, `.patterns`)."""
 
     __slots__ = ("literals", "patterns")
 
-    def __init__(self, policies: Iterable[Policy]) -> None:
-        self.literals: set[str] = set()
-        self.patterns: dict[str, list[str]] = {}
-        for policy in policies:
-            for s in policy.statements:
-                if s.any_action:
-                    continue
-                self.literals.update(s.literals)
-                for service, patterns in s.by_service.items():
-                    self.patterns.setdefault(service, []).extend(patterns)
+    def __init__(self, indexes: Sequence[PolicyIndex]) -> None:
+        some = [i for i in indexes if i.literals or i.patterns]
+        self.literals: Set[str] = frozenset()
+        self.patterns: Mapping[str, Sequence[str]] = {}
+        if len(some) == 1:  # most often: one policy besides FullAccess (named by "*")
+            self.literals, self.patterns = some[0].literals, some[0].patterns
+        elif some:
+            self.literals = frozenset().union(*[i.literals for i in some])
+            patterns: dict[str, list[str]] = {}
+            for i in some:
+                for service, found in i.patterns.items():
+                    patterns.setdefault(service, []).extend(found)
+            self.patterns = patterns
 
     def named(self, folded: str) -> bool:
         if folded in self.literals:
@@ -219,16 +220,15 @@ class _ForeignNames:
         return any(wildcard_match(p, folded) for p in candidates)
 
 
-def _named(policy: Policy) -> Iterable[str]:
-    """The catalog actions (case-folded) some statement of the policy singles out: those
-    its Action lists, and those a NotAction lists (they are the exceptions to it)."""
-    if policy._by_action is None:
-        policy._index()
-    assert policy._by_action is not None
-    yield from policy._by_action
-    for s in policy._general:
-        if s.not_action:
-            yield from s.matched
+def _named(indexes: Sequence[PolicyIndex]) -> Set[str]:
+    """The catalog actions (case-folded) some statement of the policies singles out:
+    those their Action lists (`PolicyIndex.by_action`), and those a NotAction lists (they
+    are the exceptions to it). Most often one policy's, read as they stand."""
+    some: list[Set[str]] = [i.by_action.keys() for i in indexes if i.by_action]
+    some += [found for i in indexes for found in i.exceptions]
+    if len(some) == 1:
+        return some[0]
+    return frozenset().union(*some)
 
 
 _VARIES = None  # a verdict that depends on the request

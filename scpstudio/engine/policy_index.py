@@ -7,13 +7,14 @@ kept by the statements' serials and shared by every policy made of them.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
 from scpstudio.engine.statement_memory import BoundedMemo, forgotten_with_statements
 
 # A compiled statement (engine.policy.Statement, which imports this module): its serial,
-# usable, any_action, not_action, matched and index are read.
+# usable, any_action, not_action, matched, index, literals and by_service are read.
 Statement = Any
 
 # The actions' serials an index keeps (each policy of a whole catalog's preview asks
@@ -26,10 +27,14 @@ class PolicyIndex:
     policy's order, those that may apply to any action among them), and those that may
     apply to any action."""
 
-    __slots__ = ("statements", "by_action", "general", "serials")
+    __slots__ = (
+        "statements", "key", "by_action", "general", "serials", "exceptions", "literals",
+        "patterns",
+    )  # fmt: skip
 
     def __init__(self, statements: Sequence[Statement]) -> None:
         self.statements = tuple(statements)
+        self.key = tuple([s.serial for s in statements])  # what `policy_index` keeps it by
         # `statements` in the policy's order (their `index` ascending)
         general = [s for s in statements if s.usable and (s.any_action or s.not_action)]
         named: dict[str, list[Statement]] = {}
@@ -50,6 +55,21 @@ class PolicyIndex:
         # candidate serials by action name (Policy.candidate_serials), at most
         # MAX_KEPT_SERIALS of them
         self.serials: dict[str, tuple[int, ...]] = {}
+        # What engine.evaluate_many asks of the policy on every preview, worked out once:
+        # the catalog actions (case-folded) a statement singles out (those an Action lists,
+        # `by_action`'s keys, not copied, and those a NotAction lists: the exceptions to
+        # it), and which actions the catalog lacks a statement may name (the literal names
+        # and the patterns, by service, of the statements whose Action is not "*")
+        self.exceptions = [s.matched for s in general if s.not_action and s.matched]
+        literals: set[str] = set()
+        patterns: dict[str, list[str]] = {}
+        for s in statements:
+            if not s.any_action:
+                literals.update(s.literals)
+                for service, found in s.by_service.items():
+                    patterns.setdefault(service, []).extend(found)
+        self.literals = frozenset(literals)
+        self.patterns = {service: tuple(found) for service, found in patterns.items()}
 
 
 def _place(s: Statement) -> int:
@@ -72,8 +92,11 @@ _LATEST = forgotten_with_statements(BoundedMemo(NEAR_INDEXES))
 def policy_index(statements: Sequence[Statement]) -> PolicyIndex:
     """The index of these statements, the same object for the same statements."""
     key = tuple([s.serial for s in statements])
-    found: PolicyIndex = _INDEXES.get_or_make(key, lambda: PolicyIndex(statements))
-    _LATEST.put(key, found)
+    found: PolicyIndex | None = _INDEXES.get(key)
+    if found is None:
+        found = PolicyIndex(statements)
+        _INDEXES.put(found.key, found)
+    _LATEST.put(found.key, found)
     return found
 
 
@@ -94,24 +117,22 @@ def prior_decisions(index: PolicyIndex, key: Any) -> tuple[dict[str, Any], froze
     found = _DECIDED.get((index, key))
     if found is not None:
         return found, frozenset()
-    best: tuple[PolicyIndex, dict[str, Any], list[int]] | None = None
+    best: tuple[PolicyIndex, dict[str, Any], int] | None = None
     size = len(index.statements)
     for other in _LATEST.recent(NEAR_INDEXES):
         if other is index or len(other.statements) != size:
             continue
-        decided = _DECIDED.get((other, key))
-        if decided is None:
+        # how many places hold another statement, counted before the decisions are looked up
+        changed = sum(map(operator.ne, other.key, index.key))
+        if changed > MAX_CHANGED or (best is not None and changed >= best[2]):
             continue
-        places = [
-            i
-            for i, (a, b) in enumerate(zip(other.statements, index.statements, strict=True))
-            if a.serial != b.serial
-        ]
-        if len(places) <= MAX_CHANGED and (best is None or len(places) < len(best[2])):
-            best = (other, decided, places)
+        decided = _DECIDED.get((other, key))
+        if decided is not None:
+            best = (other, decided, changed)
     if best is None:
         return None
-    other, decided, places = best
+    other, decided, _ = best
+    places = [i for i, (a, b) in enumerate(zip(other.key, index.key, strict=True)) if a != b]
     affected: set[str] = set()
     for i in places:
         for s in (other.statements[i], index.statements[i]):

@@ -61,8 +61,10 @@ from scpstudio.engine.preview_segments import (
 from scpstudio.engine.preview_shared import (
     ActionsListed,
     PlanIndex,
+    keep_latest_rows,
     kept_decisions,
     kept_shared_rows,
+    latest_rows,
     plan_index,
 )
 from scpstudio.engine.profiles import Profile, get_profile
@@ -186,7 +188,7 @@ def _opened(
     """What every preview starts with: the refusal (a Preview), or the plans of the
     services wanted, a prepared request per action they need, what the context's values
     cannot be, and whether the services wanted are few enough to preview in parts."""
-    ctx = context or PreviewContext()
+    ctx = context or _NO_CONTEXT
     refused = refused_preview(levels, ctx)
     if refused is not None:
         return refused
@@ -222,9 +224,19 @@ def _rows(
             each = [i for i in each if i in places]
     serial = catalog_serial(catalog)
     outcome_of = outcome_maker(decisions, outcomes)
+    whole = len(wanted) == len(plans)
+    key = (serial, tuple(notes.items()))
+    latest = latest_rows(index, key, decisions) if whole else None
     for i in each:
+        if latest is not None and i not in latest[1]:
+            row = latest[0][i]  # needs no action whose decision changed
+            if row is not None:
+                rows[i] = row
+                continue
         plan = plans[i]
         rows[i] = _kept_row(serial, plan, decisions, outcome_of, notes[plan.service])
+    if whole:
+        keep_latest_rows(index, key, decisions, rows)
     return rows
 
 
@@ -362,6 +374,9 @@ def refused_preview(levels: Sequence[Level], ctx: PreviewContext) -> Preview | N
     return None
 
 
+# The context of a preview given none (never changed: what `prepared` reads of it).
+_NO_CONTEXT = PreviewContext()
+
 # The last row made for each plan, with the decisions it was made of.
 _ROWS = BoundedMemo(4_096)
 
@@ -383,7 +398,8 @@ def prepared(
             ctx.region,
             ctx.account_id,
             tuple(sorted(ctx.resource_ids.items())),
-            json.dumps(ctx.keys, sort_keys=True),
+            # no keys (most previews): nothing to write out
+            json.dumps(ctx.keys, sort_keys=True) if ctx.keys else "",
         )
     except (TypeError, ValueError):
         key = None

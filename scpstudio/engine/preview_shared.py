@@ -380,3 +380,37 @@ def kept_shared_rows(
     if len(rows) <= KEPT_ROWS:
         _SHARED_ROWS.put(key, (index, shared, rows))
     return rows
+
+
+# The rows of the latest preview of each plan index (of at most MAX_LATEST_PLANS plans:
+# 4,096 rows in all, the bound `preview._ROWS` has), with the decisions they were made of.
+# An edit changes the decisions of the few actions its statement names, and the other
+# rows are these again: taken from here, not looked up one by one in `preview._ROWS`.
+_LATEST_ROWS = forgotten_with_statements(BoundedMemo(16))
+MAX_LATEST_PLANS = 256
+
+
+def latest_rows(
+    index: PlanIndex, key: Any, decisions: ManyDecisions
+) -> tuple[list[ApiPreview | None], set[int]] | None:
+    """The rows of the latest preview of these plans under `key` (what else a row depends
+    on: the catalog snapshot, the notes) and the places of those needing an action whose
+    decision is not the same object now (to be made again); None when no rows are kept,
+    or they were made under another shared decision."""
+    found = _LATEST_ROWS.get((id(index), key))
+    if found is None or found[0] is not index or found[1] is not decisions.shared:
+        return None
+    before: dict[str, Decision] = found[2]
+    now = decisions.decided
+    changed = [f for f, d in now.items() if before.get(f) is not d]
+    changed += [f for f in before if f not in now]
+    needing = index.plans_needing
+    return found[3], {i for f in changed for i in needing.get(f, ())}
+
+
+def keep_latest_rows(
+    index: PlanIndex, key: Any, decisions: ManyDecisions, rows: list[ApiPreview | None]
+) -> None:
+    """Keep a whole preview's rows (`rows`, not changed after) for `latest_rows`."""
+    if len(index.plans) <= MAX_LATEST_PLANS:
+        _LATEST_ROWS.put((id(index), key), (index, decisions.shared, decisions.decided, rows))
