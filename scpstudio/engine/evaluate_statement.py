@@ -29,6 +29,11 @@ from scpstudio.engine.policy import MAX_VERDICTS, Clause, Statement
 from scpstudio.engine.resource_match import resource_part
 from scpstudio.engine.statement_memory import catalog_serial, request_serial
 
+# Condition keys a prepared request remembers its values of (`Subject.values`, `may_lack`):
+# prepared requests are kept between previews (preview.prepared), and the keys come from
+# the policies, so what they remember is bounded, emptied when full.
+MAX_KEYS_REMEMBERED = 1_024
+
 
 class Subject:
     """A request prepared once: the action, its resource, and its key lookup."""
@@ -73,15 +78,20 @@ class Subject:
             found: tuple[Any, ...] | None = ()
         else:
             found = self.context.get(key.casefold())
+        if len(memo) >= MAX_KEYS_REMEMBERED:
+            memo.clear()  # a prepared request lives on: the keys policies name must not pile up
         memo[key] = found
         return found
 
     def may_lack(self, key: str) -> bool:
         """Whether the request may not carry the key at all, whatever the context says:
         an action the catalog does not define, with a key that belongs to actions (§4)."""
-        found = self.lacks.get(key)
+        lacks = self.lacks
+        found = lacks.get(key)
         if found is None:
-            found = self.lacks[key] = self.catalog.action_carries_key(self.name, key) is None
+            if len(lacks) >= MAX_KEYS_REMEMBERED:
+                lacks.clear()
+            found = lacks[key] = self.catalog.action_carries_key(self.name, key) is None
         return found
 
 

@@ -14,6 +14,7 @@ from scpstudio.engine.evaluate import (
     match_urn,
     resource_part,
 )
+from scpstudio.engine.evaluate_statement import MAX_KEYS_REMEMBERED, Subject
 from scpstudio.engine.policy import compile_policy
 from tests.engine.helpers import allow, deny, policy
 
@@ -434,3 +435,17 @@ def test_grouped_resource_patterns_decide_as_comparing_every_pattern(urns, negat
         resource = ResourceRef(*parts)
 
         assert resource_part(statement, resource) == _every_pattern(statement, resource)
+
+
+def test_a_prepared_request_remembers_a_bounded_number_of_condition_keys(ims):
+    # Prepared requests are kept between previews (preview.prepared) and the keys come from
+    # the policies: a stream of policies naming new keys must not make them grow for ever.
+    subject = Subject(Request(TAGGED), ims, {"g:principaltag/k7": ("x",)})
+    for i in range(3 * MAX_KEYS_REMEMBERED):
+        key = f"g:PrincipalTag/k{i}"
+        assert subject.values(key) == (("x",) if i == 7 else None)
+        assert subject.may_lack(key) is False
+
+    assert len(subject.memo) <= MAX_KEYS_REMEMBERED
+    assert len(subject.lacks) <= MAX_KEYS_REMEMBERED
+    assert subject.values("g:PrincipalTag/k7") == ("x",)
