@@ -211,22 +211,20 @@ def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
     member = root.get("Statement")
     if member is None or member.value is not array or len(pieces) > MAX_STATEMENTS:
         return None
-    document = parsed.value()
     # what the form refuses outside the statements, refused as the whole document's read
+    # (the tree decoded only where it is read: most statements' forms are kept)
+    outside = {m.key: [] if m.value is array else m.value.to_python() for m in root.members}
     state = state_from_document(
-        {**document, "Statement": []},
-        name=meta.name,
-        description=meta.description,
-        profile=meta.profile,
+        outside, name=meta.name, description=meta.description, profile=meta.profile
     )
-    for i, (piece, statement) in enumerate(zip(pieces, document["Statement"], strict=True)):
+    for i, (piece, item) in enumerate(zip(pieces, array.items, strict=True)):
         if piece is None:
-            state.statements.append(statement_form(statement, i))
+            state.statements.append(statement_form(item.to_python(), i))
             continue
         key = (piece.text, i)
         form = _STATEMENT_FORMS.get(key)
         if form is None:
-            form = shared(statement_form(statement, i))
+            form = shared(statement_form(item.to_python(), i))
             if is_shared(form) and len(piece.text) <= MAX_SHARED_CHARS:
                 _STATEMENT_FORMS.put(key, form)
         state.statements.append(form)
