@@ -144,6 +144,8 @@ class _Layouts:
         return None
 
     def note(self, length: int, starts: dict[int, StatementPiece]) -> None:
+        if length > MAX_LAYOUT_CHARS:
+            return  # past what a policy is read at all: nothing of it is kept
         with _LOCK:
             self.recent = [(length, starts), *self.recent[: self.count - 1]]
 
@@ -152,6 +154,9 @@ class _Layouts:
             self.recent = []
 
 
+# Texts longer than this leave no layout (engine.limits.MAX_POLICY_CHARS: a longer one is
+# refused), so the layouts hold at most 4 texts of that many characters.
+MAX_LAYOUT_CHARS = 100_000
 # The last texts read (a few: the editors of other people edit between one's keystrokes).
 LAYOUTS = _Layouts(4)
 

@@ -301,7 +301,7 @@ def _may_cover(pairs: list[tuple[Statement, _Shape]]) -> list[list[int]]:
             wanted.setdefault(b.pivot, []).append(j)
     coverers: list[list[int]] = [[] for _ in pairs]
     for i, (sa, _) in enumerate(pairs):
-        for pivot in wanted.keys() if sa.any_action else sa.matched & wanted.keys():
+        for pivot in wanted.keys() if sa.any_action else sa.matched.intersection(wanted):
             for j in wanted[pivot]:
                 coverers[j].append(i)
     return coverers

@@ -468,3 +468,16 @@ def test_a_keystrokes_policy_index_waits_among_the_fresh_until_another_policy_as
     compile_policy(text, CATALOG)._index()  # the same statements, a later policy
 
     assert len(pi._INDEXES.items) == 1 and not pi._INDEXES.fresh
+
+
+def test_a_text_past_the_read_limit_leaves_no_layout_to_keep_its_statements_alive() -> None:
+    from scpstudio.engine.document import parse_policy
+    from scpstudio.engine.statement_memory import LAYOUTS, MAX_LAYOUT_CHARS
+
+    forget_statements()
+    many = ",".join(f'{{"a":{i % 10}}}' for i in range(MAX_LAYOUT_CHARS // 6))
+    parse_policy('{"Statement":[' + many + "]}")
+
+    assert LAYOUTS.recent == []
+    parse_policy(BASES[0])
+    assert len(LAYOUTS.recent) == 1
