@@ -21,7 +21,7 @@ from scpstudio.editor.state import (
     statement_form,
 )
 from scpstudio.editor.text_sync import CannotMerge, identity, merge_form
-from scpstudio.engine.document import JsonObject, ParseResult, parse_policy
+from scpstudio.engine.document import JsonObject, ParseResult, parse_policy, without_statements
 from scpstudio.engine.limits import MAX_POLICY_CHARS
 from scpstudio.engine.pretty_document import pretty_parsed
 from scpstudio.engine.statement_memory import BoundedMemo
@@ -213,9 +213,11 @@ def _kept_form(parsed: ParseResult, meta: EditorState) -> EditorState | None:
         return None
     # what the form refuses outside the statements, refused as the whole document's read
     # (the tree decoded only where it is read: most statements' forms are kept)
-    outside = {m.key: [] if m.value is array else m.value.to_python() for m in root.members}
     state = state_from_document(
-        outside, name=meta.name, description=meta.description, profile=meta.profile
+        without_statements(root, array),
+        name=meta.name,
+        description=meta.description,
+        profile=meta.profile,
     )
     for i, (piece, item) in enumerate(zip(pieces, array.items, strict=True)):
         if piece is None:

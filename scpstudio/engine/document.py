@@ -358,6 +358,12 @@ class ParseResult:
         return self.span(node.start, node.end)
 
 
+def without_statements(root: JsonObject, array: JsonArray) -> dict[str, Any]:
+    """The decoded document (`root`, no key repeated) with its Statement array (`array`)
+    empty: what the limits and the editor read of the text outside the statements."""
+    return {m.key: [] if m.value is array else m.value.to_python() for m in root.members}
+
+
 _UNSET: Any = object()
 # Places a parse counts newlines for (ParseResult.position) before it lists them: each
 # count reads at most the text, so that many asks read at most that many texts.

@@ -33,6 +33,7 @@ from scpstudio.engine.statement_memory import catalog_serial, request_serial
 # prepared requests are kept between previews (preview.prepared), and the keys come from
 # the policies, so what they remember is bounded, emptied when full.
 MAX_KEYS_REMEMBERED = 1_024
+_UNKNOWN: Any = object()
 
 
 class Subject:
@@ -72,8 +73,9 @@ class Subject:
     def values(self, key: str) -> tuple[Any, ...] | None:
         """The request's values of a key: () when absent, None when unknown."""
         memo = self.memo
-        if key in memo:
-            return memo[key]
+        known = memo.get(key, _UNKNOWN)  # one read: another thread may empty the memo
+        if known is not _UNKNOWN:
+            return known  # type: ignore[no-any-return]
         if self.catalog.action_carries_key(self.name, key) is False:
             found: tuple[Any, ...] | None = ()
         else:

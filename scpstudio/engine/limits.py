@@ -22,7 +22,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scpstudio.engine.document import JsonArray, JsonNode, JsonObject, JsonScalar, ParseResult
+from scpstudio.engine.document import (
+    JsonArray,
+    JsonNode,
+    JsonObject,
+    JsonScalar,
+    ParseResult,
+    without_statements,
+)
 from scpstudio.engine.findings import pointer
 from scpstudio.engine.profiles import PROFILES
 from scpstudio.engine.serialize import to_minified
@@ -113,8 +120,7 @@ def _minified_by_statement(parsed: ParseResult) -> int | None:
     if member is None or member.value is not array:
         return None
     # the rest of the document (no duplicate key: one member each) and the commas
-    rest = {m.key: [] if m.value is array else m.value.to_python() for m in root.members}
-    total = len(to_minified(rest)) + max(len(array.items) - 1, 0)
+    total = len(to_minified(without_statements(root, array))) + max(len(array.items) - 1, 0)
     for piece, item in zip(pieces, array.items, strict=True):
         if piece is None:
             total += len(to_minified(item.to_python()))
